@@ -1,0 +1,3 @@
+"""oagen: generate production-grade Python clients from OpenAPI descriptions."""
+
+__version__ = "0.1.0"

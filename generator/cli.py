@@ -1,0 +1,248 @@
+"""The `oagen` command line. The only module that prints.
+
+Exit codes: 0 success; 1 errors in the spec, or (for `check`) the output is stale; 2 usage errors
+(bad flags, missing files or settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .config import Config, find_pyproject, load_config, locate_in_toml, with_overrides
+from .diagnostics import Diagnostic, Location, Severity
+from .pipeline import Run
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oagen",
+        description="Generate a typed Python client package from an OpenAPI description.",
+        epilog="Exit codes: 0 ok, 1 errors or stale output, 2 usage. Defaults come from "
+               "[tool.oagen] in pyproject.toml.",
+    )
+    parser.add_argument("--version", action="version", version=f"oagen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser, output: bool = True) -> None:
+        sub.add_argument("spec", nargs="?", type=Path, help="OpenAPI file (default: config)")
+        if output:
+            sub.add_argument("-o", "--output", type=Path, help="output folder (default: config)")
+            sub.add_argument("--package", help="import name of the generated package")
+        sub.add_argument("--config", type=Path, help="TOML file with a [tool.oagen] table")
+        sub.add_argument("--strict", action="store_true", default=None,
+                         help="treat warnings as errors")
+        sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    common(commands.add_parser("generate", help="generate the client package"))
+    common(commands.add_parser("check", help="exit 1 with a diff if the output is stale"))
+    common(commands.add_parser("validate", help="report every problem in the spec"),
+           output=False)
+    inspect = commands.add_parser("inspect", help="print the structure of a spec")
+    common(inspect, output=False)
+    inspect.add_argument("--format", choices=["json-structure"], default="json-structure")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    started = time.perf_counter()
+    config_path = args.config or find_pyproject(Path.cwd())
+    run = Run(Config())
+    config = load_config(config_path, run.diagnostics, explicit=args.config is not None)
+    if run.diagnostics.has_errors:
+        _print_config_diagnostics(run, config_path)
+        return EXIT_USAGE
+    config = with_overrides(config, spec=args.spec, strict=args.strict,
+                            output=getattr(args, "output", None),
+                            package=getattr(args, "package", None))
+    run.config = config
+    if config.spec is None:
+        print("oagen: no spec given: pass a path, or set `spec` under [tool.oagen] in "
+              "pyproject.toml", file=sys.stderr)
+        return EXIT_USAGE
+    handler = {"generate": _generate, "check": _check, "validate": _validate,
+               "inspect": _inspect}[args.command]
+    try:
+        return handler(run, config, args, started)
+    except KeyboardInterrupt:
+        print("oagen: interrupted; the output folder was not changed", file=sys.stderr)
+        return EXIT_FAILED
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def _generate(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
+    from .emit import EmitError, emit
+
+    output = _output(config)
+    if output is None:
+        return EXIT_USAGE
+    result = _produce(run, config, args)
+    if result is None:
+        return EXIT_FAILED
+    files, api = result
+    try:
+        emitted = emit(output, files, _metadata(config))
+    except (EmitError, OSError) as exc:
+        print(f"oagen: error: cannot write {output}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    _summary(run, api, started, f"{len(emitted.written)} written, {len(emitted.unchanged)} "
+             f"unchanged, {len(emitted.removed)} removed", args.quiet)
+    return EXIT_OK
+
+
+def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
+    from .emit import MANIFEST, manifest_bytes, plan
+
+    output = _output(config)
+    if output is None:
+        return EXIT_USAGE
+    result = _produce(run, config, args)
+    if result is None:
+        return EXIT_FAILED
+    files, api = result
+    expected = dict(files)
+    expected[MANIFEST] = manifest_bytes(files, _metadata(config))
+    changes = plan(output, expected)
+    if not changes.written and not changes.removed:
+        _summary(run, api, started, f"{output} is up to date", args.quiet)
+        return EXIT_OK
+    _print_diff(output, expected, changes.written, changes.removed, sys.stdout)
+    print(f"oagen: {output} is stale: {len(changes.written)} file(s) differ, "
+          f"{len(changes.removed)} to remove; run `oagen generate` and commit the result",
+          file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _validate(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
+    from .pipeline import analyse
+
+    assert config.spec is not None
+    api = analyse(run, config.spec)
+    _print_diagnostics(run, quiet=args.quiet)
+    failed = api is None or run.failed()
+    if not args.quiet:
+        warnings = run.diagnostics.count(Severity.WARNING)
+        errors = run.diagnostics.count(Severity.ERROR)
+        state = "invalid" if failed else "usable"
+        print(f"oagen: {config.spec}: {state}: {errors} error(s), {warnings} warning(s), "
+              f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _inspect(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
+    from .inspect import structure
+    from .pipeline import load_spec
+    from .validate import check_document_kind
+
+    assert config.spec is not None
+    source = load_spec(run, config.spec)
+    if source is None or check_document_kind(source.data, source.display,
+                                             run.diagnostics) is None:
+        _print_diagnostics(run, quiet=False)
+        return EXIT_FAILED
+    print(json.dumps(structure(source.data), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _produce(run: Run, config: Config, args: argparse.Namespace
+             ) -> tuple[dict[str, bytes], object] | None:
+    from .pipeline import analyse, render_and_format
+
+    assert config.spec is not None
+    api = analyse(run, config.spec)
+    if api is None or run.failed():
+        _print_diagnostics(run, quiet=args.quiet)
+        if api is not None and not run.diagnostics.has_errors:
+            print("oagen: warnings are errors under --strict; nothing was written",
+                  file=sys.stderr)
+        else:
+            print("oagen: errors above; nothing was written", file=sys.stderr)
+        return None
+    files = render_and_format(run, api)
+    _print_diagnostics(run, quiet=args.quiet)
+    if run.diagnostics.has_errors:
+        print("oagen: errors above; nothing was written", file=sys.stderr)
+        return None
+    return files, api
+
+
+def _output(config: Config) -> Path | None:
+    if config.output is None:
+        print("oagen: no output folder: pass -o/--output, or set `output` under [tool.oagen]",
+              file=sys.stderr)
+        return None
+    return config.output
+
+
+def _metadata(config: Config) -> dict[str, str]:
+    assert config.spec is not None
+    digest = hashlib.sha256(config.spec.read_bytes()).hexdigest()
+    return {"oagen_version": __version__, "spec": config.spec.name, "spec_sha256": digest}
+
+
+def _print_diagnostics(run: Run, *, quiet: bool) -> None:
+    for item in run.diagnostics.located(run.locate):
+        if quiet and item.severity < Severity.ERROR:
+            continue
+        print(item.format(), file=sys.stderr)
+
+
+def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:
+    for item in run.diagnostics:
+        if config_path is not None and item.location is not None:
+            position = locate_in_toml(config_path, item.location.pointer)
+            if position is not None:
+                item = Diagnostic(item.severity, item.code, item.message,
+                                  Location(item.location.file, item.location.pointer),
+                                  item.hint, position[0], position[1])
+        print(item.format(), file=sys.stderr)
+
+
+def _summary(run: Run, api: object, started: float, files: str, quiet: bool) -> None:
+    if quiet:
+        return
+    from .ir import Api
+
+    assert isinstance(api, Api)
+    generated = sum(len(r.operations) for r in api.resources)
+    warnings = run.diagnostics.count(Severity.WARNING)
+    errors = run.diagnostics.count(Severity.ERROR)
+    print(f"oagen: {generated} of {api.operation_total} operations, {len(api.model_names)} "
+          f"models ({api.schema_total} named schemas); {warnings} warning(s), {errors} error(s); "
+          f"files: {files}; {time.perf_counter() - started:.2f} s", file=sys.stderr)
+
+
+def _print_diff(output: Path, expected: dict[str, bytes], written: list[str],
+                removed: list[str], stream: TextIO) -> None:
+    import difflib
+
+    for path in written:
+        old_path = output / path
+        old = old_path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) \
+            if old_path.is_file() else []
+        new = expected[path].decode("utf-8", errors="replace").splitlines(keepends=True)
+        stream.writelines(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
+    for path in removed:
+        stream.write(f"--- a/{path}\n+++ /dev/null\n(stale file, to be removed)\n")
+
+
+def entry() -> None:  # pragma: no cover - console-script shim
+    sys.exit(main())

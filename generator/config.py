@@ -1,0 +1,157 @@
+"""Config: the `[tool.oagen]` table of pyproject.toml (or a `--config` TOML file), checked.
+
+Every key is declared once in `_KEYS` with its type; an unknown key or a wrong type is a located
+error with a hint, never silently ignored. CLI flags override the file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostics, Location
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    spec: Path | None = None
+    output: Path | None = None
+    package: str | None = None  # default: derived from the spec title
+    distribution: str | None = None
+    version: str | None = None  # default: the spec's info.version
+    client: str | None = None
+    async_client: str | None = None
+    env_prefix: str | None = None  # e.g. OPENROUTER: OPENROUTER_API_KEY, OPENROUTER_BASE_URL
+    default_headers: tuple[tuple[str, str], ...] = ()
+    sse_done: str | None = "[DONE]"
+    error_key: str | None = "error"
+    stream_flag: str = "stream"
+    strict: bool = False
+    # Where the config came from, so relative paths and diagnostics make sense.
+    source: Path | None = None
+    overrides: tuple[tuple[str, Any], ...] = field(default=(), repr=False)
+
+
+# key -> (expected python type(s), description used in hints)
+_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "spec": ((str,), "path of the OpenAPI document"),
+    "output": ((str,), "folder the client is written to"),
+    "package": ((str,), "import name of the generated package"),
+    "distribution": ((str,), "distribution (PyPI) name"),
+    "version": ((str,), "version of the generated distribution"),
+    "client": ((str,), "class name of the sync client"),
+    "async_client": ((str,), "class name of the async client"),
+    "env_prefix": ((str,), "prefix of the environment variables the client reads"),
+    "default_headers": ((dict,), "headers sent with every request"),
+    "sse_done": ((str, bool), "data of the SSE event that ends a stream, or false"),
+    "error_key": ((str, bool), "top-level key of an error inside a 200 body, or false"),
+    "stream_flag": ((str,), "request body property that switches a response to SSE"),
+    "strict": ((bool,), "treat warnings as errors"),
+}
+
+CONFIG_FILE_CODE = "E010"
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool = False) -> Config:
+    """Read `[tool.oagen]` from `path` (pyproject.toml or a dedicated TOML file)."""
+    if path is None:
+        return Config()
+    display = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        diagnostics.error(CONFIG_FILE_CODE, f"cannot read config {display}: {exc.strerror}",
+                          Location(display))
+        return Config()
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        diagnostics.error(CONFIG_FILE_CODE, f"malformed TOML in {display}: {exc}",
+                          Location(display), "fix the TOML syntax")
+        return Config()
+    table: Any = document.get("tool", {}).get("oagen") if path.name == "pyproject.toml" \
+        else document.get("tool", {}).get("oagen", document)
+    if table is None:
+        if explicit:
+            diagnostics.warning("W010", f"{display} has no [tool.oagen] table", Location(display))
+        return Config(source=path)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        where = Location(display, "/tool/oagen/" + key)
+        spec = _KEYS.get(key)
+        if spec is None:
+            close = [known for known in _KEYS if _similar(known, key)]
+            hint = f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(_KEYS)
+            diagnostics.error(CONFIG_FILE_CODE, f"unknown key `{key}` in [tool.oagen]", where, hint)
+            continue
+        types, description = spec
+        if not isinstance(value, types):
+            expected = " or ".join(t.__name__ for t in types)
+            diagnostics.error(CONFIG_FILE_CODE, f"`{key}` must be a {expected}, "
+                              f"got {type(value).__name__}", where, f"`{key}`: {description}")
+            continue
+        values[key] = value
+    return _from_table(values, path)
+
+
+def _from_table(values: dict[str, Any], path: Path) -> Config:
+    base = path.parent
+    out = Config(source=path)
+    names = {f.name for f in fields(Config)}
+    for key, value in values.items():
+        if key in ("spec", "output"):
+            value = base / value
+        elif key == "default_headers":
+            value = tuple(sorted((str(k), str(v)) for k, v in value.items()))
+        elif key in ("sse_done", "error_key") and isinstance(value, bool):
+            value = None
+        if key in names:
+            out = replace(out, **{key: value})
+    return out
+
+
+def with_overrides(config: Config, **overrides: Any) -> Config:
+    """CLI flags win over the file; `None` means the flag was not given."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return replace(config, **given) if given else config
+
+
+def locate_in_toml(path: Path, pointer: str) -> tuple[int, int] | None:
+    """Line of `key = ` for a `/tool/oagen/key` pointer, for printing config diagnostics."""
+    key = pointer.rsplit("/", 1)[-1]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    in_table = path.name != "pyproject.toml"
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_table = stripped == "[tool.oagen]" or path.name != "pyproject.toml"
+        elif in_table and pattern.match(line):
+            return number, 1
+    return None
+
+
+def _similar(a: str, b: str) -> bool:
+    a, b = a.lower().replace("-", "_"), b.lower().replace("-", "_")
+    return a == b or a in b or b in a
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,278 @@
+"""Load: read spec files (YAML or JSON) into plain Python data, with a lazy source map.
+
+JSON files are read with the JSON parser (YAML parsers reject some valid JSON, such as surrogate
+escapes). YAML uses PyYAML's C parser when available. Line and column numbers are only needed when
+a diagnostic is printed, so the JSON-pointer-to-position index of a file is built on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics, Location
+
+try:  # the C parser is several times faster on large specs
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _SpecLoader(_BaseLoader):
+    """Safe YAML loader tuned for OpenAPI: timestamps stay strings and keys keep their text."""
+
+
+def _construct_mapping(loader: _SpecLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    loader.flatten_mapping(node)
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        # `200:` and `yes:` must stay the strings the author wrote, not int 200 or True.
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(
+            loader.construct_object(key_node, deep=True)
+        )
+        out[key] = loader.construct_object(value_node, deep=True)
+    return out
+
+
+def _construct_timestamp(loader: _SpecLoader, node: yaml.ScalarNode) -> str:
+    return str(node.value)
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+@dataclass(slots=True)
+class SourceFile:
+    """One loaded file: its data and (lazily) where each JSON pointer sits in its text."""
+
+    path: Path
+    display: str
+    text: str
+    data: Any
+    is_json: bool
+    _positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        """Line and column (1-based) of the node at `pointer`, or of its nearest ancestor."""
+        if self._positions is None:
+            self._positions = _index_positions(self.text, self.is_json)
+        while True:
+            found = self._positions.get(pointer)
+            if found is not None:
+                return found
+            if not pointer:
+                return None
+            pointer = pointer.rsplit("/", 1)[0]
+
+
+class LoadError(Exception):
+    """A file could not be loaded; the diagnostic has already been recorded."""
+
+
+@dataclass(slots=True)
+class Sources:
+    """Every file of one description, loaded once each, keyed by resolved path."""
+
+    root: Path
+    diagnostics: Diagnostics
+    files: dict[Path, SourceFile] = field(default_factory=dict)
+
+    def load(self, path: Path, referenced_from: Location | None = None) -> SourceFile:
+        resolved = path.resolve()
+        cached = self.files.get(resolved)
+        if cached is not None:
+            return cached
+        source = read_source(path, self.display_name(resolved), self.diagnostics, referenced_from)
+        self.files[resolved] = source
+        return source
+
+    def display_name(self, resolved: Path) -> str:
+        try:
+            return str(resolved.relative_to(Path.cwd()))
+        except ValueError:
+            return str(resolved)
+
+    def locate(self, location: Location) -> tuple[int, int] | None:
+        for source in self.files.values():
+            if source.display == location.file:
+                return source.locate(location.pointer)
+        return None
+
+
+def read_source(
+    path: Path,
+    display: str,
+    diagnostics: Diagnostics,
+    referenced_from: Location | None = None,
+) -> SourceFile:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        _fail(diagnostics, "E001", f"file not found: {display}", referenced_from,
+              "check the path, or set `spec` under [tool.oagen] in pyproject.toml")
+    except IsADirectoryError:
+        _fail(diagnostics, "E001", f"{display} is a directory, not a spec file", referenced_from,
+              "point at the OpenAPI document itself (openapi.yaml or openapi.json)")
+    except OSError as exc:
+        _fail(diagnostics, "E001", f"cannot read {display}: {exc.strerror}", referenced_from)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        _fail(diagnostics, "E002", f"{display} is not UTF-8 text (byte {exc.start})",
+              Location(display), "save the file as UTF-8")
+    is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
+    if is_json:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if path.suffix.lower() == ".json":
+                _parse_failure(diagnostics, display, exc.lineno, exc.colno,
+                               f"malformed JSON: {exc.msg}")
+            is_json = False  # a YAML file in flow style; let the YAML parser have a go
+    if not is_json:
+        try:
+            data = yaml.load(text, Loader=_SpecLoader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark else 1
+            column = mark.column + 1 if mark else 1
+            problem = exc.problem or exc.context or "invalid YAML"
+            _parse_failure(diagnostics, display, line, column, f"malformed YAML: {problem}")
+        except yaml.YAMLError as exc:
+            _parse_failure(diagnostics, display, 1, 1, f"malformed YAML: {exc}")
+    return SourceFile(path.resolve(), display, text, data, is_json)
+
+
+def _fail(diagnostics: Diagnostics, code: str, message: str, location: Location | None,
+          hint: str | None = None) -> Any:
+    diagnostics.error(code, message, location, hint)
+    raise LoadError(message)
+
+
+def _parse_failure(diagnostics: Diagnostics, display: str, line: int, column: int,
+                   message: str) -> None:
+    from .diagnostics import Diagnostic, Severity
+
+    diagnostics.items.append(
+        Diagnostic(Severity.ERROR, "E002", message, Location(display), "fix the syntax at this "
+                   "position; a YAML or JSON linter shows the context", line, column)
+    )
+    raise LoadError(message)
+
+
+# --- the source map -------------------------------------------------------------------------
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+def _index_positions(text: str, is_json: bool) -> dict[str, tuple[int, int]]:
+    if is_json:
+        try:
+            return _JsonIndexer(text).run()
+        except (IndexError, ValueError):
+            return {}
+    try:
+        node = yaml.compose(text, Loader=_SpecLoader)
+    except yaml.YAMLError:
+        return {}
+    out: dict[str, tuple[int, int]] = {}
+    if node is not None:
+        _index_yaml(node, "", out)
+    return out
+
+
+def _index_yaml(node: yaml.Node, pointer: str, out: dict[str, tuple[int, int]]) -> None:
+    out.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = pointer + "/" + _escape(str(key.value))
+            # Point at the key: that is where an editor should put the cursor.
+            out[child] = (key.start_mark.line + 1, key.start_mark.column + 1)
+            _index_yaml(value, child, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value in enumerate(node.value):
+            _index_yaml(value, f"{pointer}/{index}", out)
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SCALAR = re.compile(r"[^\s,\]\}]+")
+
+
+class _JsonIndexer:
+    """A small JSON scanner that records where each value starts, keyed by JSON pointer."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.out: dict[str, tuple[int, int]] = {}
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def run(self) -> dict[str, tuple[int, int]]:
+        self._value("")
+        return self.out
+
+    def _where(self, pos: int) -> tuple[int, int]:
+        import bisect
+
+        line = bisect.bisect_right(self.line_starts, pos) - 1
+        return line + 1, pos - self.line_starts[line] + 1
+
+    def _skip(self) -> None:
+        text = self.text
+        while self.pos < len(text) and text[self.pos] in " \t\r\n":
+            self.pos += 1
+
+    def _value(self, pointer: str, key_pos: int | None = None) -> None:
+        self._skip()
+        self.out[pointer] = self._where(key_pos if key_pos is not None else self.pos)
+        char = self.text[self.pos]
+        if char == "{":
+            self.pos += 1
+            while True:
+                self._skip()
+                if self.text[self.pos] == "}":
+                    self.pos += 1
+                    return
+                start = self.pos
+                match = _STRING.match(self.text, self.pos)
+                if match is None:
+                    raise ValueError("expected a key")
+                key = json.loads(match.group())
+                self.pos = match.end()
+                self._skip()
+                self.pos += 1  # the colon
+                self._value(pointer + "/" + _escape(key), start)
+                self._skip()
+                if self.text[self.pos] == ",":
+                    self.pos += 1
+        elif char == "[":
+            self.pos += 1
+            index = 0
+            while True:
+                self._skip()
+                if self.text[self.pos] == "]":
+                    self.pos += 1
+                    return
+                self._value(f"{pointer}/{index}")
+                index += 1
+                self._skip()
+                if self.text[self.pos] == ",":
+                    self.pos += 1
+        elif char == '"':
+            match = _STRING.match(self.text, self.pos)
+            if match is None:
+                raise ValueError("unterminated string")
+            self.pos = match.end()
+        else:
+            match = _SCALAR.match(self.text, self.pos)
+            if match is None:
+                raise ValueError("expected a value")
+            self.pos = match.end()

@@ -1,0 +1,106 @@
+"""The pipeline: load, validate, resolve and build, then render and format; no printing here.
+
+Each stage is a function of the previous one's output; the CLI decides what to print and where to
+write. A `Run` carries the diagnostics and timings of one run.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import ir
+from .config import Config
+from .diagnostics import Diagnostics, Severity
+from .load import LoadError, SourceFile, Sources
+
+
+@dataclass(slots=True)
+class Run:
+    config: Config
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    sources: Sources | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def locate(self, location: Any) -> tuple[int, int] | None:
+        if self.sources is None:
+            return None
+        return self.sources.locate(location)
+
+    def failed(self) -> bool:
+        if self.diagnostics.has_errors:
+            return True
+        return self.config.strict and self.diagnostics.count(Severity.WARNING) > 0
+
+
+def load_spec(run: Run, spec: Path) -> SourceFile | None:
+    started = time.perf_counter()
+    run.sources = Sources(spec.parent, run.diagnostics)
+    try:
+        source = run.sources.load(spec)
+    except LoadError:
+        return None
+    finally:
+        run.timings["load"] = time.perf_counter() - started
+    return source
+
+
+def validate_spec(run: Run, source: SourceFile) -> str | None:
+    from .validate import check_document_kind, validate_document
+
+    version = check_document_kind(source.data, source.display, run.diagnostics)
+    if version is None:
+        return None
+    started = time.perf_counter()
+    validate_document(source.data, version, source.display, source.path.as_uri(),
+                      run.diagnostics)
+    run.timings["validate"] = time.perf_counter() - started
+    return version
+
+
+def build(run: Run, source: SourceFile, version: str) -> ir.Api:
+    from .build import build_api
+    from .convert import swagger_to_openapi
+    from .resolve import Resolver
+
+    assert run.sources is not None
+    started = time.perf_counter()
+    document = source.data
+    if version == "2.0":
+        document = swagger_to_openapi(document, source.display, run.diagnostics)
+        source = SourceFile(source.path, source.display, source.text, document, source.is_json)
+    resolver = Resolver(run.sources, source, run.diagnostics)
+    api = build_api(document, version, source.display, resolver, run.config, run.diagnostics)
+    run.timings["build"] = time.perf_counter() - started
+    return api
+
+
+def analyse(run: Run, spec: Path, *, validate: bool = True) -> ir.Api | None:
+    """Everything up to the IR. None when the spec cannot be used at all."""
+    source = load_spec(run, spec)
+    if source is None:
+        return None
+    if validate:
+        version = validate_spec(run, source)
+    else:
+        from .validate import check_document_kind
+
+        version = check_document_kind(source.data, source.display, run.diagnostics)
+    if version is None:
+        return None
+    return build(run, source, version)
+
+
+def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
+    from .format import format_files
+    from .render import render_api
+
+    started = time.perf_counter()
+    files = render_api(api)
+    run.timings["render"] = time.perf_counter() - started
+    started = time.perf_counter()
+    formatted = format_files(files, run.diagnostics)
+    run.timings["format"] = time.perf_counter() - started
+    return formatted

@@ -1,0 +1,85 @@
+"""Render: print the IR through the Jinja2 templates in `templates/`.
+
+Templates only print what the IR says (StrictUndefined: a missing value is an error, not an empty
+string). The filters here only quote text safely, whatever the spec's strings contain: `pystr`
+makes a Python string literal, `tomlstr` a TOML string, and `doc` text safe inside a docstring.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from . import ir
+
+RUNTIME_DIR = Path(__file__).parent / "runtime"
+
+
+def template_dirs() -> list[Path]:
+    """Built-in templates: beside the package when installed, else at the repository root."""
+    candidates = [Path(__file__).parent / "templates", Path(__file__).parent.parent / "templates"]
+    return [path for path in candidates if path.is_dir()]
+
+
+def pystr(value: object) -> str:
+    return repr(str(value))
+
+
+def tomlstr(value: object) -> str:
+    import json
+
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def doc(value: object, indent: int = 0) -> str:
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
+    text = text.replace('"""', '\\"\\"\\"').replace("\t", "    ")
+    if text.endswith('"'):
+        text = text[:-1] + '\\"'
+    lines = [line.rstrip() for line in text.strip("\n").split("\n")]
+    pad = " " * indent
+    return "\n".join([lines[0]] + [pad + line if line else "" for line in lines[1:]])
+
+
+@cache
+def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*extra_dirs, *template_dirs()]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["pystr"] = pystr
+    env.filters["doc"] = doc
+    env.filters["tomlstr"] = tomlstr
+    return env
+
+
+def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> dict[str, str]:
+    """Every file of the generated distribution, keyed by path relative to the output folder."""
+    env = environment(extra_dirs)
+    package = api.package
+    files: dict[str, str] = {}
+
+    def put(path: str, template: str, **context: object) -> None:
+        files[path] = env.get_template(template).render(api=api, **context)
+
+    put("pyproject.toml", "pyproject.toml.j2")
+    put("README.md", "README.md.j2")
+    put(f"{package}/__init__.py", "package/__init__.py.j2")
+    put(f"{package}/_client.py", "package/_client.py.j2")
+    put(f"{package}/py.typed", "package/py.typed.j2")
+    put(f"{package}/models/__init__.py", "package/models/__init__.py.j2")
+    for module in api.modules:
+        put(f"{package}/models/{module.name}.py", "package/models/module.py.j2", module=module)
+    put(f"{package}/resources/__init__.py", "package/resources/__init__.py.j2")
+    for resource in api.resources:
+        put(f"{package}/resources/{resource.module}.py", "package/resources/resource.py.j2",
+            resource=resource)
+    for runtime_file in sorted(RUNTIME_DIR.glob("*.py")):
+        files[f"{package}/_runtime/{runtime_file.name}"] = runtime_file.read_text(encoding="utf-8")
+    return files

@@ -1,0 +1,160 @@
+"""Frozen descriptions of operations, parameters, security schemes and clients.
+
+Generated code writes these as module constants; the runtime derives everything it needs per call
+from them once, at construction (see the ``init=False`` fields), so the hot path only reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+import httpx
+import pydantic
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "ClientConfig",
+    "Operation",
+    "Param",
+    "SecurityScheme",
+]
+
+DEFAULT_TIMEOUT: Final = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES: Final = 2
+
+ParamLocation = Literal["path", "query", "header", "cookie"]
+ResponseKind = Literal["json", "text", "binary", "none"]
+BodyEncoding = Literal["json", "multipart", "form", "text", "binary"]
+
+# OpenAPI defaults: form for query/cookie, simple for path/header; explode only for form.
+_DEFAULT_STYLE: Final[Mapping[str, str]] = {
+    "path": "simple",
+    "query": "form",
+    "header": "simple",
+    "cookie": "form",
+}
+_PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One declared parameter, by wire name."""
+
+    name: str
+    location: ParamLocation
+    style: str | None = None
+    explode: bool | None = None
+    allow_reserved: bool = False
+    resolved_style: str = field(init=False, repr=False, compare=False)
+    resolved_explode: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        style = self.style or _DEFAULT_STYLE[self.location]
+        explode = (style == "form") if self.explode is None else self.explode
+        object.__setattr__(self, "resolved_style", style)
+        object.__setattr__(self, "resolved_explode", explode)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """Everything the runtime needs to know about one operation."""
+
+    method: str
+    path: str
+    operation_id: str
+    params: tuple[Param, ...] = ()
+    # Alternatives of scheme names; () = no auth; an empty alternative inside = auth optional.
+    security: tuple[tuple[str, ...], ...] = ()
+    request_content_type: str | None = None
+    response_type: object = None
+    response_kind: ResponseKind = "json"
+    stream_type: object = None
+    error_types: Mapping[str, object] = field(default_factory=dict)
+    file_fields: frozenset[str] = frozenset()
+
+    # Derived once; read on every call.
+    path_parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    param_index: Mapping[tuple[str, str], Param] = field(init=False, repr=False, compare=False)
+    body_encoding: BodyEncoding = field(init=False, repr=False, compare=False)
+    response_model: type[pydantic.BaseModel] | None = field(
+        init=False, repr=False, compare=False
+    )
+    stream_model: type[pydantic.BaseModel] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "method", self.method.upper())
+        # Alternating literal text and parameter names: "/keys/{hash}" -> ("/keys/", "hash", "").
+        set_(self, "path_parts", tuple(_PATH_PARAM.split(self.path)))
+        set_(self, "param_index", {(p.location, p.name): p for p in self.params})
+        set_(self, "body_encoding", body_encoding(self.request_content_type))
+        set_(self, "response_model", _model_class(self.response_type))
+        set_(self, "stream_model", _model_class(self.stream_type))
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    """One entry of ``components.securitySchemes``.
+
+    ``type`` is the OpenAPI type; oauth2 and openIdConnect credentials are sent as bearer
+    tokens. ``scheme`` is the http scheme ("bearer", "basic"); ``name`` and ``location`` are the
+    apiKey parameter name and where it goes. ``argument`` and ``env_var`` name the constructor
+    argument and environment variable that supply the credential (used in error messages).
+    """
+
+    type: Literal["http", "apiKey", "oauth2", "openIdConnect"]
+    scheme: str | None = None
+    name: str | None = None
+    location: Literal["header", "query", "cookie"] | None = None
+    argument: str = "api_key"
+    env_var: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientConfig:
+    """Per-API settings of a generated client."""
+
+    default_base_url: str
+    base_url_env: str | None = None
+    security_schemes: Mapping[str, SecurityScheme] = field(default_factory=dict)
+    user_agent: str | None = None
+    default_headers: Mapping[str, str] = field(default_factory=dict)
+    timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    # Retry pacing: backoff starts at initial_retry_delay and doubles up to max_retry_delay; a
+    # server asking (Retry-After) to wait longer than max_retry_after makes the client give up.
+    initial_retry_delay: float = 0.5
+    max_retry_delay: float = 8.0
+    max_retry_after: float = 60.0
+    # Top-level key of an error object some APIs put in 2xx bodies and stream events.
+    error_key: str | None = None
+    # SSE data that ends a stream; None: run until the server closes it.
+    sse_done: str | None = "[DONE]"
+    log_env: str | None = None
+    logger_name: str = "oagen.client"
+
+
+def body_encoding(content_type: str | None) -> BodyEncoding:
+    """How a request body with this media type is encoded."""
+    if content_type is None:
+        return "json"
+    base = content_type.split(";", 1)[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        return "json"
+    if base.startswith("multipart/"):
+        return "multipart"
+    if base == "application/x-www-form-urlencoded":
+        return "form"
+    if base.startswith("text/"):
+        return "text"
+    return "binary"
+
+
+def _model_class(tp: object) -> type[pydantic.BaseModel] | None:
+    if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
+        return tp
+    return None

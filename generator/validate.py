@@ -1,0 +1,134 @@
+"""Validate: run openapi-spec-validator and report every violation, each at its place in the file.
+
+A violation is a warning: real published specs are often slightly invalid in ways the generator
+can still interpret, and the builder reports (as errors) anything it really cannot use. `--strict`
+turns these warnings into a failed run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .diagnostics import Diagnostics, Location
+
+_MAX_REPORTED = 200  # a badly broken file should not drown the terminal
+
+
+def detect_version(data: Any) -> str | None:
+    """'2.0', '3.0', '3.1' or '3.2' for a document we can read, else None."""
+    if not isinstance(data, dict):
+        return None
+    if str(data.get("swagger", "")).startswith("2."):
+        return "2.0"
+    version = str(data.get("openapi", ""))
+    for prefix in ("3.0", "3.1", "3.2"):
+        if version.startswith(prefix):
+            return prefix
+    return None
+
+
+def check_document_kind(data: Any, file: str, diagnostics: Diagnostics) -> str | None:
+    version = detect_version(data)
+    if version is not None:
+        return version
+    if not isinstance(data, dict):
+        diagnostics.error("E003", "not an OpenAPI document: the top level is not a mapping",
+                          Location(file), "the file must start with `openapi: 3.1.0` (or 3.0.x)")
+    elif "openapi" in data or "swagger" in data:
+        found = data.get("openapi", data.get("swagger"))
+        diagnostics.error("E004", f"unsupported OpenAPI version {found!r}",
+                          Location(file, "/openapi" if "openapi" in data else "/swagger"),
+                          "oagen reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2")
+    else:
+        diagnostics.error("E003", "not an OpenAPI document: no `openapi` or `swagger` key",
+                          Location(file), "the file must start with `openapi: 3.1.0` (or 3.0.x)")
+    return None
+
+
+def validate_document(data: dict[str, Any], version: str, file: str, base_uri: str,
+                      diagnostics: Diagnostics) -> int:
+    """Report every violation as a W100 warning; returns how many were found."""
+    from openapi_spec_validator import (
+        OpenAPIV2SpecValidator,
+        OpenAPIV30SpecValidator,
+        OpenAPIV31SpecValidator,
+        OpenAPIV32SpecValidator,
+    )
+
+    validator_class: Any = {
+        "2.0": OpenAPIV2SpecValidator,
+        "3.0": OpenAPIV30SpecValidator,
+        "3.1": OpenAPIV31SpecValidator,
+        "3.2": OpenAPIV32SpecValidator,
+    }[version]
+    count = 0
+    seen: set[tuple[str, str]] = set()
+    try:
+        errors = validator_class(data, base_uri=base_uri).iter_errors()
+        for error in errors:
+            pointer = _pointer_of(data, error)
+            message = _message_of(error)
+            if (pointer, message) in seen:
+                continue
+            seen.add((pointer, message))
+            count += 1
+            if count <= _MAX_REPORTED:
+                diagnostics.warning("W100", f"spec violation: {message}", Location(file, pointer),
+                                    "the generator interprets it; fix the spec, or run "
+                                    "without --strict to accept it")
+    except RecursionError:
+        diagnostics.warning("W101", "the validator gave up on deeply recursive references",
+                            Location(file), "generation goes on; check the spec's $refs")
+    except Exception as exc:  # the validator may fail on inputs it cannot walk
+        diagnostics.warning("W101", f"the validator stopped early: {type(exc).__name__}: {exc}",
+                            Location(file), "generation goes on; the builder checks what it uses")
+    if count > _MAX_REPORTED:
+        diagnostics.warning("W102", f"{count - _MAX_REPORTED} more spec violations not shown",
+                            Location(file))
+    return count
+
+
+def _message_of(error: Any) -> str:
+    message = str(getattr(error, "message", error)).strip().replace("\n", " ")
+    return message if len(message) <= 300 else message[:297] + "..."
+
+
+def _pointer_of(data: Any, error: Any) -> str:
+    """The document pointer of an error.
+
+    Errors from the schema-of-schemas checks carry a path relative to the schema being checked,
+    not to the document; for those we find where in the document that relative path occurs.
+    """
+    path = [str(part) for part in getattr(error, "absolute_path", ())]
+    if _exists(data, path):
+        return _join(path)
+    found = next(_find_suffix(data, path, []), None)
+    return _join(found) if found is not None else _join(path[:1])
+
+
+def _exists(node: Any, path: Sequence[str]) -> bool:
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
+def _find_suffix(node: Any, path: list[str], prefix: list[str]) -> Iterator[list[str]]:
+    if path and _exists(node, path):
+        yield prefix + path
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _find_suffix(value, path, [*prefix, str(key)])
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _find_suffix(value, path, [*prefix, str(index)])
+
+
+def _join(parts: Sequence[str]) -> str:
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
