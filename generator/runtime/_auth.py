@@ -117,7 +117,8 @@ def resolve_auth(
             optional = True
             continue
         if all(
-            name in schemes and (name in credentials or (supplied is not None and supplied(schemes[name])))
+            name in schemes
+            and (name in credentials or (supplied is not None and supplied(schemes[name])))
             for name in alternative
         ):
             parts = AuthParts()

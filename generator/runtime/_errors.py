@@ -130,7 +130,8 @@ class APIStatusError(APIError):
 
     @property
     def request_id(self) -> str | None:
-        return self.headers.get("x-request-id")
+        value: str | None = self.headers.get("x-request-id")
+        return value
 
     def __str__(self) -> str:
         return f"Error code: {self.status_code} - {self.message}"

@@ -67,9 +67,7 @@ class Redactor:
 
     def headers(self, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
         items = headers.items() if isinstance(headers, Mapping) else headers
-        return {
-            k: REDACTED if k.lower() in self._headers else self.text(v) for k, v in items
-        }
+        return {k: REDACTED if k.lower() in self._headers else self.text(v) for k, v in items}
 
     def url(self, url: str) -> str:
         if self._query and "?" in url:

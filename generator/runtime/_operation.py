@@ -80,9 +80,7 @@ class Operation:
     path_parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
     param_index: Mapping[tuple[str, str], Param] = field(init=False, repr=False, compare=False)
     body_encoding: BodyEncoding = field(init=False, repr=False, compare=False)
-    response_model: type[pydantic.BaseModel] | None = field(
-        init=False, repr=False, compare=False
-    )
+    response_model: type[pydantic.BaseModel] | None = field(init=False, repr=False, compare=False)
     stream_model: type[pydantic.BaseModel] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -123,7 +121,7 @@ class ClientConfig:
     security_schemes: Mapping[str, SecurityScheme] = field(default_factory=dict)
     user_agent: str | None = None
     default_headers: Mapping[str, str] = field(default_factory=dict)
-    timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     max_retries: int = DEFAULT_MAX_RETRIES
     # Retry pacing: backoff starts at initial_retry_delay and doubles up to max_retry_delay; a
     # server asking (Retry-After) to wait longer than max_retry_after makes the client give up.

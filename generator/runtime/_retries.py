@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from datetime import UTC
 
 import httpx
 
@@ -49,7 +50,6 @@ def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float
     try:
         seconds = float(value)
     except ValueError:
-        from datetime import timezone
         from email.utils import parsedate_to_datetime  # only needed for the rare date form
 
         try:
@@ -57,7 +57,7 @@ def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float
         except (TypeError, ValueError, IndexError):
             return None
         if when.tzinfo is None:  # "-0000" zone: HTTP dates are UTC anyway
-            when = when.replace(tzinfo=timezone.utc)
+            when = when.replace(tzinfo=UTC)
         seconds = when.timestamp() - (time.time() if now is None else now)
         return max(seconds, 0.0)
     return seconds if 0 <= seconds < float("inf") else None

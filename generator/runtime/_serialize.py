@@ -214,18 +214,21 @@ def serialize_path_param(name: str, value: object, param: Param | None) -> str:
         if isinstance(value, dict):
             pair = "{}={}" if explode else "{},{}"
             sep = "." if explode else ","
-            items = (pair.format(_path_quote(to_str(k)), _path_quote(to_str(v))) for k, v in value.items())
+            items = (
+                pair.format(_path_quote(to_str(k)), _path_quote(to_str(v)))
+                for k, v in value.items()
+            )
             return "." + sep.join(items)
         return "." + _path_quote(to_str(value))
     if style == "matrix":
         key = _path_quote(name)
         if isinstance(value, list):
-            items = [_path_quote(to_str(v)) for v in value]
-            if not items:
+            quoted = [_path_quote(to_str(v)) for v in value]
+            if not quoted:
                 return f";{key}"
             if explode:
-                return "".join(f";{key}={item}" for item in items)
-            return f";{key}=" + ",".join(items)
+                return "".join(f";{key}={item}" for item in quoted)
+            return f";{key}=" + ",".join(quoted)
         if isinstance(value, dict):
             if not value:
                 return f";{key}"
@@ -382,4 +385,3 @@ def _form_pairs(payload: Mapping[str, object], prefix: str = "") -> list[tuple[s
         else:
             pairs.append((name, to_str(value)))
     return pairs
-

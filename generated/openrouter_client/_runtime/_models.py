@@ -8,10 +8,11 @@ without validation (with a logged warning) rather than failing the call. Strict 
 from __future__ import annotations
 
 import json
+import logging
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any, TypeAlias, TypeVar, get_args, get_origin
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, TypeAlias, TypeVar, cast, get_args, get_origin
 
 import pydantic
 from pydantic_core import core_schema
@@ -68,11 +69,11 @@ def get_adapter(tp: object) -> pydantic.TypeAdapter[Any]:
     try:
         return _adapters[tp]
     except KeyError:
-        adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(tp)
+        adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(cast(Any, tp))
         _adapters[tp] = adapter
         return adapter
     except TypeError:  # unhashable annotation: no caching
-        return pydantic.TypeAdapter(tp)
+        return pydantic.TypeAdapter(cast(Any, tp))
 
 
 def is_json_error(exc: pydantic.ValidationError) -> bool:
@@ -95,12 +96,14 @@ def validate_json(
     content: bytes | str,
     *,
     strict: bool,
-    on_fallback: Callable[[pydantic.ValidationError], None] | None = None,
+    logger: logging.Logger | None = None,
+    label: str = "response",
 ) -> Any:
     """Validate a JSON document against ``tp`` (``model`` is ``tp`` when it is a model class).
 
     Raises ``pydantic.ValidationError`` for malformed JSON, and ``SchemaMismatch`` for a schema
-    mismatch in strict mode. In lenient mode a mismatch is built without validation.
+    mismatch in strict mode. In lenient mode a mismatch is built without validation and a
+    warning is logged.
     """
     try:
         if model is not None:
@@ -112,8 +115,16 @@ def validate_json(
         data = json.loads(content)
         if strict:
             raise SchemaMismatch(exc, data) from exc
-        if on_fallback is not None:
-            on_fallback(exc)
+        if logger is not None:
+            first = exc.errors(include_url=False, include_input=False)[0]
+            logger.warning(
+                "%s: the response does not match its schema (%d errors; first at %s: %s); "
+                "returning it unvalidated",
+                label,
+                exc.error_count(),
+                ".".join(str(p) for p in first["loc"]) or "(root)",
+                first["msg"],
+            )
         return construct_type(tp, data)
 
 

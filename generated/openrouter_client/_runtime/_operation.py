@@ -121,7 +121,7 @@ class ClientConfig:
     security_schemes: Mapping[str, SecurityScheme] = field(default_factory=dict)
     user_agent: str | None = None
     default_headers: Mapping[str, str] = field(default_factory=dict)
-    timeout: httpx.Timeout = DEFAULT_TIMEOUT
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     max_retries: int = DEFAULT_MAX_RETRIES
     # Retry pacing: backoff starts at initial_retry_delay and doubles up to max_retry_delay; a
     # server asking (Retry-After) to wait longer than max_retry_after makes the client give up.

@@ -223,12 +223,12 @@ def serialize_path_param(name: str, value: object, param: Param | None) -> str:
     if style == "matrix":
         key = _path_quote(name)
         if isinstance(value, list):
-            items = [_path_quote(to_str(v)) for v in value]
-            if not items:
+            quoted = [_path_quote(to_str(v)) for v in value]
+            if not quoted:
                 return f";{key}"
             if explode:
-                return "".join(f";{key}={item}" for item in items)
-            return f";{key}=" + ",".join(items)
+                return "".join(f";{key}={item}" for item in quoted)
+            return f";{key}=" + ",".join(quoted)
         if isinstance(value, dict):
             if not value:
                 return f";{key}"

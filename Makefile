@@ -1,0 +1,37 @@
+# Two commands set everything up on a fresh machine (Python 3.11+, Node.js with npm):
+#   make generate   regenerate generated/ from spec/openrouter.yaml
+#   make test       run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+PYTEST_WORKERS ?= 2
+
+.PHONY: generate test check lint corpus bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+generate: $(STAMP)
+	$(VENV)/bin/oagen generate
+
+check: $(STAMP)
+	$(VENV)/bin/oagen check
+
+test: $(STAMP) $(NODE_STAMP)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check generator tests benchmarks
+	$(VENV)/bin/mypy generator
+
+clean:
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""Runtime support for the generated client: transport, auth, retries, parsing, streaming.
+
+Copied verbatim into every generated package; it knows nothing about any one API. Everything
+API-specific reaches it as data: an ``Operation`` per operation and a ``ClientConfig`` per client.
+"""
+
+from ._client import AsyncAPIResource, AsyncClient, SyncAPIResource, SyncClient
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    MissingCredentialsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from ._models import BaseModel, Lenient
+from ._operation import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    ClientConfig,
+    Operation,
+    Param,
+    SecurityScheme,
+)
+from ._response import (
+    APIResponse,
+    AsyncAPIResponse,
+    async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
+)
+from ._streaming import AsyncStream, ServerSentEvent, SSEDecoder, Stream
+from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, TimeoutTypes
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APIResponse",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncAPIResource",
+    "AsyncAPIResponse",
+    "AsyncClient",
+    "AsyncStream",
+    "AuthenticationError",
+    "BadRequestError",
+    "BaseModel",
+    "Body",
+    "ClientConfig",
+    "ConflictError",
+    "FileTypes",
+    "Headers",
+    "InternalServerError",
+    "Lenient",
+    "MissingCredentialsError",
+    "NotFoundError",
+    "NotGiven",
+    "Operation",
+    "Param",
+    "PermissionDeniedError",
+    "Query",
+    "RateLimitError",
+    "SSEDecoder",
+    "SecurityScheme",
+    "ServerSentEvent",
+    "Stream",
+    "SyncAPIResource",
+    "SyncClient",
+    "TimeoutTypes",
+    "UnprocessableEntityError",
+    "async_to_raw_response_wrapper",
+    "to_raw_response_wrapper",
+]

@@ -1,0 +1,165 @@
+"""Credentials: where they come from, how each security scheme sends them, what is missing.
+
+A credential comes from the client constructor (``credentials={"<scheme>": value}``) or, failing
+that, from the scheme's environment variable, read once at construction. Per operation the first
+alternative whose schemes all have credentials wins; an empty alternative (auth optional) is used
+only when no other one can be satisfied. Nothing satisfiable raises ``MissingCredentialsError``
+before any network call.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable, Mapping
+from typing import TypeAlias
+from urllib.parse import quote
+
+from ._errors import MissingCredentialsError
+from ._operation import Operation, SecurityScheme
+
+__all__ = ["AuthParts", "Credential", "resolve_auth", "resolve_credentials", "secret_values"]
+
+# A token / API key, or (username, password) for http basic ("user:password" also works).
+Credential: TypeAlias = str | tuple[str, str]
+
+
+class AuthParts:
+    """What one security alternative adds to a request."""
+
+    __slots__ = ("cookies", "headers", "query")
+
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {}
+        self.query: list[str] = []  # encoded name=value pieces
+        self.cookies: list[str] = []
+
+    def __repr__(self) -> str:  # values are secrets
+        return f"AuthParts(headers={sorted(self.headers)}, query={len(self.query)})"
+
+
+NO_AUTH = AuthParts()
+
+
+def resolve_credentials(
+    schemes: Mapping[str, SecurityScheme], given: Mapping[str, Credential | None]
+) -> dict[str, Credential]:
+    credentials: dict[str, Credential] = {}
+    for name, scheme in schemes.items():
+        value = given.get(name)
+        if value is None or value == "":
+            value = os.environ.get(scheme.env_var) if scheme.env_var else None
+        if value:
+            credentials[name] = value
+    return credentials
+
+
+def secret_values(credentials: Mapping[str, Credential]) -> list[str]:
+    """Every string that would reveal a credential (for redaction)."""
+    out: list[str] = []
+    for value in credentials.values():
+        if isinstance(value, tuple):
+            out.extend(value)
+            out.append(f"{value[0]}:{value[1]}")
+            value = f"{value[0]}:{value[1]}"
+        else:
+            out.append(value)
+        out.append(base64.b64encode(value.encode()).decode("ascii"))
+    return out
+
+
+def header_name(scheme: SecurityScheme) -> str | None:
+    """The (lower-case) header a scheme is sent in, if it is sent in a header."""
+    if scheme.type == "apiKey":
+        return scheme.name.lower() if scheme.location == "header" and scheme.name else None
+    return "authorization"
+
+
+def _apply(scheme: SecurityScheme, credential: Credential, parts: AuthParts) -> None:
+    if scheme.type == "apiKey":
+        token = credential if isinstance(credential, str) else ":".join(credential)
+        name = scheme.name or ""
+        if scheme.location == "query":
+            parts.query.append(f"{quote(name, safe='')}={quote(token, safe='')}")
+        elif scheme.location == "cookie":
+            parts.cookies.append(f"{name}={token}")
+        else:
+            parts.headers[name.lower()] = token
+        return
+    http_scheme = (scheme.scheme or "bearer").lower() if scheme.type == "http" else "bearer"
+    if http_scheme == "basic":
+        pair = credential if isinstance(credential, str) else ":".join(credential)
+        encoded = base64.b64encode(pair.encode("utf-8")).decode("ascii")
+        parts.headers["authorization"] = f"Basic {encoded}"
+    else:
+        token = credential if isinstance(credential, str) else ":".join(credential)
+        prefix = "Bearer" if http_scheme == "bearer" else (scheme.scheme or "")
+        parts.headers["authorization"] = f"{prefix} {token}"
+
+
+def resolve_auth(
+    operation: Operation,
+    schemes: Mapping[str, SecurityScheme],
+    credentials: Mapping[str, Credential],
+    supplied: Callable[[SecurityScheme], bool] | None = None,
+) -> AuthParts:
+    """The auth parts for ``operation``.
+
+    ``supplied`` reports schemes the caller already satisfied by hand (e.g. an Authorization
+    header in ``default_headers``); those count as present and add nothing.
+    """
+    security = operation.security
+    if not security:
+        return NO_AUTH
+    optional = False
+    for alternative in security:
+        if not alternative:
+            optional = True
+            continue
+        if all(
+            name in schemes
+            and (name in credentials or (supplied is not None and supplied(schemes[name])))
+            for name in alternative
+        ):
+            parts = AuthParts()
+            for name in alternative:
+                if name in credentials:
+                    _apply(schemes[name], credentials[name], parts)
+            return parts
+    if optional:
+        return NO_AUTH
+    raise MissingCredentialsError(_missing_message(operation, schemes, credentials))
+
+
+def _what(scheme: SecurityScheme) -> str:
+    if scheme.type == "http" and (scheme.scheme or "").lower() == "basic":
+        return "a username and password"
+    if scheme.type in ("oauth2", "openIdConnect"):
+        return "an access token"
+    return "an API key"
+
+
+def _hint(scheme: SecurityScheme) -> str:
+    hint = f"pass {scheme.argument}=..."
+    return f"{hint} or set {scheme.env_var}" if scheme.env_var else hint
+
+
+def _missing_message(
+    operation: Operation,
+    schemes: Mapping[str, SecurityScheme],
+    credentials: Mapping[str, Credential],
+) -> str:
+    options: list[str] = []
+    for alternative in operation.security:
+        missing = [n for n in alternative if n not in credentials]
+        if not missing:
+            continue
+        described = []
+        for name in missing:
+            scheme = schemes.get(name)
+            if scheme is None:
+                described.append(f"the undeclared security scheme {name!r}")
+            else:
+                described.append(f"{_what(scheme)}: {_hint(scheme)}")
+        options.append(" and ".join(described))
+    return f"{operation.operation_id} needs " + "; or ".join(options)

@@ -1,0 +1,929 @@
+"""The HTTP clients generated clients derive from.
+
+``SyncClient`` and ``AsyncClient`` share ``_BaseClient``: configuration, request building, retry
+decisions, response parsing and error mapping live there as plain (non-I/O) methods; the two
+subclasses only differ in their send/sleep/read loops.
+
+Ownership: a client closes the httpx client only if it created it. An ``http_client=`` passed in
+stays the caller's to close, and copies made by ``with_options()`` share the pool without owning
+it. Requests are built directly as ``httpx.Request`` (for speed): the headers of an injected
+``http_client`` are captured at construction and its cookie jar is applied, but its ``base_url``
+and ``params`` are not used.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import time
+from collections.abc import Mapping
+from datetime import timedelta
+from time import perf_counter
+from types import TracebackType
+from typing import Any, ClassVar, Self, TypeVar, cast
+
+import httpx
+import pydantic
+
+from ._auth import (
+    NO_AUTH,
+    AuthParts,
+    Credential,
+    header_name,
+    resolve_auth,
+    resolve_credentials,
+    secret_values,
+)
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    MissingCredentialsError,
+    embedded_error,
+    make_embedded_error,
+    make_status_error,
+)
+from ._files import UploadStream
+from ._logging import Redactor, setup_logger
+from ._models import SchemaMismatch, validate_json
+from ._operation import ClientConfig, Operation, SecurityScheme
+from ._response import APIResponse, AsyncAPIResponse, raw_response_requested
+from ._retries import retry_delay, should_retry_status
+from ._serialize import (
+    build_path,
+    encode_body,
+    serialize_cookie_param,
+    serialize_header_param,
+    serialize_query_param,
+)
+from ._streaming import AsyncStream, EventParser, Stream
+from ._types import NOT_GIVEN, Headers, NotGiven, Query
+
+__all__ = ["AsyncAPIResource", "AsyncClient", "SyncAPIResource", "SyncClient"]
+
+_T = TypeVar("_T")
+_INFO = logging.INFO
+_DEBUG = logging.DEBUG
+_DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+_AUTH_QUERY = "\0auth"  # key of the auth pieces among query groups; cannot clash with a name
+
+Timeout = float | httpx.Timeout | None
+
+
+def _as_timeout(value: Timeout) -> httpx.Timeout:
+    if isinstance(value, httpx.Timeout):
+        return value
+    return httpx.Timeout(value)
+
+
+def _header_value(value: str) -> str | bytes:
+    # httpx encodes str header values as ASCII; send anything else as UTF-8.
+    return value if value.isascii() else value.encode("utf-8")
+
+
+def _cached_property_names(cls: type) -> frozenset[str]:
+    return frozenset(
+        name
+        for klass in cls.__mro__
+        for name, attr in vars(klass).items()
+        if isinstance(attr, functools.cached_property)
+    )
+
+
+class _BaseClient:
+    """State and decisions shared by the sync and async clients."""
+
+    _config: ClassVar[ClientConfig]
+
+    _base_url: str
+    _timeout: httpx.Timeout
+    _max_retries: int
+    _credentials: dict[str, Credential]
+    _custom_headers: dict[str, str | NotGiven | None]
+    _custom_query: dict[str, object]
+    _strict: bool
+    _owns_http: bool
+    _logger: logging.Logger
+    # Derived by _derive(); read on every call.
+    _headers: dict[str, str | bytes]
+    _query_groups: dict[str, list[str]]
+    _query_default: str
+    _timeout_ext: dict[str, Any]
+    _auth_cache: dict[tuple[tuple[str, ...], ...], AuthParts]
+    _redactor: Redactor
+    _marker_bytes: bytes | None
+    _marker_str: str | None
+
+    def _configure(
+        self,
+        *,
+        credentials: Mapping[str, Credential | None] | None,
+        base_url: str | httpx.URL | None,
+        timeout: Timeout | NotGiven,
+        max_retries: int | None,
+        default_headers: Headers | None,
+        default_query: Query | None,
+        strict_response_validation: bool,
+    ) -> None:
+        config = self._config
+        self._credentials = resolve_credentials(config.security_schemes, credentials or {})
+        if base_url is None:
+            env = config.base_url_env
+            base_url = (os.environ.get(env) if env else None) or config.default_base_url
+        self._base_url = str(base_url).rstrip("/")
+        self._timeout = config.timeout if isinstance(timeout, NotGiven) else _as_timeout(timeout)
+        self._max_retries = config.max_retries if max_retries is None else max_retries
+        self._custom_headers = dict(default_headers or {})
+        self._custom_query = dict(default_query or {})
+        self._strict = strict_response_validation
+        self._logger = setup_logger(config.logger_name, config.log_env)
+
+    def _derive(self, transport_headers: httpx.Headers) -> None:
+        """Precompute what every call needs from the configuration."""
+        config = self._config
+        headers: dict[str, str | bytes] = dict(transport_headers.items())
+        headers["accept"] = "application/json"
+        if config.user_agent:
+            headers["user-agent"] = config.user_agent
+        for name, text in config.default_headers.items():
+            headers[name.lower()] = _header_value(text)
+        for name, value in self._custom_headers.items():
+            if value is None or isinstance(value, NotGiven):
+                headers.pop(name.lower(), None)  # lets callers drop e.g. the User-Agent
+            else:
+                headers[name.lower()] = _header_value(value)
+        self._headers = headers
+
+        groups: dict[str, list[str]] = {}
+        for name, qvalue in self._custom_query.items():
+            if qvalue is not None and not isinstance(qvalue, NotGiven):
+                groups[name] = serialize_query_param(name, qvalue, None)
+        self._query_groups = groups
+        self._query_default = "&".join(p for pieces in groups.values() for p in pieces)
+        self._timeout_ext = {"timeout": self._timeout.as_dict()}
+        self._auth_cache = {}
+
+        schemes = config.security_schemes.values()
+        self._redactor = Redactor(
+            secrets=secret_values(self._credentials),
+            header_names=[
+                s.name for s in schemes if s.type == "apiKey" and s.location == "header" and s.name
+            ],
+            query_names=[
+                s.name for s in schemes if s.type == "apiKey" and s.location == "query" and s.name
+            ],
+        )
+        key = config.error_key
+        self._marker_str = f'"{key}"' if key else None
+        self._marker_bytes = self._marker_str.encode() if self._marker_str else None
+
+    # -- public knobs ---------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        return self._timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._max_retries
+
+    def __repr__(self) -> str:
+        # Credentials appear by scheme name only.
+        return (
+            f"<{type(self).__name__} base_url={self._redactor.url(self._base_url)!r} "
+            f"max_retries={self._max_retries} timeout={self._timeout!r} "
+            f"credentials={sorted(self._credentials)}>"
+        )
+
+    def _clone(self, **overrides: Any) -> Self:
+        """A copy sharing the connection pool, with some settings replaced (None: keep)."""
+        clone = object.__new__(type(self))
+        skip = _cached_property_names(type(self))  # resources bound to the original client
+        clone.__dict__.update({k: v for k, v in self.__dict__.items() if k not in skip})
+        clone._owns_http = False
+        credentials = overrides.get("credentials")
+        if credentials is not None:
+            merged: dict[str, Credential | None] = dict(self._credentials)
+            merged.update(credentials)
+            clone._credentials = resolve_credentials(self._config.security_schemes, merged)
+        if overrides.get("base_url") is not None:
+            clone._base_url = str(overrides["base_url"]).rstrip("/")
+        timeout = overrides.get("timeout", NOT_GIVEN)
+        if not isinstance(timeout, NotGiven):
+            clone._timeout = _as_timeout(timeout)
+        if overrides.get("max_retries") is not None:
+            clone._max_retries = overrides["max_retries"]
+        if overrides.get("default_headers") is not None:
+            clone._custom_headers = {**self._custom_headers, **overrides["default_headers"]}
+        if overrides.get("default_query") is not None:
+            clone._custom_query = {**self._custom_query, **overrides["default_query"]}
+        if overrides.get("strict_response_validation") is not None:
+            clone._strict = overrides["strict_response_validation"]
+        return clone
+
+    # -- building a request ---------------------------------------------------------------------
+
+    def _build_request(
+        self,
+        operation: Operation,
+        path: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        cookies: Mapping[str, object] | None,
+        body: object,
+        stream: bool,
+        extra_headers: Headers | None,
+        extra_query: Query | None,
+        extra_body: Mapping[str, object] | None,
+        timeout: Timeout | NotGiven,
+    ) -> httpx.Request:
+        h = self._headers.copy()
+        if stream:
+            h["accept"] = "text/event-stream"
+        elif operation.response_kind != "json":
+            h["accept"] = "*/*"
+        index = operation.param_index
+        if headers:
+            for name, value in headers.items():
+                if value is None or isinstance(value, NotGiven):
+                    continue
+                text = serialize_header_param(name, value, index.get(("header", name)))
+                if text is not None:
+                    h[name.lower()] = _header_value(text)
+
+        auth = self._auth(operation, h, extra_headers, extra_query)
+        if auth.headers:
+            h.update(auth.headers)
+
+        cookie_pieces = list(auth.cookies)
+        if cookies:
+            for name, value in cookies.items():
+                if value is not None and not isinstance(value, NotGiven):
+                    cookie_pieces.extend(
+                        serialize_cookie_param(name, value, index.get(("cookie", name)))
+                    )
+        if cookie_pieces:
+            existing = h.get("cookie")
+            joined = "; ".join(cookie_pieces)
+            h["cookie"] = f"{existing!s}; {joined}" if existing else joined
+
+        if query or extra_query or auth.query:
+            qs = self._query_string(operation, query, auth.query, extra_query)
+        else:
+            qs = self._query_default
+        url = self._base_url + build_path(operation, path)
+        if qs:
+            url = f"{url}?{qs}"
+
+        content, content_type = encode_body(operation, body, extra_body)
+        if content_type is not None:
+            h["content-type"] = content_type
+
+        if extra_headers:
+            for name, value in extra_headers.items():
+                if value is None or isinstance(value, NotGiven):
+                    h.pop(name.lower(), None)
+                else:
+                    h[name.lower()] = _header_value(value)
+
+        ext = (
+            self._timeout_ext
+            if isinstance(timeout, NotGiven)
+            else {"timeout": _as_timeout(timeout).as_dict()}
+        )
+        if isinstance(content, UploadStream):
+            if content.length is not None:
+                h["content-length"] = str(content.length)
+            else:
+                h["transfer-encoding"] = "chunked"
+            request = httpx.Request(
+                operation.method, url, headers=cast(Any, h), stream=content, extensions=ext
+            )
+        else:
+            # Header values are str, or UTF-8 bytes for non-ASCII text; httpx accepts both.
+            request = httpx.Request(
+                operation.method, url, headers=cast(Any, h), content=content, extensions=ext
+            )
+        if self._logger.isEnabledFor(_DEBUG):
+            self._logger.debug(
+                "Request: %s %s headers=%s",
+                request.method,
+                self._redactor.url(str(request.url)),
+                self._redactor.headers(request.headers.multi_items()),
+            )
+        return request
+
+    def _query_string(
+        self,
+        operation: Operation,
+        query: Mapping[str, object] | None,
+        auth_query: list[str],
+        extra_query: Query | None,
+    ) -> str:
+        # Grouped by name so a later source replaces an earlier one: defaults < params < extra.
+        groups = dict(self._query_groups)
+        if query:
+            index = operation.param_index
+            for name, value in query.items():
+                if value is None or isinstance(value, NotGiven):
+                    continue
+                groups[name] = serialize_query_param(name, value, index.get(("query", name)))
+        if auth_query:
+            groups[_AUTH_QUERY] = auth_query
+        if extra_query:
+            for name, value in extra_query.items():
+                if value is None or isinstance(value, NotGiven):
+                    groups.pop(name, None)
+                else:
+                    groups[name] = serialize_query_param(name, value, None)
+        return "&".join(p for pieces in groups.values() for p in pieces)
+
+    def _auth(
+        self,
+        operation: Operation,
+        headers: Mapping[str, object],
+        extra_headers: Headers | None,
+        extra_query: Query | None,
+    ) -> AuthParts:
+        security = operation.security
+        if not security:
+            return NO_AUTH
+        parts = self._auth_cache.get(security)
+        if parts is not None:
+            return parts
+        schemes = self._config.security_schemes
+        try:
+            parts = resolve_auth(operation, schemes, self._credentials)
+        except MissingCredentialsError:
+            # The caller may have supplied the credential by hand (e.g. an Authorization
+            # header); not cached, since that depends on the call.
+            extra_h = {k.lower() for k, v in (extra_headers or {}).items() if v}
+            extra_q = {k for k, v in (extra_query or {}).items() if v is not None}
+
+            def supplied(scheme: SecurityScheme) -> bool:
+                if scheme.type == "apiKey" and scheme.location == "query":
+                    return scheme.name in extra_q or scheme.name in self._query_groups
+                if scheme.type == "apiKey" and scheme.location == "cookie":
+                    return f"{scheme.name}=" in str(headers.get("cookie", ""))
+                name = header_name(scheme)
+                return name is not None and (name in headers or name in extra_h)
+
+            return resolve_auth(operation, schemes, self._credentials, supplied)
+        self._auth_cache[security] = parts
+        return parts
+
+    # -- deciding about a response --------------------------------------------------------------
+
+    def _retry_after_response(
+        self, response: httpx.Response, retries_taken: int, max_retries: int
+    ) -> float | None:
+        """Seconds to wait before retrying an error response, or None to raise it."""
+        if not should_retry_status(response.status_code, response.headers):
+            return None
+        config = self._config
+        delay = retry_delay(
+            retries_taken,
+            max_retries,
+            response.headers,
+            initial=config.initial_retry_delay,
+            maximum=config.max_retry_delay,
+            max_retry_after=config.max_retry_after,
+        )
+        if self._logger.isEnabledFor(_INFO):
+            reason = f"HTTP {response.status_code}"
+            if delay is not None:
+                self._log_retry(response.request, reason, delay, retries_taken, max_retries)
+            elif retries_taken < max_retries:
+                self._logger.info(
+                    "Not retrying %s %s (%s): the server asks to wait longer than %s s",
+                    response.request.method,
+                    self._redactor.url(str(response.request.url)),
+                    reason,
+                    config.max_retry_after,
+                )
+        return delay
+
+    def _retry_after_error(
+        self, exc: Exception, request: httpx.Request, retries_taken: int, max_retries: int
+    ) -> float | None:
+        """Seconds to wait before retrying after a transport error, or None to raise."""
+        config = self._config
+        delay = retry_delay(
+            retries_taken,
+            max_retries,
+            None,
+            initial=config.initial_retry_delay,
+            maximum=config.max_retry_delay,
+            max_retry_after=config.max_retry_after,
+        )
+        if delay is not None and self._logger.isEnabledFor(_INFO):
+            self._log_retry(request, type(exc).__name__, delay, retries_taken, max_retries)
+        return delay
+
+    def _log_retry(
+        self, request: httpx.Request, reason: str, delay: float, taken: int, max_retries: int
+    ) -> None:
+        self._logger.info(
+            "Retrying %s %s in %.2f s (retry %d of %d) after %s",
+            request.method,
+            self._redactor.url(str(request.url)),
+            delay,
+            taken + 1,
+            max_retries,
+            reason,
+        )
+
+    def _log_response(self, response: httpx.Response, start: float) -> None:
+        request = response.request
+        self._logger.info(
+            'HTTP Request: %s %s "%d %s" %.1f ms',
+            request.method,
+            self._redactor.url(str(request.url)),
+            response.status_code,
+            response.reason_phrase,
+            (perf_counter() - start) * 1000.0,
+        )
+
+    def _connection_error(self, exc: Exception, request: httpx.Request) -> APIConnectionError:
+        detail = self._redactor.text(
+            f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        )
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(f"Request timed out ({detail}).", request=request)
+        return APIConnectionError(f"Connection error ({detail}).", request=request)
+
+    def _status_error(self, operation: Operation, response: httpx.Response) -> APIStatusError:
+        if self._logger.isEnabledFor(_INFO):
+            self._logger.info(
+                'HTTP Request: %s %s "%d %s"',
+                response.request.method,
+                self._redactor.url(str(response.request.url)),
+                response.status_code,
+                response.reason_phrase,
+            )
+        return make_status_error(
+            response,
+            operation.error_types,
+            error_key=self._config.error_key,
+            redact=self._redactor.text,
+        )
+
+    # -- parsing --------------------------------------------------------------------------------
+
+    def _parse_body(self, operation: Operation, response: httpx.Response) -> Any:
+        kind = operation.response_kind
+        if kind == "json":
+            if operation.response_type is None:
+                return None
+            content = response.content
+            if not content:
+                return None
+            marker = self._marker_bytes
+            if marker is not None and marker in content:
+                self._raise_embedded_error(operation, response, content)
+            return self._validate(
+                operation, operation.response_type, operation.response_model, content, response
+            )
+        if kind == "text":
+            return response.text
+        if kind == "binary":
+            return response.content
+        return None
+
+    def _validate(
+        self,
+        operation: Operation,
+        tp: object,
+        model: type[pydantic.BaseModel] | None,
+        content: bytes | str,
+        response: httpx.Response,
+    ) -> Any:
+        try:
+            return validate_json(
+                tp,
+                model,
+                content,
+                strict=self._strict,
+                logger=self._logger,
+                label=operation.operation_id,
+            )
+        except SchemaMismatch as exc:
+            first = exc.error.errors(include_url=False, include_input=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or "(root)"
+            raise APIResponseValidationError(
+                f"{operation.operation_id}: the response does not match its schema "
+                f"({exc.error.error_count()} errors; first at {where}: {first['msg']})",
+                response=response,
+                body=exc.data,
+            ) from exc.error
+        except pydantic.ValidationError as exc:
+            text = content if isinstance(content, str) else content.decode("utf-8", "replace")
+            raise APIResponseValidationError(
+                f"{operation.operation_id}: the response is not valid JSON",
+                response=response,
+                body=text,
+            ) from exc
+
+    def _raise_embedded_error(
+        self, operation: Operation, response: httpx.Response, content: bytes | str
+    ) -> None:
+        key = self._config.error_key
+        if key is None:
+            return
+        try:
+            data = json.loads(content)
+        except ValueError:
+            return  # not JSON: validation reports it
+        err = embedded_error(data, key)
+        if err is not None:
+            raise make_embedded_error(
+                response,
+                data,
+                err,
+                operation.error_types,
+                error_key=key,
+                redact=self._redactor.text,
+            )
+
+    def _event_parser(self, operation: Operation) -> EventParser[Any]:
+        tp, model = operation.stream_type, operation.stream_model
+        validate: Any
+        if tp is None:
+            validate = None
+        elif model is not None:
+            validate = model.model_validate_json
+        else:
+            from ._models import get_adapter
+
+            validate = get_adapter(tp).validate_json
+
+        def recover(response: httpx.Response, data: str, exc: pydantic.ValidationError) -> Any:
+            return self._validate(operation, tp, model, data, response)
+
+        def on_error_marker(response: httpx.Response, data: str) -> None:
+            self._raise_embedded_error(operation, response, data)
+
+        return EventParser(
+            validate=validate,
+            recover=recover,
+            done=self._config.sse_done,
+            error_marker=self._marker_str,
+            on_error_marker=on_error_marker,
+        )
+
+
+class SyncClient(_BaseClient):
+    """Base of generated synchronous clients."""
+
+    _http: httpx.Client
+
+    def __init__(
+        self,
+        *,
+        credentials: Mapping[str, Credential | None] | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Headers | None = None,
+        default_query: Query | None = None,
+        http_client: httpx.Client | None = None,
+        strict_response_validation: bool = False,
+    ) -> None:
+        self._configure(
+            credentials=credentials,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            strict_response_validation=strict_response_validation,
+        )
+        self._owns_http = http_client is None
+        self._http = (
+            http_client
+            if http_client is not None
+            else httpx.Client(timeout=self._timeout, limits=_DEFAULT_LIMITS, follow_redirects=True)
+        )
+        self._derive(self._http.headers)
+
+    def with_options(
+        self,
+        *,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Headers | None = None,
+        default_query: Query | None = None,
+        credentials: Mapping[str, Credential | None] | None = None,
+        strict_response_validation: bool | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> Self:
+        """A copy with some settings replaced, sharing this client's connection pool."""
+        clone = self._clone(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            credentials=credentials,
+            strict_response_validation=strict_response_validation,
+        )
+        if http_client is not None:
+            clone._http = http_client
+        clone._derive(clone._http.headers)
+        return clone
+
+    def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def request(
+        self,
+        operation: Operation,
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        stream: bool | NotGiven | None = False,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
+        streaming = stream is True
+        request = self._build_request(
+            operation, path, query, headers, cookies, body, streaming,
+            extra_headers, extra_query, extra_body, timeout,
+        )  # fmt: skip
+        max_retries = self._max_retries
+        retries_taken = 0
+        send = self._http.send
+        while True:
+            start = perf_counter()
+            try:
+                response = send(request, stream=streaming)
+            except httpx.TransportError as exc:
+                delay = self._retry_after_error(exc, request, retries_taken, max_retries)
+                if delay is None:
+                    raise self._connection_error(exc, request) from exc
+                self._sleep(delay)
+                retries_taken += 1
+                continue
+            except httpx.RequestError as exc:
+                raise self._connection_error(exc, request) from exc
+            if 200 <= response.status_code < 300:
+                break
+            delay = self._retry_after_response(response, retries_taken, max_retries)
+            if delay is not None:
+                response.close()
+                self._sleep(delay)
+                retries_taken += 1
+                continue
+            if streaming:
+                try:
+                    response.read()
+                except httpx.RequestError as exc:
+                    raise self._connection_error(exc, request) from exc
+                finally:
+                    response.close()
+            raise self._status_error(operation, response)
+
+        if self._logger.isEnabledFor(_INFO):
+            self._log_response(response, start)
+        if raw_response_requested():
+            return self._raw(operation, response, streaming, retries_taken, start)
+        if streaming:
+            return Stream(response, self._event_parser(operation))
+        return self._parse_body(operation, response)
+
+    def _raw(
+        self,
+        operation: Operation,
+        response: httpx.Response,
+        streaming: bool,
+        retries_taken: int,
+        start: float,
+    ) -> APIResponse[Any]:
+        def parse() -> Any:
+            if streaming:
+                return Stream(response, self._event_parser(operation))
+            return self._parse_body(operation, response)
+
+        elapsed = timedelta(seconds=perf_counter() - start)
+        return APIResponse(response, parse, retries_taken=retries_taken, elapsed=elapsed)
+
+    def close(self) -> None:
+        """Close the connection pool, if this client created it."""
+        if self._owns_http:
+            self._http.close()
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClient(_BaseClient):
+    """Base of generated asynchronous clients."""
+
+    _http: httpx.AsyncClient
+
+    def __init__(
+        self,
+        *,
+        credentials: Mapping[str, Credential | None] | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Headers | None = None,
+        default_query: Query | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        strict_response_validation: bool = False,
+    ) -> None:
+        self._configure(
+            credentials=credentials,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            strict_response_validation=strict_response_validation,
+        )
+        self._owns_http = http_client is None
+        self._http = (
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(
+                timeout=self._timeout, limits=_DEFAULT_LIMITS, follow_redirects=True
+            )
+        )
+        self._derive(self._http.headers)
+
+    def with_options(
+        self,
+        *,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Headers | None = None,
+        default_query: Query | None = None,
+        credentials: Mapping[str, Credential | None] | None = None,
+        strict_response_validation: bool | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> Self:
+        """A copy with some settings replaced, sharing this client's connection pool."""
+        clone = self._clone(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            credentials=credentials,
+            strict_response_validation=strict_response_validation,
+        )
+        if http_client is not None:
+            clone._http = http_client
+        clone._derive(clone._http.headers)
+        return clone
+
+    async def _sleep(self, seconds: float) -> None:
+        import asyncio  # not imported by sync-only users
+
+        await asyncio.sleep(seconds)
+
+    async def request(
+        self,
+        operation: Operation,
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        stream: bool | NotGiven | None = False,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
+        streaming = stream is True
+        request = self._build_request(
+            operation, path, query, headers, cookies, body, streaming,
+            extra_headers, extra_query, extra_body, timeout,
+        )  # fmt: skip
+        max_retries = self._max_retries
+        retries_taken = 0
+        send = self._http.send
+        while True:
+            start = perf_counter()
+            try:
+                response = await send(request, stream=streaming)
+            except httpx.TransportError as exc:
+                delay = self._retry_after_error(exc, request, retries_taken, max_retries)
+                if delay is None:
+                    raise self._connection_error(exc, request) from exc
+                await self._sleep(delay)
+                retries_taken += 1
+                continue
+            except httpx.RequestError as exc:
+                raise self._connection_error(exc, request) from exc
+            if 200 <= response.status_code < 300:
+                break
+            delay = self._retry_after_response(response, retries_taken, max_retries)
+            if delay is not None:
+                await response.aclose()
+                await self._sleep(delay)
+                retries_taken += 1
+                continue
+            if streaming:
+                try:
+                    await response.aread()
+                except httpx.RequestError as exc:
+                    raise self._connection_error(exc, request) from exc
+                finally:
+                    await response.aclose()
+            raise self._status_error(operation, response)
+
+        if self._logger.isEnabledFor(_INFO):
+            self._log_response(response, start)
+        if raw_response_requested():
+            return self._raw(operation, response, streaming, retries_taken, start)
+        if streaming:
+            return AsyncStream(response, self._event_parser(operation))
+        return self._parse_body(operation, response)
+
+    def _raw(
+        self,
+        operation: Operation,
+        response: httpx.Response,
+        streaming: bool,
+        retries_taken: int,
+        start: float,
+    ) -> AsyncAPIResponse[Any]:
+        def parse() -> Any:
+            if streaming:
+                return AsyncStream(response, self._event_parser(operation))
+            return self._parse_body(operation, response)
+
+        elapsed = timedelta(seconds=perf_counter() - start)
+        return AsyncAPIResponse(response, parse, retries_taken=retries_taken, elapsed=elapsed)
+
+    async def close(self) -> None:
+        """Close the connection pool, if this client created it."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    aclose = close
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+
+class SyncAPIResource:
+    """Base of generated resources (groups of operations) of a sync client."""
+
+    _client: SyncClient
+
+    def __init__(self, client: SyncClient) -> None:
+        self._client = client
+
+
+class AsyncAPIResource:
+    """Base of generated resources (groups of operations) of an async client."""
+
+    _client: AsyncClient
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client

@@ -1,0 +1,320 @@
+"""Server-sent events: an incremental parser and the streams that yield typed events.
+
+The parser follows the WHATWG "event stream" interpretation rules: CRLF, LF and CR line endings;
+one leading BOM dropped; lines starting with ":" are comments; "field: value" with one space
+after the colon stripped; a field without colon has an empty value; ``data`` lines are joined
+with "\\n"; a blank line dispatches; an event with no ``data`` is not dispatched; ``id`` persists
+across events (unless it contains NUL); ``retry`` is digits only. An event not terminated by a
+blank line when the stream ends is discarded, as the specification says.
+
+It works on bytes as they arrive and never holds more than one incomplete line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from types import TracebackType
+from typing import Any, Generic, TypeVar, cast
+
+import httpx
+import pydantic
+
+from ._errors import APIConnectionError, APITimeoutError
+
+__all__ = ["AsyncStream", "EventParser", "SSEDecoder", "ServerSentEvent", "Stream"]
+
+_T = TypeVar("_T")
+_BOM = b"\xef\xbb\xbf"
+
+
+class ServerSentEvent:
+    """One dispatched event."""
+
+    __slots__ = ("data", "event", "id", "retry")
+
+    def __init__(
+        self,
+        data: str = "",
+        event: str = "message",
+        id: str | None = None,
+        retry: int | None = None,
+    ) -> None:
+        self.data = data
+        self.event = event
+        self.id = id
+        self.retry = retry
+
+    def json(self) -> Any:
+        return json.loads(self.data)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ServerSentEvent):
+            return NotImplemented
+        return (self.data, self.event, self.id, self.retry) == (
+            other.data,
+            other.event,
+            other.id,
+            other.retry,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return (
+            f"ServerSentEvent(event={self.event!r}, data={self.data!r}, id={self.id!r}, "
+            f"retry={self.retry!r})"
+        )
+
+
+class SSEDecoder:
+    """Incremental event-stream parser: ``feed`` bytes, get the events they complete."""
+
+    __slots__ = (
+        "_bom_pending",
+        "_buf",
+        "_data",
+        "_event",
+        "_event_retry",
+        "_skip_lf",
+        "last_id",
+        "retry",
+    )
+
+    def __init__(self) -> None:
+        self._buf = b""  # the incomplete last line
+        self._skip_lf = False  # the previous chunk ended in CR: a leading LF belongs to it
+        self._bom_pending = True
+        self._data: list[bytes] | None = None
+        self._event: bytes | None = None
+        self._event_retry: int | None = None
+        self.last_id: str | None = None
+        self.retry: int | None = None  # the reconnection time the server asked for, in ms
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        if not chunk:
+            return []
+        if self._skip_lf:
+            self._skip_lf = False
+            if chunk[0] == 0x0A:
+                chunk = chunk[1:]
+                if not chunk:
+                    return []
+        if b"\r" in chunk:
+            self._skip_lf = chunk[-1] == 0x0D
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        if self._buf:
+            chunk = self._buf + chunk
+        if self._bom_pending:
+            if len(chunk) < 3 and _BOM.startswith(chunk):
+                self._buf = chunk  # maybe a BOM split across chunks: wait for more
+                return []
+            self._bom_pending = False
+            if chunk.startswith(_BOM):
+                chunk = chunk[3:]
+        lines = chunk.split(b"\n")
+        self._buf = lines.pop()
+        events: list[ServerSentEvent] = []
+        for line in lines:
+            if not line:
+                if self._data is not None:
+                    events.append(self._dispatch(self._data))
+                self._data = None
+                self._event = None
+                self._event_retry = None
+                continue
+            if line[0] == 0x3A:  # ":" comment, e.g. a keep-alive
+                continue
+            colon = line.find(b":")
+            if colon < 0:
+                field, value = line, b""
+            else:
+                field = line[:colon]
+                value = line[colon + 1 :]
+                if value[:1] == b" ":
+                    value = value[1:]
+            if field == b"data":
+                if self._data is None:
+                    self._data = [value]
+                else:
+                    self._data.append(value)
+            elif field == b"event":
+                self._event = value
+            elif field == b"id":
+                if b"\0" not in value:
+                    self.last_id = value.decode("utf-8", "replace")
+            elif field == b"retry" and value.isdigit():
+                self.retry = self._event_retry = int(value)
+        return events
+
+    def _dispatch(self, data: list[bytes]) -> ServerSentEvent:
+        text = (data[0] if len(data) == 1 else b"\n".join(data)).decode("utf-8", "replace")
+        event = self._event.decode("utf-8", "replace") if self._event else "message"
+        return ServerSentEvent(text, event, self.last_id, self._event_retry)
+
+    def decode(self, chunks: Iterator[bytes]) -> Iterator[ServerSentEvent]:
+        """All events of a byte stream (an unterminated last event is discarded)."""
+        for chunk in chunks:
+            yield from self.feed(chunk)
+
+
+class EventParser(Generic[_T]):
+    """How a stream turns each event's data into a value (built by the client per call).
+
+    ``validate`` is the fast path (None: yield the ``ServerSentEvent`` itself); ``recover``
+    handles a validation failure (lenient fallback or error); ``on_error_marker`` is called when
+    ``error_marker`` occurs in the data and raises if it is really an error object.
+    """
+
+    __slots__ = ("done", "error_marker", "on_error_marker", "recover", "validate")
+
+    def __init__(
+        self,
+        *,
+        validate: Callable[[str], _T] | None,
+        recover: Callable[[httpx.Response, str, pydantic.ValidationError], _T],
+        done: str | None,
+        error_marker: str | None,
+        on_error_marker: Callable[[httpx.Response, str], None],
+    ) -> None:
+        self.validate = validate
+        self.recover = recover
+        self.done = done
+        self.error_marker = error_marker
+        self.on_error_marker = on_error_marker
+
+
+def _wrap_transport_error(exc: Exception, response: httpx.Response) -> APIConnectionError:
+    request = response.request
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError("Timed out while reading the stream.", request=request)
+    return APIConnectionError(f"The stream broke: {type(exc).__name__}: {exc}", request=request)
+
+
+class Stream(Generic[_T]):
+    """Typed events of a streaming response; closes the response when done, closed or exited.
+
+    Use as an iterator, ideally inside ``with``: ``with client.x.create(..., stream=True) as s:``.
+    """
+
+    response: httpx.Response
+
+    def __init__(self, response: httpx.Response, parser: EventParser[_T]) -> None:
+        self.response = response
+        self._parser = parser
+        self._iterator = self._events()
+
+    def __iter__(self) -> Iterator[_T]:
+        return self._iterator
+
+    def __next__(self) -> _T:
+        return next(self._iterator)
+
+    def __enter__(self) -> Stream[_T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._iterator.close()
+        self.response.close()
+
+    def _events(self) -> Generator[_T, None, None]:
+        response = self.response
+        parser = self._parser
+        validate, done, marker = parser.validate, parser.done, parser.error_marker
+        feed = SSEDecoder().feed
+        finished = False
+        try:
+            try:
+                for chunk in response.iter_bytes():
+                    if finished:
+                        continue  # drain after the sentinel so the connection can be reused
+                    for sse in feed(chunk):
+                        data = sse.data
+                        if data == done:
+                            finished = True
+                            break
+                        if marker is not None and marker in data:
+                            parser.on_error_marker(response, data)
+                        if validate is None:
+                            yield cast(_T, sse)
+                        elif data:
+                            try:
+                                item = validate(data)
+                            except pydantic.ValidationError as exc:
+                                item = parser.recover(response, data, exc)
+                            yield item
+            except (httpx.TransportError, httpx.StreamError) as exc:
+                raise _wrap_transport_error(exc, response) from exc
+        finally:
+            response.close()
+
+
+class AsyncStream(Generic[_T]):
+    """The async twin of ``Stream``: ``async for`` / ``async with`` / ``await close()``."""
+
+    response: httpx.Response
+
+    def __init__(self, response: httpx.Response, parser: EventParser[_T]) -> None:
+        self.response = response
+        self._parser = parser
+        self._iterator = self._events()
+
+    def __aiter__(self) -> AsyncIterator[_T]:
+        return self._iterator
+
+    async def __anext__(self) -> _T:
+        return await self._iterator.__anext__()
+
+    async def __aenter__(self) -> AsyncStream[_T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        await self._iterator.aclose()
+        await self.response.aclose()
+
+    async def _events(self) -> AsyncGenerator[_T, None]:
+        response = self.response
+        parser = self._parser
+        validate, done, marker = parser.validate, parser.done, parser.error_marker
+        feed = SSEDecoder().feed
+        finished = False
+        try:
+            try:
+                async for chunk in response.aiter_bytes():
+                    if finished:
+                        continue
+                    for sse in feed(chunk):
+                        data = sse.data
+                        if data == done:
+                            finished = True
+                            break
+                        if marker is not None and marker in data:
+                            parser.on_error_marker(response, data)
+                        if validate is None:
+                            yield cast(_T, sse)
+                        elif data:
+                            try:
+                                item = validate(data)
+                            except pydantic.ValidationError as exc:
+                                item = parser.recover(response, data, exc)
+                            yield item
+            except (httpx.TransportError, httpx.StreamError) as exc:
+                raise _wrap_transport_error(exc, response) from exc
+        finally:
+            await response.aclose()

@@ -1,0 +1,27 @@
+"""Shared fixtures: where the repository, the showcase spec and the shared corpus are."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SPEC = REPO / "spec" / "openrouter.yaml"
+GENERATED = REPO / "generated"
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+SEED = SHARED / "seed"
+
+
+def require_corpus() -> Path:
+    if not (CORPUS / "INDEX.tsv").is_file():
+        pytest.skip(f"the shared corpus is not at {os.path.relpath(CORPUS, REPO)}; "
+                    "corpus tests need ../shared/corpus beside the repository")
+    return CORPUS
+
+
+@pytest.fixture
+def corpus() -> Path:
+    return require_corpus()
