@@ -71,7 +71,15 @@ Track = tuple[Pointer, Pointer] | None
 def swagger_to_openapi(document: dict[str, Any], file: str, diagnostics: Diagnostics
                        ) -> dict[str, Any]:
     """The OpenAPI 3.0 form of the Swagger 2.0 `document` read from `file` (its display name)."""
-    return _Converter(document, file, diagnostics).convert()
+    try:
+        return _Converter(document, file, diagnostics).convert()
+    except RecursionError:  # a YAML alias that contains itself, or absurd nesting
+        diagnostics.error("E202", "the document nests too deeply (or contains itself) to be "
+                          "converted from Swagger 2.0", Location(file),
+                          "remove the self-referencing YAML anchor; use $ref instead")
+        info = document.get("info") if isinstance(document, dict) else None
+        return {"openapi": OPENAPI_VERSION, "info": dict(info) if isinstance(info, dict)
+                else {}, "paths": {}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +102,7 @@ class _Target:
     parts: Pointer
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Param:
     """One parameter of an operation or path item, its `$ref`s followed."""
 
@@ -103,18 +111,13 @@ class _Param:
     where: Location
     index: int  # position in the list it was written in
     component: str | None  # X when it is the root document's `#/parameters/X`
-    usable: bool
+    kind: str  # body, form, param, or opaque when it cannot be followed
 
-    @property
-    def kind(self) -> str:
-        if not self.usable:
-            return "opaque"
-        place = self.node.get("in")
-        return {"body": "body", "formData": "form"}.get(str(place), "param")
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return (str(self.node.get("in")), str(self.node.get("name"))) if self.usable else ("", "")
+def _kind(node: Any) -> str:
+    if not isinstance(node, dict):
+        return "opaque"
+    return {"body": "body", "formData": "form"}.get(str(node.get("in")), "param")
 
 
 class _Converter:
@@ -131,7 +134,8 @@ class _Converter:
         self.refs: list[tuple[dict[str, Any], _Scope]] = []
         self._files: dict[str, _Scope | None] = {}
         self._sources: Sources | None = None
-        self._form_components: set[str] = set()
+        self._is_root: dict[str, bool] = {}
+        self._resolved: dict[tuple[str, str], _Target | None] = {}
 
     # --- the document ---------------------------------------------------------------------
 
@@ -139,23 +143,26 @@ class _Converter:
         doc = self.document
         out: dict[str, Any] = {"openapi": OPENAPI_VERSION}
         components = self._components()
+        servers = self._servers(doc.get("schemes"))
         server_keys = ("host", "basePath", "schemes")
         component_keys = ("definitions", "parameters", "responses", "securityDefinitions")
+        # Servers go where the host was written, else right after the info.
+        servers_after_info = not any(key in doc for key in server_keys)
         for key, value in doc.items():
             if key in ("swagger", "openapi", "consumes", "produces"):
                 continue
             if key in server_keys:
-                out.setdefault("servers", self._servers(doc.get("schemes")))
+                out.setdefault("servers", servers)
             elif key in component_keys:
                 if components:
                     out.setdefault("components", components)
             elif key == "paths":
                 out["paths"] = self._paths(value)
             else:
-                if "servers" not in out and key != "info":
-                    out["servers"] = self._servers(doc.get("schemes"))
                 out[key] = self._data(value, self.root)
-        out.setdefault("servers", self._servers(doc.get("schemes")))
+                if key == "info" and servers_after_info:
+                    out["servers"] = servers
+        out.setdefault("servers", servers)
         if components:
             out.setdefault("components", components)
         for holder, scope in self.refs:
@@ -210,15 +217,12 @@ class _Converter:
             for name, raw in parameters.items():
                 name = str(name)
                 param = self._param(raw, root.child("parameters", name), self.root, 0)
-                if param.component == name:
-                    param.component = None  # the component itself: convert it, do not refer
                 kind = param.kind
                 if kind == "body":
                     track = (("parameters", name), ("components", "requestBodies", name))
                     bodies[name] = self._request_body(param, self.consumes, track)
                 elif kind == "form":
-                    # No OpenAPI 3 equivalent on its own: copied into each operation using it.
-                    self._form_components.add(name)
+                    pass  # no OpenAPI 3 equivalent on its own: copied into each operation
                 else:
                     track = (("parameters", name), ("components", "parameters", name))
                     params[name] = self._parameter(param, track)
@@ -365,29 +369,37 @@ class _Converter:
                  where: Location, track: Track) -> dict[str, Any] | None:
         """The request body of an operation, from its body or formData parameters and those of
         its path item (the operation's own win)."""
-        bodies = [p for p in params if p.kind == "body"]
-        for extra in bodies[1:]:
+        own_bodies = [p for p in params if p.kind == "body"]
+        shared_bodies = [p for p in inherited if p.kind == "body"]
+        for extra in [*own_bodies[1:], *shared_bodies[1:]]:
             self.diagnostics.warning("W202", "an operation has at most one body parameter; this "
                                      "one is ignored", extra.where)
-        body = bodies[0] if bodies else next((p for p in inherited if p.kind == "body"), None)
+        own_form = any(p.kind == "form" for p in params)
         fields: dict[str, _Param] = {}
         for param in [*inherited, *params]:
             if param.kind == "form":
                 fields[str(param.node.get("name"))] = param
-        if body is not None and fields:
-            first = next(iter(fields.values()))
+        # The operation's own parameters win over its path item's.
+        body = own_bodies[0] if own_bodies else None
+        if body is None and shared_bodies and not own_form:
+            body = shared_bodies[0]
+        ignored = (list(fields.values()) if body is not None
+                   else shared_bodies[:1] if fields else [])
+        if ignored:
+            what = "formData parameters are" if body is not None else "body parameter is"
             self.diagnostics.warning(
-                "W202", "an operation cannot have both a body and formData parameters; the "
-                "formData parameters are ignored", first.where,
-                "send the form fields as properties of the body schema instead")
+                "W202", f"an operation cannot have both a body and formData parameters; the "
+                f"{what} ignored", ignored[0].where,
+                "send the form fields as properties of the body schema, or the other way round")
         if body is not None:
             body_track = None
-            if body in params and track is not None:
+            if track is not None and any(body is p for p in params):
                 body_track = (track[0] + ("parameters", str(body.index)),
                               track[1] + ("requestBody",))
             return self._request_body(body, consumes, body_track)
         if fields:
-            return self._form_body(list(fields.values()), consumes, track)
+            own = [field for field in fields.values() if any(field is p for p in params)]
+            return self._form_body(list(fields.values()), consumes, track, own)
         return None
 
     # --- parameters ----------------------------------------------------------------------------
@@ -396,19 +408,20 @@ class _Converter:
         if isinstance(raw, dict) and "$ref" in raw:
             target = self._deref(raw, scope, where)
             if target is None or not isinstance(target.node, dict):
-                return _Param(raw, scope, where, index, None, False)
+                return _Param(raw, scope, where, index, None, "opaque")
             component = None
             if (target.scope is self.root and len(target.parts) == 2
                     and target.parts[0] == "parameters"):
                 component = target.parts[1]
-            return _Param(target.node, target.scope, target.where, index, component, True)
-        return _Param(raw, scope, where, index, None, isinstance(raw, dict))
+            return _Param(target.node, target.scope, target.where, index, component,
+                          _kind(target.node))
+        return _Param(raw, scope, where, index, None, _kind(raw))
 
     def _parameter_list(self, params: list[_Param], track: Track) -> list[Any]:
         out: list[Any] = []
         for param in params:
             param_track = None
-            if track is not None and param.scope is not None:
+            if track is not None:
                 param_track = (track[0] + (str(param.index),), track[1] + (str(len(out)),))
             if param.kind == "opaque":
                 out.append(self._data(param.node, param.scope))
@@ -423,7 +436,7 @@ class _Converter:
     def _parameter(self, param: _Param, track: Track) -> Any:
         """A query, path, header (or cookie) parameter: its value keywords become `schema`."""
         node, scope = param.node, param.scope
-        if not param.usable:
+        if param.kind == "opaque":
             return self._data(node, scope)
         if track is not None:
             self.moves[track[0]] = track[1]
@@ -520,9 +533,9 @@ class _Converter:
 
     # --- request bodies ------------------------------------------------------------------------
 
-    def _request_body(self, param: _Param, consumes: list[str], track: Track) -> Any:
-        if param.component is not None and param.component not in self._form_components \
-                and consumes == self.consumes:
+    def _request_body(self, param: _Param, consumes: list[str], track: Track
+                      ) -> dict[str, Any]:
+        if param.component is not None and consumes == self.consumes:
             return {"$ref": "#/components/requestBodies/" + _escape(param.component)}
         node, scope = param.node, param.scope
         if track is not None:
@@ -549,8 +562,8 @@ class _Converter:
             out["x-codegen-request-body-name"] = name
         return out
 
-    def _form_body(self, fields: list[_Param], consumes: list[str], track: Track
-                   ) -> dict[str, Any]:
+    def _form_body(self, fields: list[_Param], consumes: list[str], track: Track,
+                   own: list[_Param]) -> dict[str, Any]:
         multipart = any(f.node.get("type") == "file" for f in fields) or any(
             _base_type(ct) == _MULTIPART for ct in consumes)
         content_type = _MULTIPART if multipart else _URLENCODED
@@ -560,7 +573,7 @@ class _Converter:
         for field in fields:
             node, scope = field.node, field.scope
             name = str(node.get("name"))
-            if track is not None and field.scope is self.root and field.component is None:
+            if track is not None and any(field is p for p in own):
                 self.moves[track[0] + ("parameters", str(field.index))] = track[1] + (
                     "requestBody", "content", content_type, "schema", "properties", name)
             schema = (self._schema(node["schema"], scope) if "schema" in node
@@ -702,12 +715,19 @@ class _Converter:
         return target
 
     def _resolve(self, ref: str, scope: _Scope) -> _Target | None:
+        key = (scope.base, ref)
+        if key in self._resolved:
+            return self._resolved[key]
+        found = self._resolve_uncached(ref, scope)
+        self._resolved[key] = found
+        return found
+
+    def _resolve_uncached(self, ref: str, scope: _Scope) -> _Target | None:
         file_part, _, fragment = ref.partition("#")
         if file_part:
-            relative = self._relative(file_part, scope)
-            if relative is None:
-                return None
-            found = self._scope_of(relative)
+            if "://" in file_part:
+                return None  # remote references are not fetched
+            found = self._scope_of(self._relative(file_part, scope))
             if found is None:
                 return None
             scope = found
@@ -722,18 +742,28 @@ class _Converter:
             else:
                 return None
             parts.append(part)
-        pointer = "".join("/" + _escape(part) for part in parts)
-        return _Target(node, scope, Location(scope.display, pointer), tuple(parts))
+        return _Target(node, scope, Location(scope.display).child(*parts), tuple(parts))
 
-    def _relative(self, file_part: str, scope: _Scope) -> str | None:
-        """The path of a referenced file relative to the root's folder; None for URLs."""
-        if "://" in file_part:
-            return None
+    def _relative(self, file_part: str, scope: _Scope) -> str:
+        """The path of a file referred to from `scope`, relative to the root's folder."""
         return posixpath.normpath(posixpath.join(posixpath.dirname(scope.base),
                                                  unquote(file_part)))
 
+    def _names_root(self, relative: str) -> bool:
+        """Whether `relative` is the root document itself (`swagger.yaml#/definitions/X`)."""
+        found = self._is_root.get(relative)
+        if found is None:
+            found = relative == self.root_name
+            if not found and relative.endswith(self.root_name):
+                try:
+                    found = (self.root_dir / relative).resolve() == Path(self.file).resolve()
+                except (OSError, ValueError):
+                    found = False
+            self._is_root[relative] = found
+        return found
+
     def _scope_of(self, relative: str) -> _Scope | None:
-        if relative == self.root_name:
+        if self._names_root(relative):
             return self.root
         if relative in self._files:
             return self._files[relative]
@@ -755,7 +785,7 @@ class _Converter:
         if "://" in file_part:
             return ref
         relative = self._relative(file_part, scope) if file_part else scope.base
-        if relative == self.root_name or (scope is self.root and not file_part):
+        if (scope is self.root and not file_part) or self._names_root(relative):
             return "#" + self._moved(fragment)
         if scope is self.root:
             return ref  # into another file, which the resolver reads unconverted

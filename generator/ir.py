@@ -214,6 +214,7 @@ class Resource:
     imports: tuple[str, ...]  # complete import lines of the resource module
     raw_class_name: str
     async_raw_class_name: str
+    class_names: tuple[str, ...]  # the four classes above, in import order
 
 
 @dataclass(frozen=True, slots=True)

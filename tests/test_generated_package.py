@@ -31,7 +31,7 @@ def test_generated_package_is_black_clean() -> None:
 
 def test_generated_package_passes_ruff() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--no-cache", "--isolated", PACKAGE],
+        [sys.executable, "-m", "ruff", "check", "--no-cache", PACKAGE],
         cwd=GENERATED, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:]

@@ -21,46 +21,46 @@ from ._runtime import (
 
 if TYPE_CHECKING:
     from .resources.chat import (
-        Chat,
         AsyncChat,
-        ChatWithRawResponse,
         AsyncChatWithRawResponse,
+        Chat,
+        ChatWithRawResponse,
     )
     from .resources.completions import (
-        Completions,
         AsyncCompletions,
-        CompletionsWithRawResponse,
         AsyncCompletionsWithRawResponse,
+        Completions,
+        CompletionsWithRawResponse,
     )
     from .resources.credits import (
-        Credits,
         AsyncCredits,
-        CreditsWithRawResponse,
         AsyncCreditsWithRawResponse,
+        Credits,
+        CreditsWithRawResponse,
     )
     from .resources.generation import (
-        Generation,
         AsyncGeneration,
-        GenerationWithRawResponse,
         AsyncGenerationWithRawResponse,
+        Generation,
+        GenerationWithRawResponse,
     )
     from .resources.keys import (
-        Keys,
         AsyncKeys,
-        KeysWithRawResponse,
         AsyncKeysWithRawResponse,
+        Keys,
+        KeysWithRawResponse,
     )
     from .resources.models import (
-        Models,
         AsyncModels,
-        ModelsWithRawResponse,
         AsyncModelsWithRawResponse,
+        Models,
+        ModelsWithRawResponse,
     )
     from .resources.providers import (
-        Providers,
         AsyncProviders,
-        ProvidersWithRawResponse,
         AsyncProvidersWithRawResponse,
+        Providers,
+        ProvidersWithRawResponse,
     )
 
 __all__ = ["OpenRouter", "AsyncOpenRouter"]

@@ -7,19 +7,18 @@ from collections.abc import Sequence
 from typing import Any, Literal, cast, overload
 
 from .._runtime import (
-    async_to_raw_response_wrapper,
+    NOT_GIVEN,
     AsyncAPIResource,
     AsyncStream,
     Body,
     Headers,
-    NOT_GIVEN,
     NotGiven,
     Operation,
-    Param,
     Query,
     Stream,
     SyncAPIResource,
     TimeoutTypes,
+    async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
 from ..models.chat_completion_chunk import ChatCompletionChunk
@@ -31,10 +30,10 @@ from ..models.chat_message import ChatMessage
 from ..models.error_response import ErrorResponse
 
 __all__ = [
-    "Chat",
     "AsyncChat",
-    "ChatWithRawResponse",
     "AsyncChatWithRawResponse",
+    "Chat",
+    "ChatWithRawResponse",
 ]
 
 _CREATE_CHAT_COMPLETION = Operation(

@@ -6,19 +6,18 @@ from __future__ import annotations
 from typing import Literal, cast, overload
 
 from .._runtime import (
-    async_to_raw_response_wrapper,
+    NOT_GIVEN,
     AsyncAPIResource,
     AsyncStream,
     Body,
     Headers,
-    NOT_GIVEN,
     NotGiven,
     Operation,
-    Param,
     Query,
     Stream,
     SyncAPIResource,
     TimeoutTypes,
+    async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
 from ..models.completion_chunk import CompletionChunk
@@ -26,10 +25,10 @@ from ..models.create_completion_response import CreateCompletionResponse
 from ..models.error_response import ErrorResponse
 
 __all__ = [
-    "Completions",
     "AsyncCompletions",
-    "CompletionsWithRawResponse",
     "AsyncCompletionsWithRawResponse",
+    "Completions",
+    "CompletionsWithRawResponse",
 ]
 
 _CREATE_COMPLETION = Operation(

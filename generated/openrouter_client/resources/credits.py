@@ -6,27 +6,26 @@ from __future__ import annotations
 from typing import cast
 
 from .._runtime import (
-    async_to_raw_response_wrapper,
+    NOT_GIVEN,
     AsyncAPIResource,
     Body,
     Headers,
-    NOT_GIVEN,
     NotGiven,
     Operation,
-    Param,
     Query,
     SyncAPIResource,
     TimeoutTypes,
+    async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.get_credits_response import GetCreditsResponse
 
 __all__ = [
-    "Credits",
     "AsyncCredits",
-    "CreditsWithRawResponse",
     "AsyncCreditsWithRawResponse",
+    "Credits",
+    "CreditsWithRawResponse",
 ]
 
 _GET_CREDITS = Operation(

@@ -6,27 +6,27 @@ from __future__ import annotations
 from typing import cast
 
 from .._runtime import (
-    async_to_raw_response_wrapper,
+    NOT_GIVEN,
     AsyncAPIResource,
     Body,
     Headers,
-    NOT_GIVEN,
     NotGiven,
     Operation,
     Param,
     Query,
     SyncAPIResource,
     TimeoutTypes,
+    async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.get_generation_response import GetGenerationResponse
 
 __all__ = [
-    "Generation",
     "AsyncGeneration",
-    "GenerationWithRawResponse",
     "AsyncGenerationWithRawResponse",
+    "Generation",
+    "GenerationWithRawResponse",
 ]
 
 _GET_GENERATION = Operation(

@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import Literal, cast
 
 from .._runtime import (
-    async_to_raw_response_wrapper,
+    NOT_GIVEN,
     AsyncAPIResource,
     Body,
     Headers,
-    NOT_GIVEN,
     NotGiven,
     Operation,
     Param,
     Query,
     SyncAPIResource,
     TimeoutTypes,
+    async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
 from ..models.create_key_response import CreateKeyResponse
@@ -27,10 +27,10 @@ from ..models.list_keys_response import ListKeysResponse
 from ..models.update_key_response import UpdateKeyResponse
 
 __all__ = [
-    "Keys",
     "AsyncKeys",
-    "KeysWithRawResponse",
     "AsyncKeysWithRawResponse",
+    "Keys",
+    "KeysWithRawResponse",
 ]
 
 _LIST_KEYS = Operation(

@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import Literal, cast
 
 from .._runtime import (
-    async_to_raw_response_wrapper,
+    NOT_GIVEN,
     AsyncAPIResource,
     Body,
     Headers,
-    NOT_GIVEN,
     NotGiven,
     Operation,
     Param,
     Query,
     SyncAPIResource,
     TimeoutTypes,
+    async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
@@ -24,10 +24,10 @@ from ..models.list_model_endpoints_response import ListModelEndpointsResponse
 from ..models.model_list import ModelList
 
 __all__ = [
-    "Models",
     "AsyncModels",
-    "ModelsWithRawResponse",
     "AsyncModelsWithRawResponse",
+    "Models",
+    "ModelsWithRawResponse",
 ]
 
 _LIST_MODELS = Operation(

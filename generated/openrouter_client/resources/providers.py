@@ -6,27 +6,26 @@ from __future__ import annotations
 from typing import cast
 
 from .._runtime import (
-    async_to_raw_response_wrapper,
+    NOT_GIVEN,
     AsyncAPIResource,
     Body,
     Headers,
-    NOT_GIVEN,
     NotGiven,
     Operation,
-    Param,
     Query,
     SyncAPIResource,
     TimeoutTypes,
+    async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.list_providers_response import ListProvidersResponse
 
 __all__ = [
-    "Providers",
     "AsyncProviders",
-    "ProvidersWithRawResponse",
     "AsyncProvidersWithRawResponse",
+    "Providers",
+    "ProvidersWithRawResponse",
 ]
 
 _LIST_PROVIDERS = Operation(
