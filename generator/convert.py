@@ -351,8 +351,8 @@ class _Converter:
                 if body is not None:
                     out.setdefault("requestBody", body)
             elif key == "responses":
-                if body is not None:
-                    out.setdefault("requestBody", body)
+                if body is not None and not isinstance(raw_params, list):
+                    out.setdefault("requestBody", body)  # where the parameters would be
                 out[key] = self._responses(value, where.child("responses"), scope, produces,
                                            _child(track, "responses"))
             elif key == "schemes":

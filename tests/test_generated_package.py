@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,8 @@ PACKAGE = "openrouter_client"
 
 def test_generated_package_passes_mypy_strict() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", PACKAGE],
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+         "--cache-dir", os.devnull, "-p", PACKAGE],
         cwd=GENERATED, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-5000:]
