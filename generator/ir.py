@@ -197,7 +197,9 @@ class Operation:
     response_runtime: str  # expression the runtime parses the body with, or "None"
     response_kind: str  # json, text, binary, none
     stream_annotation: str | None  # type of each SSE event, when the operation streams
-    stream_mode: str | None  # "flag" (stream=True switches to SSE) or "always"
+    stream_mode: str | None  # "flag": a body property switches to SSE; "accept": a method-only
+    # argument asks for SSE with the Accept header; "always": the operation only streams
+    stream_argument: str | None  # the Python argument that switches, for "flag" and "accept"
     errors: tuple[ErrorType, ...]
     security: tuple[tuple[str, ...], ...]
     location: Location
