@@ -73,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         print("oagen: no spec given: pass a path, or set `spec` under [tool.oagen] in "
               "pyproject.toml", file=sys.stderr)
         return EXIT_USAGE
+    if not config.spec.is_file():
+        hint = "a directory, not a spec file" if config.spec.is_dir() else "not found"
+        print(f"error E001 file {hint}: {config.spec}", file=sys.stderr)
+        return EXIT_USAGE
     handler = {"generate": _generate, "check": _check, "validate": _validate,
                "inspect": _inspect}[args.command]
     try:

@@ -309,9 +309,7 @@ class _Converter:
                 if isinstance(extra, dict):
                     out.update(extra)
             return out
-        params = [self._param(raw, where.child("parameters", index), scope, index)
-                  for index, raw in enumerate(item.get("parameters") or [])] \
-            if isinstance(item.get("parameters"), list) else []
+        params = self._params(item.get("parameters"), where, scope)
         shared = [p for p in params if p.kind in ("param", "opaque")]
         moved = [p for p in params if p.kind in ("body", "form")]
         out = {}
@@ -335,10 +333,9 @@ class _Converter:
         consumes = _media_types(operation.get("consumes")) or self.consumes
         produces = _media_types(operation.get("produces")) or self.produces
         raw_params = operation.get("parameters")
-        params = [self._param(raw, where.child("parameters", index), scope, index)
-                  for index, raw in enumerate(raw_params)] if isinstance(raw_params, list) else []
+        params = self._params(raw_params, where, scope)
         own = [p for p in params if p.kind in ("param", "opaque")]
-        body = self._body_of(inherited, params, consumes, where, track)
+        body = self._body_of(inherited, params, consumes, track)
         out: dict[str, Any] = {}
         for key, value in operation.items():
             if key in ("consumes", "produces"):
@@ -366,7 +363,7 @@ class _Converter:
         return out
 
     def _body_of(self, inherited: list[_Param], params: list[_Param], consumes: list[str],
-                 where: Location, track: Track) -> dict[str, Any] | None:
+                 track: Track) -> dict[str, Any] | None:
         """The request body of an operation, from its body or formData parameters and those of
         its path item (the operation's own win)."""
         own_bodies = [p for p in params if p.kind == "body"]
@@ -403,6 +400,12 @@ class _Converter:
         return None
 
     # --- parameters ----------------------------------------------------------------------------
+
+    def _params(self, raw: Any, where: Location, scope: _Scope) -> list[_Param]:
+        if not isinstance(raw, list):
+            return []
+        return [self._param(item, where.child("parameters", index), scope, index)
+                for index, item in enumerate(raw)]
 
     def _param(self, raw: Any, where: Location, scope: _Scope, index: int) -> _Param:
         if isinstance(raw, dict) and "$ref" in raw:

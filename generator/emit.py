@@ -111,7 +111,9 @@ def _previous_files(output: Path) -> set[str]:
 def _carry_over_user_files(output: Path, staging: Path, generated: set[str],
                            previous: set[str]) -> None:
     for root, dirs, names in os.walk(output):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in [d for d in dirs if (Path(root) / d).is_symlink()]:
+            names.append(name)  # a link to a folder is carried over as the link itself
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not (Path(root) / d).is_symlink()]
         for name in names:
             source = Path(root) / name
             relative = source.relative_to(output).as_posix()
@@ -125,6 +127,9 @@ def _carry_over_user_files(output: Path, staging: Path, generated: set[str],
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
+    if source.is_symlink():
+        os.symlink(os.readlink(source), target)
+        return
     try:
         os.link(source, target)
     except OSError:

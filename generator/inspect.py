@@ -30,7 +30,8 @@ def structure(document: dict[str, Any]) -> dict[str, Any]:
             for key in ("operationId", "summary"):
                 if key in operation:
                     entry[key] = operation[key]
-            entry["tags"] = list(operation.get("tags") or [])
+            tags = operation.get("tags")
+            entry["tags"] = list(tags) if isinstance(tags, list) else []
             operations.append(entry)
     return {
         "kind": "json-structure",

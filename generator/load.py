@@ -43,6 +43,15 @@ def _construct_timestamp(loader: _SpecLoader, node: yaml.ScalarNode) -> str:
     return str(node.value)
 
 
+# YAML 1.2 booleans only: `NO` (Norway) and `on` stay strings, as OpenAPI 3.1 expects.
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_SpecLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 _SpecLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
@@ -115,7 +124,9 @@ def read_source(
         raw = path.read_bytes()
     except FileNotFoundError:
         _fail(diagnostics, "E001", f"file not found: {display}", referenced_from,
-              "check the path, or set `spec` under [tool.oagen] in pyproject.toml")
+              "check the path of the $ref; it is relative to the file that contains it"
+              if referenced_from is not None
+              else "check the path, or set `spec` under [tool.oagen] in pyproject.toml")
     except IsADirectoryError:
         _fail(diagnostics, "E001", f"{display} is a directory, not a spec file", referenced_from,
               "point at the OpenAPI document itself (openapi.yaml or openapi.json)")

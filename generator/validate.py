@@ -81,12 +81,20 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
         diagnostics.warning("W101", "the validator gave up on deeply recursive references",
                             Location(file), "generation goes on; check the spec's $refs")
     except Exception as exc:  # the validator may fail on inputs it cannot walk
-        diagnostics.warning("W101", f"the validator stopped early: {type(exc).__name__}: {exc}",
+        diagnostics.warning("W101", f"the validator stopped early: {_exception_text(exc)}",
                             Location(file), "generation goes on; the builder checks what it uses")
     if count > _MAX_REPORTED:
         diagnostics.warning("W102", f"{count - _MAX_REPORTED} more spec violations not shown",
                             Location(file))
     return count
+
+
+def _exception_text(exc: Exception) -> str:
+    ref = getattr(exc, "ref", None)
+    if type(exc).__name__ == "PointerToNowhere" and isinstance(ref, str):  # str() dumps the doc
+        return f"{type(exc).__name__}: {ref!r} does not exist"
+    detail = _message_of(exc)
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
 def _message_of(error: Any) -> str:

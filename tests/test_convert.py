@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import ir
 from generator.config import Config
 from generator.convert import swagger_to_openapi
 from generator.diagnostics import Diagnostics, Severity
@@ -504,7 +505,8 @@ MULTI_FILE = {
                                {"$ref": "../common/shared.yaml#/parameters/Body"}],
                 "responses": {
                     "200": {"description": "pets", "schema": {
-                        "type": "array", "items": {"$ref": "../common/shared.yaml#/definitions/Pet"}}},
+                        "type": "array",
+                        "items": {"$ref": "../common/shared.yaml#/definitions/Pet"}}},
                     "default": {"$ref": "../common/shared.yaml#/responses/Error"},
                 },
             }},
@@ -579,7 +581,9 @@ def test_multi_file_spec_builds_through_the_pipeline(tmp_path: Path) -> None:
     pets = next(op for op in operations.values() if op.path == "/pets")
     assert [(p.wire_name, p.annotation, p.style) for p in pets.parameters] == [
         ("tags", "Sequence[str]", "pipeDelimited"), ("limit", "int", None)]
-    assert pets.body is not None and pets.body.whole_annotation == "Pet"
+    assert pets.body is not None  # an object body: its properties become arguments
+    assert [(f.wire_name, f.type) for f in pets.body.fields] == [
+        ("owner", ir.Ref("Owner")), ("name", ir.Prim("str"))]
     assert pets.response_annotation == "list[Pet]"
     assert {name for name, _ in api.model_names} >= {"Pet", "Owner", "Error", "Local"}
 
@@ -630,7 +634,7 @@ _documents = st.fixed_dictionaries({"swagger": st.just("2.0")}, optional={
 })
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_documents)
 def test_never_raises_and_never_mutates(document: dict[str, Any]) -> None:
     out, diagnostics = convert(document)
@@ -654,11 +658,11 @@ def test_kubernetes_converts_quickly() -> None:
         pytest.skip(f"{spec} is not there (the shared corpus is missing)")
     document = json.loads(spec.read_text(encoding="utf-8"))
     best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
+    for _ in range(3):  # CPU time, best of three: other processes may share the machine
+        started = time.process_time()
         out = swagger_to_openapi(document, str(spec), Diagnostics())
-        best = min(best, time.perf_counter() - started)
-    assert best < 1.0, f"converting Kubernetes took {best:.2f}s"
+        best = min(best, time.process_time() - started)
+    assert best < 1.0, f"converting Kubernetes took {best:.2f}s of CPU time"
     assert len(out["components"]["schemas"]) == len(document["definitions"])
 
 

@@ -28,6 +28,13 @@ _T = TypeVar("_T")
 _BOM = b"\xef\xbb\xbf"
 
 
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
 class ServerSentEvent:
     """One dispatched event."""
 
@@ -105,6 +112,17 @@ class SSEDecoder:
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if self._buf:
             chunk = self._buf + chunk
+        elif (
+            # Fast path: the chunk is exactly one "data: ..." event and nothing is pending.
+            chunk.startswith(b"data: ")
+            and chunk.endswith(b"\n\n")
+            and chunk.count(b"\n") == 2
+            and self._data is None
+            and self._event is None
+            and self._event_retry is None
+        ):
+            self._bom_pending = False
+            return [ServerSentEvent(_decode(chunk[6:-2]), "message", self.last_id)]
         if self._bom_pending:
             if len(chunk) < 3 and _BOM.startswith(chunk):
                 self._buf = chunk  # maybe a BOM split across chunks: wait for more
@@ -115,41 +133,49 @@ class SSEDecoder:
         lines = chunk.split(b"\n")
         self._buf = lines.pop()
         events: list[ServerSentEvent] = []
+        data = self._data
         for line in lines:
-            if not line:
-                if self._data is not None:
-                    events.append(self._dispatch(self._data))
-                self._data = None
+            # The data field first: it is nearly every line of a typical stream.
+            if line.startswith(b"data: "):
+                if data is None:
+                    data = [line[6:]]
+                else:
+                    data.append(line[6:])
+            elif not line:
+                if data is not None:
+                    events.append(self._dispatch(data))
+                    data = None
                 self._event = None
                 self._event_retry = None
+            elif line[0] == 0x3A:  # ":" comment, e.g. a keep-alive
                 continue
-            if line[0] == 0x3A:  # ":" comment, e.g. a keep-alive
-                continue
-            colon = line.find(b":")
-            if colon < 0:
-                field, value = line, b""
             else:
-                field = line[:colon]
-                value = line[colon + 1 :]
-                if value[:1] == b" ":
-                    value = value[1:]
-            if field == b"data":
-                if self._data is None:
-                    self._data = [value]
+                colon = line.find(b":")
+                if colon < 0:
+                    field, value = line, b""
                 else:
-                    self._data.append(value)
-            elif field == b"event":
-                self._event = value
-            elif field == b"id":
-                if b"\0" not in value:
-                    self.last_id = value.decode("utf-8", "replace")
-            elif field == b"retry" and value.isdigit():
-                self.retry = self._event_retry = int(value)
+                    field = line[:colon]
+                    value = line[colon + 1 :]
+                    if value[:1] == b" ":
+                        value = value[1:]
+                if field == b"data":
+                    if data is None:
+                        data = [value]
+                    else:
+                        data.append(value)
+                elif field == b"event":
+                    self._event = value
+                elif field == b"id":
+                    if b"\0" not in value:
+                        self.last_id = _decode(value)
+                elif field == b"retry" and value.isdigit():
+                    self.retry = self._event_retry = int(value)
+        self._data = data
         return events
 
     def _dispatch(self, data: list[bytes]) -> ServerSentEvent:
-        text = (data[0] if len(data) == 1 else b"\n".join(data)).decode("utf-8", "replace")
-        event = self._event.decode("utf-8", "replace") if self._event else "message"
+        text = _decode(data[0] if len(data) == 1 else b"\n".join(data))
+        event = _decode(self._event) if self._event else "message"
         return ServerSentEvent(text, event, self.last_id, self._event_retry)
 
     def decode(self, chunks: Iterator[bytes]) -> Iterator[ServerSentEvent]:
