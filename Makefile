@@ -35,3 +35,13 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache
+
+# Benchmarks (see benchmarks/README.md): creates the benchmark-only .bench-venv/ (openai and
+# openrouter SDKs, a client generated from the full OpenRouter description), then measures.
+BENCH_PY := .bench-venv/bin/python
+BENCH_ARGS ?=
+BENCH_IMPORT_ARGS ?=
+bench: $(STAMP)
+	bash benchmarks/setup_env.sh
+	$(BENCH_PY) benchmarks/bench_client.py $(BENCH_ARGS)
+	$(BENCH_PY) benchmarks/bench_import.py $(BENCH_IMPORT_ARGS)

@@ -36,9 +36,9 @@ def tomlstr(value: object) -> str:
 def doc(value: object, indent: int = 0) -> str:
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
     text = text.replace('"""', '\\"\\"\\"').replace("\t", "    ")
-    if text.endswith('"'):
-        text = text[:-1] + '\\"'
     lines = [line.rstrip() for line in text.strip("\n").split("\n")]
+    if lines[-1].endswith('"'):  # a quote right before the closing quotes would end the string
+        lines[-1] = lines[-1][:-1] + '\\"'
     pad = " " * indent
     return "\n".join([lines[0]] + [pad + line if line else "" for line in lines[1:]])
 

@@ -34,8 +34,11 @@ from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["CHUNKS", "FaultServer"]
 
-_OK_BODY = {"id": "gen-1", "object": "chat.completion",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": "hello"}}]}  # fmt: skip
+_OK_BODY = {
+    "id": "gen-1",
+    "object": "chat.completion",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "hello"}}],
+}
 
 # The events of /sse, as written to the socket (split mid-line on purpose).
 CHUNKS: tuple[bytes, ...] = (

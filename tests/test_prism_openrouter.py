@@ -21,8 +21,8 @@ from .support.prism import PrismServer, prism_binary, violations
 
 sys.path.insert(0, str(GENERATED))
 
-from openrouter_client import AsyncOpenRouter, OpenRouter, Stream  # noqa: E402
-from openrouter_client import models as m  # noqa: E402
+from openrouter_client import AsyncOpenRouter, OpenRouter, Stream
+from openrouter_client import models as m
 
 MESSAGES = [{"role": "user", "content": "Hello"}]
 
@@ -149,8 +149,8 @@ def test_typed_error_from_prism(prism: PrismServer) -> None:
     from openrouter_client import NotFoundError
 
     with OpenRouter(api_key="sk-test", base_url=prism.base_url, max_retries=0,
-                    default_headers={"Prefer": "code=404"}) as client:
-        with pytest.raises(NotFoundError) as caught:
-            client.keys.get_key(hash="missing")
+                    default_headers={"Prefer": "code=404"}) as client, \
+            pytest.raises(NotFoundError) as caught:
+        client.keys.get_key(hash="missing")
     assert caught.value.status_code == 404
     assert isinstance(caught.value.body, m.ErrorResponse)

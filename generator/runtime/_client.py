@@ -22,7 +22,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from time import perf_counter
 from types import TracebackType
-from typing import Any, ClassVar, Self, TypeVar, cast
+from typing import Any, ClassVar, Self, cast
+from urllib.parse import quote
 
 import httpx
 import pydantic
@@ -64,7 +65,6 @@ from ._types import NOT_GIVEN, Headers, NotGiven, Query
 
 __all__ = ["AsyncAPIResource", "AsyncClient", "SyncAPIResource", "SyncClient"]
 
-_T = TypeVar("_T")
 _INFO = logging.INFO
 _DEBUG = logging.DEBUG
 _DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
@@ -173,7 +173,9 @@ class _BaseClient:
                 s.name for s in schemes if s.type == "apiKey" and s.location == "header" and s.name
             ],
             query_names=[
-                s.name for s in schemes if s.type == "apiKey" and s.location == "query" and s.name
+                quote(s.name, safe="")
+                for s in schemes
+                if s.type == "apiKey" and s.location == "query" and s.name
             ],
         )
         key = config.error_key
@@ -271,8 +273,10 @@ class _BaseClient:
                     )
         if cookie_pieces:
             existing = h.get("cookie")
+            if isinstance(existing, bytes):
+                existing = existing.decode("utf-8")
             joined = "; ".join(cookie_pieces)
-            h["cookie"] = f"{existing!s}; {joined}" if existing else joined
+            h["cookie"] = _header_value(f"{existing}; {joined}" if existing else joined)
 
         if query or extra_query or auth.query:
             qs = self._query_string(operation, query, auth.query, extra_query)
@@ -480,14 +484,14 @@ class _BaseClient:
     def _parse_body(self, operation: Operation, response: httpx.Response) -> Any:
         kind = operation.response_kind
         if kind == "json":
-            if operation.response_type is None:
-                return None
             content = response.content
             if not content:
                 return None
             marker = self._marker_bytes
             if marker is not None and marker in content:
                 self._raise_embedded_error(operation, response, content)
+            if operation.response_type is None:
+                return None
             return self._validate(
                 operation, operation.response_type, operation.response_model, content, response
             )
@@ -551,6 +555,13 @@ class _BaseClient:
                 error_key=key,
                 redact=self._redactor.text,
             )
+
+    def _json_instead_of_events(self, response: httpx.Response) -> bool:
+        """A streaming call answered with JSON: its body may hold an error object."""
+        if self._marker_bytes is None:
+            return False
+        content_type: str = response.headers.get("content-type", "")
+        return "json" in content_type
 
     def _event_parser(self, operation: Operation) -> EventParser[Any]:
         tp, model = operation.stream_type, operation.stream_model
@@ -699,6 +710,12 @@ class SyncClient(_BaseClient):
 
         if self._logger.isEnabledFor(_INFO):
             self._log_response(response, start)
+        if streaming and self._json_instead_of_events(response):
+            try:
+                response.read()
+            except httpx.RequestError as exc:
+                raise self._connection_error(exc, request) from exc
+            self._raise_embedded_error(operation, response, response.content)
         if raw_response_requested():
             return self._raw(operation, response, streaming, retries_taken, start)
         if streaming:
@@ -866,6 +883,12 @@ class AsyncClient(_BaseClient):
 
         if self._logger.isEnabledFor(_INFO):
             self._log_response(response, start)
+        if streaming and self._json_instead_of_events(response):
+            try:
+                await response.aread()
+            except httpx.RequestError as exc:
+                raise self._connection_error(exc, request) from exc
+            self._raise_embedded_error(operation, response, response.content)
         if raw_response_requested():
             return self._raw(operation, response, streaming, retries_taken, start)
         if streaming:

@@ -174,13 +174,13 @@ class Chat(SyncAPIResource):
         *,
         model: str,
         messages: list[dict[str, Any]],
-        max_tokens: int | None | NotGiven = NOT_GIVEN,
+        max_tokens: int | NotGiven | None = NOT_GIVEN,
         stream: bool | NotGiven = NOT_GIVEN,
         x_title: str | NotGiven = NOT_GIVEN,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: dict[str, object] | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
     ) -> Completion | Stream[Chunk]:
         return cast(
             "Completion | Stream[Chunk]",
@@ -220,7 +220,7 @@ class Keys(SyncAPIResource):
             self._client.request(LIST_KEYS, query={"offset": offset, "filter": filter}),
         )
 
-    def create(self, *, name: str, limit: float | None | NotGiven = NOT_GIVEN) -> Key:
+    def create(self, *, name: str, limit: float | NotGiven | None = NOT_GIVEN) -> Key:
         return cast(Key, self._client.request(CREATE_KEY, body={"name": name, "limit": limit}))
 
     def delete(self, hash: str) -> None:
@@ -241,7 +241,7 @@ class FakeAPI(SyncClient):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
@@ -283,7 +283,7 @@ class AsyncChat(AsyncAPIResource):
         messages: list[dict[str, Any]],
         stream: bool | NotGiven = NOT_GIVEN,
         extra_body: dict[str, object] | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
     ) -> Completion | AsyncStream[Chunk]:
         return cast(
             "Completion | AsyncStream[Chunk]",
@@ -310,7 +310,7 @@ class AsyncKeys(AsyncAPIResource):
     async def get(self, hash: str) -> Key:
         return cast(Key, await self._client.request(GET_KEY, path={"hash": hash}))
 
-    async def create(self, *, name: str, limit: float | None | NotGiven = NOT_GIVEN) -> Key:
+    async def create(self, *, name: str, limit: float | NotGiven | None = NOT_GIVEN) -> Key:
         body = {"name": name, "limit": limit}
         return cast(Key, await self._client.request(CREATE_KEY, body=body))
 
@@ -323,7 +323,7 @@ class AsyncFakeAPI(AsyncClient):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx.Timeout | NotGiven | None = NOT_GIVEN,
         max_retries: int | None = None,
         http_client: httpx.AsyncClient | None = None,
         strict_response_validation: bool = False,

@@ -41,9 +41,7 @@ class Recorder:
             raise reply
         if isinstance(reply, httpx.Response):
             # A fresh copy per request: a Response can only be consumed once.
-            return httpx.Response(
-                reply.status_code, headers=reply.headers, content=reply.content
-            )
+            return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
         return reply(request)
 
     @property

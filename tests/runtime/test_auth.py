@@ -98,7 +98,7 @@ def test_credentials_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_environment_is_read_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
-    c, rec = client()
+    c, _ = client()
     monkeypatch.setenv("T_TOKEN", "too-late")
     with pytest.raises(MissingCredentialsError):
         c.request(op(("bearer",)))

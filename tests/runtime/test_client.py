@@ -6,7 +6,7 @@ import logging
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -97,7 +97,7 @@ def test_timeouts_default_client_and_per_call() -> None:
     c, rec, _ = make_client()
     c.chat.create(model="m", messages=MESSAGES)
     assert rec.last.extensions["timeout"] == DEFAULT_TIMEOUT.as_dict()
-    assert DEFAULT_TIMEOUT == httpx.Timeout(600.0, connect=5.0)
+    assert httpx.Timeout(600.0, connect=5.0) == DEFAULT_TIMEOUT
     c.chat.create(model="m", messages=MESSAGES, timeout=3.0)
     assert rec.last.extensions["timeout"] == httpx.Timeout(3.0).as_dict()
     c.chat.create(model="m", messages=MESSAGES, timeout=httpx.Timeout(9.0, connect=1.0))
@@ -193,11 +193,11 @@ def test_connection_reuse() -> None:
     assert opened == [id(transport)] * 4
 
 
-# -- raw responses ----------------------------------------------------------------------------------
+# -- raw responses --------------------------------------------------------------------------------
 
 
 def test_raw_response_wrapper() -> None:
-    c, rec, _ = make_client(json_response(503, {}), json_response(200, None, **{"x-request-id": "r"}))
+    c, _, _ = make_client(json_response(503, {}), json_response(200, None, **{"x-request-id": "r"}))
     raw = c.chat.with_raw_response.create(model="m", messages=MESSAGES)
     assert isinstance(raw, APIResponse)
     assert raw.status_code == 200
@@ -223,7 +223,9 @@ def test_raw_response_still_raises_status_errors() -> None:
 
 def test_raw_response_with_stream() -> None:
     sse = b'data: {"id":"1","choices":[]}\n\ndata: [DONE]\n\n'
-    c, _, _ = make_client(httpx.Response(200, headers={"content-type": "text/event-stream"}, content=sse))
+    c, _, _ = make_client(
+        httpx.Response(200, headers={"content-type": "text/event-stream"}, content=sse)
+    )
     raw = c.chat.with_raw_response.create(model="m", messages=MESSAGES, stream=True)
     assert raw.headers["content-type"] == "text/event-stream"
     stream = raw.parse()
@@ -247,7 +249,7 @@ def test_async_raw_response() -> None:
     asyncio.run(main())
 
 
-# -- secrets and logging ----------------------------------------------------------------------------
+# -- secrets and logging --------------------------------------------------------------------------
 
 
 class QueryKeyAPI(SyncClient):
@@ -346,7 +348,7 @@ def test_status_error_is_not_api_error_for_success() -> None:
     assert not issubclass(Completion, APIStatusError)
 
 
-# -- import hygiene ---------------------------------------------------------------------------------
+# -- import hygiene -------------------------------------------------------------------------------
 
 
 def test_import_does_not_pull_in_asyncio_or_typing_extensions() -> None:
@@ -362,4 +364,3 @@ def test_import_does_not_pull_in_asyncio_or_typing_extensions() -> None:
         [sys.executable, "-c", prelude + code], cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
-

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -39,8 +39,17 @@ def test_hierarchy() -> None:
     assert issubclass(APIConnectionError, APIError)
     assert issubclass(APIResponseValidationError, APIError)
     assert issubclass(MissingCredentialsError, APIError)
-    for cls in (BadRequestError, AuthenticationError, PermissionDeniedError, NotFoundError,
-                ConflictError, UnprocessableEntityError, RateLimitError, InternalServerError):  # fmt: skip
+    status_errors = (
+        BadRequestError,
+        AuthenticationError,
+        PermissionDeniedError,
+        NotFoundError,
+        ConflictError,
+        UnprocessableEntityError,
+        RateLimitError,
+        InternalServerError,
+    )
+    for cls in status_errors:
         assert issubclass(cls, APIStatusError)
 
 
@@ -155,6 +164,15 @@ def test_error_inside_200_raises_typed_error() -> None:
         c.chat.create(model="m", messages=MESSAGES)
 
 
+def test_error_inside_200_without_a_declared_body() -> None:
+    c, _, _ = make_client(json_response(200, {"error": {"code": 403, "message": "no"}}))
+    op = Operation("POST", "/fire", "fire", response_type=None)
+    with pytest.raises(PermissionDeniedError):
+        c.request(op)
+    c2, _, _ = make_client(json_response(200, {"ok": True}))
+    assert c2.request(op) is None
+
+
 def test_error_key_that_is_not_an_error_is_ignored() -> None:
     body = {"id": "gen-1", "choices": [], "error": None}
     c, _, _ = make_client(json_response(200, body))
@@ -209,8 +227,10 @@ def test_malformed_json_raises(strict: bool) -> None:
 def test_response_kinds() -> None:
     text_op = Operation("GET", "/t", "t", response_type=str, response_kind="text")
     bin_op = Operation("GET", "/b", "b", response_type=bytes, response_kind="binary")
-    c, rec, _ = make_client(httpx.Response(200, content="héllo".encode(),
-                                           headers={"content-type": "text/plain; charset=utf-8"}))  # fmt: skip
+    text = httpx.Response(
+        200, content="héllo".encode(), headers={"content-type": "text/plain; charset=utf-8"}
+    )
+    c, rec, _ = make_client(text)
     assert c.request(text_op) == "héllo"
     assert rec.last.headers["accept"] == "*/*"
     c, _, _ = make_client(httpx.Response(200, content=b"\x00\xff"))
@@ -249,7 +269,9 @@ def test_unknown_errors_wrap_transport_failures() -> None:
 
 
 def test_error_repr_and_request_id() -> None:
-    c, _, _ = make_client(json_response(400, {"error": {"message": "bad"}}, **{"x-request-id": "r1"}))
+    c, _, _ = make_client(
+        json_response(400, {"error": {"message": "bad"}}, **{"x-request-id": "r1"})
+    )
     with pytest.raises(BadRequestError) as info:
         c.chat.create(model="m", messages=MESSAGES)
     assert repr(info.value) == "BadRequestError(status_code=400, message='bad')"
@@ -262,4 +284,3 @@ def test_status_error_constructor() -> None:
     assert err.status_code == 418 and err.body == {"a": 1}
     orphan = APIStatusError("no request", response=httpx.Response(500))
     assert orphan.request is None
-

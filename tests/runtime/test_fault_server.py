@@ -27,7 +27,9 @@ def key() -> str:
     return uuid.uuid4().hex
 
 
-def sync_client(server: FaultServer, behaviour: str, k: str, **kwargs: Any) -> tuple[FakeAPI, Sleeps]:
+def sync_client(
+    server: FaultServer, behaviour: str, k: str, **kwargs: Any
+) -> tuple[FakeAPI, Sleeps]:
     client = FakeAPI(api_key="sk-fault", base_url=server.base_url(behaviour, k), **kwargs)
     sleeps = Sleeps()
     client._sleep = sleeps  # type: ignore[method-assign]
@@ -251,7 +253,7 @@ def test_server_shuts_down_promptly() -> None:
     def call() -> None:
         try:
             client.chat.create(model="m", messages=MESSAGES, extra_query={"delay": "5"})
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     thread = threading.Thread(target=call)

@@ -88,8 +88,8 @@ class Inner(BaseModel):
 class Outer(BaseModel):
     id: str
     inner: Inner
-    items: list[Inner] = []
-    by_key: dict[str, Inner] = {}
+    items: list[Inner] = Field(default_factory=list)
+    by_key: dict[str, Inner] = Field(default_factory=dict)
     either: Union[Inner, str, None] = None  # noqa: UP007
 
 
@@ -124,7 +124,9 @@ def test_construct_type_fills_missing_required_fields_with_none() -> None:
 def test_validate_json_lenient_falls_back_and_logs(caplog: pytest.LogCaptureFixture) -> None:
     logger = logging.getLogger("test.lenient")
     with caplog.at_level(logging.WARNING, logger="test.lenient"):
-        out = validate_json(Inner, Inner, b'{"value": "x"}', strict=False, logger=logger, label="op")
+        out = validate_json(
+            Inner, Inner, b'{"value": "x"}', strict=False, logger=logger, label="op"
+        )
     assert isinstance(out, Inner)
     assert out.value == "x"
     assert "op: the response does not match its schema" in caplog.text

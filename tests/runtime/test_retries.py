@@ -61,7 +61,9 @@ def test_backoff_is_bounded_and_grows() -> None:
 
 def test_retryable_statuses() -> None:
     h = httpx.Headers()
-    assert [s for s in (400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503) if should_retry_status(s, h)] == [408, 409, 429, 500, 502, 503]  # fmt: skip
+    statuses = (400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503)
+    retried = [s for s in statuses if should_retry_status(s, h)]
+    assert retried == [408, 409, 429, 500, 502, 503]
     assert should_retry_status(400, _headers(x_should_retry="true"))
     assert not should_retry_status(503, _headers(x_should_retry="false"))
 
@@ -92,7 +94,7 @@ def test_429_with_http_date() -> None:
 
 
 def test_retry_after_ms() -> None:
-    c, rec, sleeps = make_client(json_response(503, {}, **{"retry-after-ms": "120"}), json_response())
+    c, _, sleeps = make_client(json_response(503, {}, **{"retry-after-ms": "120"}), json_response())
     c.chat.create(model="m", messages=MESSAGES)
     assert sleeps == [0.12]
 
@@ -155,7 +157,7 @@ def test_too_long_retry_after_raises_immediately() -> None:
 
 
 def test_connection_errors_are_retried_then_wrapped() -> None:
-    c, rec, sleeps = make_client(httpx.ConnectError("refused"), json_response())
+    c, rec, _ = make_client(httpx.ConnectError("refused"), json_response())
     assert c.chat.create(model="m", messages=MESSAGES).id == "gen-1"
     assert rec.calls == 2
 
@@ -179,7 +181,7 @@ def test_timeouts_are_retried_then_wrapped() -> None:
 def test_stream_is_retried_on_status_before_being_returned() -> None:
     sse = httpx.Response(200, headers={"content-type": "text/event-stream"},
                          content=b'data: {"id":"1","choices":[]}\n\ndata: [DONE]\n\n')  # fmt: skip
-    c, rec, sleeps = make_client(json_response(503, {}), sse)
+    c, rec, _ = make_client(json_response(503, {}), sse)
     with c.chat.create(model="m", messages=MESSAGES, stream=True) as stream:
         assert [chunk.id for chunk in stream] == ["1"]
     assert rec.calls == 2
@@ -197,7 +199,7 @@ def test_async_retries() -> None:
 
 
 def test_async_no_retry_on_404_and_exhaustion() -> None:
-    c, rec, sleeps = make_async_client(json_response(404, {}))
+    c, rec, _ = make_async_client(json_response(404, {}))
     with pytest.raises(NotFoundError):
         asyncio.run(c.chat.create(model="m", messages=MESSAGES))
     assert rec.calls == 1

@@ -36,7 +36,9 @@ def parse(data: bytes, chunk_size: int | None = None) -> list[ServerSentEvent]:
     return out
 
 
-def ev(data: str, event: str = "message", id: str | None = None, retry: int | None = None) -> ServerSentEvent:  # noqa: E501
+def ev(
+    data: str, event: str = "message", id: str | None = None, retry: int | None = None
+) -> ServerSentEvent:
     return ServerSentEvent(data, event, id, retry)
 
 
@@ -161,7 +163,7 @@ def reference_parse(raw: bytes) -> list[ServerSentEvent]:
 
 
 _line = st.one_of(
-    st.builds(lambda v: f"data: {v}", st.text(alphabet="ab{}\":, é✓", max_size=8)),
+    st.builds(lambda v: f"data: {v}", st.text(alphabet='ab{}":, é✓', max_size=8)),
     st.builds(lambda v: f"data:{v}", st.text(alphabet="ab ", max_size=4)),
     st.just("data"),
     st.builds(lambda v: f"event: {v}", st.sampled_from(["", "x", "update"])),
@@ -227,9 +229,9 @@ class Chunks(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 def chunk_event(i: int, content: str = "x") -> bytes:
-    return (
-        b'data: {"id":"c%d","choices":[{"index":0,"delta":{"content":"%s"}}]}\n\n'
-        % (i, content.encode())
+    return b'data: {"id":"c%d","choices":[{"index":0,"delta":{"content":"%s"}}]}\n\n' % (
+        i,
+        content.encode(),
     )
 
 
@@ -244,7 +246,9 @@ MESSAGES = [{"role": "user", "content": "hi"}]
 
 
 def test_stream_yields_typed_events_until_done_and_closes() -> None:
-    body = Chunks([b": OPENROUTER PROCESSING\n\n", chunk_event(0), chunk_event(1), b"data: [DONE]\n\n"])
+    body = Chunks(
+        [b": OPENROUTER PROCESSING\n\n", chunk_event(0), chunk_event(1), b"data: [DONE]\n\n"]
+    )
     c, rec, _ = make_client(sse_reply(body))
     stream = c.chat.create(model="m", messages=MESSAGES, stream=True)
     assert isinstance(stream, Stream)
@@ -352,8 +356,26 @@ def test_error_status_on_stream_request_raises_with_body() -> None:
         c.chat.create(model="m", messages=MESSAGES, stream=True)
 
 
+def test_json_error_answer_to_a_streaming_request() -> None:
+    answer = httpx.Response(200, json={"error": {"code": 401, "message": "No auth"}})
+    c, _, _ = make_client(answer)
+    from generator.runtime import AuthenticationError
+
+    with pytest.raises(AuthenticationError, match="No auth"):
+        c.chat.create(model="m", messages=MESSAGES, stream=True)
+
+    async def main() -> None:
+        ac, _, _ = make_async_client(answer)
+        with pytest.raises(AuthenticationError):
+            await ac.chat.create(model="m", messages=MESSAGES, stream=True)
+
+    asyncio.run(main())
+
+
 def test_async_stream() -> None:
-    body = Chunks([b": OPENROUTER PROCESSING\n\n", chunk_event(0), chunk_event(1), b"data: [DONE]\n\n"])
+    body = Chunks(
+        [b": OPENROUTER PROCESSING\n\n", chunk_event(0), chunk_event(1), b"data: [DONE]\n\n"]
+    )
 
     async def main() -> list[str]:
         c, _, _ = make_async_client(sse_reply(body))
