@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from .diagnostics import Diagnostics
 
 LINE_LENGTH = 100
-_PARALLEL_THRESHOLD = 64  # below this, process start-up costs more than it saves
+_PARALLEL_THRESHOLD = 400  # below this, worker start-up (each imports black) costs more
 
 
 def _mode() -> object:

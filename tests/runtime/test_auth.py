@@ -20,14 +20,22 @@ from tests.runtime.helpers import Recorder, json_response, make_async_client, ma
 SCHEMES = {
     "bearer": SecurityScheme(type="http", scheme="bearer", argument="token", env_var="T_TOKEN"),
     "basic": SecurityScheme(type="http", scheme="basic", argument="login", env_var="T_BASIC"),
-    "headerKey": SecurityScheme(type="apiKey", name="X-Api-Key", location="header",
-                                argument="api_key", env_var="T_API_KEY"),
-    "queryKey": SecurityScheme(type="apiKey", name="key", location="query", argument="query_key"),
-    "cookieKey": SecurityScheme(type="apiKey", name="session", location="cookie",
-                                argument="session"),
+    "headerKey": SecurityScheme(
+        type="apiKey",
+        param_name="X-Api-Key",
+        location="header",
+        argument="api_key",
+        env_var="T_API_KEY",
+    ),
+    "queryKey": SecurityScheme(
+        type="apiKey", param_name="key", location="query", argument="query_key"
+    ),
+    "cookieKey": SecurityScheme(
+        type="apiKey", param_name="session", location="cookie", argument="session"
+    ),
     "oauth": SecurityScheme(type="oauth2", argument="access_token"),
     "oidc": SecurityScheme(type="openIdConnect", argument="id_token"),
-}  # fmt: skip
+}
 
 
 class MultiAuth(SyncClient):

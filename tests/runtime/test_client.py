@@ -256,9 +256,9 @@ class QueryKeyAPI(SyncClient):
     _config: ClassVar[ClientConfig] = ClientConfig(
         default_base_url="https://q.test",
         security_schemes={
-            "key": SecurityScheme(type="apiKey", name="api_key", location="query"),
-            "hdr": SecurityScheme(type="apiKey", name="X-Secret-Token", location="header"),
-            "cookie": SecurityScheme(type="apiKey", name="sid", location="cookie"),
+            "key": SecurityScheme(type="apiKey", param_name="api_key", location="query"),
+            "hdr": SecurityScheme(type="apiKey", param_name="X-Secret-Token", location="header"),
+            "cookie": SecurityScheme(type="apiKey", param_name="sid", location="cookie"),
         },
         log_env="QK_LOG",
         logger_name="qk",
@@ -364,3 +364,62 @@ def test_import_does_not_pull_in_asyncio_or_typing_extensions() -> None:
         [sys.executable, "-c", prelude + code], cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+# -- uploads through the client ----------------------------------------------------------------
+
+
+def _form_parts(request: httpx.Request) -> dict[str, tuple[str | None, bytes]]:
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    head = b"Content-Type: " + request.headers["content-type"].encode() + b"\r\n\r\n"
+    message = BytesParser(policy=HTTP).parsebytes(head + request.content)
+    return {
+        str(p.get_param("name", header="content-disposition")): (
+            p.get_filename(),
+            p.get_payload(decode=True),
+        )
+        for p in message.iter_parts()
+    }
+
+
+def test_multipart_upload_is_resent_on_retry(tmp_path: Path) -> None:
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(b'{"a": 1}\n')
+    c, rec, sleeps = make_client(json_response(503, {}), json_response(200, {"id": "file-1"}))
+    result = c.files.upload(file=path, purpose="batch", attachments=[b"one", ("two.txt", b"2")])
+    assert result == {"id": "file-1"}
+    assert rec.calls == 2 and len(sleeps) == 1
+    first, second = (_form_parts(r) for r in rec.requests)
+    assert first == second
+    assert first["file"] == ("data.jsonl", b'{"a": 1}\n')
+    assert first["purpose"] == (None, b"batch")
+    assert int(rec.last.headers["content-length"]) == len(rec.last.content)
+
+
+def test_async_multipart_upload() -> None:
+    from tests.runtime.fake_api import UPLOAD
+
+    async def main() -> dict[str, tuple[str | None, bytes]]:
+        c, rec, _ = make_async_client(json_response(200, {"id": "f"}))
+        await c.request(UPLOAD, body={"file": ("a.bin", b"\x00\x01"), "purpose": "x"})
+        return _form_parts(rec.last)
+
+    parts = asyncio.run(main())
+    assert parts["file"] == ("a.bin", b"\x00\x01")
+
+
+def test_models_with_model_prefixed_fields_define_without_warnings() -> None:
+    import warnings
+
+    from generator.runtime import BaseModel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+
+        class Entry(BaseModel):
+            model_id: str
+            model_name: str | None = None
+
+    assert Entry(model_id="x").model_id == "x"
