@@ -33,6 +33,8 @@ def _package(name: str) -> str:
         return "other C built-ins"
     if name.startswith("stdlib:"):
         return "stdlib (" + name[7:].split("/", 1)[0].split(".py", 1)[0] + ")"
+    if name.startswith("/"):
+        return "(benchmark harness)"
     top = name.split("/", 1)[0].split(":", 1)[0]
     if top == "openrouter_client":
         return "openrouter_client/" + name.split("/")[1].split(":", 1)[0]

@@ -59,8 +59,7 @@ def secret_values(credentials: Mapping[str, Credential]) -> list[str]:
     out: list[str] = []
     for value in credentials.values():
         if isinstance(value, tuple):
-            out.extend(value)
-            out.append(f"{value[0]}:{value[1]}")
+            out.append(value[1])  # the password; a user name is not a secret
             value = f"{value[0]}:{value[1]}"
         else:
             out.append(value)
@@ -71,14 +70,16 @@ def secret_values(credentials: Mapping[str, Credential]) -> list[str]:
 def header_name(scheme: SecurityScheme) -> str | None:
     """The (lower-case) header a scheme is sent in, if it is sent in a header."""
     if scheme.type == "apiKey":
-        return scheme.name.lower() if scheme.location == "header" and scheme.name else None
+        return (
+            scheme.param_name.lower() if scheme.location == "header" and scheme.param_name else None
+        )
     return "authorization"
 
 
 def _apply(scheme: SecurityScheme, credential: Credential, parts: AuthParts) -> None:
     if scheme.type == "apiKey":
         token = credential if isinstance(credential, str) else ":".join(credential)
-        name = scheme.name or ""
+        name = scheme.param_name or ""
         if scheme.location == "query":
             parts.query.append(f"{quote(name, safe='')}={quote(token, safe='')}")
         elif scheme.location == "cookie":

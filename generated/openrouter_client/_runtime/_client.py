@@ -6,9 +6,9 @@ subclasses only differ in their send/sleep/read loops.
 
 Ownership: a client closes the httpx client only if it created it. An ``http_client=`` passed in
 stays the caller's to close, and copies made by ``with_options()`` share the pool without owning
-it. Requests are built directly as ``httpx.Request`` (for speed): the headers of an injected
-``http_client`` are captured at construction and its cookie jar is applied, but its ``base_url``
-and ``params`` are not used.
+it. Requests are built directly as ``httpx.Request`` and passed to ``send`` (for speed): the
+headers of an injected ``http_client`` are captured at construction and its auth, hooks and
+transport apply, but its ``base_url``, ``params`` and cookie jar are not used.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ from ._serialize import (
     serialize_query_param,
 )
 from ._streaming import AsyncStream, EventParser, Stream
-from ._types import NOT_GIVEN, Headers, NotGiven, Query
+from ._types import NOT_GIVEN, Headers, NotGiven, Query, TimeoutTypes
 
 __all__ = ["AsyncAPIResource", "AsyncClient", "SyncAPIResource", "SyncClient"]
 
@@ -70,10 +70,8 @@ _DEBUG = logging.DEBUG
 _DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 _AUTH_QUERY = "\0auth"  # key of the auth pieces among query groups; cannot clash with a name
 
-Timeout = float | httpx.Timeout | None
 
-
-def _as_timeout(value: Timeout) -> httpx.Timeout:
+def _as_timeout(value: TimeoutTypes) -> httpx.Timeout:
     if isinstance(value, httpx.Timeout):
         return value
     return httpx.Timeout(value)
@@ -122,7 +120,7 @@ class _BaseClient:
         *,
         credentials: Mapping[str, Credential | None] | None,
         base_url: str | httpx.URL | None,
-        timeout: Timeout | NotGiven,
+        timeout: TimeoutTypes | NotGiven,
         max_retries: int | None,
         default_headers: Headers | None,
         default_query: Query | None,
@@ -170,12 +168,14 @@ class _BaseClient:
         self._redactor = Redactor(
             secrets=secret_values(self._credentials),
             header_names=[
-                s.name for s in schemes if s.type == "apiKey" and s.location == "header" and s.name
+                s.param_name
+                for s in schemes
+                if s.type == "apiKey" and s.location == "header" and s.param_name
             ],
             query_names=[
-                quote(s.name, safe="")
+                quote(s.param_name, safe="")
                 for s in schemes
-                if s.type == "apiKey" and s.location == "query" and s.name
+                if s.type == "apiKey" and s.location == "query" and s.param_name
             ],
         )
         key = config.error_key
@@ -244,7 +244,7 @@ class _BaseClient:
         extra_headers: Headers | None,
         extra_query: Query | None,
         extra_body: Mapping[str, object] | None,
-        timeout: Timeout | NotGiven,
+        timeout: TimeoutTypes | NotGiven,
     ) -> httpx.Request:
         h = self._headers.copy()
         if stream:
@@ -373,9 +373,9 @@ class _BaseClient:
 
             def supplied(scheme: SecurityScheme) -> bool:
                 if scheme.type == "apiKey" and scheme.location == "query":
-                    return scheme.name in extra_q or scheme.name in self._query_groups
+                    return scheme.param_name in extra_q or scheme.param_name in self._query_groups
                 if scheme.type == "apiKey" and scheme.location == "cookie":
-                    return f"{scheme.name}=" in str(headers.get("cookie", ""))
+                    return f"{scheme.param_name}=" in str(headers.get("cookie", ""))
                 name = header_name(scheme)
                 return name is not None and (name in headers or name in extra_h)
 
@@ -418,6 +418,8 @@ class _BaseClient:
         self, exc: Exception, request: httpx.Request, retries_taken: int, max_retries: int
     ) -> float | None:
         """Seconds to wait before retrying after a transport error, or None to raise."""
+        if isinstance(exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError)):
+            return None  # a bad URL or request: trying again cannot help
         config = self._config
         delay = retry_delay(
             retries_taken,
@@ -600,7 +602,7 @@ class SyncClient(_BaseClient):
         *,
         credentials: Mapping[str, Credential | None] | None = None,
         base_url: str | httpx.URL | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Headers | None = None,
         default_query: Query | None = None,
@@ -628,7 +630,7 @@ class SyncClient(_BaseClient):
         self,
         *,
         base_url: str | httpx.URL | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Headers | None = None,
         default_query: Query | None = None,
@@ -667,7 +669,7 @@ class SyncClient(_BaseClient):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
         streaming = stream is True
@@ -769,7 +771,7 @@ class AsyncClient(_BaseClient):
         *,
         credentials: Mapping[str, Credential | None] | None = None,
         base_url: str | httpx.URL | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Headers | None = None,
         default_query: Query | None = None,
@@ -799,7 +801,7 @@ class AsyncClient(_BaseClient):
         self,
         *,
         base_url: str | httpx.URL | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         default_headers: Headers | None = None,
         default_query: Query | None = None,
@@ -840,7 +842,7 @@ class AsyncClient(_BaseClient):
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
         streaming = stream is True

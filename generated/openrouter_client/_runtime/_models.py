@@ -62,6 +62,7 @@ Lenient: TypeAlias = Annotated[_T, _LenientMarker()]
 
 
 _adapters: dict[object, pydantic.TypeAdapter[Any]] = {}
+_warned: set[str] = set()
 
 
 def get_adapter(tp: object) -> pydantic.TypeAdapter[Any]:
@@ -117,7 +118,11 @@ def validate_json(
             raise SchemaMismatch(exc, data) from exc
         if logger is not None:
             first = exc.errors(include_url=False, include_input=False)[0]
-            logger.warning(
+            # Once per operation at WARNING (a stream could repeat it per event), then DEBUG.
+            level = logging.DEBUG if label in _warned else logging.WARNING
+            _warned.add(label)
+            logger.log(
+                level,
                 "%s: the response does not match its schema (%d errors; first at %s: %s); "
                 "returning it unvalidated",
                 label,

@@ -98,16 +98,19 @@ class Operation:
 class SecurityScheme:
     """One entry of ``components.securitySchemes``.
 
-    ``type`` is the OpenAPI type; oauth2 and openIdConnect credentials are sent as bearer
-    tokens. ``scheme`` is the http scheme ("bearer", "basic"); ``name`` and ``location`` are the
-    apiKey parameter name and where it goes. ``argument`` and ``env_var`` name the constructor
-    argument and environment variable that supply the credential (used in error messages).
+    ``name`` is the scheme's key there (informational). ``type`` is the OpenAPI type; oauth2 and
+    openIdConnect credentials are sent as bearer tokens. ``scheme`` is the http scheme ("bearer",
+    "basic"); for apiKey, ``param_name`` and ``location`` are the OpenAPI ``name`` and ``in``:
+    the header, query or cookie parameter that carries the key. ``argument`` and ``env_var`` name
+    the constructor argument and environment variable that supply the credential (they appear in
+    the missing-credentials error).
     """
 
     type: Literal["http", "apiKey", "oauth2", "openIdConnect"]
     scheme: str | None = None
-    name: str | None = None
     location: Literal["header", "query", "cookie"] | None = None
+    param_name: str | None = None
+    name: str | None = None
     argument: str = "api_key"
     env_var: str | None = None
 
