@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostics, Location
+from .diagnostics import Diagnostic, Diagnostics, Location, Severity
 
 try:  # the C parser is several times faster on large specs
     from yaml import CSafeLoader as _BaseLoader
@@ -26,6 +26,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 class _SpecLoader(_BaseLoader):
     """Safe YAML loader tuned for OpenAPI: timestamps stay strings and keys keep their text."""
 
+    duplicates: list[tuple[str, int, int]]  # (key, line, column) of each repeated key
+
 
 def _construct_mapping(loader: _SpecLoader, node: yaml.MappingNode) -> dict[str, Any]:
     loader.flatten_mapping(node)
@@ -35,6 +37,9 @@ def _construct_mapping(loader: _SpecLoader, node: yaml.MappingNode) -> dict[str,
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(
             loader.construct_object(key_node, deep=True)
         )
+        if key in out:
+            mark = key_node.start_mark
+            loader.duplicates.append((str(key), mark.line + 1, mark.column + 1))
         out[key] = loader.construct_object(value_node, deep=True)
     return out
 
@@ -140,7 +145,11 @@ def read_source(
     is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
     if is_json:
         try:
-            data = json.loads(text)
+            repeated: list[str] = []
+            data = json.loads(text, object_pairs_hook=lambda pairs: _json_object(pairs, repeated))
+            for key in repeated:
+                diagnostics.warning("W003", f"duplicate key {key!r}; the last one is used",
+                                    Location(display), "remove or rename one of the two")
         except json.JSONDecodeError as exc:
             if path.suffix.lower() == ".json":
                 _parse_failure(diagnostics, display, exc.lineno, exc.colno,
@@ -148,7 +157,16 @@ def read_source(
             is_json = False  # a YAML file in flow style; let the YAML parser have a go
     if not is_json:
         try:
-            data = yaml.load(text, Loader=_SpecLoader)
+            loader = _SpecLoader(text)
+            loader.duplicates = []
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
+            for key, line, column in loader.duplicates:
+                diagnostics.items.append(Diagnostic(
+                    Severity.WARNING, "W003", f"duplicate key {key!r}; the last one is used",
+                    Location(display), "remove or rename one of the two", line, column))
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
@@ -160,6 +178,15 @@ def read_source(
     return SourceFile(path.resolve(), display, text, data, is_json)
 
 
+def _json_object(pairs: list[tuple[str, Any]], repeated: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            repeated.append(key)
+        out[key] = value
+    return out
+
+
 def _fail(diagnostics: Diagnostics, code: str, message: str, location: Location | None,
           hint: str | None = None) -> Any:
     diagnostics.error(code, message, location, hint)
@@ -168,8 +195,6 @@ def _fail(diagnostics: Diagnostics, code: str, message: str, location: Location 
 
 def _parse_failure(diagnostics: Diagnostics, display: str, line: int, column: int,
                    message: str) -> None:
-    from .diagnostics import Diagnostic, Severity
-
     diagnostics.items.append(
         Diagnostic(Severity.ERROR, "E002", message, Location(display), "fix the syntax at this "
                    "position; a YAML or JSON linter shows the context", line, column)

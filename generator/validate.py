@@ -7,6 +7,7 @@ turns these warnings into a failed run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -109,10 +110,30 @@ def _pointer_of(data: Any, error: Any) -> str:
     not to the document; for those we find where in the document that relative path occurs.
     """
     path = [str(part) for part in getattr(error, "absolute_path", ())]
+    if not path:
+        return _pointer_from_message(data, _message_of(error))
     if _exists(data, path):
         return _join(path)
     found = next(_find_suffix(data, path, []), None)
     return _join(found) if found is not None else _join(path[:1])
+
+
+_OPERATION_IN_PATH = re.compile(r"for '(\w+)' (?:operation )?in '([^']+)'")
+
+
+def _pointer_from_message(data: Any, message: str) -> str:
+    """Semantic checks (duplicate operationId, undeclared path parameter) carry no path; their
+    message names the method and path, which is enough to point at the operation."""
+    match = _OPERATION_IN_PATH.search(message)
+    if match is None:
+        return ""
+    method, path = match.groups()
+    parts = ["paths", path, method]
+    if not _exists(data, parts):
+        return ""
+    if "Operation ID" in message and _exists(data, [*parts, "operationId"]):
+        parts.append("operationId")
+    return _join(parts)
 
 
 def _exists(node: Any, path: Sequence[str]) -> bool:

@@ -23,15 +23,9 @@ UPDATE = os.environ.get("OAGEN_UPDATE_EXPECTED") == "1"
 # Cases whose `.expected` file holds the output oagen *should* print once a known bug is fixed.
 # OAGEN_UPDATE_EXPECTED leaves them alone; remove an entry once its bug is fixed.
 KNOWN_BUGS = {
-    "duplicate_operation_id.yaml": "validate.py: W100 errors without a path (DuplicateOperationID"
-                                   "Error) are printed at 1:1 instead of at the operationId",
-    "undeclared_path_param.yaml": "validate.py: W100 errors without a path (UnresolvableParameter"
-                                  "Error) are printed at 1:1 instead of at the operation",
     "external_ref_problems.yaml": "validate.py: a violation inside a $ref'd file is printed at "
                                   "the root file's 1:1, with a pointer (#/properties) that does "
                                   "not exist there",
-    "duplicate_keys.yaml": "load.py: a duplicate YAML key silently drops the first value (here a "
-                           "whole path item)",
 }
 
 _TIMING = re.compile(r", \d+\.\d+ s$")

@@ -248,9 +248,6 @@ def test_not_utf8_is_e002(tmp_path: Path) -> None:
     assert item.code == "E002" and "not UTF-8" in item.message and "byte 25" in item.message
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a duplicate mapping key silently replaces the first "
-                   "(here a whole path item is dropped); YAML forbids duplicate keys, JSON "
-                   "says names SHOULD be unique")
 @pytest.mark.parametrize(
     ("name", "text"),
     [
