@@ -85,6 +85,10 @@ class Annotator:
                 return f"Lenient[{text}]"
             return text
         if isinstance(expr, ir.Union):
+            if expr.discriminator is not None and mode != "input":
+                tagged = self._tagged_union(expr, expr.discriminator)
+                if tagged is not None:
+                    return tagged
             parts: list[str] = []
             for option in expr.options:
                 printed = self._print(option, mode, depth)
@@ -96,6 +100,30 @@ class Annotator:
             inner = self._print(expr.inner, mode, depth)
             return inner if "None" in _split_top(inner) else f"{inner} | None"
         raise TypeError(f"unknown type expression {expr!r}")  # pragma: no cover
+
+    def _tagged_union(self, expr: ir.Union, discriminator: ir.Discriminator) -> str | None:
+        """`Annotated[Annotated[A, Tag("A")] | ..., tagged_by("type", {...})]`, when every
+        option is a model; other unions stay plain (pydantic then tries each option)."""
+        models: list[ir.Model] = []
+        for option in expr.options:
+            definition = self.definitions.get(option.name) if isinstance(option, ir.Ref) \
+                else None
+            if not isinstance(definition, ir.Model):
+                return None
+            models.append(definition)
+        tags: dict[str, str] = {}
+        for value, name in discriminator.mapping:
+            if any(model.name == name for model in models):
+                tags.setdefault(value, name)
+        for model in models:  # the implicit mapping still applies beside an explicit one
+            for value in _implicit_tags(model, discriminator.property):
+                tags.setdefault(value, model.name)
+        for model in models:
+            self.refs.add(model.name)
+        self.needs |= {"Annotated", "Tag", "tagged_by"}
+        options = " | ".join(f"Annotated[{m.name}, Tag({m.name!r})]" for m in models)
+        mapping = ", ".join(f"{value!r}: {name!r}" for value, name in sorted(tags.items()))
+        return f"Annotated[{options}, tagged_by({discriminator.property!r}, {{{mapping}}})]"
 
     def _ref(self, expr: ir.Ref, mode: str, depth: int) -> str:
         definition = self.definitions.get(expr.name)
@@ -117,6 +145,20 @@ class Annotator:
                 return "Any"
         self.refs.add(expr.name)
         return expr.name
+
+
+def _implicit_tags(model: ir.Model, prop: str) -> list[str]:
+    """Tag values a model answers to without an explicit mapping: the values its tag property
+    may take, else (as OpenAPI says) its schema name."""
+    for field in model.fields:
+        if field.wire_name == prop and isinstance(field.type, ir.Literal):
+            return [str(v) for v in field.type.values if isinstance(v, str)]
+    pointer = model.location.pointer
+    for prefix in ("/components/schemas/", "/definitions/"):
+        if pointer.startswith(prefix) and "/" not in pointer[len(prefix):]:
+            key = pointer[len(prefix):].replace("~1", "/").replace("~0", "~")
+            return [key] if key == model.name else [key, model.name]
+    return [model.name]
 
 
 def _allows_none(expr: ir.TypeExpr) -> bool:

@@ -23,11 +23,15 @@ def strongly_connected(order: list[str], deps: dict[str, set[str]]) -> list[list
     stack: list[str] = []
     groups: list[list[str]] = []
     position = {name: i for i, name in enumerate(order)}
+
+    def ordered(name: str) -> list[str]:
+        return sorted(deps.get(name, ()), key=lambda n: position.get(n, -1))
+
     counter = 0
     for root in order:
         if root in index_of:
             continue
-        work: list[tuple[str, list[str]]] = [(root, sorted(deps.get(root, ()), key=lambda n: position.get(n, -1)))]
+        work: list[tuple[str, list[str]]] = [(root, ordered(root))]
         index_of[root] = low[root] = counter
         counter += 1
         stack.append(root)
@@ -43,7 +47,7 @@ def strongly_connected(order: list[str], deps: dict[str, set[str]]) -> list[list
                     counter += 1
                     stack.append(child)
                     on_stack.add(child)
-                    work.append((child, sorted(deps.get(child, ()), key=lambda n: position.get(n, -1))))
+                    work.append((child, ordered(child)))
                 elif child in on_stack:
                     low[node] = min(low[node], index_of[child])
                 continue
@@ -135,18 +139,23 @@ def _imports(annotator: Annotator, printed: list[ir.Definition], uses_field: boo
     lines = ["from __future__ import annotations", ""]
     stdlib = sorted(n for n in annotator.needs if n in ("datetime", "uuid"))
     lines.extend(f"import {name}" for name in stdlib)
-    typing_names = sorted(n for n in annotator.needs if n in ("Any", "Literal", "TypeAlias"))
+    typing_names = sorted(n for n in annotator.needs
+                          if n in ("Annotated", "Any", "Literal", "TypeAlias"))
     if typing_names:
         lines.append(f"from typing import {', '.join(sorted(typing_names, key=isort_key))}")
     if stdlib or typing_names:
         lines.append("")
-    if uses_field:
-        lines.extend(["from pydantic import Field", ""])
+    pydantic_names = (["Field"] if uses_field else []) + (["Tag"] if "Tag" in annotator.needs
+                                                          else [])
+    if pydantic_names:
+        lines.extend([f"from pydantic import {', '.join(pydantic_names)}", ""])
     runtime = []
     if any(isinstance(d, ir.Model) for d in printed):
         runtime.append("BaseModel")
     if "Lenient" in annotator.needs:
         runtime.append("Lenient")
+    if "tagged_by" in annotator.needs:
+        runtime.append("tagged_by")
     if runtime:
         lines.append(f"from .._runtime import {', '.join(runtime)}")
     local: dict[str, list[str]] = {}

@@ -457,7 +457,7 @@ def _resource_imports(annotator: Annotator, operations: tuple[ir.Operation, ...]
     typing_names = {"cast"}
     if any(op.stream_mode in ("flag", "accept") for op in operations):
         typing_names |= {"Literal", "overload"}
-    typing_names |= {n for n in annotator.needs if n in ("Any", "Literal")}
+    typing_names |= {n for n in annotator.needs if n in ("Annotated", "Any", "Literal")}
     lines = ["from __future__ import annotations", ""]
     stdlib = sorted(n for n in annotator.needs if n in ("datetime", "uuid"))
     lines.extend(f"import {name}" for name in stdlib)
@@ -466,13 +466,14 @@ def _resource_imports(annotator: Annotator, operations: tuple[ir.Operation, ...]
         lines.append(f"from collections.abc import {', '.join(collections)}")
     lines.append(f"from typing import {', '.join(sorted(typing_names, key=isort_key))}")
     lines.append("")
+    if "Tag" in annotator.needs:
+        lines.extend(["from pydantic import Tag", ""])
     runtime = {"NOT_GIVEN", "AsyncAPIResource", "Body", "Headers", "NotGiven", "Operation",
                "Query", "SyncAPIResource", "TimeoutTypes", "async_to_raw_response_wrapper",
                "to_raw_response_wrapper"}
     if any(op.parameters for op in operations):
         runtime.add("Param")
-    if "Lenient" in annotator.needs:
-        runtime.add("Lenient")
+    runtime |= {n for n in annotator.needs if n in ("Lenient", "tagged_by")}
     if any(op.stream_annotation for op in operations):
         runtime |= {"Stream", "AsyncStream"}
     if any(op.body and (any(f.is_file for f in op.body.fields) or

@@ -500,10 +500,9 @@ def _required_set(schema: dict[str, Any]) -> set[str]:
 
 def _constraints_only(options: Any) -> bool:
     """`oneOf: [{required: [a]}, {required: [b]}]` constrains an object; it is not a union."""
+    typed = {"type", "properties", "items", "enum", "const", "allOf", "oneOf", "anyOf"}
     return isinstance(options, list) and bool(options) and all(
-        isinstance(option, dict) and "$ref" not in option and not (
-            {"type", "properties", "items", "enum", "const", "allOf", "oneOf", "anyOf"} & set(option)
-        )
+        isinstance(option, dict) and "$ref" not in option and not typed & set(option)
         for option in options
     )
 

@@ -61,6 +61,23 @@ class _LenientMarker:
 Lenient: TypeAlias = Annotated[_T, _LenientMarker()]
 
 
+def tagged_by(property_name: str, tags: Mapping[str, str]) -> pydantic.Discriminator:
+    """The discriminator of a tagged union whose options are `Annotated[Model, Tag("Model")]`.
+
+    `tags` maps each wire value of `property_name` to the option's tag. A callable discriminator
+    works whatever type the option models give the property (a plain `str` included), and a
+    model instance is tagged by its class, so serialising needs no lookup.
+    """
+
+    def tag(value: Any) -> str | None:
+        if isinstance(value, dict):
+            found = value.get(property_name)
+            return tags.get(found) if isinstance(found, str) else None
+        return type(value).__name__
+
+    return pydantic.Discriminator(tag)
+
+
 _adapters: dict[object, pydantic.TypeAdapter[Any]] = {}
 _warned: set[str] = set()
 

@@ -21,7 +21,7 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._models import BaseModel, Lenient
+from ._models import BaseModel, Lenient, tagged_by
 from ._operation import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -80,5 +80,6 @@ __all__ = [
     "TimeoutTypes",
     "UnprocessableEntityError",
     "async_to_raw_response_wrapper",
+    "tagged_by",
     "to_raw_response_wrapper",
 ]
