@@ -1,15 +1,23 @@
 """Format: black, in-process, with its mode set explicitly so output never depends on a user's
-black configuration. Files are formatted in parallel worker processes when there are many."""
+black configuration.
+
+Black is most of a generation's time on large specs, and a spec update changes few files, so
+formatted results are cached by the hash of their unformatted text (and black's version and
+mode) by `cache.py`; a hit is exactly what black returned, so output stays byte-identical.
+Misses are formatted in parallel worker processes when there are many.
+"""
 
 from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
+from . import cache
 from .diagnostics import Diagnostics
 
 LINE_LENGTH = 100
-_PARALLEL_THRESHOLD = 400  # below this, worker start-up (each imports black) costs more
+_PARALLEL_THRESHOLD = 200  # below this, worker start-up (each imports black) costs more
 
 
 def _mode() -> object:
@@ -25,9 +33,13 @@ def _mode() -> object:
     )
 
 
+def _needs_black(path: str) -> bool:
+    return path.endswith(".py") and "/_runtime/" not in path  # the runtime is kept black-clean
+
+
 def format_source(path: str, source: str) -> tuple[str, str, str | None]:
     """(path, formatted text, error message or None)."""
-    if not path.endswith(".py") or "/_runtime/" in path:  # the runtime is kept black-clean
+    if not _needs_black(path):
         return path, source, None
     import black
 
@@ -37,21 +49,37 @@ def format_source(path: str, source: str) -> tuple[str, str, str | None]:
         return path, source, f"{type(exc).__name__}: {str(exc)[:300]}"
 
 
+def _cache() -> Path | None:
+    from importlib.metadata import version
+
+    return cache.folder("black", f"{version('black')}|{_mode()!r}")
+
+
 def format_files(files: dict[str, str], diagnostics: Diagnostics) -> dict[str, bytes]:
-    paths = sorted(files)
-    python_count = sum(1 for path in paths if path.endswith(".py"))
+    store = _cache()
+    formatted: dict[str, str] = {}
+    misses: list[str] = []
+    for path in sorted(files):
+        source = files[path]
+        hit = cache.read(store, cache.key(source.encode())) if _needs_black(path) else source
+        if hit is None:
+            misses.append(path)
+        else:
+            formatted[path] = hit
     workers = min(os.cpu_count() or 1, 8)
-    if python_count >= _PARALLEL_THRESHOLD and workers > 1:
+    sources = [files[path] for path in misses]
+    if len(misses) >= _PARALLEL_THRESHOLD and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(format_source, paths, [files[p] for p in paths],
-                                    chunksize=16))
+            results = list(pool.map(format_source, misses, sources, chunksize=16))
     else:
-        results = [format_source(path, files[path]) for path in paths]
-    out: dict[str, bytes] = {}
-    for path, text, error in results:
+        results = [format_source(path, source) for path, source in zip(misses, sources,
+                                                                         strict=True)]
+    for (path, text, error), source in zip(results, sources, strict=True):
         if error is not None:
             diagnostics.error("E601", f"generated {path} is not valid Python ({error}); this is "
                               "a bug in oagen or a custom template", None,
                               "report it with the spec that triggers it")
-        out[path] = text.encode("utf-8")
-    return out
+        else:
+            cache.write(store, cache.key(source.encode()), text)
+        formatted[path] = text
+    return {path: formatted[path].encode("utf-8") for path in sorted(formatted)}

@@ -6,14 +6,16 @@ write. A `Run` carries the diagnostics and timings of one run.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import ir
+from . import cache, ir
 from .config import Config
-from .diagnostics import Diagnostics, Severity
+from .diagnostics import Diagnostics, Location, Severity
 from .load import LoadError, SourceFile, Sources
 
 
@@ -54,10 +56,36 @@ def validate_spec(run: Run, source: SourceFile) -> str | None:
     if version is None:
         return None
     started = time.perf_counter()
-    validate_document(source.data, version, source.display, source.path.as_uri(),
-                      run.diagnostics)
+    store, entry = _validation_cache_entry(source, version)
+    cached = cache.read(store, entry) if entry else None
+    if cached is not None:
+        for severity, code, message, pointer, hint in json.loads(cached):
+            run.diagnostics.add(Severity(severity), code, message,
+                                Location(source.display, pointer), hint)
+    else:
+        before = len(run.diagnostics.items)
+        validate_document(source.data, version, source.display, source.path.as_uri(),
+                          run.diagnostics)
+        if entry:
+            found = [[d.severity.value, d.code, d.message, d.location.pointer if d.location
+                      else "", d.hint] for d in run.diagnostics.items[before:]]
+            cache.write(store, entry, json.dumps(found))
     run.timings["validate"] = time.perf_counter() - started
     return version
+
+
+_EXTERNAL_REF = re.compile(r"""\$ref["']?\s*:\s*["']?[^#"'\s]""")
+
+
+def _validation_cache_entry(source: SourceFile, version: str) -> tuple[Path | None, str]:
+    """Where the validator's findings for this document are cached; no entry for documents
+    that refer to other files, whose findings depend on more than this file's text."""
+    if _EXTERNAL_REF.search(source.text):
+        return None, ""
+    from importlib.metadata import version as installed
+
+    store = cache.folder("validate", installed("openapi-spec-validator"))
+    return store, cache.key(source.text.encode(), version.encode(), source.display.encode())
 
 
 def build(run: Run, source: SourceFile, version: str) -> ir.Api:

@@ -22,11 +22,11 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def _generate(out: Path, seed: str) -> subprocess.CompletedProcess[str]:
+def _generate(out: Path, seed: str, cache: str = "off") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "generator", "generate", str(SPEC), "-o", str(out), "-q"],
         cwd=REPO,
-        env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin", "OAGEN_CACHE_DIR": cache},
         capture_output=True,
         text=True,
         timeout=300,
@@ -55,6 +55,17 @@ def test_generation_is_deterministic_across_hash_seeds(fresh: Path, tmp_path: Pa
     result = _generate(out, "4242")
     assert result.returncode == 0, result.stderr
     assert _tree(out) == _tree(fresh)
+
+
+def test_cached_generation_is_identical(fresh: Path, tmp_path: Path) -> None:
+    """A cold cache is filled, a warm one is used; both give the uncached bytes."""
+    cache = str(tmp_path / "cache")
+    for attempt in ("cold", "warm"):
+        out = tmp_path / attempt
+        result = _generate(out, "7", cache)
+        assert result.returncode == 0, result.stderr
+        assert _tree(out) == _tree(fresh), attempt
+    assert any((tmp_path / "cache").rglob("*")), "nothing was cached"
 
 
 def test_oagen_check_passes_on_committed_output() -> None:
