@@ -45,3 +45,17 @@ bench: $(STAMP)
 	bash benchmarks/setup_env.sh
 	$(BENCH_PY) benchmarks/bench_client.py $(BENCH_ARGS)
 	$(BENCH_PY) benchmarks/bench_import.py $(BENCH_IMPORT_ARGS)
+
+# Corpus report (see scripts/corpus.py): every ../shared/corpus/INDEX.tsv entry through generate,
+# import and mypy --strict in a temporary folder; writes docs/corpus.md. Takes a while.
+CORPUS_ARGS ?= -j $(PYTEST_WORKERS)
+corpus: $(STAMP)
+	$(PY) scripts/corpus.py $(CORPUS_ARGS)
+
+.bench-venv-opc/.installed:
+	$(PYTHON) -m venv .bench-venv-opc
+	.bench-venv-opc/bin/python -m pip install --quiet --disable-pip-version-check openapi-python-client==0.29.1
+	touch $@
+
+bench-generate: $(STAMP) .bench-venv-opc/.installed
+	$(PY) benchmarks/bench_generate.py
