@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
         if output:
             sub.add_argument("-o", "--output", type=Path, help="output folder (default: config)")
             sub.add_argument("--package", help="import name of the generated package")
+            sub.add_argument("--templates", type=Path,
+                             help="folder of templates that replace the built-ins by name")
         sub.add_argument("--config", type=Path, help="TOML file with a [tool.oagen] table")
         sub.add_argument("--strict", action="store_true", default=None,
                          help="treat warnings as errors")
@@ -44,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
 
     common(commands.add_parser("generate", help="generate the client package"))
     common(commands.add_parser("check", help="exit 1 with a diff if the output is stale"))
+    common(commands.add_parser("watch", help="regenerate whenever the spec, config or a "
+                                             "custom template changes (Ctrl-C to stop)"))
     common(commands.add_parser("validate", help="report every problem in the spec"),
            output=False)
     inspect = commands.add_parser("inspect", help="print the structure of a spec")
@@ -59,15 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     started = time.perf_counter()
-    config_path = args.config or find_pyproject(Path.cwd())
     run = Run(Config())
-    config = load_config(config_path, run.diagnostics, explicit=args.config is not None)
-    if run.diagnostics.has_errors:
-        _print_config_diagnostics(run, config_path)
+    config = _configure(args, run)
+    if config is None:
         return EXIT_USAGE
-    config = with_overrides(config, spec=args.spec, strict=args.strict,
-                            output=getattr(args, "output", None),
-                            package=getattr(args, "package", None))
     run.config = config
     if config.spec is None:
         print("oagen: no spec given: pass a path, or set `spec` under [tool.oagen] in "
@@ -78,12 +77,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error E001 file {hint}: {config.spec}", file=sys.stderr)
         return EXIT_USAGE
     handler = {"generate": _generate, "check": _check, "validate": _validate,
-               "inspect": _inspect}[args.command]
+               "inspect": _inspect, "watch": _watch}[args.command]
     try:
         return handler(run, config, args, started)
     except KeyboardInterrupt:
         print("oagen: interrupted; the output folder was not changed", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _configure(args: argparse.Namespace, run: Run) -> Config | None:
+    """The config file's settings with the command line's on top; None if the file is bad."""
+    config_path = args.config or find_pyproject(Path.cwd())
+    config = load_config(config_path, run.diagnostics, explicit=args.config is not None)
+    if run.diagnostics.has_errors:
+        _print_config_diagnostics(run, config_path)
+        return None
+    return with_overrides(config, spec=args.spec, strict=args.strict,
+                          output=getattr(args, "output", None),
+                          package=getattr(args, "package", None),
+                          templates=getattr(args, "templates", None))
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -106,6 +118,40 @@ def _generate(run: Run, config: Config, args: argparse.Namespace, started: float
         return EXIT_FAILED
     _summary(run, api, started, f"{len(emitted.written)} written, {len(emitted.unchanged)} "
              f"unchanged, {len(emitted.removed)} removed", args.quiet)
+    return EXIT_OK
+
+
+def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
+    """Generate, then again after every change to an input; only changed files are rewritten."""
+    from watchfiles import watch
+
+    if _output(config) is None:
+        return EXIT_USAGE
+    assert config.spec is not None
+    inputs = [config.spec.parent.resolve()]
+    for extra in (config.source, config.templates):
+        if extra is not None:
+            inputs.append(extra.resolve() if extra.is_dir() else extra.parent.resolve())
+    output = config.output.resolve() if config.output else None
+
+    def relevant(_change: object, path: str) -> bool:
+        resolved = Path(path)
+        return output is None or (output != resolved and output not in resolved.parents)
+
+    _generate(run, config, args, started)
+    print(f"oagen: watching {', '.join(sorted({str(p) for p in inputs}))} (Ctrl-C to stop)",
+          file=sys.stderr)
+    try:
+        for _changes in watch(*sorted(set(inputs)), watch_filter=relevant, debounce=300,
+                              raise_interrupt=True):
+            fresh = Run(Config())
+            current = _configure(args, fresh)  # the config itself may have changed
+            if current is not None:
+                fresh.config = current
+                _generate(fresh, current, args, time.perf_counter())
+    except KeyboardInterrupt:
+        pass
+    print("oagen: stopped watching", file=sys.stderr)
     return EXIT_OK
 
 

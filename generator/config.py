@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,9 @@ class Config:
     error_key: str | None = "error"
     stream_flag: str = "stream"
     strict: bool = False
+    templates: Path | None = None  # a folder whose templates replace the built-ins by name
     # Where the config came from, so relative paths and diagnostics make sense.
     source: Path | None = None
-    overrides: tuple[tuple[str, Any], ...] = field(default=(), repr=False)
 
 
 # key -> (expected python type(s), description used in hints)
@@ -50,6 +50,7 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "error_key": ((str, bool), "top-level key of an error inside a 200 body, or false"),
     "stream_flag": ((str,), "request body property that switches a response to SSE"),
     "strict": ((bool,), "treat warnings as errors"),
+    "templates": ((str,), "folder of templates that replace the built-ins of the same name"),
 }
 
 CONFIG_FILE_CODE = "E010"
@@ -110,7 +111,7 @@ def _from_table(values: dict[str, Any], path: Path) -> Config:
     out = Config(source=path)
     names = {f.name for f in fields(Config)}
     for key, value in values.items():
-        if key in ("spec", "output"):
+        if key in ("spec", "output", "templates"):
             value = base / value
         elif key == "default_headers":
             value = tuple(sorted((str(k), str(v)) for k, v in value.items()))

@@ -126,7 +126,8 @@ def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
     from .render import render_api
 
     started = time.perf_counter()
-    files = render_api(api)
+    extra = (run.config.templates,) if run.config.templates is not None else ()
+    files = render_api(api, extra)
     run.timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     formatted = format_files(files, run.diagnostics)
