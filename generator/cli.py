@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--templates", type=Path,
                              help="folder of templates that replace the built-ins by name")
         sub.add_argument("--config", type=Path, help="TOML file with a [tool.oagen] table")
+        sub.add_argument("--overlay", action="append", type=Path, metavar="FILE",
+                         help="OpenAPI Overlay applied before validation (repeatable)")
         sub.add_argument("--strict", action="store_true", default=None,
                          help="treat warnings as errors")
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -50,6 +52,18 @@ def _parser() -> argparse.ArgumentParser:
                                              "custom template changes (Ctrl-C to stop)"))
     common(commands.add_parser("validate", help="report every problem in the spec"),
            output=False)
+    diff = commands.add_parser(
+        "diff", help="list the client-level changes between two versions of a spec",
+        description="OLD and NEW are spec files or REV:PATH (e.g. HEAD~1:spec/openrouter.yaml).")
+    diff.add_argument("old")
+    diff.add_argument("new")
+    diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    diff.add_argument("--fail-on-breaking", action="store_true",
+                      help="exit 1 when any change is breaking")
+    diff.add_argument("--config", type=Path, help="TOML file with a [tool.oagen] table")
+    diff.add_argument("--overlay", action="append", type=Path, metavar="FILE",
+                      help="OpenAPI Overlay applied to both sides (repeatable)")
+    diff.set_defaults(spec=None, strict=None)
     inspect = commands.add_parser("inspect", help="print the structure of a spec")
     common(inspect, output=False)
     inspect.add_argument("--format", choices=["json-structure"], default="json-structure")
@@ -63,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     started = time.perf_counter()
+    if args.command == "diff":
+        return _diff(args, Run(Config()))
     run = Run(Config())
     config = _configure(args, run)
     if config is None:
@@ -95,7 +111,9 @@ def _configure(args: argparse.Namespace, run: Run) -> Config | None:
     return with_overrides(config, spec=args.spec, strict=args.strict,
                           output=getattr(args, "output", None),
                           package=getattr(args, "package", None),
-                          templates=getattr(args, "templates", None))
+                          templates=getattr(args, "templates", None),
+                          overlays=tuple(args.overlay) if getattr(args, "overlay", None)
+                          else None)
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -129,7 +147,7 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
         return EXIT_USAGE
     assert config.spec is not None
     inputs = [config.spec.parent.resolve()]
-    for extra in (config.source, config.templates):
+    for extra in (config.source, config.templates, *config.overlays):
         if extra is not None:
             inputs.append(extra.resolve() if extra.is_dir() else extra.parent.resolve())
     output = config.output.resolve() if config.output else None
@@ -153,6 +171,34 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
         pass
     print("oagen: stopped watching", file=sys.stderr)
     return EXIT_OK
+
+
+def _diff(args: argparse.Namespace, run: Run) -> int:
+    from .diff import diff_specs, render_json, render_markdown
+    from .gitrev import RevisionError, spec_at
+
+    config = _configure(args, run)
+    if config is None:
+        return EXIT_USAGE
+    try:
+        with spec_at(args.old) as old, spec_at(args.new) as new:
+            for path in (old, new):
+                if not path.is_file():
+                    print(f"error E001 file not found: {path}", file=sys.stderr)
+                    return EXIT_USAGE
+            result = diff_specs(old, new, config)
+            for side in (result.old_run, result.new_run):
+                _print_diagnostics(side, quiet=True)
+    except RevisionError as exc:
+        print(f"oagen: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not result.ok:
+        print("oagen: a spec could not be read; nothing was compared", file=sys.stderr)
+        return EXIT_FAILED
+    render = render_json if args.format == "json" else render_markdown
+    sys.stdout.write(render(result.changes))
+    breaking = any(change.severity.rank == 0 for change in result.changes)
+    return EXIT_FAILED if args.fail_on_breaking and breaking else EXIT_OK
 
 
 def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:

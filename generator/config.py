@@ -31,6 +31,7 @@ class Config:
     stream_flag: str = "stream"
     strict: bool = False
     templates: Path | None = None  # a folder whose templates replace the built-ins by name
+    overlays: tuple[Path, ...] = ()  # OpenAPI Overlay files applied, in order, before validation
     # Where the config came from, so relative paths and diagnostics make sense.
     source: Path | None = None
 
@@ -51,6 +52,7 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "stream_flag": ((str,), "request body property that switches a response to SSE"),
     "strict": ((bool,), "treat warnings as errors"),
     "templates": ((str,), "folder of templates that replace the built-ins of the same name"),
+    "overlays": ((list,), "overlay files applied to the spec before validation"),
 }
 
 CONFIG_FILE_CODE = "E010"
@@ -113,6 +115,8 @@ def _from_table(values: dict[str, Any], path: Path) -> Config:
     for key, value in values.items():
         if key in ("spec", "output", "templates"):
             value = base / value
+        elif key == "overlays":
+            value = tuple(base / str(item) for item in value)
         elif key == "default_headers":
             value = tuple(sorted((str(k), str(v)) for k, v in value.items()))
         elif key in ("sse_done", "error_key") and isinstance(value, bool):

@@ -77,6 +77,7 @@ __all__ = [
     "as_dict",
     "diff_apis",
     "diff_specs",
+    "parse_annotation",
     "render_json",
     "render_markdown",
     "suggested_bump",
@@ -200,7 +201,7 @@ def render_markdown(changes: Iterable[Change], title: str = "API changes") -> st
 
 
 def _md(text: str) -> str:
-    return text.replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(text.split())
 
 
 # --- type expressions ---------------------------------------------------------------------------
@@ -1030,7 +1031,13 @@ class _Differ:
                      where, f"{subject} is now optional"
                      + (f" and typed `{b.annotation}`: code reading `.{b.name}` must handle "
                         "None" if breaking else ""))
-        self._type_change("field", a.type, b.type, a.annotation, b.annotation, used, where,
+        if a.required == b.required:
+            # An optional attribute may be None whatever its schema says: compare what it holds.
+            old_t = a.type if a.required else ir.Nullable(a.type)
+            new_t = b.type if b.required else ir.Nullable(b.type)
+        else:
+            old_t, new_t = a.type, b.type
+        self._type_change("field", old_t, new_t, a.annotation, b.annotation, used, where,
                           subject)
         if b.deprecated and not a.deprecated:
             self.add("field-deprecated", Impact.NON_BREAKING, where, f"{subject} is deprecated")

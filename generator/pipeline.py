@@ -42,6 +42,13 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
     run.sources = Sources(spec.parent, run.diagnostics)
     try:
         source = run.sources.load(spec)
+        if run.config.overlays:
+            from .overlay import overlay_source
+
+            source = overlay_source(source, run.config.overlays, run.diagnostics, run.sources)
+            run.sources.files[source.path] = source
+            if run.diagnostics.has_errors:
+                return None
     except LoadError:
         return None
     finally:
@@ -56,7 +63,7 @@ def validate_spec(run: Run, source: SourceFile) -> str | None:
     if version is None:
         return None
     started = time.perf_counter()
-    store, entry = _validation_cache_entry(source, version)
+    store, entry = _validation_cache_entry(source, version, bool(run.config.overlays))
     cached = cache.read(store, entry) if entry else None
     if cached is not None:
         for severity, code, message, pointer, hint in json.loads(cached):
@@ -77,10 +84,11 @@ def validate_spec(run: Run, source: SourceFile) -> str | None:
 _EXTERNAL_REF = re.compile(r"""\$ref["']?\s*:\s*["']?[^#"'\s]""")
 
 
-def _validation_cache_entry(source: SourceFile, version: str) -> tuple[Path | None, str]:
+def _validation_cache_entry(source: SourceFile, version: str, run_has_overlays: bool
+                            ) -> tuple[Path | None, str]:
     """Where the validator's findings for this document are cached; no entry for documents
     that refer to other files, whose findings depend on more than this file's text."""
-    if _EXTERNAL_REF.search(source.text):
+    if _EXTERNAL_REF.search(source.text) or run_has_overlays:
         return None, ""
     from importlib.metadata import version as installed
 

@@ -1,0 +1,804 @@
+"""Overlay: apply OpenAPI Overlay 1.0 documents to a loaded spec, before validation.
+
+An overlay is a list of actions, each a JSONPath `target` and either `update` (merged into each
+selected node) or `remove: true` (each selected node is deleted), applied in order:
+
+```yaml
+overlay: 1.0.0
+info: {title: Fix the upstream spec, version: 1.0.0}
+actions:
+  - target: $.paths['/keys'].get.parameters[?(@.name == 'offset')]
+    update: {schema: {type: integer, minimum: 0}}
+  - target: $.paths.*[?(@.deprecated == true)]
+    remove: true
+```
+
+Semantics (Overlay 1.0.0, with the choices the specification leaves open written down):
+
+- `update` on an object merges recursively: objects merge key by key, an array in the update is
+  appended to the array already there, anything else replaces the old value. On an array, the
+  update is appended as one entry (an array update appends each of its items). On a scalar, or a
+  non-object update on an object, the action is skipped with a warning.
+- `remove: true` deletes each selected node from its parent; it wins over `update`. The root
+  cannot be removed.
+- A target that selects nothing is a warning (W702), located at `/actions/<i>/target` of the
+  overlay file. An invalid overlay document (wrong shape, unsupported version, a target that is not
+  a JSONPath) is an error (E701, E702) and no overlay is applied.
+- Inputs are never changed: the spec is copied once, and every inserted value is a fresh copy.
+
+JSONPath (RFC 9535) as overlays use it: `$`; child `.name`, `['name']`, `["name"]`, `['a','b']`;
+wildcard `.*`, `[*]`; recursive descent `..name`, `..*`, `..[...]`; index `[0]`, `[-1]`; slice
+`[start:end:step]`; filters `[?(@.key == 'value')]` and `[?@.key=='value']` with `==`, `!=`, `<`,
+`<=`, `>`, `>=`, existence `[?(@.key)]`, `!`, `&&`, `||`, parentheses, `$`-rooted queries and
+string, number, `true`, `false`, `null` literals. Dot names are read leniently (`.x-logo`,
+`.application/json` work). Function extensions (`length()`, `match()`) are not supported.
+
+Diagnostics: E701 invalid overlay, E702 invalid JSONPath, W701 ignored overlay content, W702
+target matched nothing, W703 update or removal that does not fit the selected node.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostics, Location
+from .load import LoadError, SourceFile, Sources, read_source
+
+__all__ = [
+    "Action",
+    "JsonPath",
+    "JsonPathError",
+    "Overlay",
+    "apply_overlay",
+    "apply_overlays",
+    "compile_path",
+    "load_overlay",
+    "overlay_source",
+    "parse_overlay",
+    "query",
+]
+
+Key = str | int
+NodePath = tuple[Key, ...]
+
+# --- JSONPath -----------------------------------------------------------------------------------
+
+
+class JsonPathError(ValueError):
+    """A JSONPath expression that cannot be parsed; `position` is the 0-based offset."""
+
+    def __init__(self, message: str, expression: str, position: int) -> None:
+        super().__init__(f"{message} at position {position + 1} of {expression!r}")
+        self.reason = message
+        self.expression = expression
+        self.position = position
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Wildcard:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Slice:
+    start: int | None
+    stop: int | None
+    step: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Filter:
+    expr: _Expr
+
+
+_Selector = _Name | _Wildcard | _Index | _Slice | _Filter
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    descendant: bool
+    selectors: tuple[_Selector, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    absolute: bool  # `$...` rather than `@...`
+    segments: tuple[_Segment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Compare:
+    op: str
+    left: _Query | _Value
+    right: _Query | _Value
+
+
+@dataclass(frozen=True, slots=True)
+class _Exists:
+    query: _Query
+
+
+@dataclass(frozen=True, slots=True)
+class _Not:
+    expr: _Expr
+
+
+@dataclass(frozen=True, slots=True)
+class _Logical:
+    op: str  # "&&" or "||"
+    items: tuple[_Expr, ...]
+
+
+_Expr = _Compare | _Exists | _Not | _Logical
+
+
+@dataclass(frozen=True, slots=True)
+class JsonPath:
+    """A compiled JSONPath query."""
+
+    expression: str
+    query: _Query
+
+    def find(self, document: Any) -> list[tuple[NodePath, Any]]:
+        """Each selected node as (path from the root, value), in document order, no repeats."""
+        found: list[tuple[NodePath, Any]] = []
+        seen: set[NodePath] = set()
+        for path, value in _run(self.query, document, document):
+            if path not in seen:
+                seen.add(path)
+                found.append((path, value))
+        return found
+
+
+def compile_path(expression: str) -> JsonPath:
+    """Parse a JSONPath expression; raises `JsonPathError`."""
+    parser = _Parser(expression)
+    parser.skip()
+    if not parser.peek("$"):
+        raise JsonPathError("a JSONPath must start with `$`", expression, parser.pos)
+    result = parser.query()
+    parser.skip()
+    if parser.pos != len(expression):
+        raise JsonPathError(f"unexpected {expression[parser.pos]!r}", expression, parser.pos)
+    return JsonPath(expression, result)
+
+
+def query(expression: str, document: Any) -> list[Any]:
+    """The values `expression` selects in `document`."""
+    return [value for _, value in compile_path(expression).find(document)]
+
+
+_SHORTHAND = re.compile(r"""[^\s.\[\]()=!<>&|,'"*?]+""")
+_INT = re.compile(r"-?\d+")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "/": "/", "\\": "\\",
+            "'": "'", '"': '"'}
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def fail(self, message: str, position: int | None = None) -> JsonPathError:
+        return JsonPathError(message, self.text, self.pos if position is None else position)
+
+    def skip(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
+            self.pos += 1
+
+    def peek(self, token: str) -> bool:
+        return self.text.startswith(token, self.pos)
+
+    def expect(self, token: str) -> None:
+        self.skip()
+        if not self.peek(token):
+            found = repr(self.text[self.pos]) if self.pos < len(self.text) else "the end"
+            raise self.fail(f"expected {token!r}, found {found}")
+        self.pos += len(token)
+
+    # --- queries --------------------------------------------------------------------------
+
+    def query(self) -> _Query:
+        absolute = self.text[self.pos] == "$"
+        self.pos += 1
+        segments: list[_Segment] = []
+        while True:
+            mark = self.pos
+            self.skip()
+            if self.peek(".."):
+                self.pos += 2
+                segments.append(_Segment(True, self.after_dot(descendant=True)))
+            elif self.peek("."):
+                self.pos += 1
+                segments.append(_Segment(False, self.after_dot(descendant=False)))
+            elif self.peek("["):
+                segments.append(_Segment(False, self.bracket()))
+            else:
+                self.pos = mark
+                return _Query(absolute, tuple(segments))
+
+    def after_dot(self, *, descendant: bool) -> tuple[_Selector, ...]:
+        if self.peek("*"):
+            self.pos += 1
+            return (_Wildcard(),)
+        if descendant and self.peek("["):
+            return self.bracket()
+        match = _SHORTHAND.match(self.text, self.pos)
+        if match is None:
+            raise self.fail("expected a name after `.`")
+        self.pos = match.end()
+        return (_Name(match.group()),)
+
+    def bracket(self) -> tuple[_Selector, ...]:
+        start = self.pos
+        self.pos += 1  # [
+        selectors: list[_Selector] = []
+        while True:
+            self.skip()
+            selectors.append(self.selector())
+            self.skip()
+            if self.peek(","):
+                self.pos += 1
+                continue
+            if self.peek("]"):
+                self.pos += 1
+                return tuple(selectors)
+            if self.pos >= len(self.text):
+                raise self.fail("unclosed `[`", start)
+            raise self.fail(f"unexpected {self.text[self.pos]!r} in brackets")
+
+    def selector(self) -> _Selector:
+        if self.pos >= len(self.text):
+            raise self.fail("unclosed `[`")
+        char = self.text[self.pos]
+        if char in "'\"":
+            return _Name(self.string())
+        if char == "*":
+            self.pos += 1
+            return _Wildcard()
+        if char == "?":
+            self.pos += 1
+            return _Filter(self.expression())
+        if char == ":" or _INT.match(self.text, self.pos):
+            return self.index_or_slice()
+        raise self.fail(f"unexpected {char!r}: expected a quoted name, `*`, an index or `?`")
+
+    def index_or_slice(self) -> _Index | _Slice:
+        parts: list[int | None] = []
+        colons = 0
+        while True:
+            self.skip()
+            match = _INT.match(self.text, self.pos)
+            if match:
+                self.pos = match.end()
+                parts.append(int(match.group()))
+            else:
+                parts.append(None)
+            self.skip()
+            if self.peek(":") and colons < 2:
+                self.pos += 1
+                colons += 1
+                continue
+            break
+        if colons == 0:
+            value = parts[0]
+            if value is None:
+                raise self.fail("expected an index")
+            return _Index(value)
+        parts += [None] * (3 - len(parts))
+        return _Slice(parts[0], parts[1], parts[2])
+
+    def string(self) -> str:
+        quote = self.text[self.pos]
+        start = self.pos
+        self.pos += 1
+        out: list[str] = []
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            if char == quote:
+                self.pos += 1
+                return "".join(out)
+            if char == "\\":
+                escape = self.text[self.pos + 1:self.pos + 2]
+                if escape == "u":
+                    digits = self.text[self.pos + 2:self.pos + 6]
+                    if not re.fullmatch(r"[0-9a-fA-F]{4}", digits):
+                        raise self.fail("bad \\u escape")
+                    out.append(chr(int(digits, 16)))
+                    self.pos += 6
+                    continue
+                if escape not in _ESCAPES:
+                    raise self.fail(f"bad escape \\{escape}")
+                out.append(_ESCAPES[escape])
+                self.pos += 2
+                continue
+            out.append(char)
+            self.pos += 1
+        raise self.fail("unterminated string", start)
+
+    # --- filter expressions -----------------------------------------------------------------
+
+    def expression(self) -> _Expr:
+        items = [self.conjunction()]
+        while True:
+            self.skip()
+            if not self.peek("||"):
+                break
+            self.pos += 2
+            items.append(self.conjunction())
+        return items[0] if len(items) == 1 else _Logical("||", tuple(items))
+
+    def conjunction(self) -> _Expr:
+        items = [self.unary()]
+        while True:
+            self.skip()
+            if not self.peek("&&"):
+                break
+            self.pos += 2
+            items.append(self.unary())
+        return items[0] if len(items) == 1 else _Logical("&&", tuple(items))
+
+    def unary(self) -> _Expr:
+        self.skip()
+        if self.peek("!") and not self.peek("!="):
+            self.pos += 1
+            return _Not(self.unary())
+        if self.peek("("):
+            self.pos += 1
+            inner = self.expression()
+            self.expect(")")
+            return inner
+        start = self.pos
+        left = self.operand()
+        self.skip()
+        for op in ("==", "!=", "<=", ">=", "<", ">"):
+            if self.peek(op):
+                self.pos += len(op)
+                self.skip()
+                return _Compare(op, left, self.operand())
+        if isinstance(left, _Value):
+            raise self.fail("a literal alone is not a test; compare it with `==`", start)
+        return _Exists(left)
+
+    def operand(self) -> _Query | _Value:
+        self.skip()
+        if self.pos >= len(self.text):
+            raise self.fail("expected a value")
+        char = self.text[self.pos]
+        if char in "@$":
+            return self.query()
+        if char in "'\"":
+            return _Value(self.string())
+        for word, value in (("true", True), ("false", False), ("null", None)):
+            if self.peek(word) and not self.text[self.pos + len(word):][:1].isalnum():
+                self.pos += len(word)
+                return _Value(value)
+        match = _NUMBER.match(self.text, self.pos)
+        if match:
+            self.pos = match.end()
+            text = match.group()
+            return _Value(float(text) if any(c in text for c in ".eE") else int(text))
+        name = re.match(r"[A-Za-z_]\w*", self.text[self.pos:])
+        if name and self.text[self.pos + name.end():].lstrip().startswith("("):
+            raise self.fail(f"function {name.group()}() is not supported")
+        raise self.fail(f"unexpected {char!r}: expected `@`, `$` or a literal")
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+_NOTHING = object()
+
+
+def _run(query_: _Query, current: Any, root: Any) -> Iterator[tuple[NodePath, Any]]:
+    nodes: list[tuple[NodePath, Any]] = [((), root if query_.absolute else current)]
+    for segment in query_.segments:
+        selected: list[tuple[NodePath, Any]] = []
+        for path, value in nodes:
+            targets = _descendants(path, value) if segment.descendant else iter([(path, value)])
+            for target_path, target in targets:
+                for selector in segment.selectors:
+                    selected.extend(_select(selector, target_path, target, root))
+        nodes = selected
+    return iter(nodes)
+
+
+def _children(path: NodePath, value: Any) -> Iterator[tuple[NodePath, Any]]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield (*path, key), child
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield (*path, index), child
+
+
+def _descendants(path: NodePath, value: Any) -> Iterator[tuple[NodePath, Any]]:
+    """The node itself, then every node below it, depth first in document order."""
+    stack = [(path, value)]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(list(_children(*node))))
+
+
+def _select(selector: _Selector, path: NodePath, value: Any, root: Any
+            ) -> Iterator[tuple[NodePath, Any]]:
+    if isinstance(selector, _Name):
+        if isinstance(value, dict) and selector.name in value:
+            yield (*path, selector.name), value[selector.name]
+    elif isinstance(selector, _Wildcard):
+        yield from _children(path, value)
+    elif isinstance(selector, _Index):
+        if isinstance(value, list):
+            index = selector.index + len(value) if selector.index < 0 else selector.index
+            if 0 <= index < len(value):
+                yield (*path, index), value[index]
+    elif isinstance(selector, _Slice):
+        if isinstance(value, list) and selector.step != 0:
+            for index in range(*slice(selector.start, selector.stop,
+                                      selector.step).indices(len(value))):
+                yield (*path, index), value[index]
+    else:
+        for child_path, child in _children(path, value):
+            if _test(selector.expr, child, root):
+                yield child_path, child
+
+
+def _test(expr: _Expr, current: Any, root: Any) -> bool:
+    if isinstance(expr, _Exists):
+        return next(_run(expr.query, current, root), None) is not None
+    if isinstance(expr, _Not):
+        return not _test(expr.expr, current, root)
+    if isinstance(expr, _Logical):
+        if expr.op == "&&":
+            return all(_test(item, current, root) for item in expr.items)
+        return any(_test(item, current, root) for item in expr.items)
+    left = _operand(expr.left, current, root)
+    right = _operand(expr.right, current, root)
+    if expr.op == "==":
+        return _equal(left, right)
+    if expr.op == "!=":
+        return not _equal(left, right)
+    if expr.op in ("<=", ">=") and _equal(left, right):
+        return True
+    smaller, larger = (left, right) if expr.op in ("<", "<=") else (right, left)
+    return _less(smaller, larger)
+
+
+def _operand(operand: _Query | _Value, current: Any, root: Any) -> Any:
+    if isinstance(operand, _Value):
+        return operand.value
+    nodes = list(_run(operand, current, root))
+    return nodes[0][1] if len(nodes) == 1 else _NOTHING
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if a is _NOTHING or b is _NOTHING:
+        return a is b
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+def _less(a: Any, b: Any) -> bool:
+    if _is_number(a) and _is_number(b):
+        return bool(a < b)
+    if isinstance(a, str) and isinstance(b, str):
+        return a < b
+    return False
+
+
+# --- overlay documents --------------------------------------------------------------------------
+
+INVALID, BAD_PATH = "E701", "E702"
+IGNORED, UNMATCHED, MISFIT = "W701", "W702", "W703"
+_VERSION = re.compile(r"1\.\d+\.\d+")
+_TOP_KEYS = {"overlay", "info", "extends", "actions"}
+_ACTION_KEYS = {"target", "description", "update", "remove"}
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    index: int
+    target: JsonPath
+    description: str | None
+    update: Any
+    has_update: bool
+    remove: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    file: str  # display name, for diagnostics
+    version: str
+    title: str | None
+    actions: tuple[Action, ...]
+
+
+def load_overlay(path: Path, diagnostics: Diagnostics, sources: Sources | None = None
+                 ) -> Overlay | None:
+    """Read and check an overlay file; None (with diagnostics) when it cannot be used.
+
+    Pass the run's `Sources` so diagnostics in the overlay file get line numbers.
+    """
+    try:
+        if sources is not None:
+            source = sources.load(path)
+        else:
+            source = read_source(path, _display(path), diagnostics)
+    except LoadError:
+        return None
+    return parse_overlay(source.data, source.display, diagnostics)
+
+
+def parse_overlay(data: Any, file: str, diagnostics: Diagnostics) -> Overlay | None:
+    """Check an overlay document; None when it has errors (they are in `diagnostics`)."""
+    root = Location(file)
+    errors_before = sum(1 for d in diagnostics if d.code in (INVALID, BAD_PATH))
+
+    def error(message: str, where: Location, hint: str | None = None) -> None:
+        diagnostics.error(INVALID, message, where, hint)
+
+    if not isinstance(data, dict):
+        error(f"an overlay must be a mapping, not {_kind(data)}", root)
+        return None
+    version = data.get("overlay")
+    if "overlay" not in data:
+        hint = ("this is an OpenAPI document; pass it as the spec, and the overlay with --overlay"
+                if "openapi" in data or "swagger" in data
+                else "start the file with `overlay: 1.0.0`")
+        error("not an overlay: no `overlay` version", root, hint)
+        return None
+    if not isinstance(version, str) or not _VERSION.fullmatch(version):
+        error(f"unsupported overlay version {version!r}", root.child("overlay"),
+              "this tool applies Overlay 1.x documents; write `overlay: 1.0.0`")
+        return None
+    info = data.get("info")
+    title: str | None = None
+    if not isinstance(info, dict):
+        diagnostics.warning(IGNORED, "the overlay has no `info` object (title and version)",
+                            root.child("info") if "info" in data else root)
+    else:
+        title = info.get("title") if isinstance(info.get("title"), str) else None
+    if "extends" in data and not isinstance(data["extends"], str):
+        diagnostics.warning(IGNORED, "`extends` must be a string (a URI); it is ignored",
+                            root.child("extends"))
+    for key in data:
+        if key not in _TOP_KEYS and not str(key).startswith("x-"):
+            diagnostics.warning(IGNORED, f"unknown overlay field `{key}` is ignored",
+                                root.child(str(key)))
+    raw_actions = data.get("actions")
+    if not isinstance(raw_actions, list) or not raw_actions:
+        error("`actions` must be a non-empty list", root.child("actions") if "actions" in data
+              else root)
+        return None
+    actions: list[Action] = []
+    for index, raw in enumerate(raw_actions):
+        where = root.child("actions", index)
+        if not isinstance(raw, dict):
+            error(f"an action must be a mapping, not {_kind(raw)}", where)
+            continue
+        target = raw.get("target")
+        if not isinstance(target, str) or not target.strip():
+            error("an action needs a `target` (a JSONPath such as `$.paths['/pets'].get`)",
+                  where.child("target") if "target" in raw else where)
+            continue
+        try:
+            compiled = compile_path(target)
+        except JsonPathError as exc:
+            diagnostics.error(BAD_PATH, f"invalid JSONPath target: {exc}", where.child("target"),
+                              "targets are RFC 9535 JSONPath: $.paths['/pets'].get, "
+                              "$..[?(@.operationId == 'listPets')]")
+            continue
+        remove = raw.get("remove", False)
+        if not isinstance(remove, bool):
+            error(f"`remove` must be true or false, not {_kind(remove)}", where.child("remove"))
+            continue
+        if "copy" in raw:
+            error("`copy` (Overlay 1.1) is not supported", where.child("copy"),
+                  "use `update` with the value written out")
+            continue
+        description = raw.get("description")
+        if description is not None and not isinstance(description, str):
+            diagnostics.warning(IGNORED, "an action `description` must be a string",
+                                where.child("description"))
+            description = None
+        for key in raw:
+            if key not in _ACTION_KEYS and not str(key).startswith("x-"):
+                diagnostics.warning(IGNORED, f"unknown action field `{key}` is ignored",
+                                    where.child(str(key)))
+        if not remove and "update" not in raw:
+            diagnostics.warning(IGNORED, "the action has neither `update` nor `remove: true`; "
+                                "it does nothing", where)
+        actions.append(Action(index, compiled, description, raw.get("update"), "update" in raw,
+                              remove))
+    if sum(1 for d in diagnostics if d.code in (INVALID, BAD_PATH)) > errors_before:
+        return None
+    return Overlay(file, version, title, tuple(actions))
+
+
+def apply_overlay(document: Any, overlay: Overlay, diagnostics: Diagnostics) -> Any:
+    """A copy of `document` with each action of `overlay` applied in order."""
+    result = _copy(document)
+    for action in overlay.actions:
+        result = _apply(result, action, overlay.file, diagnostics)
+    return result
+
+
+def apply_overlays(document: Any, overlays: Sequence[Path], diagnostics: Diagnostics,
+                   sources: Sources | None = None) -> Any:
+    """`document` with every overlay file applied in order.
+
+    All overlays are loaded and checked first; if any is invalid (errors in `diagnostics`) the
+    document is returned unchanged, so nothing is half-applied.
+    """
+    loaded = [load_overlay(path, diagnostics, sources) for path in overlays]
+    if any(item is None for item in loaded):
+        return document
+    for item in loaded:
+        assert item is not None
+        document = apply_overlay(document, item, diagnostics)
+    return document
+
+
+def overlay_source(source: SourceFile, overlays: Sequence[Path], diagnostics: Diagnostics,
+                   sources: Sources | None = None) -> SourceFile:
+    """`source` with its data overlaid (its text, and so its source map, are the original)."""
+    if not overlays:
+        return source
+    data = apply_overlays(source.data, overlays, diagnostics, sources)
+    return replace(source, data=data)
+
+
+def _apply(document: Any, action: Action, file: str, diagnostics: Diagnostics) -> Any:
+    where = Location(file).child("actions", action.index, "target")
+    matches = action.target.find(document)
+    if not matches:
+        diagnostics.warning(UNMATCHED, f"target {action.target.expression!r} matched nothing; "
+                            "the action was skipped", where,
+                            "check the target against the spec; the spec may have changed")
+        return document
+    if action.remove:
+        return _remove(document, [path for path, _ in matches], action, where, diagnostics)
+    if not action.has_update:
+        return document
+    for path, node in matches:
+        shown = _pointer(path)
+        if isinstance(node, list):
+            items = action.update if isinstance(action.update, list) else [action.update]
+            node.extend(_copy(item) for item in items)
+        elif isinstance(node, dict):
+            if not isinstance(action.update, dict):
+                diagnostics.warning(MISFIT, f"the target {shown} is an object, so `update` must "
+                                    f"be an object, not {_kind(action.update)}; skipped", where)
+                continue
+            _merge(node, action.update)
+        else:
+            diagnostics.warning(MISFIT, f"the target {shown} is {_kind(node)}, not an object or "
+                                "an array; `update` was skipped", where,
+                                "target the object that contains it and update the key")
+    return document
+
+
+def _remove(document: Any, paths: list[NodePath], action: Action, where: Location,
+            diagnostics: Diagnostics) -> Any:
+    # Find every parent first: removing one node must not move the others.
+    from_dicts: list[tuple[dict[str, Any], str]] = []
+    from_lists: dict[int, tuple[list[Any], set[int]]] = {}
+    for path in paths:
+        if not path:
+            diagnostics.warning(MISFIT, "the target selects the whole document, which cannot be "
+                                "removed; skipped", where)
+            continue
+        parent = _at(document, path[:-1])
+        key = path[-1]
+        if isinstance(parent, dict) and isinstance(key, str):
+            from_dicts.append((parent, key))
+        elif isinstance(parent, list) and isinstance(key, int):
+            from_lists.setdefault(id(parent), (parent, set()))[1].add(key)
+    for mapping, key in from_dicts:
+        mapping.pop(key, None)
+    for sequence, indexes in from_lists.values():
+        sequence[:] = [item for index, item in enumerate(sequence) if index not in indexes]
+    return document
+
+
+def _at(document: Any, path: NodePath) -> Any:
+    node = document
+    for key in path:
+        node = node[key]
+    return node
+
+
+def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
+    for key, value in update.items():
+        old = target.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            _merge(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            old.extend(_copy(item) for item in value)
+        else:
+            target[key] = _copy(value)
+
+
+def _copy(value: Any, ancestors: dict[int, Any] | None = None) -> Any:
+    """A deep copy that shares no node (YAML anchors become independent copies).
+
+    A node that contains itself (a recursive YAML alias) keeps its cycle, within the copy.
+    """
+    if not isinstance(value, dict | list):
+        return value
+    ancestors = {} if ancestors is None else ancestors
+    done = ancestors.get(id(value))
+    if done is not None:
+        return done
+    out: Any
+    if isinstance(value, dict):
+        out = {}
+        ancestors[id(value)] = out
+        for key, item in value.items():
+            out[key] = _copy(item, ancestors)
+    else:
+        out = []
+        ancestors[id(value)] = out
+        out.extend(_copy(item, ancestors) for item in value)
+    del ancestors[id(value)]
+    return out
+
+
+def _pointer(path: NodePath) -> str:
+    if not path:
+        return "$"
+    return "#/" + "/".join(str(k).replace("~", "~0").replace("/", "~1") for k in path)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
