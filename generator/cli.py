@@ -17,6 +17,7 @@ from typing import TextIO
 from . import __version__
 from .config import Config, find_pyproject, load_config, locate_in_toml, with_overrides
 from .diagnostics import Diagnostic, Location, Severity
+from .ir import Api
 from .pipeline import Run
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -46,7 +47,11 @@ def _parser() -> argparse.ArgumentParser:
                          help="treat warnings as errors")
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
-    common(commands.add_parser("generate", help="generate the client package"))
+    generate = commands.add_parser("generate", help="generate the client package")
+    common(generate)
+    generate.add_argument("--bump", choices=["auto"],
+                          help="version the package by what changed since the last generation, "
+                               "and prepend the changes to CHANGELOG.md")
     common(commands.add_parser("check", help="exit 1 with a diff if the output is stale"))
     common(commands.add_parser("watch", help="regenerate whenever the spec, config or a "
                                              "custom template changes (Ctrl-C to stop)"))
@@ -125,18 +130,58 @@ def _generate(run: Run, config: Config, args: argparse.Namespace, started: float
     output = _output(config)
     if output is None:
         return EXIT_USAGE
+    changelog: str | None = None
+    if getattr(args, "bump", None) == "auto":
+        from dataclasses import replace
+
+        from .release import ReleaseError
+
+        try:
+            version, changelog = _auto_version(config, output)
+        except ReleaseError as exc:
+            print(f"oagen: error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        config = replace(config, version=version)
+        run.config = config
     result = _produce(run, config, args)
     if result is None:
         return EXIT_FAILED
     files, api = result
     try:
-        emitted = emit(output, files, _metadata(config))
+        emitted = emit(output, files, _metadata(config, api.package_version))
     except (EmitError, OSError) as exc:
         print(f"oagen: error: cannot write {output}: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    if changelog:
+        from .release import prepend_changelog
+
+        prepend_changelog(output / "CHANGELOG.md", changelog)
     _summary(run, api, started, f"{len(emitted.written)} written, {len(emitted.unchanged)} "
              f"unchanged, {len(emitted.removed)} removed", args.quiet)
     return EXIT_OK
+
+
+def _auto_version(config: Config, output: Path) -> tuple[str, str | None]:
+    """The bumped version and its changelog entry (None when nothing changed)."""
+    from .diff import diff_specs, render_markdown, suggested_bump
+    from .emit import read_manifest
+    from .gitrev import spec_at
+    from .release import ReleaseError, bump, previous_spec_revision
+
+    assert config.spec is not None
+    manifest = read_manifest(output)
+    recorded, previous = manifest.get("spec_sha256"), manifest.get("package_version")
+    if not isinstance(recorded, str) or not isinstance(previous, str):
+        raise ReleaseError(f"{output} has no record of a previous generation; generate once "
+                           "without --bump first")
+    if hashlib.sha256(config.spec.read_bytes()).hexdigest() == recorded:
+        return previous, None
+    with spec_at(previous_spec_revision(config.spec, recorded)) as old:
+        result = diff_specs(old, config.spec, config)
+    if not result.ok:
+        raise ReleaseError("the previous or the current spec could not be read; see above")
+    version = bump(previous, suggested_bump(result.changes))
+    return version, render_markdown(result.changes, title=version)
 
 
 def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
@@ -171,6 +216,28 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
         pass
     print("oagen: stopped watching", file=sys.stderr)
     return EXIT_OK
+
+
+def _print_api_summary(config: Config, output: Path) -> None:
+    """What the stale output's spec change means for users, when git has the old spec."""
+    from .diff import diff_specs, render_markdown
+    from .emit import read_manifest
+    from .gitrev import RevisionError, spec_at
+    from .release import ReleaseError, previous_spec_revision
+
+    assert config.spec is not None
+    recorded = read_manifest(output).get("spec_sha256")
+    current = hashlib.sha256(config.spec.read_bytes()).hexdigest()
+    if not isinstance(recorded, str) or recorded == current:
+        return  # the templates or oagen changed, not the API
+    try:
+        with spec_at(previous_spec_revision(config.spec, recorded)) as old:
+            result = diff_specs(old, config.spec, config)
+    except (ReleaseError, RevisionError) as exc:
+        print(f"oagen: no API summary: {exc}", file=sys.stderr)
+        return
+    if result.ok:
+        sys.stdout.write("\n" + render_markdown(result.changes))
 
 
 def _diff(args: argparse.Namespace, run: Run) -> int:
@@ -212,12 +279,13 @@ def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -
         return EXIT_FAILED
     files, api = result
     expected = dict(files)
-    expected[MANIFEST] = manifest_bytes(files, _metadata(config))
+    expected[MANIFEST] = manifest_bytes(files, _metadata(config, api.package_version))
     changes = plan(output, expected)
     if not changes.written and not changes.removed:
         _summary(run, api, started, f"{output} is up to date", args.quiet)
         return EXIT_OK
     _print_diff(output, expected, changes.written, changes.removed, sys.stdout)
+    _print_api_summary(config, output)
     print(f"oagen: {output} is stale: {len(changes.written)} file(s) differ, "
           f"{len(changes.removed)} to remove; run `oagen generate` and commit the result",
           file=sys.stderr)
@@ -259,7 +327,7 @@ def _inspect(run: Run, config: Config, args: argparse.Namespace, started: float)
 
 
 def _produce(run: Run, config: Config, args: argparse.Namespace
-             ) -> tuple[dict[str, bytes], object] | None:
+             ) -> tuple[dict[str, bytes], Api] | None:
     from .pipeline import analyse, render_and_format
 
     assert config.spec is not None
@@ -288,10 +356,11 @@ def _output(config: Config) -> Path | None:
     return config.output
 
 
-def _metadata(config: Config) -> dict[str, str]:
+def _metadata(config: Config, package_version: str) -> dict[str, str]:
     assert config.spec is not None
     digest = hashlib.sha256(config.spec.read_bytes()).hexdigest()
-    return {"oagen_version": __version__, "spec": config.spec.name, "spec_sha256": digest}
+    return {"oagen_version": __version__, "spec": config.spec.name, "spec_sha256": digest,
+            "package_version": package_version}
 
 
 def _print_diagnostics(run: Run, *, quiet: bool) -> None:
@@ -312,12 +381,9 @@ def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:
         print(item.format(), file=sys.stderr)
 
 
-def _summary(run: Run, api: object, started: float, files: str, quiet: bool) -> None:
+def _summary(run: Run, api: Api, started: float, files: str, quiet: bool) -> None:
     if quiet:
         return
-    from .ir import Api
-
-    assert isinstance(api, Api)
     generated = sum(len(r.operations) for r in api.resources)
     warnings = run.diagnostics.count(Severity.WARNING)
     errors = run.diagnostics.count(Severity.ERROR)
