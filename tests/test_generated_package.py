@@ -39,23 +39,38 @@ def test_generated_package_passes_ruff() -> None:
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-def test_generated_distribution_installs_and_imports(tmp_path: Path) -> None:
-    """pip installs a copy of generated/ (building in place would litter it) into a target."""
-    source = tmp_path / "src"
+def test_generated_distribution_builds_checks_and_installs(tmp_path: Path) -> None:
+    """sdist and wheel build, pass `twine check`, and the wheel installs into a fresh venv."""
+    source = tmp_path / "src"  # a copy: building in place would litter generated/
     shutil.copytree(GENERATED, source, ignore=shutil.ignore_patterns("__pycache__"))
-    target = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--disable-pip-version-check", "--target", str(target), str(source)],
-        capture_output=True, text=True, timeout=300,
+    dist = tmp_path / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir",
+         str(dist), str(source)], capture_output=True, text=True, timeout=600,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    artifacts = sorted(path.name for path in dist.iterdir())
+    assert any(name.endswith(".whl") for name in artifacts), artifacts
+    assert any(name.endswith(".tar.gz") for name in artifacts), artifacts
+    checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict",
+                              *map(str, dist.iterdir())], capture_output=True, text=True,
+                             timeout=300)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    wheel = next(dist.glob("*.whl"))
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         str(wheel)], capture_output=True, text=True, timeout=600,
+    )
+    assert installed.returncode == 0, installed.stderr[-3000:]
     probe = subprocess.run(
-        [sys.executable, "-c",
-         f"import sys; sys.path.insert(0, {str(target)!r}); import {PACKAGE} as p; "
-         f"assert p.__file__.startswith({str(target)!r}), p.__file__; "
-         "c = p.OpenRouter(api_key='k'); print(type(c).__name__)"],
-        capture_output=True, text=True, timeout=120,
+        [str(python), "-c", f"import {PACKAGE} as p, {PACKAGE}.models as m; "
+         "c = p.OpenRouter(api_key='k'); print(type(c).__name__, m.ChatMessage.__name__, "
+         "p.__file__.startswith(" + repr(str(venv)) + "))"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
     assert probe.returncode == 0, probe.stderr
-    assert probe.stdout.strip() == "OpenRouter"
+    assert probe.stdout.split() == ["OpenRouter", "ChatMessage", "True"]
