@@ -203,6 +203,7 @@ class Operation:
     errors: tuple[ErrorType, ...]
     security: tuple[tuple[str, ...], ...]
     location: Location
+    example: str  # keyword arguments of an example call, from the spec's examples
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,5 +254,6 @@ class Api:
     sse_done: str | None
     error_key: str | None
     license: str | None
+    urls: tuple[tuple[str, str], ...]  # (label, url) for the distribution's metadata
     operation_total: int  # operations in the spec, generated or not
     schema_total: int  # named schemas in the spec

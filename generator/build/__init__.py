@@ -65,6 +65,7 @@ def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: 
         sse_done=config.sse_done,
         error_key=config.error_key,
         license=_license(license_info),
+        urls=_urls(document, info),
         operation_total=operations.total,
         schema_total=len(schemas.definitions),
     )
@@ -128,6 +129,16 @@ def _tag_descriptions(document: dict[str, Any]) -> dict[str, str]:
             if found:
                 out[snake_identifier(tag["name"], "default")] = found
     return out
+
+
+def _urls(document: dict[str, Any], info: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    found = [
+        ("Homepage", mapping(info.get("contact")).get("url")),
+        ("Documentation", mapping(document.get("externalDocs")).get("url")),
+        ("Terms of service", info.get("termsOfService")),
+    ]
+    return tuple((label, url.strip()) for label, url in found
+                 if isinstance(url, str) and url.strip().startswith(("http://", "https://")))
 
 
 def _license(value: Any) -> str | None:

@@ -45,6 +45,7 @@ class _ParamDraft:
     explode: bool | None
     deprecated: bool
     location: Location
+    example: tuple[Any, ...] = ()  # (value,) when the spec gives one
 
 
 @dataclass(slots=True)
@@ -83,6 +84,7 @@ class _OpDraft:
     stream_argument: str | None = None
     errors: list[tuple[str, ir.TypeExpr]] = field(default_factory=list)
     security: tuple[tuple[str, ...], ...] = ()
+    body_example: tuple[Any, ...] = ()  # (value,) when the spec gives one
 
 
 class OperationBuilder:
@@ -231,6 +233,7 @@ class OperationBuilder:
                     else None,
                     deprecated=bool(param.get("deprecated")),
                     location=param_where,
+                    example=_example_of(param, schema),
                 )
             )
         declared = {p.wire_name for p in draft.params if p.location_in == "path"}
@@ -263,6 +266,7 @@ class OperationBuilder:
         draft.body_required = bool(body.get("required"))
         draft.body_description = _text(body.get("description"))
         draft.body_location = where
+        draft.body_example = _example_of(media, schema) if isinstance(media, dict) else ()
         if schema is None:
             draft.body_whole = ir.Prim("bytes") if not _is_json(content_type) else ir.Prim("any")
         else:
@@ -449,7 +453,48 @@ class OperationBuilder:
             errors=errors,
             security=draft.security,
             location=draft.location,
+            example=_example_call(draft, params, body),
         )
+
+
+def _example_of(holder: dict[str, Any], schema: Any) -> tuple[Any, ...]:
+    """The first example the spec gives for a parameter or a media type, as `(value,)`."""
+    if "example" in holder:
+        return (holder["example"],)
+    examples = holder.get("examples")
+    if isinstance(examples, dict):
+        for example in examples.values():
+            if isinstance(example, dict) and "value" in example:
+                return (example["value"],)
+    if isinstance(schema, dict):
+        if "example" in schema:
+            return (schema["example"],)
+        if isinstance(schema.get("examples"), list) and schema["examples"]:
+            return (schema["examples"][0],)
+    return ()
+
+
+def _example_call(draft: _OpDraft, params: tuple[ir.Parameter, ...],
+                  body: ir.RequestBody | None) -> str:
+    """Keyword arguments of an example call, from the spec's examples (`...` where it has
+    none for a required argument). `repr` makes any value a safe Python literal."""
+    lines: list[str] = []
+    for param, param_draft in zip(params, draft.params, strict=True):
+        if param_draft.example:
+            lines.append(f"{param.name}={param_draft.example[0]!r}")
+        elif param.required:
+            lines.append(f"{param.name}=...")
+    if body is not None:
+        value = draft.body_example[0] if draft.body_example else None
+        if body.whole_name is not None:
+            lines.append(f"{body.whole_name}={value!r}" if draft.body_example
+                         else f"{body.whole_name}=...")
+        for field in body.fields:
+            if isinstance(value, dict) and field.wire_name in value and not field.is_stream_flag:
+                lines.append(f"{field.name}={value[field.wire_name]!r}")
+            elif field.required:
+                lines.append(f"{field.name}=...")
+    return ", ".join(lines)
 
 
 def _resource_imports(annotator: Annotator, operations: tuple[ir.Operation, ...],
