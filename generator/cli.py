@@ -19,6 +19,7 @@ from .config import Config, find_pyproject, load_config, locate_in_toml, with_ov
 from .diagnostics import Diagnostic, Location, Severity
 from .ir import Api
 from .pipeline import Run
+from .progress import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -89,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     if config is None:
         return EXIT_USAGE
     run.config = config
+    progress = Progress(sys.stderr)
+    run.progress = progress
     if config.spec is None:
         print("oagen: no spec given: pass a path, or set `spec` under [tool.oagen] in "
               "pyproject.toml", file=sys.stderr)
@@ -102,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(run, config, args, started)
     except KeyboardInterrupt:
+        progress.clear()
         print("oagen: interrupted; the output folder was not changed", file=sys.stderr)
         return EXIT_FAILED
 
@@ -364,6 +368,8 @@ def _metadata(config: Config, package_version: str) -> dict[str, str]:
 
 
 def _print_diagnostics(run: Run, *, quiet: bool) -> None:
+    if isinstance(run.progress, Progress):
+        run.progress.clear()
     for item in run.diagnostics.located(run.locate):
         if quiet and item.severity < Severity.ERROR:
             continue
@@ -382,6 +388,8 @@ def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:
 
 
 def _summary(run: Run, api: Api, started: float, files: str, quiet: bool) -> None:
+    if isinstance(run.progress, Progress):
+        run.progress.clear()
     if quiet:
         return
     generated = sum(len(r.operations) for r in api.resources)

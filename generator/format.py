@@ -10,11 +10,13 @@ Misses are formatted in parallel worker processes when there are many.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import cache
 from .diagnostics import Diagnostics
+from .progress import silent
 
 LINE_LENGTH = 100
 _PARALLEL_THRESHOLD = 200  # below this, worker start-up (each imports black) costs more
@@ -55,7 +57,8 @@ def _cache() -> Path | None:
     return cache.folder("black", f"{version('black')}|{_mode()!r}")
 
 
-def format_files(files: dict[str, str], diagnostics: Diagnostics) -> dict[str, bytes]:
+def format_files(files: dict[str, str], diagnostics: Diagnostics,
+                 progress: Callable[[str], None] = silent) -> dict[str, bytes]:
     store = _cache()
     formatted: dict[str, str] = {}
     misses: list[str] = []
@@ -68,12 +71,18 @@ def format_files(files: dict[str, str], diagnostics: Diagnostics) -> dict[str, b
             formatted[path] = hit
     workers = min(os.cpu_count() or 1, 8)
     sources = [files[path] for path in misses]
+    results: list[tuple[str, str, str | None]] = []
     if len(misses) >= _PARALLEL_THRESHOLD and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(format_source, misses, sources, chunksize=16))
+            for result in pool.map(format_source, misses, sources, chunksize=16):
+                results.append(result)
+                if len(results) % 50 == 0:
+                    progress(f"formatting {len(results)}/{len(misses)} files")
     else:
-        results = [format_source(path, source) for path, source in zip(misses, sources,
-                                                                         strict=True)]
+        for path, source in zip(misses, sources, strict=True):
+            results.append(format_source(path, source))
+            if len(results) % 50 == 0:
+                progress(f"formatting {len(results)}/{len(misses)} files")
     for (path, text, error), source in zip(results, sources, strict=True):
         if error is not None:
             diagnostics.error("E601", f"generated {path} is not valid Python ({error}); this is "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from . import cache, ir
 from .config import Config
 from .diagnostics import Diagnostics, Location, Severity
 from .load import LoadError, SourceFile, Sources
+from .progress import silent
 
 
 @dataclass(slots=True)
@@ -25,6 +27,7 @@ class Run:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     sources: Sources | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    progress: Callable[[str], None] = silent
 
     def locate(self, location: Any) -> tuple[int, int] | None:
         if self.sources is None:
@@ -39,6 +42,7 @@ class Run:
 
 def load_spec(run: Run, spec: Path) -> SourceFile | None:
     started = time.perf_counter()
+    run.progress(f"loading {spec.name}")
     run.sources = Sources(spec.parent, run.diagnostics)
     try:
         source = run.sources.load(spec)
@@ -63,6 +67,7 @@ def validate_spec(run: Run, source: SourceFile) -> str | None:
     if version is None:
         return None
     started = time.perf_counter()
+    run.progress("validating")
     store, entry = _validation_cache_entry(source, version, bool(run.config.overlays))
     cached = cache.read(store, entry) if entry else None
     if cached is not None:
@@ -103,6 +108,7 @@ def build(run: Run, source: SourceFile, version: str) -> ir.Api:
 
     assert run.sources is not None
     started = time.perf_counter()
+    run.progress("building")
     document = source.data
     if version == "2.0":
         document = swagger_to_openapi(document, source.display, run.diagnostics)
@@ -134,10 +140,11 @@ def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
     from .render import render_api
 
     started = time.perf_counter()
+    run.progress("rendering")
     extra = (run.config.templates,) if run.config.templates is not None else ()
     files = render_api(api, extra)
     run.timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
-    formatted = format_files(files, run.diagnostics)
+    formatted = format_files(files, run.diagnostics, run.progress)
     run.timings["format"] = time.perf_counter() - started
     return formatted
