@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
+from keyword import iskeyword
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,14 @@ class Config:
     strict: bool = False
     templates: Path | None = None  # a folder whose templates replace the built-ins by name
     overlays: tuple[Path, ...] = ()  # OpenAPI Overlay files applied, in order, before validation
+    api_key_env: str | None = None  # default: <env_prefix>_API_KEY
+    base_url_env: str | None = None  # default: <env_prefix>_BASE_URL
+    log_env: str | None = None  # default: <env_prefix>_LOG
+    # Naming overrides: operationId -> method name, schema/model name -> model name,
+    # "Model.wire_name" -> field name. Sorted pairs, so the config stays hashable and ordered.
+    operation_names: tuple[tuple[str, str], ...] = ()
+    model_names: tuple[tuple[str, str], ...] = ()
+    field_names: tuple[tuple[str, str], ...] = ()
     # Where the config came from, so relative paths and diagnostics make sense.
     source: Path | None = None
 
@@ -53,6 +62,10 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "strict": ((bool,), "treat warnings as errors"),
     "templates": ((str,), "folder of templates that replace the built-ins of the same name"),
     "overlays": ((list,), "overlay files applied to the spec before validation"),
+    "api_key_env": ((str,), "environment variable holding the API key"),
+    "base_url_env": ((str,), "environment variable overriding the base URL"),
+    "log_env": ((str,), "environment variable switching logging on (debug or info)"),
+    "names": ((dict,), "naming overrides: tables `operations`, `models`, `fields`"),
 }
 
 CONFIG_FILE_CODE = "E010"
@@ -104,8 +117,37 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
             diagnostics.error(CONFIG_FILE_CODE, f"`{key}` must be a {expected}, "
                               f"got {type(value).__name__}", where, f"`{key}`: {description}")
             continue
+        if key == "names" and isinstance(value, dict) and not _check_names(value, where,
+                                                                        diagnostics):
+            continue
         values[key] = value
     return _from_table(values, path)
+
+
+_NAME_TABLES = ("operations", "models", "fields")
+
+
+def _check_names(value: dict[str, Any], where: Location, diagnostics: Diagnostics) -> bool:
+    """`[tool.oagen.names]`: tables of strings to Python identifiers."""
+    ok = True
+    for table, entries in value.items():
+        place = where.child(table)
+        if table not in _NAME_TABLES:
+            diagnostics.error(CONFIG_FILE_CODE, f"unknown table `names.{table}`", place,
+                              "known tables: " + ", ".join(_NAME_TABLES))
+            ok = False
+            continue
+        if not isinstance(entries, dict):
+            diagnostics.error(CONFIG_FILE_CODE, f"`names.{table}` must be a table", place)
+            ok = False
+            continue
+        for source, target in entries.items():
+            if not isinstance(target, str) or not target.isidentifier() or iskeyword(target):
+                diagnostics.error(CONFIG_FILE_CODE, f"`names.{table}.{source}` must be a Python "
+                                  f"identifier, got {target!r}", place.child(source),
+                                  "use letters, digits and underscores, not starting with a digit")
+                ok = False
+    return ok
 
 
 def _from_table(values: dict[str, Any], path: Path) -> Config:
@@ -115,6 +157,14 @@ def _from_table(values: dict[str, Any], path: Path) -> Config:
     for key, value in values.items():
         if key in ("spec", "output", "templates"):
             value = base / value
+        elif key == "names":
+            pairs: dict[str, Any] = {
+                table[:-1] + "_names": tuple(sorted((str(k), str(v))
+                                                    for k, v in value.get(table, {}).items()))
+                for table in _NAME_TABLES
+            }
+            out = replace(out, **pairs)
+            continue
         elif key == "overlays":
             value = tuple(base / str(item) for item in value)
         elif key == "default_headers":

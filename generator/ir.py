@@ -246,6 +246,8 @@ class Api:
     client_class: str
     async_client_class: str
     env_prefix: str
+    base_url_env: str
+    log_env: str
     security_schemes: tuple[SecurityScheme, ...]
     modules: tuple[ModelModule, ...]
     model_names: tuple[tuple[str, str], ...]  # (name, module), sorted by name

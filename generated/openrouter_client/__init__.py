@@ -3,7 +3,7 @@
 
 from openrouter_client import OpenRouter
 
-client = OpenRouter()  # reads OPENROUTER_API_KEY
+client = OpenRouter()  # credentials from the environment
 """
 
 from ._client import AsyncOpenRouter, OpenRouter

@@ -23,7 +23,8 @@ from .schemas import SchemaBuilder
 def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: Resolver,
               config: Config, diagnostics: Diagnostics) -> ir.Api:
     root = Location(file)
-    schemas = SchemaBuilder(resolver, diagnostics, spec_version)
+    schemas = SchemaBuilder(resolver, diagnostics, spec_version, dict(config.model_names),
+                            dict(config.field_names))
     components = mapping(document.get("components"))
     named = mapping(components.get("schemas"))
     named_where = root.child("components", "schemas")
@@ -31,8 +32,9 @@ def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: 
     schemas.build_components(named, named_where)
 
     operations = OperationBuilder(document, file, resolver, schemas, diagnostics,
-                                  config.stream_flag)
+                                  config.stream_flag, dict(config.operation_names))
     operations.build()
+    _unused_overrides(config, schemas, operations, diagnostics)
 
     definitions, modules = build_modules(schemas.definitions, schemas.order,
                                          schemas.dependencies)
@@ -56,7 +58,10 @@ def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: 
         client_class=client_class,
         async_client_class=config.async_client or "Async" + client_class,
         env_prefix=env_prefix,
+        base_url_env=config.base_url_env or f"{env_prefix}_BASE_URL",
+        log_env=config.log_env or f"{env_prefix}_LOG",
         security_schemes=_security_schemes(components.get("securitySchemes"), env_prefix,
+                                           config.api_key_env,
                                            root.child("components", "securitySchemes")),
         modules=modules,
         model_names=tuple(sorted((name, d.module) for name, d in definitions.items())),
@@ -71,7 +76,22 @@ def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: 
     )
 
 
-def _security_schemes(value: Any, env_prefix: str, where: Location
+def _unused_overrides(config: Config, schemas: SchemaBuilder, operations: OperationBuilder,
+                      diagnostics: Diagnostics) -> None:
+    """A naming override that matches nothing is a typo or a stale entry: say so."""
+    where = Location(str(config.source) if config.source else "pyproject.toml",
+                     "/tool/oagen/names")
+    for table, pairs, used in (("operations", config.operation_names, operations.renamed),
+                               ("models", config.model_names, schemas.renamed_models),
+                               ("fields", config.field_names, schemas.renamed_fields)):
+        for source, _target in pairs:
+            if source not in used:
+                diagnostics.warning("W011", f"naming override names.{table}.{source} matches "
+                                    "nothing in the spec", where.child(table, source),
+                                    "check the spelling, or remove the entry")
+
+
+def _security_schemes(value: Any, env_prefix: str, api_key_env: str | None, where: Location
                       ) -> tuple[ir.SecurityScheme, ...]:
     if not isinstance(value, dict):
         return ()
@@ -86,7 +106,7 @@ def _security_schemes(value: Any, env_prefix: str, where: Location
         kind = str(scheme["type"])
         http_scheme = str(scheme.get("scheme", "")).lower() or None
         if single and not (kind == "http" and http_scheme == "basic"):
-            argument, env = "api_key", f"{env_prefix}_API_KEY"
+            argument, env = "api_key", api_key_env or f"{env_prefix}_API_KEY"
         else:
             argument = snake_identifier(key, "credential")
             env = f"{env_prefix}_{argument.upper().rstrip('_')}"

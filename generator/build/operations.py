@@ -89,13 +89,16 @@ class _OpDraft:
 
 class OperationBuilder:
     def __init__(self, document: dict[str, Any], file: str, resolver: Resolver,
-                 schemas: SchemaBuilder, diagnostics: Diagnostics, stream_flag: str) -> None:
+                 schemas: SchemaBuilder, diagnostics: Diagnostics, stream_flag: str,
+                 method_names: dict[str, str] | None = None) -> None:
         self.document = document
         self.file = file
         self.resolver = resolver
         self.schemas = schemas
         self.diagnostics = diagnostics
         self.stream_flag = stream_flag
+        self.method_overrides = method_names or {}
+        self.renamed: set[str] = set()  # operationIds whose override was used
         self.drafts: list[_OpDraft] = []
         self.total = 0
         self._operation_ids = Namer()
@@ -158,7 +161,11 @@ class OperationBuilder:
         tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
         resource = snake_identifier(tag, "default")
         names = self._method_names.setdefault(resource, Namer())
-        method_name = names.take(snake_identifier(operation_id, "call"))
+        if operation_id in self.method_overrides:
+            self.renamed.add(operation_id)
+            method_name = names.take(self.method_overrides[operation_id])
+        else:
+            method_name = names.take(snake_identifier(operation_id, "call"))
         base = class_identifier(operation_id, "Operation")
         draft = _OpDraft(
             operation_id=operation_id,

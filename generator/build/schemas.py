@@ -39,8 +39,15 @@ class _ModelDraft:  # a model whose fields are still being built
 
 
 class SchemaBuilder:
-    def __init__(self, resolver: Resolver, diagnostics: Diagnostics, spec_version: str) -> None:
+    def __init__(self, resolver: Resolver, diagnostics: Diagnostics, spec_version: str,
+                 model_names: dict[str, str] | None = None,
+                 field_names: dict[str, str] | None = None) -> None:
         self.resolver = resolver
+        # Naming overrides from the config, and which of them were used.
+        self.model_overrides = model_names or {}
+        self.field_overrides = field_names or {}
+        self.renamed_models: set[str] = set()
+        self.renamed_fields: set[str] = set()
         self.diagnostics = diagnostics
         self.spec_version = spec_version
         self.names = Namer(case_insensitive=True)
@@ -60,7 +67,7 @@ class SchemaBuilder:
         if not isinstance(schemas, dict):
             return
         for key in schemas:
-            name = self.names.take(class_identifier(str(key), "Model"))
+            name = self.names.take(self._override(str(key), class_identifier(str(key), "Model")))
             self._component_names[(where.file, where.child(str(key)).pointer)] = name
 
     def build_components(self, schemas: Any, where: Location) -> None:
@@ -206,7 +213,7 @@ class SchemaBuilder:
         for wire_name, prop in properties.items():
             wire = str(wire_name)
             prop_where = where.child("properties", wire)
-            python_name = names.take(snake_identifier(wire.lstrip("_") or wire, "field"))
+            python_name = self._field_name(draft.name, where, wire, names)
             prop_type = self.type_of(prop, prop_where, draft.name + pascal_case(wire))
             details = self._details(prop, prop_where)
             draft.fields.append(
@@ -314,7 +321,7 @@ class SchemaBuilder:
             prop_type = self.type_of(prop, prop_where, name + pascal_case(wire))
             details = self._details(prop, prop_where)
             draft.fields.append(
-                ir.Field(names.take(snake_identifier(wire.lstrip("_") or wire, "field")), wire,
+                ir.Field(self._field_name(name, where, wire, names), wire,
                          prop_type, "", wire in required, details.get("description"),
                          _default_doc(details), bool(details.get("deprecated")),
                          bool(details.get("readOnly")), bool(details.get("writeOnly")),
@@ -448,10 +455,27 @@ class SchemaBuilder:
     def _inline_name(self, schema: dict[str, Any], hint: str) -> str:
         title = schema.get("title")
         if isinstance(title, str) and title.strip():
-            candidate = class_identifier(title, "Model")
+            candidate = self._override(title, class_identifier(title, "Model"))
             if candidate not in self.names:
                 return self.names.take(candidate)
-        return self.names.take(class_identifier(hint, "Model"))
+        return self.names.take(self._override(hint, class_identifier(hint, "Model")))
+
+    def _override(self, source: str, name: str) -> str:
+        """The configured name for a schema key, title or generated name, if there is one."""
+        for key in (source, name):
+            if key in self.model_overrides:
+                self.renamed_models.add(key)
+                return self.model_overrides[key]
+        return name
+
+    def _field_name(self, model: str, where: Location, wire: str, names: Namer) -> str:
+        """The configured name of a field (keyed by model name or schema name), else its own."""
+        schema_name = self._hint_for(where, model)
+        for key in (f"{model}.{wire}", f"{schema_name}.{wire}"):
+            if key in self.field_overrides:
+                self.renamed_fields.add(key)
+                return names.take(self.field_overrides[key])
+        return names.take(snake_identifier(wire.lstrip("_") or wire, "field"))
 
     def _start(self, name: str) -> None:
         if name not in self.dependencies:

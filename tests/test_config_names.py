@@ -1,0 +1,63 @@
+"""Naming overrides and environment variable names from [tool.oagen]."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import REPO, SPEC
+
+CONFIG = f"""
+[tool.oagen]
+spec = "{SPEC}"
+output = "out"
+package = "renamed"
+api_key_env = "ROUTER_TOKEN"
+base_url_env = "ROUTER_URL"
+log_env = "ROUTER_DEBUG"
+
+[tool.oagen.names.operations]
+listKeys = "all_keys"
+
+[tool.oagen.names.models]
+ChatMessage = "Message"
+
+[tool.oagen.names.fields]
+"ChatMessage.tool_call_id" = "call_id"
+"Nothing.here" = "unused"
+"""
+
+
+def _oagen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def test_overrides_rename_methods_models_fields_and_variables(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(CONFIG, encoding="utf-8")
+    result = _oagen(tmp_path, "generate")
+    assert result.returncode == 0, result.stderr
+    assert "W011 naming override names.fields.Nothing.here matches nothing" in result.stderr
+    package = tmp_path / "out" / "renamed"
+    keys = (package / "resources" / "keys.py").read_text(encoding="utf-8")
+    assert "def all_keys(" in keys and "def list_keys(" not in keys
+    message = (package / "models" / "message.py").read_text(encoding="utf-8")
+    assert "class Message(BaseModel):" in message
+    assert 'call_id: str | None = Field(default=None, alias="tool_call_id")' in message
+    client = (package / "_client.py").read_text(encoding="utf-8")
+    for variable in ("ROUTER_TOKEN", "ROUTER_URL", "ROUTER_DEBUG"):
+        assert f'"{variable}"' in client
+
+
+def test_invalid_overrides_are_located_errors(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.oagen]\nspec = "x.yaml"\n\n[tool.oagen.names.operations]\nlistKeys = "not valid"\n'
+        '\n[tool.oagen.names.widgets]\na = "b"\n', encoding="utf-8")
+    result = _oagen(tmp_path, "validate")
+    assert result.returncode == 2
+    assert "error E010 `names.operations.listKeys` must be a Python identifier" in result.stderr
+    assert "error E010 unknown table `names.widgets`" in result.stderr
+    assert "Traceback" not in result.stderr
