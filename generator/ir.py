@@ -177,7 +177,7 @@ class RequestBody:
 @dataclass(frozen=True, slots=True)
 class ErrorType:
     status: str  # "400", "4XX", "default"
-    annotation: str
+    annotation: str  # as a value for the runtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +197,7 @@ class Operation:
     response_runtime: str  # expression the runtime parses the body with, or "None"
     response_kind: str  # json, text, binary, none
     stream_annotation: str | None  # type of each SSE event, when the operation streams
+    stream_runtime: str | None  # the same, as a value for the runtime
     stream_mode: str | None  # "flag": a body property switches to SSE; "accept": a method-only
     # argument asks for SSE with the Accept header; "always": the operation only streams
     stream_argument: str | None  # the Python argument that switches, for "flag" and "accept"

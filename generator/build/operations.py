@@ -384,14 +384,18 @@ class OperationBuilder:
         by_resource: dict[str, list[_OpDraft]] = {}
         for draft in self.drafts:
             by_resource.setdefault(draft.resource, []).append(draft)
-        class_names = Namer({"Stream", "AsyncStream", "Any", "BaseModel", "Operation", "Param"})
+        # Resource modules import models by name: a resource class never takes a model's name.
+        class_names = Namer({"Stream", "AsyncStream", "Any", "BaseModel", "Operation", "Param",
+                             *definitions})
         resources: list[ir.Resource] = []
         for resource in sorted(by_resource):
             annotator = Annotator(definitions)
             constants = Namer()
             operations = tuple(self._print(d, annotator, constants)
                                for d in by_resource[resource])
-            class_name = class_names.take(class_identifier(resource, "Resource"))
+            wanted = class_identifier(resource, "Resource")
+            class_name = class_names.take(wanted + "Resource" if wanted in class_names
+                                          else wanted)
             names = (class_name, class_names.take("Async" + class_name),
                      class_names.take(class_name + "WithRawResponse"),
                      class_names.take("Async" + class_name + "WithRawResponse"))
@@ -436,9 +440,13 @@ class OperationBuilder:
             response_annotation, runtime = "None", "None"
         else:
             response_annotation = annotator.output(draft.response)
-            runtime = response_annotation
+            # Values handed to the runtime are printed without `Lenient[...]`: a generic alias
+            # applied in a value position is not valid for type checkers. Models keep their
+            # lenient fields; only a bare enum body is parsed strictly.
+            runtime = annotator.plain(draft.response)
         stream = annotator.output(draft.stream) if draft.stream is not None else None
-        errors = tuple(ir.ErrorType(code, annotator.output(t)) for code, t in draft.errors)
+        stream_runtime = annotator.plain(draft.stream) if draft.stream is not None else None
+        errors = tuple(ir.ErrorType(code, annotator.plain(t)) for code, t in draft.errors)
         return ir.Operation(
             operation_id=draft.operation_id,
             method_name=draft.method_name,
@@ -455,6 +463,7 @@ class OperationBuilder:
             response_runtime=runtime,
             response_kind=draft.response_kind if draft.response is not None else "none",
             stream_annotation=stream,
+            stream_runtime=stream_runtime,
             stream_mode=draft.stream_mode if stream is not None else None,
             stream_argument=draft.stream_argument if stream is not None else None,
             errors=errors,
