@@ -205,6 +205,7 @@ class Operation:
     security: tuple[tuple[str, ...], ...]
     location: Location
     example: str  # keyword arguments of an example call, from the spec's examples
+    embedded_errors: bool  # False when a success body declares the error key as required data
 
 
 @dataclass(frozen=True, slots=True)

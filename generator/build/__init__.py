@@ -32,7 +32,8 @@ def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: 
     schemas.build_components(named, named_where)
 
     operations = OperationBuilder(document, file, resolver, schemas, diagnostics,
-                                  config.stream_flag, dict(config.operation_names))
+                                  config.stream_flag, dict(config.operation_names),
+                                  config.error_key)
     operations.build()
     _unused_overrides(config, schemas, operations, diagnostics)
 

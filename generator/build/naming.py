@@ -24,6 +24,19 @@ BASEMODEL_RESERVED = frozenset(
     }
 )
 
+# Names that annotations in generated modules refer to: a field of that name would shadow them
+# inside its class body (`bool: bool | None` breaks the annotation), so fields get a suffix.
+ANNOTATION_NAMES = frozenset(
+    {"bool", "int", "str", "float", "bytes", "list", "dict", "tuple", "set", "datetime", "uuid",
+     "date", "time"}
+)
+
+# Names generated modules import; a model never takes one.
+RESERVED_CLASS_NAMES = frozenset(
+    {"Any", "Annotated", "BaseModel", "Field", "Lenient", "Literal", "Tag", "TypeAlias",
+     "Mapping", "Sequence", "NotGiven", "Operation", "Param", "Stream", "AsyncStream"}
+)
+
 # Keyword arguments every generated method already takes.
 METHOD_RESERVED = frozenset(
     {"self", "extra_headers", "extra_query", "extra_body", "timeout", "cast", "overload"}

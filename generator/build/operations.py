@@ -90,7 +90,8 @@ class _OpDraft:
 class OperationBuilder:
     def __init__(self, document: dict[str, Any], file: str, resolver: Resolver,
                  schemas: SchemaBuilder, diagnostics: Diagnostics, stream_flag: str,
-                 method_names: dict[str, str] | None = None) -> None:
+                 method_names: dict[str, str] | None = None,
+                 error_key: str | None = "error") -> None:
         self.document = document
         self.file = file
         self.resolver = resolver
@@ -98,6 +99,7 @@ class OperationBuilder:
         self.diagnostics = diagnostics
         self.stream_flag = stream_flag
         self.method_overrides = method_names or {}
+        self.error_key = error_key
         self.renamed: set[str] = set()  # operationIds whose override was used
         self.drafts: list[_OpDraft] = []
         self.total = 0
@@ -470,7 +472,19 @@ class OperationBuilder:
             security=draft.security,
             location=draft.location,
             example=_example_call(draft, params, body),
+            embedded_errors=not any(
+                _declares_required(annotator.definitions, t, self.error_key)
+                for t in (draft.response, draft.stream)),
         )
+
+
+def _declares_required(definitions: Any, expr: ir.TypeExpr | None, key: str | None) -> bool:
+    """Whether a success body's model has `key` as its own required data field."""
+    if key is None or not isinstance(expr, ir.Ref):
+        return False
+    model = definitions.get(expr.name)
+    return isinstance(model, ir.Model) and any(f.wire_name == key and f.required
+                                               for f in model.fields)
 
 
 def _example_of(holder: dict[str, Any], schema: Any) -> tuple[Any, ...]:

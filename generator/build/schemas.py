@@ -17,7 +17,15 @@ from ..diagnostics import Diagnostics, Location
 from ..resolve import Resolver
 from ..specdata import mapping
 from .annotations import Annotator
-from .naming import BASEMODEL_RESERVED, Namer, class_identifier, pascal_case, snake_identifier
+from .naming import (
+    ANNOTATION_NAMES,
+    BASEMODEL_RESERVED,
+    RESERVED_CLASS_NAMES,
+    Namer,
+    class_identifier,
+    pascal_case,
+    snake_identifier,
+)
 
 # Keywords that only annotate a schema; a schema made of these alone adds no type information.
 _ANNOTATION_KEYWORDS = frozenset(
@@ -50,7 +58,7 @@ class SchemaBuilder:
         self.renamed_fields: set[str] = set()
         self.diagnostics = diagnostics
         self.spec_version = spec_version
-        self.names = Namer(case_insensitive=True)
+        self.names = Namer(RESERVED_CLASS_NAMES, case_insensitive=True)
         self.definitions: dict[str, ir.Model | ir.Enum | ir.Alias] = {}
         self.order: list[str] = []  # definition names in the order they were started
         self.dependencies: dict[str, set[str]] = {}
@@ -67,7 +75,7 @@ class SchemaBuilder:
         if not isinstance(schemas, dict):
             return
         for key in schemas:
-            name = self.names.take(self._override(str(key), class_identifier(str(key), "Model")))
+            name = self.names.take(self._override(str(key), _class_name(str(key))))
             self._component_names[(where.file, where.child(str(key)).pointer)] = name
 
     def build_components(self, schemas: Any, where: Location) -> None:
@@ -455,10 +463,10 @@ class SchemaBuilder:
     def _inline_name(self, schema: dict[str, Any], hint: str) -> str:
         title = schema.get("title")
         if isinstance(title, str) and title.strip():
-            candidate = self._override(title, class_identifier(title, "Model"))
+            candidate = self._override(title, _class_name(title))
             if candidate not in self.names:
                 return self.names.take(candidate)
-        return self.names.take(self._override(hint, class_identifier(hint, "Model")))
+        return self.names.take(self._override(hint, _class_name(hint)))
 
     def _override(self, source: str, name: str) -> str:
         """The configured name for a schema key, title or generated name, if there is one."""
@@ -475,7 +483,8 @@ class SchemaBuilder:
             if key in self.field_overrides:
                 self.renamed_fields.add(key)
                 return names.take(self.field_overrides[key])
-        return names.take(snake_identifier(wire.lstrip("_") or wire, "field"))
+        name = snake_identifier(wire.lstrip("_") or wire, "field")
+        return names.take(name + "_" if name in ANNOTATION_NAMES else name)
 
     def _start(self, name: str) -> None:
         if name not in self.dependencies:
@@ -484,6 +493,11 @@ class SchemaBuilder:
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _class_name(text: str) -> str:
+    name = class_identifier(text, "Model")
+    return name + "Model" if name in RESERVED_CLASS_NAMES else name
 
 
 def _shape_key(schema: dict[str, Any], where: Location) -> tuple[str, str]:

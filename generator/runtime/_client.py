@@ -303,6 +303,9 @@ class _BaseClient:
             else {"timeout": _as_timeout(timeout).as_dict()}
         )
         if isinstance(content, UploadStream):
+            # httpx adds its automatic headers (Host included) only for `content=` bodies.
+            if "host" not in h:
+                h["host"] = httpx.URL(url).netloc.decode("ascii")
             if content.length is not None:
                 h["content-length"] = str(content.length)
             else:
@@ -541,7 +544,7 @@ class _BaseClient:
         self, operation: Operation, response: httpx.Response, content: bytes | str
     ) -> None:
         key = self._config.error_key
-        if key is None:
+        if key is None or not operation.embedded_errors:
             return
         try:
             data = json.loads(content)
@@ -587,7 +590,7 @@ class _BaseClient:
             validate=validate,
             recover=recover,
             done=self._config.sse_done,
-            error_marker=self._marker_str,
+            error_marker=self._marker_str if operation.embedded_errors else None,
             on_error_marker=on_error_marker,
         )
 

@@ -75,6 +75,9 @@ class Operation:
     stream_type: object = None
     error_types: Mapping[str, object] = field(default_factory=dict)
     file_fields: frozenset[str] = frozenset()
+    # False when a successful body declares the error key as its own (required) data, so an
+    # object there is a result, not an error report.
+    embedded_errors: bool = True
 
     # Derived once; read on every call.
     path_parts: tuple[str, ...] = field(init=False, repr=False, compare=False)

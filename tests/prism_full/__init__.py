@@ -1,0 +1,1 @@
+"""Helpers of tests/test_prism_openrouter_full.py: request values synthesised from a spec."""
