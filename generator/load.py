@@ -128,6 +128,11 @@ def read_source(
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if referenced_from is not None:  # the referring $ref is loosened to Any
+            diagnostics.warning("W001", f"file not found: {display}; the $ref is typed as Any",
+                                referenced_from, "check the path of the $ref; it is relative to "
+                                "the file that contains it")
+            raise LoadError(display) from None
         _fail(diagnostics, "E001", f"file not found: {display}", referenced_from,
               "check the path of the $ref; it is relative to the file that contains it"
               if referenced_from is not None

@@ -24,7 +24,8 @@ class Resolver:
         return self._by_display.get(location.file, self.root)
 
     def resolve(self, ref: Any, where: Location) -> tuple[Any, Location] | None:
-        """The node a `$ref` points at and its location, or None (with an E201 error)."""
+        """The node a `$ref` points at and its location, or None (with a W201 warning: the
+        builder loosens what the reference stood for to `Any` and generation goes on)."""
         if not isinstance(ref, str):
             self._report(where, f"$ref must be a string, got {type(ref).__name__}")
             return None
@@ -77,4 +78,4 @@ class Resolver:
         if key in self._reported:
             return
         self._reported.add(key)
-        self.diagnostics.error("E201", message, where, hint)
+        self.diagnostics.warning("W201", message + "; it is typed as Any", where, hint)

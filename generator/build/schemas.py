@@ -109,7 +109,7 @@ class SchemaBuilder:
     def _reference(self, schema: dict[str, Any], where: Location, hint: str) -> ir.TypeExpr:
         resolved = self.resolver.resolve(schema["$ref"], where.child("$ref"))
         if resolved is None:
-            return ir.Prim("any")  # E201 already reported at the $ref
+            return ir.Prim("any")  # W201 already reported at the $ref
         target, target_where = resolved
         result = self.type_of(target, target_where, self._hint_for(target_where, hint))
         if self._nullable_marker(schema):
