@@ -137,12 +137,17 @@ def analyse(run: Run, spec: Path, *, validate: bool = True) -> ir.Api | None:
 
 def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
     from .format import format_files
-    from .render import render_api
+    from .render import RenderError, render_api
 
     started = time.perf_counter()
     run.progress("rendering")
     extra = (run.config.templates,) if run.config.templates is not None else ()
-    files = render_api(api, extra)
+    try:
+        files = render_api(api, extra)
+    except RenderError as exc:
+        run.diagnostics.error("E602", f"template error: {exc}", None,
+                              "fix the template (a custom one, or report a bug in oagen's)")
+        return {}
     run.timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     formatted = format_files(files, run.diagnostics, run.progress)

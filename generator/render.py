@@ -59,6 +59,21 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     return env
 
 
+class RenderError(Exception):
+    """A template failed; the message names the template file and line."""
+
+
+def _describe(exc: jinja2.TemplateError, template: str) -> str:
+    """`file:line: message` for a template error, from the frames Jinja2 maps to templates."""
+    where, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    trace = exc.__traceback__
+    while trace is not None:  # runtime errors: the innermost frame that is a template
+        if trace.tb_frame.f_code.co_filename.endswith(".j2"):
+            where, line = trace.tb_frame.f_code.co_filename, trace.tb_lineno
+        trace = trace.tb_next
+    return f"{where or template}:{line or 1}: {exc.message or type(exc).__name__}"
+
+
 def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> dict[str, str]:
     """Every file of the generated distribution, keyed by path relative to the output folder."""
     env = environment(extra_dirs)
@@ -66,7 +81,10 @@ def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> dict[str, str]
     files: dict[str, str] = {}
 
     def put(path: str, template: str, **context: object) -> None:
-        files[path] = env.get_template(template).render(api=api, **context)
+        try:
+            files[path] = env.get_template(template).render(api=api, **context)
+        except jinja2.TemplateError as exc:
+            raise RenderError(_describe(exc, template)) from exc
 
     put("pyproject.toml", "pyproject.toml.j2")
     put("README.md", "README.md.j2")
