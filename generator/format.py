@@ -91,4 +91,6 @@ def format_files(files: dict[str, str], diagnostics: Diagnostics,
         else:
             cache.write(store, cache.key(source.encode()), text)
         formatted[path] = text
-    return {path: formatted[path].encode("utf-8") for path in sorted(formatted)}
+    # A lone surrogate from the spec (valid JSON, not valid UTF-8) is written as its escape.
+    return {path: formatted[path].encode("utf-8", "backslashreplace")
+            for path in sorted(formatted)}

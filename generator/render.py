@@ -7,6 +7,7 @@ makes a Python string literal, `tomlstr` a TOML string, and `doc` text safe insi
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -30,15 +31,30 @@ def pystr(value: object) -> str:
 def tomlstr(value: object) -> str:
     import json
 
-    return json.dumps(str(value), ensure_ascii=False)
+    # JSON escapes the C0 controls; TOML also forbids a raw DEL.
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _escape_unprintable(char: str) -> str:
+    """Shown as text (`\\x00`), not turned back into the character when the module loads."""
+    code = ord(char)
+    return f"\\\\x{code:02x}" if code < 0x100 else f"\\\\u{code:04x}"
+
+
+# Control characters (but newline and tab) and lone surrogates cannot stand raw in a source file.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 def doc(value: object, indent: int = 0) -> str:
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
     text = text.replace('"""', '\\"\\"\\"').replace("\t", "    ")
+    text = _UNPRINTABLE.sub(lambda match: _escape_unprintable(match.group()), text)
     lines = [line.rstrip() for line in text.strip("\n").split("\n")]
-    if lines[-1].endswith('"'):  # a quote right before the closing quotes would end the string
-        lines[-1] = lines[-1][:-1] + '\\"'
+    last = lines[-1]
+    # A quote right before the closing quotes would end the string, unless already escaped
+    # (an odd number of backslashes before it).
+    if last.endswith('"') and (len(last) - len(last[:-1].rstrip("\\")) - 1) % 2 == 0:
+        lines[-1] = last[:-1] + '\\"'
     pad = " " * indent
     return "\n".join([lines[0]] + [pad + line if line else "" for line in lines[1:]])
 

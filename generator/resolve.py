@@ -55,7 +55,7 @@ class Resolver:
                              f"{source.display}#{pointer or '/'}",
                              "check the spelling of the reference and that the target exists")
                 return None
-            pointer += "/" + raw
+            pointer += "/" + part.replace("~", "~0").replace("/", "~1")  # canonical form
         return node, Location(source.display, pointer)
 
     def deref(self, node: Any, where: Location) -> tuple[Any, Location] | None:

@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostics, Location
 from ..resolve import Resolver
 from ..specdata import mapping, text
 from .modules import build_modules
-from .naming import Namer, class_identifier, snake_case, snake_identifier
+from .naming import RESERVED_CLIENT_NAMES, Namer, class_identifier, snake_case, snake_identifier
 from .operations import OperationBuilder
 from .schemas import SchemaBuilder
 
@@ -44,7 +44,7 @@ def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: 
     info = mapping(document.get("info"))
     title = str(info.get("title") or "API").strip() or "API"
     package = config.package or snake_identifier(title + " client", "api_client")
-    client_class = config.client or class_identifier(title.removesuffix(" API"), "Client")
+    client_class = config.client or _client_name(title)
     env_prefix = config.env_prefix or snake_case(title.removesuffix(" API")).upper() or "API"
     license_info = info.get("license")
     return ir.Api(
@@ -57,7 +57,7 @@ def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: 
         distribution=config.distribution or package.replace("_", "-"),
         package_version=config.version or _pep440(str(info.get("version") or "0.1.0")),
         client_class=client_class,
-        async_client_class=config.async_client or "Async" + client_class,
+        async_client_class=config.async_client or _avoid_reserved("Async" + client_class),
         env_prefix=env_prefix,
         base_url_env=config.base_url_env or f"{env_prefix}_BASE_URL",
         log_env=config.log_env or f"{env_prefix}_LOG",
@@ -100,7 +100,7 @@ def _security_schemes(value: Any, env_prefix: str, api_key_env: str | None, wher
                        and v.get("type") in ("http", "apiKey", "oauth2", "openIdConnect")]
     single = len(credential_like) == 1
     arguments = Namer({"base_url", "timeout", "max_retries", "default_headers", "default_query",
-                       "http_client", "strict_response_validation"})
+                       "http_client", "strict_response_validation", "self", "super"})
     out: list[ir.SecurityScheme] = []
     for key in credential_like:
         scheme = value[key]
@@ -150,6 +150,15 @@ def _tag_descriptions(document: dict[str, Any]) -> dict[str, str]:
             if found:
                 out[snake_identifier(tag["name"], "default")] = found
     return out
+
+
+def _client_name(title: str) -> str:
+    return _avoid_reserved(class_identifier(title.removesuffix(" API"), "Client"))
+
+
+def _avoid_reserved(name: str) -> str:
+    """A client class never takes a name its own module or package imports."""
+    return "Api" + name if name in RESERVED_CLIENT_NAMES else name
 
 
 def _urls(document: dict[str, Any], info: dict[str, Any]) -> tuple[tuple[str, str], ...]:

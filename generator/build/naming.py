@@ -34,13 +34,34 @@ ANNOTATION_NAMES = frozenset(
 # Names generated modules import; a model never takes one.
 RESERVED_CLASS_NAMES = frozenset(
     {"Any", "Annotated", "BaseModel", "Field", "Lenient", "Literal", "Tag", "TypeAlias",
-     "Mapping", "Sequence", "NotGiven", "Operation", "Param", "Stream", "AsyncStream"}
+     "Mapping", "Sequence", "NotGiven", "Operation", "Param", "Stream", "AsyncStream", "Body",
+     "Headers", "Query", "TimeoutTypes", "FileTypes", "SyncAPIResource", "AsyncAPIResource",
+     "TYPE_CHECKING", "ClassVar", "SecurityScheme", "ClientConfig", "SyncClient", "AsyncClient"}
+)
+
+# Names the generated package exports or its client module imports: client classes avoid them.
+RESERVED_CLIENT_NAMES = RESERVED_CLASS_NAMES | frozenset(
+    {"Client", "APIConnectionError", "APIError", "APIResponse", "APIResponseValidationError",
+     "APIStatusError", "APITimeoutError", "AsyncAPIResponse", "AuthenticationError",
+     "BadRequestError", "ConflictError", "InternalServerError", "MissingCredentialsError",
+     "NotFoundError", "PermissionDeniedError", "RateLimitError", "UnprocessableEntityError",
+     "NOT_GIVEN", "httpx", "cached_property"}
+)
+
+# Attributes of the generated clients: a resource (tag) never takes one.
+CLIENT_ATTRIBUTES = frozenset(
+    {"request", "close", "aclose", "timeout", "base_url", "max_retries", "with_options",
+     "is_closed", "with_raw_response", "default_headers", "default_query", "http_client"}
 )
 
 # Keyword arguments every generated method already takes.
 METHOD_RESERVED = frozenset(
-    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "cast", "overload"}
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "cast", "overload",
+     "super"}
 )
+
+# Names resource class bodies refer to: no method takes one.
+METHOD_NAME_RESERVED = frozenset({"overload", "cast", "Literal", "NOT_GIVEN", "NotGiven"})
 
 _WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
@@ -110,6 +131,9 @@ class Namer:
             counter += 1
         self._taken.add(self._key(candidate))
         return candidate
+
+    def reserve(self, name: str) -> None:
+        self._taken.add(self._key(name))
 
     def __contains__(self, name: str) -> bool:
         return self._key(name) in self._taken

@@ -14,6 +14,8 @@ from ..diagnostics import Diagnostics, Location
 from ..resolve import Resolver
 from .annotations import Annotator
 from .naming import (
+    CLIENT_ATTRIBUTES,
+    METHOD_NAME_RESERVED,
     METHOD_RESERVED,
     Namer,
     class_identifier,
@@ -85,6 +87,7 @@ class _OpDraft:
     errors: list[tuple[str, ir.TypeExpr]] = field(default_factory=list)
     security: tuple[tuple[str, ...], ...] = ()
     body_example: tuple[Any, ...] = ()  # (value,) when the spec gives one
+    body_argument: str | None = None  # the argument taking a body that is not exploded
 
 
 class OperationBuilder:
@@ -162,7 +165,9 @@ class OperationBuilder:
         tags = operation.get("tags")
         tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
         resource = snake_identifier(tag, "default")
-        names = self._method_names.setdefault(resource, Namer())
+        if resource in CLIENT_ATTRIBUTES:  # client.request must stay the client's own
+            resource += "_"
+        names = self._method_names.setdefault(resource, Namer(METHOD_NAME_RESERVED))
         if operation_id in self.method_overrides:
             self.renamed.add(operation_id)
             method_name = names.take(self.method_overrides[operation_id])
@@ -188,6 +193,7 @@ class OperationBuilder:
         self._request_body(draft, operation.get("requestBody"), where.child("requestBody"), base,
                            arguments)
         self._decide_streaming(draft, arguments)
+        draft.body_argument = arguments.take("body") if draft.body_whole is not None else None
         if "callbacks" in operation:
             self.diagnostics.info("I501", f"callbacks of {operation_id} are not generated",
                                   where.child("callbacks"))
@@ -436,7 +442,7 @@ class OperationBuilder:
                 whole = "FileTypes" if draft.body_whole == ir.Prim("bytes") else annotator.input(
                     draft.body_whole)
             body = ir.RequestBody(draft.body_content_type, draft.body_required, fields,
-                                  "body" if draft.body_whole is not None else None, whole,
+                                  draft.body_argument, whole,
                                   draft.body_description, draft.body_location or draft.location)
         if draft.response is None:
             response_annotation, runtime = "None", "None"

@@ -91,7 +91,15 @@ class SchemaBuilder:
         if memo is not None:
             return memo
         if isinstance(schema, dict) and "$ref" in schema:
-            result = self._reference(schema, where, hint)
+            if key in self._in_progress:  # `A: {$ref: A}`, or A -> B -> A: nothing to type
+                self.diagnostics.warning("W308", "$ref cycle without a schema in it; typed as "
+                                         "Any", where)
+                return ir.Prim("any")
+            self._in_progress.add(key)
+            try:
+                result = self._reference(schema, where, hint)
+            finally:
+                self._in_progress.discard(key)
             self._memo[key] = result
             return result
         if key in self._in_progress:  # an inline cycle without a name: loosen, do not loop
@@ -215,13 +223,26 @@ class SchemaBuilder:
         self._finish_model(draft)
         return ir.Ref(name)
 
+    def _field_names(self, model: str, where: Location, wires: list[str]) -> dict[str, str]:
+        """Python names of a model's fields. A field whose name is its wire name keeps it; the
+        others never take another field's wire name, which pydantic also accepts as input."""
+        names = Namer(BASEMODEL_RESERVED)
+        wanted = {wire: self._field_name(model, where, wire) for wire in wires}
+        out = {wire: names.take(name) for wire, name in wanted.items() if name == wire}
+        for wire in wires:
+            names.reserve(wire)
+        for wire, name in wanted.items():
+            if wire not in out:
+                out[wire] = names.take(name)
+        return out
+
     def _fill_fields(self, draft: _ModelDraft, properties: dict[str, Any], required: set[str],
                      where: Location) -> None:
-        names = Namer(BASEMODEL_RESERVED)
+        python_names = self._field_names(draft.name, where, [str(w) for w in properties])
         for wire_name, prop in properties.items():
             wire = str(wire_name)
             prop_where = where.child("properties", wire)
-            python_name = self._field_name(draft.name, where, wire, names)
+            python_name = python_names[wire]
             prop_type = self.type_of(prop, prop_where, draft.name + pascal_case(wire))
             details = self._details(prop, prop_where)
             draft.fields.append(
@@ -323,13 +344,13 @@ class SchemaBuilder:
         self._memo[(where.file, where.pointer)] = ir.Ref(name)
         self._start(name)
         draft = _ModelDraft(name, where, schema)
-        names = Namer(BASEMODEL_RESERVED)
+        python_names = self._field_names(name, where, list(properties))
         for wire, prop in properties.items():
             prop_where = merged_where[wire]
             prop_type = self.type_of(prop, prop_where, name + pascal_case(wire))
             details = self._details(prop, prop_where)
             draft.fields.append(
-                ir.Field(self._field_name(name, where, wire, names), wire,
+                ir.Field(python_names[wire], wire,
                          prop_type, "", wire in required, details.get("description"),
                          _default_doc(details), bool(details.get("deprecated")),
                          bool(details.get("readOnly")), bool(details.get("writeOnly")),
@@ -428,7 +449,8 @@ class SchemaBuilder:
         for value in values:
             if value is None:
                 continue
-            if isinstance(value, (str, int, bool)) and value not in usable:
+            known = any(type(seen) is type(value) and seen == value for seen in usable)
+            if isinstance(value, (str, int, bool)) and not known:  # True == 1, but not the same
                 usable.append(value)
             elif not isinstance(value, (str, int, bool)):
                 self.diagnostics.warning(
@@ -476,15 +498,15 @@ class SchemaBuilder:
                 return self.model_overrides[key]
         return name
 
-    def _field_name(self, model: str, where: Location, wire: str, names: Namer) -> str:
+    def _field_name(self, model: str, where: Location, wire: str) -> str:
         """The configured name of a field (keyed by model name or schema name), else its own."""
         schema_name = self._hint_for(where, model)
         for key in (f"{model}.{wire}", f"{schema_name}.{wire}"):
             if key in self.field_overrides:
                 self.renamed_fields.add(key)
-                return names.take(self.field_overrides[key])
+                return self.field_overrides[key]
         name = snake_identifier(wire.lstrip("_") or wire, "field")
-        return names.take(name + "_" if name in ANNOTATION_NAMES else name)
+        return name + "_" if name in ANNOTATION_NAMES else name
 
     def _start(self, name: str) -> None:
         if name not in self.dependencies:

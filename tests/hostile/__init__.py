@@ -1,0 +1,2 @@
+"""Helpers of tests/test_hostile.py: spec strategies, the generate-and-import harness, the
+probe."""
