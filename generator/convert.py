@@ -32,6 +32,7 @@ from urllib.parse import unquote
 
 from .diagnostics import Diagnostics, Location
 from .load import LoadError, Sources
+from .specdata import MISSING, follow
 
 OPENAPI_VERSION = "3.0.3"
 
@@ -734,17 +735,10 @@ class _Converter:
             if found is None:
                 return None
             scope = found
-        node = scope.data
-        parts: list[str] = []
-        for raw in fragment.split("/")[1:] if fragment else []:
-            part = _unescape(raw)
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-            parts.append(part)
+        parts = [_unescape(raw) for raw in (fragment.split("/")[1:] if fragment else [])]
+        node = follow(scope.data, parts)
+        if node is MISSING:
+            return None
         return _Target(node, scope, Location(scope.display).child(*parts), tuple(parts))
 
     def _relative(self, file_part: str, scope: _Scope) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .diagnostics import Diagnostics, Location
+from .specdata import MISSING, follow
 
 _MAX_REPORTED = 200  # a badly broken file should not drown the terminal
 
@@ -137,14 +138,7 @@ def _pointer_from_message(data: Any, message: str) -> str:
 
 
 def _exists(node: Any, path: Sequence[str]) -> bool:
-    for part in path:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False
-    return True
+    return follow(node, path) is not MISSING
 
 
 def _find_suffix(node: Any, path: list[str], prefix: list[str]) -> Iterator[list[str]]:
