@@ -31,8 +31,10 @@ def pystr(value: object) -> str:
 def tomlstr(value: object) -> str:
     import json
 
-    # JSON escapes the C0 controls; TOML also forbids a raw DEL.
-    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+    # JSON escapes the C0 controls; TOML also forbids a raw DEL and any surrogate, even escaped
+    # (a lone one becomes the replacement character).
+    text = re.sub("[\ud800-\udfff]", "\ufffd", str(value))
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _escape_unprintable(char: str) -> str:

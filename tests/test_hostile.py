@@ -525,6 +525,19 @@ def test_bug_lone_surrogate_in_property_name(tmp_path: Path) -> None:
         "a\udce0": {"type": "string"}}}}), tmp_path)
 
 
+@_fixed("a lone surrogate in info.title, the license or a project URL: render.tomlstr's json.dumps "
+      "writes it as the escape \\ud800, which TOML forbids (not a Unicode scalar value), so "
+      "pyproject.toml is invalid")
+@pytest.mark.parametrize("where", ["title", "license", "externalDocs"])
+def test_bug_lone_surrogate_in_pyproject(where: str, tmp_path: Path) -> None:
+    doc = _doc(title="a\ud800b" if where == "title" else "Hostile")
+    if where == "license":
+        doc["info"]["license"] = {"name": "MIT\udc00"}
+    elif where == "externalDocs":
+        doc["externalDocs"] = {"url": "https://example.com/\ud800"}
+    _assert_safe(doc, tmp_path)
+
+
 @_fixed("DEL (U+007F) in info.title, license or a project URL: render.tomlstr (json.dumps) leaves "
       "it raw and TOML forbids it, so pyproject.toml is invalid")
 def test_bug_del_in_title_breaks_pyproject(tmp_path: Path) -> None:
