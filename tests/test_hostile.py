@@ -304,6 +304,10 @@ def test_wire_names_are_kept_for_every_property(names: tuple[Generated, dict[str
         assert Wire.model_validate_json(json.dumps(payload)).model_dump() == payload
         def wire(name, info):
             return info.alias if info.alias is not None else name
+        by_name = Wire(**{{name: payload[wire(name, info)]
+                           for name, info in Wire.model_fields.items()}})
+        assert by_name.model_dump(by_alias=True) == payload, by_name.model_dump(by_alias=True)
+        assert not by_name.model_extra, by_name.model_extra
         for name, info in Wire.model_fields.items():
             assert getattr(by_alias, name) == payload[wire(name, info)], name
             assert name not in dir(pydantic.BaseModel), name
@@ -525,6 +529,16 @@ def test_bug_lone_surrogate_in_property_name(tmp_path: Path) -> None:
         "a\udce0": {"type": "string"}}}}), tmp_path)
 
 
+@_bug("a lone surrogate in an enum or const value: Literal['a\\udfff'] is valid Python, but "
+      "pydantic cannot build a model or alias with it ('error extracting str'), so the model "
+      "fails on first use")
+@pytest.mark.parametrize("keyword", ["enum", "const"])
+def test_bug_lone_surrogate_in_enum_value(keyword: str, tmp_path: Path) -> None:
+    value: Any = ["ok", "a\udfff"] if keyword == "enum" else "a\udfff"
+    _assert_safe(_doc(schemas={"M": {"type": "object", "properties": {
+        "e": {"type": "string", keyword: value}}}}), tmp_path)
+
+
 @_fixed("a lone surrogate in info.title, the license or a project URL: render.tomlstr's json.dumps "
       "writes it as the escape \\ud800, which TOML forbids (not a Unicode scalar value), so "
       "pyproject.toml is invalid")
@@ -536,6 +550,15 @@ def test_bug_lone_surrogate_in_pyproject(where: str, tmp_path: Path) -> None:
     elif where == "externalDocs":
         doc["externalDocs"] = {"url": "https://example.com/\ud800"}
     _assert_safe(doc, tmp_path)
+
+
+@_fixed("a component that is only null (type: null, or type: [null]) becomes `Nothing: TypeAlias "
+      "= None`; an optional property referring to it is annotated `Nothing | None`, which is "
+      "`None | None` at run time: TypeError when pydantic builds the model "
+      "(build/annotations.Annotator.field: _allows_none does not look through aliases)")
+def test_bug_optional_reference_to_null_alias(tmp_path: Path) -> None:
+    _assert_safe(_doc(schemas={"Nothing": {"type": "null"}, "M": {
+        "type": "object", "properties": {"p": ref_to("Nothing")}}}), tmp_path)
 
 
 @_fixed("DEL (U+007F) in info.title, license or a project URL: render.tomlstr (json.dumps) leaves "

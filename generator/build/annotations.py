@@ -49,9 +49,18 @@ class Annotator:
 
     def field(self, expr: ir.TypeExpr, required: bool) -> str:
         text = self.output(expr)
-        if not required and not _allows_none(expr):
+        if not required and not self._allows_none(expr, 0):
             text += " | None"
         return text
+
+    def _allows_none(self, expr: ir.TypeExpr, depth: int) -> bool:
+        """Whether None is already a value of `expr`, looking through aliases: appending
+        `| None` to an alias of None would be `None | None`, a TypeError at run time."""
+        if isinstance(expr, ir.Ref) and depth < 8:
+            definition = self.definitions.get(expr.name)
+            if isinstance(definition, ir.Alias):
+                return self._allows_none(definition.type, depth + 1)
+        return isinstance(expr, ir.Nullable) or expr in (ir.Prim("any"), ir.Prim("none"))
 
     def _print(self, expr: ir.TypeExpr, mode: str, depth: int) -> str:
         if isinstance(expr, ir.Prim):
@@ -159,10 +168,6 @@ def _implicit_tags(model: ir.Model, prop: str) -> list[str]:
             key = pointer[len(prefix):].replace("~1", "/").replace("~0", "~")
             return [key] if key == model.name else [key, model.name]
     return [model.name]
-
-
-def _allows_none(expr: ir.TypeExpr) -> bool:
-    return isinstance(expr, ir.Nullable) or expr in (ir.Prim("any"), ir.Prim("none"))
 
 
 def _literal_repr(value: object) -> str:

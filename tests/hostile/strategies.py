@@ -14,6 +14,7 @@ everything else while those bugs are open. When a bug is fixed its xfail test st
 from __future__ import annotations
 
 import keyword
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -76,14 +77,14 @@ def _characters() -> st.SearchStrategy[str]:
 
 
 def _no_surrogates(text: str) -> str:
-    """Known bugs "surrogate property name" (a lone surrogate in a property name gives a model
-    pydantic cannot build: the alias cannot become a Rust string) and "surrogate in pyproject"
-    (in the title, license or a project URL it becomes a `\\ud800` escape, which TOML
-    forbids)."""
+    """Known bug "surrogate in a name or value pydantic gets": a lone surrogate in a property
+    name or an enum/const value gives a model or alias pydantic cannot build (the alias or
+    Literal value cannot become a Rust string)."""
     return text if KNOWN_BUGS else "".join(
         "?" if 0xD800 <= ord(char) <= 0xDFFF else char for char in text)
 
 
+@cache  # strategies are built once: building them per draw cost more than drawing
 def texts(max_size: int = 40) -> st.SearchStrategy[str]:
     """Any text a spec author might write, weighted towards the dangerous."""
     atoms = st.one_of(
@@ -98,7 +99,17 @@ def texts(max_size: int = 40) -> st.SearchStrategy[str]:
 def names(pool: list[str], prefix: str) -> st.SearchStrategy[str]:
     """A name from a small pool (so collisions are frequent) or hostile text after `prefix`
     (which keeps, say, tag-derived class names apart from schema-derived ones)."""
+    return _names(tuple(pool), prefix)
+
+
+@cache
+def _names(pool: tuple[str, ...], prefix: str) -> st.SearchStrategy[str]:
     return st.one_of(st.sampled_from(pool), texts(12).map(lambda text: prefix + text))
+
+
+@cache
+def _property_names(prefix: str) -> st.SearchStrategy[str]:
+    return names(PROPERTY_NAMES, prefix).map(_no_surrogates)
 
 
 SCHEMA_NAMES = [
@@ -147,6 +158,7 @@ TITLES = ["API", "Pet Store API", "", " ", "class", "2fa", "Async", "Clients", "
           "Stream", "API Error", "Not Given", "Client Config", "Security Scheme", "中文"]
 
 
+@cache
 def json_values() -> st.SearchStrategy[Any]:
     scalars = st.one_of(
         st.none(), st.booleans(), st.integers(-(2**70), 2**70),
@@ -176,8 +188,10 @@ def _token(name: str, encode: bool = True) -> str:
         return token
 
 
-def _annotated(base: dict[str, Any], version: str) -> st.SearchStrategy[dict[str, Any]]:
-    extras = st.fixed_dictionaries(
+@cache
+def _extras() -> st.SearchStrategy[dict[str, Any]]:
+    """Annotations any schema may carry."""
+    return st.fixed_dictionaries(
         {},
         optional={
             "description": texts(), "title": texts(), "default": json_values(),
@@ -186,19 +200,26 @@ def _annotated(base: dict[str, Any], version: str) -> st.SearchStrategy[dict[str
         },
     )
 
-    def merge(extra: dict[str, Any]) -> dict[str, Any]:
-        schema = {**base, **extra}
-        if schema.pop("nullable", False):
-            if version.startswith("3.0"):
-                schema["nullable"] = True
-            elif isinstance(schema.get("type"), str):
-                schema["type"] = [schema["type"], "null"]
-        return schema
 
-    return extras.map(merge)
+def _merge(base: dict[str, Any], version: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """`base` with annotations; nullable as the version spells it."""
+    schema = {**base, **extra}
+    if schema.pop("nullable", False):
+        if version.startswith("3.0"):
+            schema["nullable"] = True
+        elif isinstance(schema.get("type"), str):
+            schema["type"] = [schema["type"], "null"]
+    return schema
 
 
-def schemas(version: str, refs: list[str], depth: int = 2) -> st.SearchStrategy[dict[str, Any]]:
+def schemas(version: str, refs: list[str] | tuple[str, ...], depth: int = 2
+            ) -> st.SearchStrategy[dict[str, Any]]:
+    return _schemas(version, tuple(refs), depth)
+
+
+@cache
+def _schemas(version: str, refs: tuple[str, ...], depth: int) -> st.SearchStrategy[dict[str, Any]]:
+    values = texts().map(_no_surrogates)  # enum and const values become Literal values
     string_formats = st.sampled_from([None, "date-time", "date", "binary", "byte", "uuid",
                                       "email", "int64", '"""', "\\"])
     leaves = [
@@ -206,18 +227,18 @@ def schemas(version: str, refs: list[str], depth: int = 2) -> st.SearchStrategy[
                                                                              "format": f}),
         st.just({"type": "integer"}), st.just({"type": "number"}), st.just({"type": "boolean"}),
         st.just({}),
-        st.lists(texts(), min_size=1, max_size=4).map(lambda v: {"type": "string", "enum": v}),
+        st.lists(values, min_size=1, max_size=4).map(lambda v: {"type": "string", "enum": v}),
         st.lists(st.integers(-(2**40), 2**40), min_size=1, max_size=4).map(
             lambda v: {"type": "integer", "enum": v}),
-        st.lists(st.one_of(st.none(), st.integers(-3, 3), texts(), st.booleans()), min_size=1,
+        st.lists(st.one_of(st.none(), st.integers(-3, 3), values, st.booleans()), min_size=1,
                  max_size=4).map(lambda v: {"enum": v}),
-        st.one_of(texts(), st.integers()).map(lambda v: {"const": v}),
+        st.one_of(values, st.integers()).map(lambda v: {"const": v}),
     ]
     if refs:
         leaves.append(st.builds(ref_to, st.sampled_from(refs),
                                 encode=st.sampled_from([True, True, False])))
-    leaf = st.one_of(*leaves).flatmap(
-        lambda s: st.just(s) if "$ref" in s else _annotated(s, version))
+    leaf = st.tuples(st.one_of(*leaves), _extras()).map(
+        lambda pair: pair[0] if "$ref" in pair[0] else _merge(pair[0], version, pair[1]))
     if depth <= 0:
         return leaf
     inner = schemas(version, refs, depth - 1)
@@ -226,10 +247,11 @@ def schemas(version: str, refs: list[str], depth: int = 2) -> st.SearchStrategy[
 
 def _object(version: str, inner: st.SearchStrategy[dict[str, Any]]
             ) -> st.SearchStrategy[dict[str, Any]]:
+    keys = _property_names("p")
+
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        properties = draw(st.dictionaries(names(PROPERTY_NAMES, "p").map(_no_surrogates), inner,
-                                          max_size=5))
+        properties = draw(st.dictionaries(keys, inner, max_size=5))
         schema: dict[str, Any] = {"type": "object"}
         if properties or draw(st.booleans()):
             schema["properties"] = properties
@@ -238,13 +260,16 @@ def _object(version: str, inner: st.SearchStrategy[dict[str, Any]]
         extra = draw(st.one_of(st.none(), st.booleans(), inner))
         if extra is not None:
             schema["additionalProperties"] = extra
-        return draw(_annotated(schema, version))
+        return _merge(schema, version, draw(_extras()))
 
     return build()
 
 
-def _composite(version: str, inner: st.SearchStrategy[dict[str, Any]], refs: list[str]
+def _composite(version: str, inner: st.SearchStrategy[dict[str, Any]], refs: tuple[str, ...]
                ) -> st.SearchStrategy[dict[str, Any]]:
+    tags = _property_names("d")
+    tag_values = texts(12).map(_no_surrogates)
+
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
         kind = draw(st.sampled_from(["array", "oneOf", "anyOf", "allOf", "map", "tagged",
@@ -258,15 +283,18 @@ def _composite(version: str, inner: st.SearchStrategy[dict[str, Any]], refs: lis
             schema = {"type": "array", "prefixItems": draw(st.lists(inner, min_size=1,
                                                                     max_size=3))}
         elif kind == "types":
-            schema = {"type": draw(st.lists(st.sampled_from(
+            types = draw(st.lists(st.sampled_from(
                 ["string", "integer", "number", "boolean", "null", "array", "object"]),
-                min_size=1, max_size=3, unique=True))}
+                min_size=1, max_size=3, unique=True))
+            if types == ["null"] and not KNOWN_BUGS:
+                types.append("string")  # known bug "null alias", see test_hostile.py
+            schema = {"type": types}
         elif kind == "tagged":  # a discriminated union of objects tagged by a const property
-            tag = draw(names(PROPERTY_NAMES, "d"))
+            tag = draw(tags)
             options = [
                 {"type": "object", "required": [tag], "title": draw(texts(12)),
                  "properties": {tag: {"type": "string", "const": value}, "x": draw(inner)}}
-                for value in draw(st.lists(texts(12), min_size=1, max_size=3, unique=True))
+                for value in draw(st.lists(tag_values, min_size=1, max_size=3, unique=True))
             ]
             mapping = {}
             if refs and draw(st.booleans()):
@@ -284,7 +312,7 @@ def _composite(version: str, inner: st.SearchStrategy[dict[str, Any]], refs: lis
                 schema["discriminator"] = {"propertyName": draw(texts(10))}
             if kind != "allOf" and draw(st.booleans()):
                 schema[kind].append({"type": "null"})
-        return draw(_annotated(schema, version))
+        return _merge(schema, version, draw(_extras()))
 
     return build()
 
@@ -310,26 +338,34 @@ def _path(draw: st.DrawFn) -> tuple[str, list[str]]:
     return "/" + "/".join(segments), placeholders
 
 
-def _parameter(version: str, refs: list[str], location: str, name: str
-               ) -> st.SearchStrategy[dict[str, Any]]:
-    base: dict[str, Any] = {"name": name, "in": location}
+def _parameter(draw: st.DrawFn, version: str, refs: tuple[str, ...], location: str,
+               name: str) -> dict[str, Any]:
+    parameter = draw(_parameter_details(version, refs))
+    parameter.update({"name": name, "in": location})
     if location == "path":
-        base["required"] = True
+        parameter["required"] = True
+    return parameter
+
+
+@cache
+def _parameter_details(version: str, refs: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
     described = st.one_of(
         schemas(version, refs, 1).map(lambda schema: {"schema": schema}),
         schemas(version, refs, 1).map(
             lambda schema: {"content": {"application/json": {"schema": schema}}}),
     )
-    return st.fixed_dictionaries(
+    details = st.fixed_dictionaries(
         {},
         optional={"required": st.booleans(), "description": texts(),
                   "deprecated": st.booleans(), "explode": st.booleans(),
                   "example": json_values(),
                   "style": st.sampled_from(["form", "simple", "label", "matrix",
                                             "deepObject", "spaceDelimited", '"""'])},
-    ).flatmap(lambda extra: described.map(lambda how: {**extra, **how, **base}))
+    )
+    return st.tuples(details, described).map(lambda pair: {**pair[0], **pair[1]})
 
 
+@cache
 def _media_examples() -> st.SearchStrategy[dict[str, Any]]:
     return st.one_of(
         st.just({}),
@@ -340,17 +376,18 @@ def _media_examples() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-def _request_body(version: str, refs: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+@cache
+def _request_body(version: str, refs: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
     json_body = st.builds(lambda s, extra: {"application/json": {"schema": s, **extra}},
                           schemas(version, refs, 2), _media_examples())
     multipart = st.dictionaries(
-        names(PROPERTY_NAMES, "m").map(_no_surrogates),
+        _property_names("m"),
         st.one_of(st.just({"type": "string", "format": "binary"}), schemas(version, refs, 1)),
         min_size=1, max_size=4,
     ).map(lambda props: {"multipart/form-data": {"schema": {"type": "object",
                                                             "properties": props}}})
     flagged = st.dictionaries(  # a `stream` flag beside hostile properties: stream_mode "flag"
-        names(PROPERTY_NAMES, "f").map(_no_surrogates), schemas(version, refs, 1), max_size=3,
+        _property_names("f"), schemas(version, refs, 1), max_size=3,
     ).map(lambda props: {"application/json": {"schema": {"type": "object", "properties": {
         **props, "stream": {"type": "boolean", "description": "stream it"}}}}})
     others = st.sampled_from([
@@ -366,7 +403,8 @@ def _request_body(version: str, refs: list[str]) -> st.SearchStrategy[dict[str, 
     )
 
 
-def _responses(version: str, refs: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+@cache
+def _responses(version: str, refs: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
     schema = schemas(version, refs, 2)
     content = st.one_of(
         st.none(),
@@ -392,7 +430,7 @@ def _responses(version: str, refs: list[str]) -> st.SearchStrategy[dict[str, Any
 
 
 @st.composite
-def _operation(draw: st.DrawFn, version: str, refs: list[str], placeholders: list[str],
+def _operation(draw: st.DrawFn, version: str, refs: tuple[str, ...], placeholders: list[str],
                security_keys: list[str]) -> dict[str, Any]:
     operation: dict[str, Any] = {}
     if draw(st.integers(0, 3)):  # a quarter of the operations have no operationId
@@ -404,12 +442,12 @@ def _operation(draw: st.DrawFn, version: str, refs: list[str], placeholders: lis
             operation[key] = draw(texts())
     if draw(st.booleans()):
         operation["deprecated"] = True
-    parameters = [draw(_parameter(version, refs, "path", name)) for name in placeholders
+    parameters = [_parameter(draw, version, refs, "path", name) for name in placeholders
                   if draw(st.integers(0, 3))]  # some placeholders left undeclared
     for _ in range(draw(st.integers(0, 4))):
         location = draw(st.sampled_from(["query", "header", "cookie"]))
-        parameters.append(draw(_parameter(version, refs, location,
-                                          draw(names(PARAMETER_NAMES, "q")))))
+        parameters.append(_parameter(draw, version, refs, location,
+                                     draw(names(PARAMETER_NAMES, "q"))))
     if parameters:
         operation["parameters"] = parameters
     if draw(st.booleans()):
@@ -420,6 +458,7 @@ def _operation(draw: st.DrawFn, version: str, refs: list[str], placeholders: lis
     return operation
 
 
+@cache
 def _security_scheme() -> st.SearchStrategy[dict[str, Any]]:
     return st.one_of(
         st.builds(lambda where, name, text: {"type": "apiKey", "in": where, "name": name,
@@ -463,7 +502,7 @@ def _share_components(draw: st.DrawFn, paths: dict[str, Any], components: dict[s
 @st.composite
 def openapi_documents(draw: st.DrawFn) -> dict[str, Any]:
     version = draw(st.sampled_from(["3.0.3", "3.1.0"]))
-    component_names = draw(st.lists(names(SCHEMA_NAMES, "S"), max_size=5, unique=True))
+    component_names = tuple(draw(st.lists(names(SCHEMA_NAMES, "S"), max_size=5, unique=True)))
     components: dict[str, Any] = {}
     if component_names:
         components["schemas"] = {
@@ -473,7 +512,7 @@ def openapi_documents(draw: st.DrawFn) -> dict[str, Any]:
     if security:
         components["securitySchemes"] = security
     paths: dict[str, Any] = {}
-    for _ in range(draw(st.integers(0, 3))):
+    for _ in range(draw(st.sampled_from([1, 2, 3, 1, 2, 0]))):  # mostly some operations
         path, placeholders = draw(_path())
         methods = draw(st.lists(st.sampled_from(_METHODS), min_size=1, max_size=3, unique=True))
         item: dict[str, Any] = {
@@ -484,17 +523,17 @@ def openapi_documents(draw: st.DrawFn) -> dict[str, Any]:
             item["summary"] = draw(texts())
         paths.setdefault(path, item)
     _share_components(draw, paths, components)
-    info: dict[str, Any] = {"title": _no_surrogates(draw(names(TITLES, "Title "))),
+    info: dict[str, Any] = {"title": draw(names(TITLES, "Title ")),
                             "version": draw(texts(10))}
     if draw(st.booleans()):
         info["description"] = draw(texts())
     if draw(st.booleans()):
-        info["license"] = {"name": _no_surrogates(draw(texts(20)))}
+        info["license"] = {"name": draw(texts(20))}
     if draw(st.booleans()):
-        info["contact"] = {"url": "https://" + _no_surrogates(draw(texts(20))),
+        info["contact"] = {"url": "https://" + draw(texts(20)),
                            "name": draw(texts(10))}
     if draw(st.booleans()):
-        info["termsOfService"] = "http://" + _no_surrogates(draw(texts(20)))
+        info["termsOfService"] = "http://" + draw(texts(20))
     doc: dict[str, Any] = {"openapi": version, "info": info, "paths": paths}
     if draw(st.booleans()):
         doc["servers"] = [{"url": draw(texts(30))}]
@@ -504,7 +543,7 @@ def openapi_documents(draw: st.DrawFn) -> dict[str, Any]:
                            "variables": {variable: {"default": draw(texts(10)),
                                                     "description": draw(texts())}}}]
     if draw(st.booleans()):
-        doc["externalDocs"] = {"url": "https://" + _no_surrogates(draw(texts(20))),
+        doc["externalDocs"] = {"url": "https://" + draw(texts(20)),
                                "description": draw(texts())}
     tags = sorted({tag for item in paths.values() for op in item.values() if isinstance(op, dict)
                    for tag in op.get("tags", [])})
