@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from .diagnostics import Diagnostics, Location
 from .specdata import MISSING, follow
@@ -61,7 +61,7 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
     validator_class: Any = {
         "2.0": OpenAPIV2SpecValidator,
         "3.0": OpenAPIV30SpecValidator,
-        "3.1": OpenAPIV31SpecValidator,
+        "3.1": _with_rust_meta_checks(OpenAPIV31SpecValidator),
         "3.2": OpenAPIV32SpecValidator,
     }[version]
     count = 0
@@ -91,6 +91,59 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
     return count
 
 
+def _with_rust_meta_checks(validator_class: Any) -> Any:
+    """The 3.1 validator with each Schema Object checked against the OAS 3.1 dialect by
+    jsonschema-rs rather than the pure-Python jsonschema: the same meta-schema, a fifth of the
+    validation time on schema-heavy specs (its `$dynamicRef`s are slow in Python). Schemas that
+    declare another dialect, and validator versions without this hook, keep the stock path."""
+    from openapi_spec_validator.validation import keywords
+
+    stock = getattr(keywords, "OpenAPIV31SchemaValidator", None)
+    if stock is None or not hasattr(stock, "_get_schema_checker"):
+        return validator_class
+    checker = _rust_dialect_checker()
+    if checker is None:
+        return validator_class
+
+    class SchemaValidator(stock):  # type: ignore[misc,valid-type]
+        def _get_schema_checker(self, schema: Any, schema_value: Any) -> Any:
+            if self._get_schema_dialect_id(schema, schema_value) == _OAS31_DIALECT:
+                return checker
+            return super()._get_schema_checker(schema, schema_value)
+
+    class Validator(validator_class):  # type: ignore[misc]
+        keyword_validators: ClassVar[dict[str, Any]] = {
+            **validator_class.keyword_validators, "schema": SchemaValidator}
+
+    return Validator
+
+
+_OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+_OAS31_VOCABULARY = "https://spec.openapis.org/oas/3.1/meta/base"
+
+
+def _rust_dialect_checker() -> Any:
+    """A callable raising jsonschema's ValidationError for a schema the dialect rejects."""
+    try:
+        import jsonschema_rs
+        from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+        from openapi_schema_validator._specifications import REGISTRY
+    except ImportError:
+        return None
+    registry = jsonschema_rs.Registry(
+        [(uri, REGISTRY.contents(uri)) for uri in (_OAS31_DIALECT, _OAS31_VOCABULARY)])
+    validator = jsonschema_rs.validator_for(REGISTRY.contents(_OAS31_DIALECT),
+                                            registry=registry, validate_formats=True)
+
+    def check(schema: Any) -> None:
+        error = next(validator.iter_errors(schema), None)
+        if error is not None:
+            raise ValidationError(str(error).split("\n\n", 1)[0],
+                                  path=list(error.instance_path))
+
+    return check
+
+
 def _exception_text(exc: Exception) -> str:
     ref = getattr(exc, "ref", None)
     if type(exc).__name__ == "PointerToNowhere" and isinstance(ref, str):  # str() dumps the doc
@@ -100,7 +153,9 @@ def _exception_text(exc: Exception) -> str:
 
 
 def _message_of(error: Any) -> str:
-    message = str(getattr(error, "message", error)).strip().replace("\n", " ")
+    # The Rust schema backend appends the failing schema and instance after a blank line.
+    message = str(getattr(error, "message", error)).strip().split("\n\n", 1)[0]
+    message = message.replace("\n", " ")
     return message if len(message) <= 300 else message[:297] + "..."
 
 
