@@ -1,24 +1,26 @@
 """Format: black, in-process, with its mode set explicitly so output never depends on a user's
 black configuration.
 
-Black is most of a generation's time on large specs, and a spec update changes few files, so
-formatted results are cached by the hash of their unformatted text (and black's version and
-mode) by `cache.py`; a hit is exactly what black returned, so output stays byte-identical.
-Misses are formatted in parallel worker processes when there are many.
+Files from the built-in templates that emit black's layout themselves (`render.LAID_OUT`) only
+have their over-long statements laid out by black (`pysource.finish`). Every other Python file
+goes through black whole; black's results are cached by the hash of their unformatted text (and
+black's version and mode) by `cache.py`, so a hit is exactly what black returned. Misses are
+formatted in parallel worker processes when there are many.
 """
 
 from __future__ import annotations
 
+import ast
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import cache
+from . import cache, pysource
 from .diagnostics import Diagnostics
 from .progress import silent
 
-LINE_LENGTH = 100
+LINE_LENGTH = pysource.LINE_LENGTH
 _PARALLEL_THRESHOLD = 200  # below this, worker start-up (each imports black) costs more
 
 
@@ -51,6 +53,37 @@ def format_source(path: str, source: str) -> tuple[str, str, str | None]:
         return path, source, f"{type(exc).__name__}: {str(exc)[:300]}"
 
 
+def _finish(files: dict[str, str], laid_out: Collection[str], diagnostics: Diagnostics,
+            progress: Callable[[str], None]) -> dict[str, str]:
+    """The laid-out files, their over-long statements formatted by black in one call (file by
+    file when that fails, to name the files at fault). Each is then parsed: black no longer
+    reads every file, and a file that does not compile must never be written."""
+    chosen = {path: files[path] for path in sorted(laid_out) if path in files}
+    progress(f"laying out {len(chosen)} files")
+    try:
+        finished = pysource.finish_all(chosen)
+    except Exception:
+        finished = {}
+        for path, source in chosen.items():
+            try:
+                finished[path] = pysource.finish_all({path: source})[path]
+            except Exception as exc:
+                _report_invalid(path, f"{type(exc).__name__}: {str(exc)[:300]}", diagnostics)
+                finished[path] = source
+    for path, source in finished.items():
+        try:
+            compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            _report_invalid(path, f"{type(exc).__name__}: {exc}", diagnostics)
+    return finished
+
+
+def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
+    diagnostics.error("E601", f"generated {path} is not valid Python ({error}); this is a bug in "
+                      "oagen or a custom template", None,
+                      "report it with the spec that triggers it")
+
+
 def _cache() -> Path | None:
     from importlib.metadata import version
 
@@ -58,12 +91,16 @@ def _cache() -> Path | None:
 
 
 def format_files(files: dict[str, str], diagnostics: Diagnostics,
-                 progress: Callable[[str], None] = silent) -> dict[str, bytes]:
+                 progress: Callable[[str], None] = silent,
+                 laid_out: Collection[str] = ()) -> dict[str, bytes]:
     store = _cache()
     formatted: dict[str, str] = {}
     misses: list[str] = []
+    formatted.update(_finish(files, laid_out, diagnostics, progress))
     for path in sorted(files):
         source = files[path]
+        if path in formatted:
+            continue
         hit = cache.read(store, cache.key(source.encode())) if _needs_black(path) else source
         if hit is None:
             misses.append(path)
@@ -85,9 +122,7 @@ def format_files(files: dict[str, str], diagnostics: Diagnostics,
                 progress(f"formatting {len(results)}/{len(misses)} files")
     for (path, text, error), source in zip(results, sources, strict=True):
         if error is not None:
-            diagnostics.error("E601", f"generated {path} is not valid Python ({error}); this is "
-                              "a bug in oagen or a custom template", None,
-                              "report it with the spec that triggers it")
+            _report_invalid(path, error, diagnostics)
         else:
             cache.write(store, cache.key(source.encode()), text)
         formatted[path] = text

@@ -143,13 +143,13 @@ def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
     run.progress("rendering")
     extra = (run.config.templates,) if run.config.templates is not None else ()
     try:
-        files = render_api(api, extra)
+        files, laid_out = render_api(api, extra)
     except RenderError as exc:
         run.diagnostics.error("E602", f"template error: {exc}", None,
                               "fix the template (a custom one, or report a bug in oagen's)")
         return {}
     run.timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
-    formatted = format_files(files, run.diagnostics, run.progress)
+    formatted = format_files(files, run.diagnostics, run.progress, laid_out)
     run.timings["format"] = time.perf_counter() - started
     return formatted

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import ir
+from . import ir, pysource
 
 RUNTIME_DIR = Path(__file__).parent / "runtime"
 
@@ -24,10 +24,6 @@ def template_dirs() -> list[Path]:
     return [path for path in candidates if path.is_dir()]
 
 
-def pystr(value: object) -> str:
-    return repr(str(value))
-
-
 def tomlstr(value: object) -> str:
     import json
 
@@ -35,30 +31,6 @@ def tomlstr(value: object) -> str:
     # (a lone one becomes the replacement character).
     text = re.sub("[\ud800-\udfff]", "\ufffd", str(value))
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _escape_unprintable(char: str) -> str:
-    """Shown as text (`\\x00`), not turned back into the character when the module loads."""
-    code = ord(char)
-    return f"\\\\x{code:02x}" if code < 0x100 else f"\\\\u{code:04x}"
-
-
-# Control characters (but newline and tab) and lone surrogates cannot stand raw in a source file.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
-
-
-def doc(value: object, indent: int = 0) -> str:
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
-    text = text.replace('"""', '\\"\\"\\"').replace("\t", "    ")
-    text = _UNPRINTABLE.sub(lambda match: _escape_unprintable(match.group()), text)
-    lines = [line.rstrip() for line in text.strip("\n").split("\n")]
-    last = lines[-1]
-    # A quote right before the closing quotes would end the string, unless already escaped
-    # (an odd number of backslashes before it).
-    if last.endswith('"') and (len(last) - len(last[:-1].rstrip("\\")) - 1) % 2 == 0:
-        lines[-1] = last[:-1] + '\\"'
-    pad = " " * indent
-    return "\n".join([lines[0]] + [pad + line if line else "" for line in lines[1:]])
 
 
 @cache
@@ -71,8 +43,13 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
-    env.filters["pystr"] = pystr
-    env.filters["doc"] = doc
+    env.filters["pystr"] = pysource.pystr
+    env.filters["pytuple"] = pysource.pytuple
+    env.filters["docstring"] = pysource.docstring
+    env.filters["attribute_doc"] = pysource.attribute_doc
+    env.filters["doc_text"] = pysource.doc_text
+    env.globals["from_import"] = pysource.from_import
+    env.globals["assign_call"] = pysource.assign_call
     env.filters["tomlstr"] = tomlstr
     return env
 
@@ -92,17 +69,30 @@ def _describe(exc: jinja2.TemplateError, template: str) -> str:
     return f"{where or template}:{line or 1}: {exc.message or type(exc).__name__}"
 
 
-def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> dict[str, str]:
-    """Every file of the generated distribution, keyed by path relative to the output folder."""
+# Templates whose output is already laid out as black lays it out (see pysource.py); a custom
+# template replacing one of them is formatted by black like any other file.
+LAID_OUT = frozenset({"package/__init__.py.j2", "package/_client.py.j2",
+                      "package/models/__init__.py.j2", "package/models/module.py.j2",
+                      "package/resources/__init__.py.j2", "package/resources/resource.py.j2"})
+
+
+def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> tuple[dict[str, str], set[str]]:
+    """Every file of the generated distribution, keyed by path relative to the output folder,
+    and the paths of those rendered by built-in templates that emit black's layout."""
     env = environment(extra_dirs)
+    builtin = [str(path) for path in template_dirs()]
     package = api.package
     files: dict[str, str] = {}
+    laid_out: set[str] = set()
 
     def put(path: str, template: str, **context: object) -> None:
         try:
-            files[path] = env.get_template(template).render(api=api, **context)
+            loaded = env.get_template(template)
+            files[path] = loaded.render(api=api, **context)
         except jinja2.TemplateError as exc:
             raise RenderError(_describe(exc, template)) from exc
+        if template in LAID_OUT and (loaded.filename or "").startswith(tuple(builtin)):
+            laid_out.add(path)
 
     put("pyproject.toml", "pyproject.toml.j2")
     put("README.md", "README.md.j2")
@@ -118,4 +108,4 @@ def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> dict[str, str]
             resource=resource)
     for runtime_file in sorted(RUNTIME_DIR.glob("*.py")):
         files[f"{package}/_runtime/{runtime_file.name}"] = runtime_file.read_text(encoding="utf-8")
-    return files
+    return files, laid_out

@@ -313,7 +313,7 @@ def test_overlay_on_the_showcase_spec_before_building(tmp_path: Path) -> None:
     assert "delete_key" not in methods and "get_balance" in methods
     models = next(op for r in api.resources for op in r.operations
                   if op.method_name == "list_models")
-    assert "'music'" in models.parameters[0].annotation
+    assert '"music"' in models.parameters[0].annotation
     # The unmatched target is reported with its line in the overlay file.
     (warning,) = [d for d in run.diagnostics.located(run.locate) if d.code == "W702"]
     assert warning.location is not None and warning.location.pointer == "/actions/3/target"

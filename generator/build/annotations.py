@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .. import ir
+from ..pysource import pystr
 
 _PRIMITIVES = {
     "str": "str",
@@ -130,9 +131,10 @@ class Annotator:
         for model in models:
             self.refs.add(model.name)
         self.needs |= {"Annotated", "Tag", "tagged_by"}
-        options = " | ".join(f"Annotated[{m.name}, Tag({m.name!r})]" for m in models)
-        mapping = ", ".join(f"{value!r}: {name!r}" for value, name in sorted(tags.items()))
-        return f"Annotated[{options}, tagged_by({discriminator.property!r}, {{{mapping}}})]"
+        options = " | ".join(f"Annotated[{m.name}, Tag({pystr(m.name)})]" for m in models)
+        mapping = ", ".join(f"{pystr(value)}: {pystr(name)}"
+                            for value, name in sorted(tags.items()))
+        return f"Annotated[{options}, tagged_by({pystr(discriminator.property)}, {{{mapping}}})]"
 
     def _ref(self, expr: ir.Ref, mode: str, depth: int) -> str:
         definition = self.definitions.get(expr.name)
@@ -171,9 +173,7 @@ def _implicit_tags(model: ir.Model, prop: str) -> list[str]:
 
 
 def _literal_repr(value: object) -> str:
-    if isinstance(value, str):
-        return repr(value)
-    return repr(value)
+    return pystr(value) if isinstance(value, str) else repr(value)
 
 
 def _split_top(text: str) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import ir
+from ..pysource import from_import
 from .annotations import Annotator
 from .naming import Namer, isort_key, snake_identifier
 
@@ -157,14 +158,14 @@ def _imports(annotator: Annotator, printed: list[ir.Definition], uses_field: boo
     if "tagged_by" in annotator.needs:
         runtime.append("tagged_by")
     if runtime:
-        lines.append(f"from .._runtime import {', '.join(runtime)}")
+        lines.append(from_import(".._runtime", runtime))
     local: dict[str, list[str]] = {}
     for name in sorted(annotator.refs):
         other = module_of.get(name)
         if other is not None and other != module:
             local.setdefault(other, []).append(name)
     for other in sorted(local):
-        lines.append(f"from .{other} import {', '.join(sorted(local[other], key=isort_key))}")
+        lines.append(from_import(f".{other}", sorted(local[other], key=isort_key)))
     while lines and lines[-1] == "":
         lines.pop()
     return tuple(lines)

@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import ir
 from ..diagnostics import Diagnostics, Location
+from ..pysource import from_import
 from ..resolve import Resolver
 from .annotations import Annotator
 from .naming import (
@@ -560,15 +561,14 @@ def _resource_imports(annotator: Annotator, operations: tuple[ir.Operation, ...]
     if any(op.body and (any(f.is_file for f in op.body.fields) or
                         op.body.whole_annotation == "FileTypes") for op in operations):
         runtime.add("FileTypes")
-    lines.append(f"from .._runtime import {', '.join(sorted(runtime, key=isort_key))}")
+    lines.append(from_import(".._runtime", sorted(runtime, key=isort_key)))
     by_module: dict[str, list[str]] = {}
     for name in sorted(annotator.refs):
         definition = definitions.get(name)
         if definition is not None:
             by_module.setdefault(definition.module, []).append(name)
     for module in sorted(by_module):
-        names = ", ".join(sorted(by_module[module], key=isort_key))
-        lines.append(f"from ..models.{module} import {names}")
+        lines.append(from_import(f"..models.{module}", sorted(by_module[module], key=isort_key)))
     return tuple(lines)
 
 

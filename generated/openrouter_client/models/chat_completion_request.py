@@ -23,18 +23,21 @@ class ChatCompletionRequest(BaseModel):
 
     stream: bool | None = None
     """Stream the response as server-sent events (`text/event-stream`) instead of returning a single JSON object.
-Default: `false`."""
+
+    Default: `false`."""
 
     max_tokens: int | None = None
     """Maximum number of tokens to generate (range `[1, context_length)`)."""
 
     temperature: float | None = None
     """Sampling temperature; higher values make the output more random.
-Default: `1`."""
+
+    Default: `1`."""
 
     top_p: float | None = None
     """Nucleus sampling; only tokens within the top `top_p` cumulative probability are considered.
-Default: `1`."""
+
+    Default: `1`."""
 
     stop: str | list[str] | None = None
     """Up to 4 sequences at which the model stops generating."""

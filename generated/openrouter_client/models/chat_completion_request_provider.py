@@ -19,15 +19,18 @@ class ChatCompletionRequestProvider(BaseModel):
 
     allow_fallbacks: bool | None = None
     """Whether to fall back to other providers when the preferred ones are unavailable.
-Default: `true`."""
+
+    Default: `true`."""
 
     require_parameters: bool | None = None
     """Only route to providers that support every parameter in the request.
-Default: `false`."""
+
+    Default: `false`."""
 
     data_collection: Lenient[Literal["allow", "deny"]] | None = None
     """`allow` (default) permits providers that may store or train on data; `deny` restricts routing to providers that do not collect user data.
-Default: `"allow\"`."""
+
+    Default: `"allow"`."""
 
     zdr: bool | None = None
     """Only route to Zero Data Retention endpoints."""

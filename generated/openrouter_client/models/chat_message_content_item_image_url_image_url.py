@@ -16,4 +16,5 @@ class ChatMessageContentItemImageUrlImageUrl(BaseModel):
 
     detail: Lenient[Literal["auto", "low", "high"]] | None = None
     """Image detail level for vision models.
-Default: `"auto\"`."""
+
+    Default: `"auto"`."""

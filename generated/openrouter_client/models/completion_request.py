@@ -19,11 +19,13 @@ class CompletionRequest(BaseModel):
 
     stream: bool | None = None
     """Stream the response as server-sent events (`text/event-stream`) instead of returning a single JSON object.
-Default: `false`."""
+
+    Default: `false`."""
 
     max_tokens: int | None = None
     """Maximum number of tokens to generate (range `[1, context_length)`)."""
 
     temperature: float | None = None
     """Sampling temperature; higher values make the output more random.
-Default: `1`."""
+
+    Default: `1`."""
