@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -332,10 +333,15 @@ def _inspect(run: Run, config: Config, args: argparse.Namespace, started: float)
 
 def _produce(run: Run, config: Config, args: argparse.Namespace
              ) -> tuple[dict[str, bytes], Api] | None:
-    from .pipeline import analyse, render_and_format
+    from .pipeline import analyse, cancel_validation, join_validation, render_and_format
 
     assert config.spec is not None
-    api = analyse(run, config.spec)
+    try:
+        api = analyse(run, config.spec, background=True)
+        files = render_and_format(run, api) if api is not None and not run.failed() else {}
+        join_validation(run)
+    finally:
+        cancel_validation(run)
     if api is None or run.failed():
         _print_diagnostics(run, quiet=args.quiet)
         if api is not None and not run.diagnostics.has_errors:
@@ -344,11 +350,7 @@ def _produce(run: Run, config: Config, args: argparse.Namespace
         else:
             print("oagen: errors above; nothing was written", file=sys.stderr)
         return None
-    files = render_and_format(run, api)
     _print_diagnostics(run, quiet=args.quiet)
-    if run.diagnostics.has_errors:
-        print("oagen: errors above; nothing was written", file=sys.stderr)
-        return None
     return files, api
 
 
@@ -398,6 +400,9 @@ def _summary(run: Run, api: Api, started: float, files: str, quiet: bool) -> Non
     print(f"oagen: {generated} of {api.operation_total} operations, {len(api.model_names)} "
           f"models ({api.schema_total} named schemas); {warnings} warning(s), {errors} error(s); "
           f"files: {files}; {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    if os.environ.get("OAGEN_TIMINGS"):
+        stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in run.timings.items())
+        print(f"oagen: stages: {stages}", file=sys.stderr)
 
 
 def _print_diff(output: Path, expected: dict[str, bytes], written: list[str],

@@ -28,6 +28,7 @@ class Run:
     sources: Sources | None = None
     timings: dict[str, float] = field(default_factory=dict)
     progress: Callable[[str], None] = silent
+    pending_validation: Any = None  # (child, source, version, cache store, cache entry)
 
     def locate(self, location: Any) -> tuple[int, int] | None:
         if self.sources is None:
@@ -60,8 +61,14 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
     return source
 
 
-def validate_spec(run: Run, source: SourceFile) -> str | None:
-    from .validate import check_document_kind, validate_document
+_BACKGROUND_MIN = 100_000  # characters; below this, validation takes less than a fork saves
+
+
+def validate_spec(run: Run, source: SourceFile, *, background: bool = False) -> str | None:
+    """Record the validator's findings. With `background`, a large document is validated in a
+    forked child while the caller goes on; `join_validation` then adds its findings."""
+    from . import forked
+    from .validate import check_document_kind
 
     version = check_document_kind(source.data, source.display, run.diagnostics)
     if version is None:
@@ -71,19 +78,55 @@ def validate_spec(run: Run, source: SourceFile) -> str | None:
     store, entry = _validation_cache_entry(source, version, bool(run.config.overlays))
     cached = cache.read(store, entry) if entry else None
     if cached is not None:
-        for severity, code, message, pointer, hint in json.loads(cached):
-            run.diagnostics.add(Severity(severity), code, message,
-                                Location(source.display, pointer), hint)
+        _add_findings(run, source, json.loads(cached))
+    elif background and len(source.text) >= _BACKGROUND_MIN and forked.available():
+        child = forked.Forked(lambda: _findings(source, version))
+        run.pending_validation = (child, source, version, store, entry)
     else:
-        before = len(run.diagnostics.items)
-        validate_document(source.data, version, source.display, source.path.as_uri(),
-                          run.diagnostics)
+        findings = _findings(source, version)
         if entry:
-            found = [[d.severity.value, d.code, d.message, d.location.pointer if d.location
-                      else "", d.hint] for d in run.diagnostics.items[before:]]
-            cache.write(store, entry, json.dumps(found))
+            cache.write(store, entry, json.dumps(findings))
+        _add_findings(run, source, findings)
     run.timings["validate"] = time.perf_counter() - started
     return version
+
+
+def join_validation(run: Run) -> None:
+    """Add the findings of a validation running in the background (or, if that child failed,
+    validate here)."""
+    if run.pending_validation is None:
+        return
+    child, source, version, store, entry = run.pending_validation
+    run.pending_validation = None
+    started = time.perf_counter()
+    findings = child.collect()
+    if findings is None:
+        findings = _findings(source, version)
+    if entry:
+        cache.write(store, entry, json.dumps(findings))
+    _add_findings(run, source, findings)
+    run.timings["validate-wait"] = time.perf_counter() - started
+
+
+def cancel_validation(run: Run) -> None:
+    if run.pending_validation is not None:
+        run.pending_validation[0].cancel()
+        run.pending_validation = None
+
+
+def _findings(source: SourceFile, version: str) -> list[list[Any]]:
+    from .validate import validate_document
+
+    found = Diagnostics()
+    validate_document(source.data, version, source.display, source.path.as_uri(), found)
+    return [[d.severity.value, d.code, d.message, d.location.pointer if d.location else "",
+             d.hint] for d in found.items]
+
+
+def _add_findings(run: Run, source: SourceFile, findings: list[list[Any]]) -> None:
+    for severity, code, message, pointer, hint in findings:
+        run.diagnostics.add(Severity(severity), code, message, Location(source.display, pointer),
+                            hint)
 
 
 _EXTERNAL_REF = re.compile(r"""\$ref["']?\s*:\s*["']?[^#"'\s]""")
@@ -119,13 +162,15 @@ def build(run: Run, source: SourceFile, version: str) -> ir.Api:
     return api
 
 
-def analyse(run: Run, spec: Path, *, validate: bool = True) -> ir.Api | None:
-    """Everything up to the IR. None when the spec cannot be used at all."""
+def analyse(run: Run, spec: Path, *, validate: bool = True,
+            background: bool = False) -> ir.Api | None:
+    """Everything up to the IR. None when the spec cannot be used at all. With `background`,
+    validation may still be running: call `join_validation` before reading the diagnostics."""
     source = load_spec(run, spec)
     if source is None:
         return None
     if validate:
-        version = validate_spec(run, source)
+        version = validate_spec(run, source, background=background)
     else:
         from .validate import check_document_kind
 
