@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from . import yamlpos
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity
 
 try:  # the C parser is several times faster on large specs
@@ -61,6 +62,9 @@ _SpecLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
+_WALKS_BEFORE_INDEXING = 20
+
+
 @dataclass(slots=True)
 class SourceFile:
     """One loaded file: its data and (lazily) where each JSON pointer sits in its text."""
@@ -71,9 +75,21 @@ class SourceFile:
     data: Any
     is_json: bool
     _positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False)
+    _walks: int = field(default=0, repr=False)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """Line and column (1-based) of the node at `pointer`, or of its nearest ancestor."""
+        if self._positions is None and not self.is_json and pointer:
+            # Each walk reads up to the whole file: for a few diagnostics that beats composing
+            # it, for many the composed index wins.
+            if self._lines is None:
+                self._lines = self.text.split("\n")
+            if self._walks < _WALKS_BEFORE_INDEXING:
+                self._walks += 1
+                found = yamlpos.locate(self._lines, pointer)
+                if found is not None:
+                    return found
         if self._positions is None:
             self._positions = _index_positions(self.text, self.is_json)
         while True:
