@@ -151,6 +151,9 @@ class Result:
     mypy_codes: dict[str, int] = field(default_factory=dict)
     mypy_seconds: float = 0.0
     mypy_output: str = ""
+    # black --check: the generator lays out most files itself; black must agree
+    black_clean: bool | None = None                       # None: not run
+    black_output: str = ""
 
     @property
     def crashed(self) -> bool:
@@ -193,6 +196,8 @@ class Result:
         if self.mypy_errors is not None and not self.mypy_clean:
             found.append(f"mypy --strict: {self.mypy_errors} error(s)"
                          + (f" (exit {self.mypy_exit})" if self.mypy_exit not in (0, 1) else ""))
+        if self.black_clean is False:
+            found.append("black would reformat")
         return found
 
 
@@ -319,6 +324,10 @@ def run_entry(entry: Entry, workdir: Path, *, mypy: bool = True,
                                  cwd=workdir, timeout=IMPORT_TIMEOUT)
     output = _portable(output, workdir)
     result.imports, result.import_output, result.import_seconds = code == 0, output, seconds
+    # The package's own pyproject.toml carries its [tool.black] settings.
+    code, output, _ = _run([python, "-m", "black", "--check", "--quiet", "."], cwd=out,
+                           timeout=IMPORT_TIMEOUT)
+    result.black_clean, result.black_output = code == 0, _portable(output, workdir)
     if not mypy:
         return result
 
@@ -482,6 +491,8 @@ class Totals:
     valid_ops_total: int
     mypy_run: int
     mypy_clean: int
+    black_run: int
+    black_clean: int
     wall_seconds: float
     step_seconds: float
 
@@ -510,6 +521,8 @@ def totals(results: list[Result], wall_seconds: float) -> Totals:
         valid_ops_total=sum(spec_ops(r) for r in valid),
         mypy_run=sum(r.mypy_errors is not None for r in results),
         mypy_clean=sum(r.mypy_clean for r in results),
+        black_run=sum(r.black_clean is not None for r in results),
+        black_clean=sum(r.black_clean is True for r in results),
         wall_seconds=wall_seconds,
         step_seconds=sum(r.seconds for r in results),
     )
@@ -561,6 +574,7 @@ def render_report(results: list[Result], wall_seconds: float, command: str, *,
           f"({_pct(t.mypy_clean, t.mypy_run)}); {_pct(t.mypy_clean, t.entries)} of all entries |")
         w(f"| `mypy --strict` errors, total | "
           f"{sum(r.mypy_errors or 0 for r in results)} |")
+    w(f"| `black --check` clean | {t.black_clean} of {t.black_run} packages |")
     w(f"| total time | {t.wall_seconds:.0f} s wall-clock ({t.step_seconds:.0f} s summed over "
       "entries and steps) |")
     w("")
@@ -686,6 +700,8 @@ def render_report(results: list[Result], wall_seconds: float, command: str, *,
                                failures))
             blocks.append(("import, first traceback",
                            _excerpt(r.import_output, limit=14, mode="traceback")))
+        if r.black_clean is False:
+            blocks.append(("black --check", _excerpt(r.black_output, mode="tail", limit=15)))
         if r.mypy_errors is not None and not r.mypy_clean:
             lines = [line for line in r.mypy_output.splitlines() if ": error:" in line]
             if not lines:

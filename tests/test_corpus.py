@@ -45,7 +45,8 @@ def _entry(name: str) -> corpus_script.Entry:
 
 
 def _generated(result: corpus_script.Result) -> None:
-    """No traceback, exit 0, every operation generated, the package and all its modules import."""
+    """No traceback, exit 0, every operation generated, the package and all its modules import,
+    and black leaves it as it is (the generator lays out most files itself)."""
     assert corpus_script.TRACEBACK not in result.generate_output, result.generate_output[-5000:]
     assert result.status == "ok", (result.status, result.generate_output[-5000:])
     assert result.exit_code == 0, result.generate_output[-5000:]
@@ -57,6 +58,7 @@ def _generated(result: corpus_script.Result) -> None:
     assert result.ops_total == result.index_ops, \
         f"the generator counts {result.ops_total} operations, the corpus INDEX {result.index_ops}"
     assert result.imports is True, result.import_output[-5000:]
+    assert result.black_clean is True, f"black would reformat:\n{result.black_output[-3000:]}"
 
 
 @pytest.mark.parametrize("name", SUBSET)
