@@ -3,13 +3,23 @@ pure-Python check does, or specs would gain or lose warnings with the engine."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from openapi_schema_validator import OAS31Validator, oas31_format_checker
 
+from generator import forked, pipeline
+from generator.config import Config
 from generator.diagnostics import Diagnostics
 from generator.validate import _rust_dialect_checker, validate_document
+
+from .conftest import REPO
 
 SCHEMAS: list[Any] = [
     {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
@@ -64,3 +74,62 @@ def test_schema_violation_is_located_at_the_schema() -> None:
     assert found.message == 'spec violation: true is not of type "number"'
     assert found.location is not None
     assert found.location.pointer == "/components/schemas/A/properties/n/exclusiveMinimum"
+
+
+# --- validation in a forked child ----------------------------------------------------------------
+
+
+def _large_invalid_spec(folder: Path) -> Path:
+    """Over the size validated in the background, with one violation the validator reports."""
+    schemas: dict[str, Any] = {f"M{n}": {"type": "object", "description": "x" * 200, "properties": {
+        "a": {"type": "string"}}} for n in range(600)}
+    schemas["Bad"] = {"type": "object", "properties": {
+        "n": {"type": "number", "exclusiveMinimum": True}}}
+    spec = folder / "large.json"
+    spec.write_text(json.dumps({
+        "openapi": "3.1.0", "info": {"title": "Large", "version": "1"},
+        "paths": {"/m": {"get": {"operationId": "getM", "responses": {"200": {
+            "description": "ok", "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/Bad"}}}}}}}},
+        "components": {"schemas": schemas}}), encoding="utf-8")
+    assert spec.stat().st_size > pipeline._BACKGROUND_MIN
+    return spec
+
+
+def _diagnostics(spec: Path, *, background: bool) -> list[str]:
+    run = pipeline.Run(Config())
+    api = pipeline.analyse(run, spec, background=background)
+    assert api is not None
+    if background:
+        assert run.pending_validation is not None or not forked.available()
+    pipeline.join_validation(run)
+    return sorted(item.format() for item in run.diagnostics.located(run.locate))
+
+
+def test_background_validation_reports_what_foreground_validation_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OAGEN_CACHE_DIR", "off")
+    spec = _large_invalid_spec(tmp_path)
+    foreground = _diagnostics(spec, background=False)
+    assert any("W100" in line for line in foreground), foreground
+    assert _diagnostics(spec, background=True) == foreground
+
+
+def test_strict_fails_on_a_violation_found_in_the_background(tmp_path: Path) -> None:
+    spec = _large_invalid_spec(tmp_path)
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out), "--package",
+         "large", "--strict"], capture_output=True, text=True, timeout=300,
+        env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)}, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "W100" in result.stderr and "nothing was written" in result.stderr, result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.skipif(not forked.available(), reason="fork is not available here")
+def test_a_failing_child_yields_none_and_the_caller_validates_itself() -> None:
+    assert forked.Forked(lambda: 1 / 0).collect() is None
+    assert forked.Forked(lambda: {"a": ["b\udcff"]}).collect() == {"a": ["b\udcff"]}
+    child = forked.Forked(lambda: time.sleep(60))
+    child.cancel()
