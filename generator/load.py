@@ -76,6 +76,7 @@ class SourceFile:
     is_json: bool
     _positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
     _lines: list[str] | None = field(default=None, repr=False)
+    _indents: list[int] | None = field(default=None, repr=False)
     _walks: int = field(default=0, repr=False)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
@@ -85,9 +86,10 @@ class SourceFile:
             # it, for many the composed index wins.
             if self._lines is None:
                 self._lines = self.text.split("\n")
+                self._indents = yamlpos.indentation(self._lines)
             if self._walks < _WALKS_BEFORE_INDEXING:
                 self._walks += 1
-                found = yamlpos.locate(self._lines, pointer)
+                found = yamlpos.locate(self._lines, pointer, self._indents)
                 if found is not None:
                     return found
         if self._positions is None:

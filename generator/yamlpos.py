@@ -14,13 +14,20 @@ from __future__ import annotations
 _SPECIAL = ("&", "*", "!", "|", ">", "{", "[", "%", "@", "`")
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
 def _is_content(line: str) -> bool:
     stripped = line.strip()
     return bool(stripped) and not stripped.startswith("#")
+
+
+def indentation(lines: list[str]) -> list[int]:
+    """Each line's indentation, -1 for blank and comment lines: computed once per file, it
+    turns the walks below into integer comparisons."""
+    out = []
+    for line in lines:
+        stripped = line.lstrip(" ")
+        out.append(-1 if not stripped.strip() or stripped.startswith("#")
+                   else len(line) - len(stripped))
+    return out
 
 
 def _match_key(text: str, key: str) -> str | None:
@@ -59,61 +66,60 @@ class _Node:
         self.line, self.column, self.end = line, column, end
 
 
-def _value_of(lines: list[str], line: int, key_column: int, rest: str, end: int) -> _Node | None:
+def _value_of(lines: list[str], indents: list[int], line: int, key_column: int, rest: str,
+              end: int) -> _Node | None:
     """The block node that is the value of a key at (line, key_column) whose line ends in
     `rest`; None for inline values and anything unusual."""
     if not _rest_is_empty(rest):
         return None
     start = line + 1
-    while start < end and not _is_content(lines[start]):
+    while start < end and indents[start] < 0:
         start += 1
     if start >= end:
         return None
-    column = _indent(lines[start])
+    column = indents[start]
     text = lines[start][column:]
     compact = column == key_column and (text == "-" or text.startswith("- "))
     if column <= key_column and not compact:
         return None
     stop = start + 1
     while stop < end:
-        candidate = lines[stop]
-        if _is_content(candidate):
-            width = _indent(candidate)
-            if width < column:
-                break
-            if compact and width == column and not candidate[width:].startswith("-"):
-                break
+        width = indents[stop]
+        if width >= 0 and (width < column or (compact and width == column
+                                              and not lines[stop][width:].startswith("-"))):
+            break
         stop += 1
     return _Node(start, column, stop)
 
 
-def _child(lines: list[str], node: _Node, part: str) -> tuple[_Node | None, tuple[int, int]] | None:
+def _child(lines: list[str], indents: list[int], node: _Node, part: str
+           ) -> tuple[_Node | None, tuple[int, int]] | None:
     """The child `part` of a node: its own node (None when it has no block value) and where
     the composed index places it. None when the child cannot be found with certainty."""
     first = lines[node.line]
-    is_sequence = first[node.column:] == "-" or first[node.column:].startswith("- ")
+    column = node.column
+    is_sequence = first[column:] == "-" or first[column:].startswith("- ")
     if is_sequence:
         if not part.isdigit():
             return None
         wanted, seen = int(part), -1
         for index in range(node.line, node.end):
-            line = lines[index]
-            if not _is_content(line) or (_indent(line) != node.column and index != node.line):
+            if index != node.line and indents[index] != column:
                 continue
-            text = line[node.column:]
+            line = lines[index]
+            text = line[column:]
             if not (text == "-" or text.startswith("- ")):
                 continue
             seen += 1
             if seen != wanted:
                 continue
             after = text[1:]
-            gap = len(after) - len(after.lstrip(" "))
-            content = node.column + 1 + gap
+            content = column + 1 + len(after) - len(after.lstrip(" "))
             if _is_content(line[content:]) and line[content:content + 1] not in _SPECIAL \
                     and not line[content:].startswith("- "):
                 item_end = index + 1
-                while item_end < node.end and (not _is_content(lines[item_end])
-                                               or _indent(lines[item_end]) > node.column):
+                while item_end < node.end and (indents[item_end] < 0
+                                               or indents[item_end] > column):
                     item_end += 1
                 if _match_key_line(line[content:]):
                     return _Node(index, content, item_end), (index + 1, content + 1)
@@ -123,12 +129,9 @@ def _child(lines: list[str], node: _Node, part: str) -> tuple[_Node | None, tupl
     key = part.replace("~1", "/").replace("~0", "~")
     found: tuple[int, str] | None = None
     for index in range(node.line, node.end):
-        line = lines[index]
-        if not _is_content(line):
+        if index != node.line and indents[index] != column:
             continue
-        if index != node.line and _indent(line) != node.column:
-            continue
-        rest = _match_key(line[node.column:], key)
+        rest = _match_key(lines[index][column:], key)
         if rest is not None:
             if found is not None:
                 return None  # a repeated key: let the composed index decide
@@ -136,10 +139,10 @@ def _child(lines: list[str], node: _Node, part: str) -> tuple[_Node | None, tupl
     if found is None:
         return None
     index, rest = found
-    value = _value_of(lines, index, node.column, rest, node.end)
+    value = _value_of(lines, indents, index, column, rest, node.end)
     if value is None and _rest_is_empty(rest):
         return None  # a null value, or one this reader does not follow
-    return value, (index + 1, node.column + 1)
+    return value, (index + 1, column + 1)
 
 
 def _match_key_line(text: str) -> bool:
@@ -152,22 +155,26 @@ def _match_key_line(text: str) -> bool:
         (len(text) == len(head) + 1 or text[len(head) + 1].isspace())
 
 
-def locate(lines: list[str], pointer: str) -> tuple[int, int] | None:
-    """(line, column), 1-based, of the node at a non-empty `pointer`, or None when unsure."""
+def locate(lines: list[str], pointer: str, indents: list[int] | None = None
+           ) -> tuple[int, int] | None:
+    """(line, column), 1-based, of the node at a non-empty `pointer`, or None when unsure.
+    `indents` is `indentation(lines)`, for callers that locate several pointers."""
     if not pointer.startswith("/"):
         return None
+    if indents is None:
+        indents = indentation(lines)
     start = 0
-    while start < len(lines) and (not _is_content(lines[start]) or lines[start].startswith("%")
+    while start < len(lines) and (indents[start] < 0 or lines[start].startswith("%")
                                   or lines[start].strip() == "---"):
         start += 1
-    if start >= len(lines) or _indent(lines[start]) != 0:
+    if start >= len(lines) or indents[start] != 0:
         return None
     node: _Node | None = _Node(start, 0, len(lines))
     found: tuple[int, int] | None = None
     for part in pointer[1:].split("/"):
         if node is None:
             return None
-        step = _child(lines, node, part)
+        step = _child(lines, indents, node, part)
         if step is None:
             return None
         node, found = step
