@@ -100,7 +100,11 @@ def main() -> int:
     for name, m in rows:
         print(f"{name:18} {m['parse']:7.2f} {m['cold']:11.2f} {m['warm']:11.2f} {m['opc']:11.2f} "
               f"{m['cold'] / m['opc']:9.2f} {m['warm'] / m['opc']:9.2f}")
-    print(f"target: oagen at most {TARGET:.2f}x openapi-python-client")
+    print(f"target: oagen cold at most {TARGET:.2f}x openapi-python-client")
+    for name, m in rows:
+        met = "met" if m["cold"] / m["opc"] <= TARGET else "NOT met"
+        print(f"  {name}: {m['cold'] / m['opc']:.2f}x cold, {m['warm'] / m['opc']:.2f}x warm: {met}"
+              f" (parse-only floor {m['parse']:.2f} s)")
     print(json.dumps({name: m for name, m in rows}), file=sys.stderr)
     return 0
 

@@ -61,7 +61,7 @@ def _finish(files: dict[str, str], laid_out: Collection[str], diagnostics: Diagn
     chosen = {path: files[path] for path in sorted(laid_out) if path in files}
     progress(f"laying out {len(chosen)} files")
     try:
-        finished = pysource.finish_all(chosen)
+        finished = pysource.finish_all(chosen, lay_out=_lay_out_in_parallel)
     except Exception:
         finished = {}
         for path, source in chosen.items():
@@ -76,6 +76,37 @@ def _finish(files: dict[str, str], laid_out: Collection[str], diagnostics: Diagn
         except (SyntaxError, ValueError) as exc:
             _report_invalid(path, f"{type(exc).__name__}: {exc}", diagnostics)
     return finished
+
+
+_PARALLEL_UNITS = 40  # below this, black's start-up in a second process costs more than it saves
+
+
+def _lay_out_in_parallel(units: list[pysource.Key]) -> dict[pysource.Key, list[str]]:
+    """`pysource.lay_out_all` over halves of the units in two forked children (black's time is
+    proportional to the text it reads); here, when forking is unavailable or a child fails."""
+    from . import forked
+
+    unique = sorted(set(units))
+    if len(unique) < _PARALLEL_UNITS or not forked.available():
+        return pysource.lay_out_all(unique)
+    halves: list[list[pysource.Key]] = [[], []]
+    sizes = [0, 0]
+    for key in sorted(unique, key=lambda key: -sum(map(len, key[1]))):
+        smaller = sizes.index(min(sizes))
+        halves[smaller].append(key)
+        sizes[smaller] += sum(map(len, key[1]))
+    children = [forked.Forked(lambda half=half: [  # type: ignore[misc]
+        [key[0], list(key[1]), lines] for key, lines in pysource.lay_out_all(half).items()])
+        for half in halves]
+    laid: dict[pysource.Key, list[str]] = {}
+    for child, half in zip(children, halves, strict=True):
+        result = child.collect()
+        if result is None:
+            laid.update(pysource.lay_out_all(half))
+            continue
+        for context, lines, formatted in result:
+            laid[context, tuple(lines)] = formatted
+    return laid
 
 
 def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:

@@ -118,13 +118,20 @@ def from_import(module: str, names: Iterable[str], indent: int = 0) -> str:
 
 
 def assign_call(target: str, function: str, argument: str, indent: int = 0) -> str:
-    """`target = function(argument)`, with the argument on a line of its own when that does not
-    fit, as black splits it."""
+    """`target = function(argument)` as black lays it out: on one line, else split inside the
+    call, else the call in parentheses on a line of its own."""
     pad = " " * indent
-    line = f"{pad}{target} = {function}({argument})"
+    call = f"{function}({argument})"
+    line = f"{pad}{target} = {call}"
     if len(line) <= LINE_LENGTH:
         return line
-    return f"{pad}{target} = {function}(\n{pad}{_INDENT}{argument}\n{pad})"
+    split = f"{pad}{target} = {function}(\n{pad}{_INDENT}{argument}\n{pad})"
+    head_fits = len(f"{pad}{target} = {function}(") <= LINE_LENGTH
+    if head_fits and len(pad) + len(_INDENT) + len(argument) <= LINE_LENGTH:
+        return split
+    if len(pad) + len(_INDENT) + len(call) <= LINE_LENGTH:  # the whole call in parentheses
+        return f"{pad}{target} = (\n{pad}{_INDENT}{call}\n{pad})"
+    return split  # a line still over the limit: finish_all has black lay the statement out
 
 
 # --- the statements black still lays out ------------------------------------------------------
@@ -294,8 +301,9 @@ def _unwrap(chunk: list[str], before: int, after: int) -> list[str]:
     return chunk[start:end]
 
 
-def finish_all(sources: dict[str, str],
-               formatter: Callable[[str], str] = _black) -> dict[str, str]:
+def finish_all(sources: dict[str, str], formatter: Callable[[str], str] = _black, *,
+               lay_out: Callable[[list[Key]], dict[Key, list[str]]] | None = None
+               ) -> dict[str, str]:
     """Each source with every over-long line laid out by black."""
     found: dict[str, tuple[list[str], list[Unit]]] = {}
     keys: list[Key] = []
@@ -307,7 +315,7 @@ def finish_all(sources: dict[str, str],
         if units:
             found[path] = (lines, units)
             keys.extend((u.context, tuple(lines[u.first:u.last + 1])) for u in units)
-    laid = lay_out_all(keys, formatter)
+    laid = lay_out(keys) if lay_out is not None else lay_out_all(keys, formatter)
     finished = dict(sources)
     for path, (lines, units) in found.items():
         out: list[str] = []

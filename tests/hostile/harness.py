@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import black
+from black.mode import TargetVersion
+
 from generator.cli import main
 
 PACKAGE = "hostile_pkg"
@@ -83,9 +86,13 @@ def check_exit(result: Generated) -> None:
         assert not result.files, "a failed run wrote files"
 
 
+BLACK = black.Mode(target_versions={TargetVersion.PY310}, line_length=100)
+
+
 def check_sources(result: Generated) -> None:
     """Every .py file parses and compiles (compile also catches duplicate arguments, which
-    `ast.parse` accepts); pyproject.toml is valid TOML; README's Python examples parse."""
+    `ast.parse` accepts) and is as black leaves it; pyproject.toml is valid TOML; README's
+    Python examples parse."""
     assert result.files, "nothing was written"
     problems = []
     for path, data in result.files.items():
@@ -96,6 +103,10 @@ def check_sources(result: Generated) -> None:
                 compile(text, path, "exec", dont_inherit=True)
             except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
                 problems.append(f"{path}: {type(exc).__name__}: {exc}")
+                continue
+            # The generator writes black's layout itself; black must agree, whatever the spec.
+            if "/_runtime/" not in path and black.format_str(text, mode=BLACK) != text:
+                problems.append(f"{path}: black would reformat it")
         elif path == "README.md":  # its examples are meant to be copied and run
             for block in re.findall(r"```python\n(.*?)```", data.decode("utf-8"), re.S):
                 try:
