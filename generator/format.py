@@ -55,58 +55,61 @@ def format_source(path: str, source: str) -> tuple[str, str, str | None]:
 
 def _finish(files: dict[str, str], laid_out: Collection[str], diagnostics: Diagnostics,
             progress: Callable[[str], None]) -> dict[str, str]:
-    """The laid-out files, their over-long statements formatted by black in one call (file by
-    file when that fails, to name the files at fault). Each is then parsed: black no longer
-    reads every file, and a file that does not compile must never be written."""
+    """The laid-out files with their over-long lines laid out by black, each then parsed: black
+    no longer reads every file, and a file that does not compile must never be written. Two
+    forked children share the work (black's time is proportional to the text it reads); this
+    process does a share itself when forking is unavailable or a child fails."""
+    from . import forked
+
     chosen = {path: files[path] for path in sorted(laid_out) if path in files}
     progress(f"laying out {len(chosen)} files")
-    try:
-        finished = pysource.finish_all(chosen, lay_out=_lay_out_in_parallel)
-    except Exception:
-        finished = {}
-        for path, source in chosen.items():
-            try:
-                finished[path] = pysource.finish_all({path: source})[path]
-            except Exception as exc:
-                _report_invalid(path, f"{type(exc).__name__}: {str(exc)[:300]}", diagnostics)
-                finished[path] = source
-    for path, source in finished.items():
-        try:
-            compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-        except (SyntaxError, ValueError) as exc:
-            _report_invalid(path, f"{type(exc).__name__}: {exc}", diagnostics)
+    weights = {path: sum(len(line) for line in source.split("\n") if len(line) > LINE_LENGTH)
+               for path, source in chosen.items()}
+    if sum(weights.values()) < _PARALLEL_WORK or not forked.available():
+        shares = [chosen]
+    else:
+        shares, totals = [{}, {}], [0, 0]
+        for path in sorted(chosen, key=lambda path: (-weights[path], path)):
+            lighter = totals.index(min(totals))
+            shares[lighter][path] = chosen[path]
+            totals[lighter] += weights[path] or 1
+    children = [forked.Forked(lambda share=share: _finish_share(share))  # type: ignore[misc]
+                for share in shares] if len(shares) > 1 else []
+    finished: dict[str, str] = {}
+    for index, share in enumerate(shares):
+        result = children[index].collect() if children else None
+        done, invalid = result if result is not None else _finish_share(share)
+        finished.update(done)
+        for path, error in invalid:
+            _report_invalid(path, error, diagnostics)
     return finished
 
 
-_PARALLEL_UNITS = 40  # below this, black's start-up in a second process costs more than it saves
+_PARALLEL_WORK = 20_000  # characters of long lines; below, a second black costs more than it saves
 
 
-def _lay_out_in_parallel(units: list[pysource.Key]) -> dict[pysource.Key, list[str]]:
-    """`pysource.lay_out_all` over halves of the units in two forked children (black's time is
-    proportional to the text it reads); here, when forking is unavailable or a child fails."""
-    from . import forked
-
-    unique = sorted(set(units))
-    if len(unique) < _PARALLEL_UNITS or not forked.available():
-        return pysource.lay_out_all(unique)
-    halves: list[list[pysource.Key]] = [[], []]
-    sizes = [0, 0]
-    for key in sorted(unique, key=lambda key: -sum(map(len, key[1]))):
-        smaller = sizes.index(min(sizes))
-        halves[smaller].append(key)
-        sizes[smaller] += sum(map(len, key[1]))
-    children = [forked.Forked(lambda half=half: [  # type: ignore[misc]
-        [key[0], list(key[1]), lines] for key, lines in pysource.lay_out_all(half).items()])
-        for half in halves]
-    laid: dict[pysource.Key, list[str]] = {}
-    for child, half in zip(children, halves, strict=True):
-        result = child.collect()
-        if result is None:
-            laid.update(pysource.lay_out_all(half))
+def _finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """`pysource.finish_all` over some files (file by file when it fails, to name the files at
+    fault), then each parsed; with the (path, error) of every file that is not valid Python."""
+    invalid: list[tuple[str, str]] = []
+    try:
+        finished = pysource.finish_all(files)
+    except Exception:
+        finished = {}
+        for path, source in files.items():
+            try:
+                finished[path] = pysource.finish_all({path: source})[path]
+            except Exception as exc:
+                invalid.append((path, f"{type(exc).__name__}: {str(exc)[:300]}"))
+                finished[path] = source
+    for path, source in finished.items():
+        if any(path == bad for bad, _ in invalid):
             continue
-        for context, lines, formatted in result:
-            laid[context, tuple(lines)] = formatted
-    return laid
+        try:
+            compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            invalid.append((path, f"{type(exc).__name__}: {exc}"))
+    return finished, invalid
 
 
 def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:

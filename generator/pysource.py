@@ -301,9 +301,8 @@ def _unwrap(chunk: list[str], before: int, after: int) -> list[str]:
     return chunk[start:end]
 
 
-def finish_all(sources: dict[str, str], formatter: Callable[[str], str] = _black, *,
-               lay_out: Callable[[list[Key]], dict[Key, list[str]]] | None = None
-               ) -> dict[str, str]:
+def finish_all(sources: dict[str, str],
+               formatter: Callable[[str], str] = _black) -> dict[str, str]:
     """Each source with every over-long line laid out by black."""
     found: dict[str, tuple[list[str], list[Unit]]] = {}
     keys: list[Key] = []
@@ -315,7 +314,7 @@ def finish_all(sources: dict[str, str], formatter: Callable[[str], str] = _black
         if units:
             found[path] = (lines, units)
             keys.extend((u.context, tuple(lines[u.first:u.last + 1])) for u in units)
-    laid = lay_out(keys) if lay_out is not None else lay_out_all(keys, formatter)
+    laid = lay_out_all(keys, formatter)
     finished = dict(sources)
     for path, (lines, units) in found.items():
         out: list[str] = []
