@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import emit as emit_module
 from generator.emit import MANIFEST, EmitError, emit, manifest_bytes, plan, read_manifest
 
 META = {"oagen_version": "0.0.test", "spec": "pets.yaml", "spec_sha256": "0" * 64}
@@ -169,16 +170,16 @@ def test_failure_while_writing_leaves_the_previous_output(out: Path,
     emit(out, FILES, META)
     (out / "user.txt").write_bytes(b"mine\n")
     before = _tree(out), _stats(out)
-    original = Path.write_bytes
+    original = emit_module._write
     calls: list[Path] = []
 
-    def failing(self: Path, data: bytes) -> int:
-        calls.append(self)
+    def failing(target: Path, data: bytes) -> None:
+        calls.append(target)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return original(self, data)
+        original(target, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing)
+    monkeypatch.setattr(emit_module, "_write", failing)
     changed = {path: content + b"# v2\n" for path, content in FILES.items()}
     with pytest.raises(OSError, match="No space left"):
         emit(out, changed, META)
@@ -193,10 +194,10 @@ def test_interrupt_while_writing_leaves_nothing_behind(out: Path,
     emit(out, FILES, META)
     before = _tree(out)
 
-    def interrupted(self: Path, data: bytes) -> int:
+    def interrupted(target: Path, data: bytes) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Path, "write_bytes", interrupted)
+    monkeypatch.setattr(emit_module, "_write", interrupted)
     with pytest.raises(KeyboardInterrupt):
         emit(out, {**FILES, "pets/_client.py": b"new\n"}, META)
     monkeypatch.undo()
