@@ -61,9 +61,11 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
     validator_class: Any = {
         "2.0": OpenAPIV2SpecValidator,
         "3.0": OpenAPIV30SpecValidator,
-        "3.1": _with_rust_meta_checks(OpenAPIV31SpecValidator),
+        "3.1": OpenAPIV31SpecValidator,
         "3.2": OpenAPIV32SpecValidator,
     }[version]
+    if version in ("3.0", "3.1"):
+        validator_class = _with_rust_meta_checks(validator_class, version)
     count = 0
     seen: set[tuple[str, str]] = set()
     try:
@@ -91,23 +93,25 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
     return count
 
 
-def _with_rust_meta_checks(validator_class: Any) -> Any:
-    """The 3.1 validator with each Schema Object checked against the OAS 3.1 dialect by
-    jsonschema-rs rather than the pure-Python jsonschema: the same meta-schema, a fifth of the
-    validation time on schema-heavy specs (its `$dynamicRef`s are slow in Python). Schemas that
-    declare another dialect, and validator versions without this hook, keep the stock path."""
+def _with_rust_meta_checks(validator_class: Any, version: str) -> Any:
+    """The validator with each Schema Object checked against its meta-schema (3.0: JSON Schema
+    draft 4; 3.1: the OAS 3.1 dialect) by jsonschema-rs rather than the pure-Python jsonschema:
+    the same meta-schema, a fraction of the time on schema-heavy specs (the 3.1 dialect's
+    `$dynamicRef`s are especially slow in Python). A 3.1 schema that declares another dialect,
+    and validator versions without this hook, keep the stock path."""
     from openapi_spec_validator.validation import keywords
 
-    stock = getattr(keywords, "OpenAPIV31SchemaValidator", None)
+    stock = getattr(keywords, f"OpenAPIV{version.replace('.', '')}SchemaValidator", None)
     if stock is None or not hasattr(stock, "_get_schema_checker"):
         return validator_class
-    checker = _rust_dialect_checker()
+    checker = _rust_meta_checker(version)
     if checker is None:
         return validator_class
 
     class SchemaValidator(stock):  # type: ignore[misc,valid-type]
         def _get_schema_checker(self, schema: Any, schema_value: Any) -> Any:
-            if self._get_schema_dialect_id(schema, schema_value) == _OAS31_DIALECT:
+            if version == "3.0" or \
+                    self._get_schema_dialect_id(schema, schema_value) == _OAS31_DIALECT:
                 return checker
             return super()._get_schema_checker(schema, schema_value)
 
@@ -122,18 +126,23 @@ _OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 _OAS31_VOCABULARY = "https://spec.openapis.org/oas/3.1/meta/base"
 
 
-def _rust_dialect_checker() -> Any:
-    """A callable raising jsonschema's ValidationError for a schema the dialect rejects."""
+def _rust_meta_checker(version: str) -> Any:
+    """A callable raising jsonschema's ValidationError for a schema its meta-schema rejects."""
     try:
         import jsonschema_rs
         from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
         from openapi_schema_validator._specifications import REGISTRY
+        from openapi_schema_validator.validators import OAS30Validator
     except ImportError:
         return None
-    registry = jsonschema_rs.Registry(
-        [(uri, REGISTRY.contents(uri)) for uri in (_OAS31_DIALECT, _OAS31_VOCABULARY)])
-    validator = jsonschema_rs.validator_for(REGISTRY.contents(_OAS31_DIALECT),
-                                            registry=registry, validate_formats=True)
+    if version == "3.0":
+        validator = jsonschema_rs.validator_for(OAS30Validator.META_SCHEMA,
+                                                validate_formats=True)
+    else:
+        registry = jsonschema_rs.Registry(
+            [(uri, REGISTRY.contents(uri)) for uri in (_OAS31_DIALECT, _OAS31_VOCABULARY)])
+        validator = jsonschema_rs.validator_for(REGISTRY.contents(_OAS31_DIALECT),
+                                                registry=registry, validate_formats=True)
 
     def check(schema: Any) -> None:
         error = next(validator.iter_errors(schema), None)

@@ -1,5 +1,5 @@
-"""The 3.1 Schema Object meta-check runs on jsonschema-rs; it must judge every schema as the
-pure-Python check does, or specs would gain or lose warnings with the engine."""
+"""The Schema Object meta-checks (3.0 and 3.1) run on jsonschema-rs; they must judge every
+schema as the pure-Python checks do, or specs would gain or lose warnings with the engine."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openapi_schema_validator import OAS31Validator, oas31_format_checker
+from openapi_schema_validator import OAS30Validator, OAS31Validator, oas31_format_checker
 
 from generator import forked, pipeline
 from generator.config import Config
 from generator.diagnostics import Diagnostics
-from generator.validate import _rust_dialect_checker, validate_document
+from generator.validate import _rust_meta_checker, validate_document
 
 from .conftest import REPO
 
@@ -44,11 +44,41 @@ SCHEMAS: list[Any] = [
 
 @pytest.mark.parametrize("schema", SCHEMAS, ids=[str(s)[:40] for s in SCHEMAS])
 def test_rust_meta_check_agrees_with_python(schema: Any) -> None:
-    check = _rust_dialect_checker()
+    check = _rust_meta_checker("3.1")
     assert check is not None, "jsonschema-rs is a dependency"
     python_ok = True
     try:
         OAS31Validator.check_schema(schema, format_checker=oas31_format_checker)
+    except Exception:
+        python_ok = False
+    rust_ok = True
+    try:
+        check(schema)
+    except Exception:
+        rust_ok = False
+    assert rust_ok == python_ok
+
+
+SCHEMAS_30: list[Any] = [
+    {"type": "object", "properties": {"a": {"type": "string", "nullable": True}}},
+    {"allOf": [{"$ref": "#/components/schemas/A"}], "description": "x"},
+    {"type": 5},
+    {"minimum": "0"},
+    {"exclusiveMinimum": 3},
+    {"required": []},
+    {"pattern": "("},
+    {"enum": []},
+    {"properties": {"a": 1}},
+]
+
+
+@pytest.mark.parametrize("schema", SCHEMAS_30, ids=[str(s)[:40] for s in SCHEMAS_30])
+def test_rust_meta_check_agrees_with_python_for_30(schema: Any) -> None:
+    check = _rust_meta_checker("3.0")
+    assert check is not None
+    python_ok = True
+    try:
+        OAS30Validator.check_schema(schema)
     except Exception:
         python_ok = False
     rust_ok = True
