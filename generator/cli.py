@@ -171,7 +171,9 @@ def _generate(run: Run, config: Config, args: argparse.Namespace, started: float
         return EXIT_FAILED
     files, api = result
     try:
+        writing = time.perf_counter()
         emitted = emit(output, files, _metadata(config, api.package_version))
+        run.timings["emit"] = time.perf_counter() - writing
     except (EmitError, OSError) as exc:
         print(f"oagen: error: cannot write {output}: {exc}", file=sys.stderr)
         return EXIT_FAILED
