@@ -8,6 +8,7 @@ spread over pytest-xdist workers. `make corpus` runs every entry and writes `doc
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,21 @@ def test_full_openrouter_description_generates_every_operation_and_passes_mypy_s
     _generated(result)
     assert (result.ops_generated, result.ops_total) == (97, 97)
     assert result.mypy_exit == 0 and result.mypy_errors == 0, result.mypy_output[-8000:]
+    package = tmp_path / entry.name / entry.package
+    # Its 6 event-stream operations stream: a method returning Stream[...] (always, or through
+    # the overload for stream=True) in the sync resource classes.
+    streaming = set()
+    for module in (package / "resources").glob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        for match in re.finditer(r"\n    def (\w+)\(.*?\n    \) -> (.*?):(?: \.\.\.)?\n", text,
+                                 re.S):
+            if re.search(r"\bStream\[", match.group(2)):
+                streaming.add(match.group(1))
+    assert len(streaming) == 6, sorted(streaming)
+    # Its 44 discriminators become pydantic tagged unions.
+    tagged = sum(module.read_text(encoding="utf-8").count("tagged_by(")
+                 for module in (package / "models").glob("*.py"))
+    assert tagged >= 44, tagged
 
 
 # --- the script's own parsing ------------------------------------------------------------------
