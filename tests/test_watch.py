@@ -42,6 +42,10 @@ def _wait_for(condition: object, seconds: float, what: str, log: Path) -> None:
     raise AssertionError(f"timed out waiting for {what}; log:\n{log.read_text()[-3000:]}")
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
     (tmp_path / "spec.yaml").write_text(SPEC, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
@@ -50,8 +54,11 @@ def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
     log = tmp_path / "watch.log"
     env = {**os.environ, "PYTHONPATH": str(REPO), "OAGEN_CACHE_DIR": "off"}
     with log.open("w") as stream:
+        # As from a terminal: a shell that runs the suite in the background starts it with
+        # SIGINT ignored, and the child would inherit that and never see the Ctrl-C below.
         process = subprocess.Popen([sys.executable, "-m", "generator", "watch"], cwd=tmp_path,
-                                   stdout=stream, stderr=subprocess.STDOUT, env=env)
+                                   stdout=stream, stderr=subprocess.STDOUT, env=env,
+                                   preexec_fn=_default_sigint)
     try:
         _wait_for(lambda: "watching" in log.read_text(), 90, "the first generation", log)
         model = tmp_path / "out" / "watched" / "models" / "thing.py"
