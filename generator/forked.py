@@ -58,10 +58,8 @@ class Forked:
     def cancel(self) -> None:
         import signal
 
-        try:
+        with contextlib.suppress(OSError):
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
-        except OSError:
-            pass
         with contextlib.suppress(OSError):
             os.close(self.read_end)

@@ -1,8 +1,7 @@
-"""Format: black, in-process, with its mode set explicitly so output never depends on a user's
-black configuration.
+"""Format: black, in-process, in the mode `pysource.black_mode` sets explicitly.
 
 Files from the built-in templates that emit black's layout themselves (`render.LAID_OUT`) only
-have their over-long statements laid out by black (`pysource.finish`). Every other Python file
+have their over-long statements laid out by black (`pysource.finish_all`). Every other Python file
 goes through black whole; black's results are cached by the hash of their unformatted text (and
 black's version and mode) by `cache.py`, so a hit is exactly what black returned. Misses are
 formatted in parallel worker processes when there are many.
@@ -24,19 +23,6 @@ LINE_LENGTH = pysource.LINE_LENGTH
 _PARALLEL_THRESHOLD = 200  # below this, worker start-up (each imports black) costs more
 
 
-def _mode() -> object:
-    import black
-    from black.mode import TargetVersion
-
-    return black.Mode(
-        target_versions={TargetVersion.PY310},
-        line_length=LINE_LENGTH,
-        string_normalization=True,
-        magic_trailing_comma=True,
-        preview=False,
-    )
-
-
 def _needs_black(path: str) -> bool:
     return path.endswith(".py") and "/_runtime/" not in path  # the runtime is kept black-clean
 
@@ -45,10 +31,8 @@ def format_source(path: str, source: str) -> tuple[str, str, str | None]:
     """(path, formatted text, error message or None)."""
     if not _needs_black(path):
         return path, source, None
-    import black
-
     try:
-        return path, black.format_str(source, mode=_mode()), None  # type: ignore[arg-type]
+        return path, pysource.black_format(source), None
     except Exception as exc:
         return path, source, f"{type(exc).__name__}: {str(exc)[:300]}"
 
@@ -102,8 +86,9 @@ def _finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str
             except Exception as exc:
                 invalid.append((path, f"{type(exc).__name__}: {str(exc)[:300]}"))
                 finished[path] = source
+    unparsed = {path for path, _ in invalid}
     for path, source in finished.items():
-        if any(path == bad for bad, _ in invalid):
+        if path in unparsed:
             continue
         try:
             compile(source, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
@@ -121,7 +106,7 @@ def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
 def _cache() -> Path | None:
     from importlib.metadata import version
 
-    return cache.folder("black", f"{version('black')}|{_mode()!r}")
+    return cache.folder("black", f"{version('black')}|{pysource.black_mode()!r}")
 
 
 def format_files(files: dict[str, str], diagnostics: Diagnostics,

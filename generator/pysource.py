@@ -4,8 +4,8 @@ built-in templates emit black's output themselves and black only sees what they 
 
 The pieces a template cannot know are produced here: string literals with black's choice of
 quotes, docstrings normalised as black normalises them, import lines split as black splits
-them. `finish` then hands each statement with a line over the limit to black, wrapped at its own
-indentation, and splices black's layout back in. Tests run black over generated packages
+them. `finish_all` then hands each statement (or element line) over the limit to black, wrapped
+at its own indentation, and splices black's layout back in. Tests run black over generated packages
 (showcase, corpus, random hostile specs) and require it to change nothing.
 """
 
@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from functools import cache
+from typing import Any, NamedTuple
 
 LINE_LENGTH = 100
 _INDENT = "    "
@@ -215,13 +216,21 @@ def long_units(lines: list[str]) -> list[Unit]:
     return units
 
 
-def _black(source: str) -> str:
+@cache
+def black_mode() -> Any:
+    """Black's mode for everything oagen formats, set explicitly so output never depends on a
+    user's black configuration."""
     import black
     from black.mode import TargetVersion
 
-    mode = black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH,
+    return black.Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH,
                       string_normalization=True, magic_trailing_comma=True, preview=False)
-    return black.format_str(source, mode=mode)
+
+
+def black_format(source: str) -> str:
+    import black
+
+    return black.format_str(source, mode=black_mode())
 
 
 _MARK = "# oagen: unit "
@@ -255,7 +264,8 @@ def _wrapped(context: str, lines: tuple[str, ...]) -> tuple[list[str], int, int]
 Key = tuple[str, tuple[str, ...]]
 
 
-def lay_out_all(units: list[Key], formatter: Callable[[str], str] = _black) -> dict[Key, list[str]]:
+def lay_out_all(units: list[Key],
+                formatter: Callable[[str], str] = black_format) -> dict[Key, list[str]]:
     """Black's layout of each unit. All go through black in one call, separated by marker
     comments at the top level, where every wrapped unit starts."""
     unique = sorted(set(units))
@@ -291,18 +301,19 @@ def _unwrap(chunk: list[str], before: int, after: int) -> list[str]:
         while not chunk[start].strip():
             start += 1
         start += 1
-    for _ in range(after + 1):  # and the blank lines after the last wrapper line
+    for _ in range(after):
         while end > start and not chunk[end - 1].strip():
             end -= 1
-        if _ < after:
-            end -= 1
+        end -= 1
     while start < end and not chunk[start].strip():
         start += 1
+    while end > start and not chunk[end - 1].strip():
+        end -= 1
     return chunk[start:end]
 
 
 def finish_all(sources: dict[str, str],
-               formatter: Callable[[str], str] = _black) -> dict[str, str]:
+               formatter: Callable[[str], str] = black_format) -> dict[str, str]:
     """Each source with every over-long line laid out by black."""
     found: dict[str, tuple[list[str], list[Unit]]] = {}
     keys: list[Key] = []

@@ -1,8 +1,9 @@
 """Render: print the IR through the Jinja2 templates in `templates/`.
 
 Templates only print what the IR says (StrictUndefined: a missing value is an error, not an empty
-string). The filters here only quote text safely, whatever the spec's strings contain: `pystr`
-makes a Python string literal, `tomlstr` a TOML string, and `doc` text safe inside a docstring.
+string). The filters only quote text safely, whatever the spec's strings contain: `tomlstr` makes
+a TOML string; the Python ones (`pystr`, `docstring`, `attribute_doc`, ...) come from
+`pysource.py`, which also writes them in black's layout.
 """
 
 from __future__ import annotations

@@ -146,9 +146,8 @@ def _rust_meta_checker(version: str) -> Any:
 
     def check(schema: Any) -> None:
         error = next(validator.iter_errors(schema), None)
-        if error is not None:
-            raise ValidationError(str(error).split("\n\n", 1)[0],
-                                  path=list(error.instance_path))
+        if error is not None:  # _message_of keeps the message's first paragraph
+            raise ValidationError(str(error), path=list(error.instance_path))
 
     return check
 
