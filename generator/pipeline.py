@@ -12,13 +12,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from . import cache, ir
+from . import cache, forked, ir
 from .config import Config
 from .diagnostics import Diagnostics, Location, Severity
+from .forked import Forked
 from .load import LoadError, SourceFile, Sources
 from .progress import silent
+
+
+class PendingValidation(NamedTuple):
+    """A validation running in a forked child, and what is needed to finish it here."""
+
+    child: Forked
+    source: SourceFile
+    version: str
+    store: Path | None  # the validator's cache
+    entry: str
 
 
 @dataclass(slots=True)
@@ -28,7 +39,7 @@ class Run:
     sources: Sources | None = None
     timings: dict[str, float] = field(default_factory=dict)
     progress: Callable[[str], None] = silent
-    pending_validation: Any = None  # (child, source, version, cache store, cache entry)
+    pending_validation: PendingValidation | None = None
 
     def locate(self, location: Any) -> tuple[int, int] | None:
         if self.sources is None:
@@ -67,7 +78,6 @@ _BACKGROUND_MIN = 100_000  # characters; below this, validation takes less than 
 def validate_spec(run: Run, source: SourceFile, *, background: bool = False) -> str | None:
     """Record the validator's findings. With `background`, a large document is validated in a
     forked child while the caller goes on; `join_validation` then adds its findings."""
-    from . import forked
     from .validate import check_document_kind
 
     version = check_document_kind(source.data, source.display, run.diagnostics)
@@ -81,7 +91,7 @@ def validate_spec(run: Run, source: SourceFile, *, background: bool = False) -> 
         _add_findings(run, source, json.loads(cached))
     elif background and len(source.text) >= _BACKGROUND_MIN and forked.available():
         child = forked.Forked(lambda: _findings(source, version))
-        run.pending_validation = (child, source, version, store, entry)
+        run.pending_validation = PendingValidation(child, source, version, store, entry)
     else:
         findings = _findings(source, version)
         if entry:
@@ -110,7 +120,7 @@ def join_validation(run: Run) -> None:
 
 def cancel_validation(run: Run) -> None:
     if run.pending_validation is not None:
-        run.pending_validation[0].cancel()
+        run.pending_validation.child.cancel()
         run.pending_validation = None
 
 
