@@ -528,6 +528,19 @@ def totals(results: list[Result], wall_seconds: float) -> Totals:
     )
 
 
+def _codes_table(title: str, per_entry: list[dict[str, int]]) -> list[str]:
+    """A `code | count | entries` section over every entry's counts; nothing when all are empty."""
+    counts: collections.Counter[str] = collections.Counter()
+    entries: collections.Counter[str] = collections.Counter()
+    for codes in per_entry:
+        counts.update(codes)
+        entries.update(codes.keys())
+    if not counts:
+        return []
+    rows = [f"| {code} | {counts[code]} | {entries[code]} |" for code in sorted(counts)]
+    return [f"## {title}", "", "| code | count | entries |", "|---|---|---|", *rows, ""]
+
+
 def render_report(results: list[Result], wall_seconds: float, command: str, *,
                   mypy: bool = True, revision: str | None = None,
                   changed_during_run: bool = False) -> str:
@@ -638,34 +651,10 @@ def render_report(results: list[Result], wall_seconds: float, command: str, *,
           f"{imports} | {mypy_cell} | {r.generate_seconds:.1f} | {mypy_s} |")
     w("")
 
-    all_codes: collections.Counter[str] = collections.Counter()
-    specs_per_code: collections.Counter[str] = collections.Counter()
-    for r in results:
-        all_codes.update(r.codes)
-        specs_per_code.update(r.codes.keys())
-    if all_codes:
-        w("## Diagnostics by code")
-        w("")
-        w("| code | count | entries |")
-        w("|---|---|---|")
-        for code in sorted(all_codes):
-            w(f"| {code} | {all_codes[code]} | {specs_per_code[code]} |")
-        w("")
-
+    out.extend(_codes_table("Diagnostics by code", [r.codes for r in results]))
     if mypy:
-        mypy_codes: collections.Counter[str] = collections.Counter()
-        mypy_specs: collections.Counter[str] = collections.Counter()
-        for r in results:
-            mypy_codes.update(r.mypy_codes)
-            mypy_specs.update(r.mypy_codes.keys())
-        if mypy_codes:
-            w("## `mypy --strict` errors by code")
-            w("")
-            w("| code | count | entries |")
-            w("|---|---|---|")
-            for code in sorted(mypy_codes):
-                w(f"| {code} | {mypy_codes[code]} | {mypy_specs[code]} |")
-            w("")
+        out.extend(_codes_table("`mypy --strict` errors by code",
+                                [r.mypy_codes for r in results]))
 
     failing = [r for r in results if r.problems()]
     w("## Failures")
