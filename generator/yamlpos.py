@@ -6,7 +6,7 @@ key's children are the lines below it at one deeper indentation, so this walks d
 line by line instead. Anything it does not fully understand (flow collections, anchors, tags,
 block scalars, keys it cannot match) makes it answer None, and the caller falls back to the
 composed index; when it answers, it gives what the composed index gives (tests compare the two
-on every node of the corpus's YAML specs).
+on snippets and on nodes sampled from the corpus's YAML specs).
 """
 
 from __future__ import annotations
