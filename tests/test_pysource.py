@@ -28,6 +28,9 @@ texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_si
     st.text(alphabet="\"'\\\n\t {}#x ", max_size=30)
 identifiers = st.from_regex(r"[a-z_][a-z0-9_]{0,30}", fullmatch=True).filter(
     lambda name: not keyword.iskeyword(name))
+# Generated modules are named by identifiers, so a module path never holds a keyword.
+relative_modules = st.builds(lambda dots, name: dots + name, st.sampled_from([".", ".."]),
+                             identifiers.filter(lambda name: len(name) <= 40))
 
 
 @settings(max_examples=300, deadline=None)
@@ -75,7 +78,7 @@ def test_long_docstring_closes_on_its_own_line() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(identifiers, min_size=1, max_size=12, unique=True), st.sampled_from([0, 4]),
-       st.from_regex(r"\.{1,2}[a-z_]{1,40}", fullmatch=True))
+       relative_modules)
 def test_imports_are_split_as_black_splits_them(names: list[str], indent: int,
                                                 module: str) -> None:
     line = pysource.from_import(module, names, indent)
