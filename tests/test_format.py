@@ -1,0 +1,33 @@
+"""The safety net after layout: a generated file that would not compile is an E601 error, on the
+in-process path and on the forked one."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import format as formatting
+from generator import forked
+from generator.diagnostics import Diagnostics
+
+LONG = "x = [" + ", ".join(f'"item{n}"' for n in range(40)) + "]\n"
+FILES = {
+    "pkg/good.py": "import os\n\n" + LONG,
+    "pkg/syntax.py": "def f(:\n    pass\n" + LONG,
+    "pkg/compiler.py": "x = 1\nreturn x\n" + LONG,  # parses, but only a function may return
+    "pkg/repeated.py": "def f(a: int, a: int) -> None:\n    pass\n",
+}
+
+
+@pytest.mark.parametrize("forking", [False, True], ids=["in-process", "forked"])
+def test_files_that_do_not_compile_are_reported(forking: bool,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    if forking and not forked.available():
+        pytest.skip("fork is not available here")
+    monkeypatch.setattr(formatting, "_PARALLEL_WORK", 0 if forking else 10**9)
+    diagnostics = Diagnostics()
+    out = formatting.format_files(dict(FILES), diagnostics, laid_out=set(FILES))
+    reported = sorted(item.message.split(" ")[1] for item in diagnostics.items
+                      if item.code == "E601")
+    assert reported == ["pkg/compiler.py", "pkg/repeated.py", "pkg/syntax.py"]
+    assert max(len(line) for line in out["pkg/good.py"].decode().splitlines()) <= 100
+    compile(out["pkg/good.py"], "good.py", "exec")
