@@ -97,6 +97,53 @@ def test_schema_violation_is_located_at_the_schema() -> None:
     assert found.location.pointer == "/components/schemas/A/properties/n/exclusiveMinimum"
 
 
+class _Mapping:
+    def __contains__(self, key: object) -> bool:
+        return False
+
+    def __getitem__(self, key: object) -> None:
+        raise KeyError(key)
+
+    def __len__(self) -> int:
+        return 0
+
+
+class _Blocked(_Mapping):
+    __getitem__ = None  # type: ignore[assignment]
+
+
+class _NoLength:
+    def __contains__(self, key: object) -> bool:
+        return False
+
+    def __getitem__(self, key: object) -> None:
+        raise KeyError(key)
+
+
+@pytest.mark.parametrize("node", [
+    {}, {"a": 1}, [], [1], (), "text", b"bytes", 1, 1.5, True, None, range(3), _Mapping(),
+    _Blocked(), _NoLength(), object(), {1, 2}, frozenset(),
+], ids=repr)
+def test_cached_subscriptable_check_agrees_with_pathables_protocol(node: Any) -> None:
+    from pathable.protocols import Subscriptable
+
+    from generator.validate import _Subscriptable
+
+    assert isinstance(node, _Subscriptable) == isinstance(node, Subscriptable)
+
+
+def test_validation_uses_the_cached_subscriptable_check() -> None:
+    """The swap applies to the pathable this project locks; if a new pathable stops matching
+    what the swap checks for, this fails rather than validation quietly getting slower."""
+    from pathable import accessors
+
+    from generator.validate import _Subscriptable
+
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    assert validate_document(document, "3.1", "t.yaml", "file:///t.yaml", Diagnostics()) == 0
+    assert accessors.Subscriptable is _Subscriptable
+
+
 # --- validation in a forked child ----------------------------------------------------------------
 
 
