@@ -5,7 +5,8 @@
 For each spec it prints the median wall time of: parsing the document (the floor: PyYAML's C
 loader or json), oagen cold (`OAGEN_CACHE_DIR=off`, validation included), oagen warm (a filled
 cache, as on a regeneration after a spec change), and openapi-python-client (from the
-benchmark-only environment `.bench-venv-opc/`, see `make bench-generate`). Runs are interleaved.
+benchmark-only environment `.bench-venv-opc/`, see `make bench-generate`). Runs are interleaved,
+and each timed command starts after `os.sync()`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ TARGET = 0.25  # oagen at most a quarter of openapi-python-client's time
 
 
 def _timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
+    # The files the previous command wrote or deleted are flushed first, so their writeback
+    # (seconds for a thousand files on a slow disk) is not charged to whichever tool runs next.
+    os.sync()
     started = time.perf_counter()
     result = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, timeout=1800)
