@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import format as formatting
 from generator import forked
+from generator import format as formatting
 from generator.diagnostics import Diagnostics
 
 LONG = "x = [" + ", ".join(f'"item{n}"' for n in range(40)) + "]\n"

@@ -157,3 +157,47 @@ def test_element_lines_keep_their_indentation_after_blank_lines_black_adds() -> 
     finished = pysource.finish_all({"m.py": FILE})["m.py"]
     assert "def _(" not in finished and "if _:" not in finished
     ast.parse(finished)
+
+
+long_identifiers = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{20,80}", fullmatch=True).filter(
+    lambda name: not keyword.iskeyword(name))
+plain = long_identifiers | texts.map(pysource.pystr)
+_CONSTRUCTS = {
+    pysource.ENTRY: ("x = {", "}"), pysource.ITEM: ("x = [", "]"),
+    pysource.ARGUMENT: ("f(", ")"), "import": ("from .m import (", ")"),
+}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(_CONSTRUCTS)), plain, plain, long_identifiers, long_identifiers,
+       st.sampled_from([0, 4]))
+def test_element_lines_black_cannot_split_are_left_alone(construct: str, first: str,
+                                                         second: str, name: str, alias: str,
+                                                         indent: int) -> None:
+    element = {pysource.ENTRY: f"{first}: {second},", pysource.ITEM: f"{first},",
+               pysource.ARGUMENT: f"{first},", "import": f"{name} as {alias},"}[construct]
+    opener, closer = _CONSTRUCTS[construct]
+    pad = " " * indent
+    lines = [f"{pad}{opener}", f"{pad}    {element}", f"{pad}{closer}"]
+    if indent:
+        lines.insert(0, "if True:")
+    source = "\n".join(lines) + "\n"
+    units = pysource.long_units(source.split("\n"))
+    if len(element) + indent + 4 <= pysource.LINE_LENGTH:
+        assert units == []
+        return
+    (unit,) = units
+    assert unit.context != pysource.STATEMENT
+    assert pysource.unsplittable(unit, source.split("\n"))
+    _stable(source)  # black leaves the line as it is
+
+
+def test_lines_black_can_split_are_not_unsplittable() -> None:
+    long = "x" * 120
+    for element in [f'"{long}" "b",', f"{long} + y,", f"f({long}),", f"None, {long},",
+                    f'"{long}": not b,', f"{long}.y,", f'"{long}",  # c', f"lambda: {long},",
+                    f"'{long}',", f'b"{long}",', f"{long} as None,", f"{long}:  y,"]:
+        lines = ["x = [", "    " + element, "]"]
+        assert not pysource.unsplittable(pysource.Unit(1, 1, pysource.ITEM), lines), element
+    statement = ["x = [", f'    "{long}",', "]"]
+    assert not pysource.unsplittable(pysource.Unit(0, 2, pysource.STATEMENT), statement)
