@@ -201,3 +201,36 @@ def test_lines_black_can_split_are_not_unsplittable() -> None:
         assert not pysource.unsplittable(pysource.Unit(1, 1, pysource.ITEM), lines), element
     statement = ["x = [", f'    "{long}",', "]"]
     assert not pysource.unsplittable(pysource.Unit(0, 2, pysource.STATEMENT), statement)
+
+
+# Type expressions of the shapes the templates write, for the one-pass layout property.
+_names = st.from_regex(r"[A-Z][A-Za-z0-9]{2,40}", fullmatch=True)
+_literals = st.lists(st.text(alphabet="abcdefghij_-:/0123456789", min_size=1, max_size=30),
+                     min_size=1, max_size=40, unique=True).map(
+    lambda values: "Literal[" + ", ".join(pysource.pystr(v) for v in values) + "]")
+_types = st.recursive(
+    _names | _literals | st.just("str") | st.just("dict[str, Any]"),
+    lambda inner: st.one_of(
+        inner.map(lambda t: f"list[{t}]"), inner.map(lambda t: f"Lenient[{t}]"),
+        inner.map(lambda t: f"Sequence[{t}]"),
+        st.lists(_names, min_size=2, max_size=12, unique=True).map(
+            lambda ns: "Annotated[" + " | ".join(f'Annotated[{n}, Tag("{n}")]' for n in ns)
+            + ", tagged_by(_tag, " + pysource.pystr(ns[0].lower()) + ")]"),
+        st.lists(inner, min_size=2, max_size=6).map(" | ".join)),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_types, identifiers, st.sampled_from(["alias", "field", "field-default", "parameter"]))
+def test_one_black_pass_lays_out_units_as_two_do(annotation: str, name: str, shape: str) -> None:
+    line, context = {
+        "alias": (f"{name.title()}: TypeAlias = {annotation}", pysource.STATEMENT),
+        "field": (f"    {name}: {annotation}", pysource.STATEMENT),
+        "field-default": (f"    {name}: {annotation} | None = Field(default=None, "
+                          f'alias="{name}")', pysource.STATEMENT),
+        "parameter": (f"        {name}: {annotation} | NotGiven = NOT_GIVEN,",
+                      pysource.PARAMETER),
+    }[shape]
+    key = (context, (line,))
+    once = pysource.lay_out_all([key], pysource.black_one_pass)
+    assert once == pysource.lay_out_all([key], pysource.black_format)
