@@ -336,7 +336,7 @@ def _unwrap(chunk: list[str], before: int, after: int) -> list[str]:
 # `: value` or `as name` after it, then the trailing comma (a long dict entry, import alias or
 # enum item). Black leaves it as it is, so it need not go through black (a quarter of the
 # units of GitHub's client).
-_PLAIN = r"""(?:"(?:[^"\\\n]|\\.)*"|[A-Za-z_][A-Za-z0-9_]*)"""
+_PLAIN = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[A-Za-z_][A-Za-z0-9_]*)"""
 _UNSPLITTABLE = re.compile(rf" *{_PLAIN}(?:: {_PLAIN}| as [A-Za-z_][A-Za-z0-9_]*)?,")
 
 

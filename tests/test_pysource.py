@@ -196,7 +196,7 @@ def test_lines_black_can_split_are_not_unsplittable() -> None:
     long = "x" * 120
     for element in [f'"{long}" "b",', f"{long} + y,", f"f({long}),", f"None, {long},",
                     f'"{long}": not b,', f"{long}.y,", f'"{long}",  # c', f"lambda: {long},",
-                    f"'{long}',", f'b"{long}",', f"{long} as None,", f"{long}:  y,"]:
+                    f'b"{long}",', f"{long} as None,", f"{long}:  y,", f"'{long}' 'b',"]:
         lines = ["x = [", "    " + element, "]"]
         assert not pysource.unsplittable(pysource.Unit(1, 1, pysource.ITEM), lines), element
     statement = ["x = [", f'    "{long}",', "]"]
