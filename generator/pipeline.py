@@ -75,9 +75,51 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
 _BACKGROUND_MIN = 100_000  # characters; below this, validation takes less than a fork saves
 
 
-def validate_spec(run: Run, source: SourceFile, *, background: bool = False) -> str | None:
+def early_validator(spec: Path) -> forked.Awaiting | None:
+    """For a large spec on a machine with a second core: a child that imports the validator
+    (about half a second) while this process loads the document, then validates what
+    `validate_spec` sends it."""
+    if not forked.available():
+        return None
+    try:
+        if spec.stat().st_size < _BACKGROUND_MIN:
+            return None
+    except OSError:
+        return None
+    return forked.Awaiting(_prepare_validation, _findings_of)
+
+
+def _prepare_validation() -> None:
+    from .validate import preload
+
+    preload()
+
+
+def _findings_of(job: list[Any]) -> list[list[Any]]:
+    data, version, display, uri = job
+    found = Diagnostics()
+    from .validate import validate_document
+
+    validate_document(data, version, display, uri, found)
+    return [[d.severity.value, d.code, d.message, d.location.pointer if d.location else "",
+             d.hint] for d in found.items]
+
+
+def validate_spec(run: Run, source: SourceFile, *, background: bool = False,
+                  early: forked.Awaiting | None = None) -> str | None:
     """Record the validator's findings. With `background`, a large document is validated in a
-    forked child while the caller goes on; `join_validation` then adds its findings."""
+    forked child (`early`, if one is waiting) while the caller goes on; `join_validation` then
+    adds its findings. `early` is used or cancelled."""
+    try:
+        return _validate_spec(run, source, background, early)
+    finally:
+        if early is not None and (run.pending_validation is None
+                                  or run.pending_validation.child is not early):
+            early.cancel()
+
+
+def _validate_spec(run: Run, source: SourceFile, background: bool,
+                   early: forked.Awaiting | None) -> str | None:
     from .validate import check_document_kind
 
     version = check_document_kind(source.data, source.display, run.diagnostics)
@@ -90,7 +132,9 @@ def validate_spec(run: Run, source: SourceFile, *, background: bool = False) -> 
     if cached is not None:
         _add_findings(run, source, json.loads(cached))
     elif background and len(source.text) >= _BACKGROUND_MIN and forked.available():
-        child = forked.Forked(lambda: _findings(source, version))
+        job = [source.data, version, source.display, source.path.as_uri()]
+        child: Forked = early if early is not None and early.send(job) else \
+            forked.Forked(lambda: _findings_of(job))
         run.pending_validation = PendingValidation(child, source, version, store, entry)
     else:
         findings = _findings(source, version)
@@ -125,12 +169,7 @@ def cancel_validation(run: Run) -> None:
 
 
 def _findings(source: SourceFile, version: str) -> list[list[Any]]:
-    from .validate import validate_document
-
-    found = Diagnostics()
-    validate_document(source.data, version, source.display, source.path.as_uri(), found)
-    return [[d.severity.value, d.code, d.message, d.location.pointer if d.location else "",
-             d.hint] for d in found.items]
+    return _findings_of([source.data, version, source.display, source.path.as_uri()])
 
 
 def _add_findings(run: Run, source: SourceFile, findings: list[list[Any]]) -> None:
@@ -176,11 +215,19 @@ def analyse(run: Run, spec: Path, *, validate: bool = True,
             background: bool = False) -> ir.Api | None:
     """Everything up to the IR. None when the spec cannot be used at all. With `background`,
     validation may still be running: call `join_validation` before reading the diagnostics."""
-    source = load_spec(run, spec)
+    early = early_validator(spec) if validate and background else None
+    try:
+        source = load_spec(run, spec)
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
     if source is None:
+        if early is not None:
+            early.cancel()
         return None
     if validate:
-        version = validate_spec(run, source, background=background)
+        version = validate_spec(run, source, background=background, early=early)
     else:
         from .validate import check_document_kind
 
