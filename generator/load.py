@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from . import yamlpos
+from . import fastyaml, yamlpos
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity
 
 try:  # the C parser is several times faster on large specs
@@ -178,7 +178,9 @@ def read_source(
                 _parse_failure(diagnostics, display, exc.lineno, exc.colno,
                                f"malformed JSON: {exc.msg}")
             is_json = False  # a YAML file in flow style; let the YAML parser have a go
-    if not is_json:
+    if not is_json and (fast := fastyaml.load(text, _SpecLoader)) is not None:
+        data = fast
+    elif not is_json:
         try:
             loader = _SpecLoader(text)
             loader.duplicates = []
