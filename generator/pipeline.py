@@ -101,8 +101,8 @@ def _findings_of(job: list[Any]) -> list[list[Any]]:
     from .validate import validate_document
 
     validate_document(data, version, display, uri, found)
-    return [[d.severity.value, d.code, d.message, d.location.pointer if d.location else "",
-             d.hint] for d in found.items]
+    return [[d.severity.value, d.code, d.message, d.location.file if d.location else "",
+             d.location.pointer if d.location else "", d.hint] for d in found.items]
 
 
 def validate_spec(run: Run, source: SourceFile, *, background: bool = False,
@@ -173,9 +173,9 @@ def _findings(source: SourceFile, version: str) -> list[list[Any]]:
 
 
 def _add_findings(run: Run, source: SourceFile, findings: list[list[Any]]) -> None:
-    for severity, code, message, pointer, hint in findings:
-        run.diagnostics.add(Severity(severity), code, message, Location(source.display, pointer),
-                            hint)
+    for severity, code, message, file, pointer, hint in findings:
+        run.diagnostics.add(Severity(severity), code, message,
+                            Location(file or source.display, pointer), hint)
 
 
 _EXTERNAL_REF = re.compile(r"""\$ref["']?\s*:\s*["']?[^#"'\s]""")
@@ -189,7 +189,8 @@ def _validation_cache_entry(source: SourceFile, version: str, run_has_overlays: 
         return None, ""
     from importlib.metadata import version as installed
 
-    store = cache.folder("validate", installed("openapi-spec-validator"))
+    # The findings' format is part of the key: file, pointer and hint since format 2.
+    store = cache.folder("validate", f"{installed('openapi-spec-validator')}|findings-2")
     return store, cache.key(source.text.encode(), version.encode(), source.display.encode())
 
 

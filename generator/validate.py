@@ -80,18 +80,19 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
         validator_class = _with_rust_meta_checks(validator_class, version)
     _use_cached_subscriptable_check()
     count = 0
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[Location, str]] = set()
+    referenced = _ReferencedFiles(data, base_uri)
     try:
         errors = validator_class(data, base_uri=base_uri).iter_errors()
         for error in errors:
-            pointer = _pointer_of(data, error)
+            location = _location_of(data, error, file, referenced)
             message = _message_of(error)
-            if (pointer, message) in seen:
+            if (location, message) in seen:
                 continue
-            seen.add((pointer, message))
+            seen.add((location, message))
             count += 1
             if count <= _MAX_REPORTED:
-                diagnostics.warning("W100", f"spec violation: {message}", Location(file, pointer),
+                diagnostics.warning("W100", f"spec violation: {message}", location,
                                     "the generator interprets it; fix the spec, or run "
                                     "without --strict to accept it")
     except RecursionError:
@@ -218,19 +219,88 @@ def _message_of(error: Any) -> str:
     return message if len(message) <= 300 else message[:297] + "..."
 
 
-def _pointer_of(data: Any, error: Any) -> str:
-    """The document pointer of an error.
+def _location_of(data: Any, error: Any, file: str, referenced: _ReferencedFiles) -> Location:
+    """Where an error is: its pointer in the document, or in a file the document refers to.
 
     Errors from the schema-of-schemas checks carry a path relative to the schema being checked,
-    not to the document; for those we find where in the document that relative path occurs.
+    not to the document; for those we find where that relative path occurs: in the document,
+    else in the files it refers to (a schema from `parts/pet.yaml#/Pet`), else at the path's
+    first step in the document.
     """
     path = [str(part) for part in getattr(error, "absolute_path", ())]
     if not path:
-        return _pointer_from_message(data, _message_of(error))
+        return Location(file, _pointer_from_message(data, _message_of(error)))
     if _exists(data, path):
-        return _join(path)
+        return Location(file, _join(path))
     found = next(_find_suffix(data, path, []), None)
-    return _join(found) if found is not None else _join(path[:1])
+    if found is not None:
+        return Location(file, _join(found))
+    for source in referenced.files():
+        found = next(_find_suffix(source.data, path, []), None)
+        if found is not None:
+            return Location(source.display, _join(found))
+    return Location(file, _join(path[:1]))
+
+
+class _ReferencedFiles:
+    """The files a document refers to with relative `$ref`s, directly or through each other,
+    loaded the first time an error needs them (errors only)."""
+
+    _LIMIT = 200
+
+    def __init__(self, data: Any, base_uri: str) -> None:
+        self._data = data
+        self._base_uri = base_uri
+        self._files: list[Any] | None = None
+
+    def files(self) -> list[Any]:
+        if self._files is None:
+            self._files = self._load()
+        return self._files
+
+    def _load(self) -> list[Any]:
+        from pathlib import Path
+        from urllib.parse import unquote, urlparse
+
+        from .load import LoadError, Sources
+
+        parsed = urlparse(self._base_uri)
+        if parsed.scheme != "file":
+            return []
+        root = Path(unquote(parsed.path))
+        sources = Sources(root.parent, Diagnostics())
+        loaded: list[Any] = []
+        queue, seen = [(root, self._data)], {root.resolve()}
+        while queue and len(seen) < self._LIMIT:
+            current, data = queue.pop(0)
+            for ref in _external_refs(data):
+                target = (current.parent / unquote(ref)).resolve()
+                if target in seen:
+                    continue
+                seen.add(target)
+                try:
+                    source = sources.load(target)
+                except (LoadError, OSError):
+                    continue
+                loaded.append(source)
+                queue.append((target, source.data))
+        return loaded
+
+
+def _external_refs(data: Any) -> list[str]:
+    """The file parts of the relative `$ref`s in a document (no URLs)."""
+    refs: list[str] = []
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#") and "://" not in ref:
+                refs.append(ref.split("#", 1)[0])
+            stack.extend(value for value in node.values() if isinstance(value, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(value for value in node if isinstance(value, (dict, list)))
+    return list(dict.fromkeys(ref for ref in refs if ref))
 
 
 _OPERATION_IN_PATH = re.compile(r"for '(\w+)' (?:operation )?in '([^']+)'")

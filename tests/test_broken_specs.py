@@ -23,9 +23,6 @@ UPDATE = os.environ.get("OAGEN_UPDATE_EXPECTED") == "1"
 # Cases whose `.expected` file holds the output oagen *should* print once a known bug is fixed.
 # OAGEN_UPDATE_EXPECTED leaves them alone; remove an entry once its bug is fixed.
 KNOWN_BUGS = {
-    "external_ref_problems.yaml": "validate.py: a violation inside a $ref'd file is printed at "
-                                  "the root file's 1:1, with a pointer (#/properties) that does "
-                                  "not exist there",
 }
 
 _TIMING = re.compile(r", \d+\.\d+ s$")
