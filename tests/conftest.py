@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+# Every run starts with an empty cache of its own: results never depend on what a developer's
+# ~/.cache/oagen holds from older versions. Tests of the cache set OAGEN_CACHE_DIR themselves.
+os.environ["OAGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="oagen-test-cache-")
 
 # Property tests draw the same examples on every run and machine, so a red CI run is a change,
 # not a lucky draw. OAGEN_EXPLORE=1 draws fresh examples (and keeps failures in the local

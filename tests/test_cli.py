@@ -235,9 +235,9 @@ def test_validate_reports_warnings_with_lines_and_succeeds(
     code, out, err = _run(capsys, "validate", "warn.yaml")
     assert code == EXIT_OK
     assert _diagnostics(err) == [
-        "warn.yaml:5:3: warning W100 spec violation: 5 is not of type 'string' "
+        'warn.yaml:5:3: warning W100 spec violation: 5 is not of type "string" '
         "(at #/info/description)",
-        "warn.yaml:10:7: warning W100 spec violation: 'pets' is not of type 'array' "
+        'warn.yaml:10:7: warning W100 spec violation: "pets" is not of type "array" '
         "(at #/paths/~1pets/get/tags)",
     ]
     assert err.count("    hint: ") == 2
