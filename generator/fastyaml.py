@@ -71,16 +71,17 @@ def _at_node_start(text: str, position: int) -> bool:
     line's indentation, a `: `, `- ` or `? `, or a flow `[`, `{` (itself starting a node) or
     `,`."""
     line_start = text.rfind("\n", 0, position) + 1
-    before = text[line_start:position]
-    stripped = before.rstrip(" \t")
-    if not stripped:
-        return True
-    last = stripped[-1]
-    if last in ":-?":
-        return len(stripped) < len(before)
-    if last in "[{":
-        return _at_node_start(text, line_start + len(stripped) - 1)
-    return last == ","
+    while True:  # a loop, not recursion: `[[[[...` may be very long
+        before = text[line_start:position]
+        stripped = before.rstrip(" \t")
+        if not stripped:
+            return True
+        last = stripped[-1]
+        if last in ":-?":
+            return len(stripped) < len(before)
+        if last not in "[{":
+            return last == ","
+        position = line_start + len(stripped) - 1
 
 
 def _needs_pyyaml(text: str) -> bool:

@@ -113,3 +113,9 @@ def test_the_large_corpus_descriptions_take_the_fast_path(name: str) -> None:
     fast = _fast(text)
     assert fast is not None
     assert _same(fast, _pyyaml(text))
+
+
+def test_very_deep_flow_nesting_is_left_to_pyyaml_without_recursing() -> None:
+    depth = 100_000  # far beyond Python's recursion limit
+    assert _fast("a: " + "[" * depth + ":" + "]" * depth + "\n") is None
+    assert _fast("a: " + "[" * depth + "1" + "]" * depth + "\n") is None  # yaml-rs's limit
