@@ -137,13 +137,11 @@ def _whole_scalar(text: str, start: int) -> tuple[str, bool] | None:
     token = match.group()
     if token == "-":
         return None  # a sequence entry's dash, not a scalar
-    is_key = False
-    if ":" in token:  # `200:` or `200: x`: a key, if the colon ends the token or a space follows
-        colon = token.index(":")
-        after = text[start + colon + 1:start + colon + 2]
-        if colon == len(token) - 1 or after in (" ", "\t"):
-            token, is_key = token[:colon], True
-    if not is_key:
+    # `200:` or `12:30: x`: the token stops at a blank, so a key's colon is its last character.
+    is_key = token.endswith(":")
+    if is_key:
+        token = token[:-1]
+    else:
         line_end = text.find("\n", start + len(token))
         rest = text[start + len(token):line_end if line_end >= 0 else len(text)].lstrip(" \t")
         if rest and rest[0] not in "#,]}":

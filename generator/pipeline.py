@@ -96,10 +96,10 @@ def _prepare_validation() -> None:
 
 
 def _findings_of(job: list[Any]) -> list[list[Any]]:
-    data, version, display, uri = job
-    found = Diagnostics()
     from .validate import validate_document
 
+    data, version, display, uri = job
+    found = Diagnostics()
     validate_document(data, version, display, uri, found)
     return [[d.severity.value, d.code, d.message, d.location.file if d.location else "",
              d.location.pointer if d.location else "", d.hint] for d in found.items]
