@@ -338,6 +338,7 @@ def _unwrap(chunk: list[str], before: int, after: int) -> list[str]:
 # units of GitHub's client).
 _PLAIN = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[A-Za-z_][A-Za-z0-9_]*)"""
 _UNSPLITTABLE = re.compile(rf" *{_PLAIN}(?:: {_PLAIN}| as [A-Za-z_][A-Za-z0-9_]*)?,")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def unsplittable(unit: Unit, lines: list[str]) -> bool:
@@ -348,9 +349,6 @@ def unsplittable(unit: Unit, lines: list[str]) -> bool:
     return match is not None and not any(
         keyword.iskeyword(word) for word in _WORD.findall(_STRING.sub("", lines[unit.first]))
         if word != "as")
-
-
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def finish_all(sources: dict[str, str],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import pty
 import subprocess
@@ -10,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .conftest import REPO, SPEC
+from .support.specs import write_schemas_spec
 
 COMMAND = [sys.executable, "-m", "generator", "generate", str(SPEC), "-q"]
 
@@ -19,15 +19,7 @@ def _large_spec(folder: Path) -> Path:
     schemas = {f"Model{n}": {"type": "object", "description": f"Model number {n}.", "properties": {
         f"field_{k}": {"type": "string", "enum": [f"v{j}" for j in range(k + 2)]}
         for k in range(12)}} for n in range(1500)}
-    spec = folder / "large.json"
-    folder.mkdir(parents=True, exist_ok=True)
-    spec.write_text(json.dumps({
-        "openapi": "3.1.0", "info": {"title": "Large", "version": "1"},
-        "paths": {"/m": {"get": {"operationId": "getM", "responses": {"200": {
-            "description": "ok", "content": {"application/json": {"schema": {
-                "$ref": "#/components/schemas/Model0"}}}}}}}},
-        "components": {"schemas": schemas}}), encoding="utf-8")
-    return spec
+    return write_schemas_spec(folder / "large.json", schemas, "Model0")
 
 
 def _on_a_terminal(out: Path, extra_env: dict[str, str]) -> bytes:

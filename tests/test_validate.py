@@ -3,7 +3,6 @@ schema as the pure-Python checks do, or specs would gain or lose warnings with t
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from generator.diagnostics import Diagnostics
 from generator.validate import _rust_meta_checker, validate_document
 
 from .conftest import REPO
+from .support.specs import write_schemas_spec
 
 SCHEMAS: list[Any] = [
     {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
@@ -154,13 +154,7 @@ def _large_invalid_spec(folder: Path) -> Path:
         "a": {"type": "string"}}} for n in range(600)}
     schemas["Bad"] = {"type": "object", "properties": {
         "n": {"type": "number", "exclusiveMinimum": True}}}
-    spec = folder / "large.json"
-    spec.write_text(json.dumps({
-        "openapi": "3.1.0", "info": {"title": "Large", "version": "1"},
-        "paths": {"/m": {"get": {"operationId": "getM", "responses": {"200": {
-            "description": "ok", "content": {"application/json": {"schema": {
-                "$ref": "#/components/schemas/Bad"}}}}}}}},
-        "components": {"schemas": schemas}}), encoding="utf-8")
+    spec = write_schemas_spec(folder / "large.json", schemas, "Bad")
     assert spec.stat().st_size > pipeline._BACKGROUND_MIN
     return spec
 
