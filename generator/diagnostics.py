@@ -7,10 +7,12 @@ column, so a user can jump straight to the problem.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Any
 
 
 class Severity(IntEnum):
@@ -54,12 +56,97 @@ class Diagnostic:
             if self.line is not None:
                 where += f":{self.line}:{self.column or 1}"
             where += ": "
-        text = f"{where}{self.severity.label} {self.code} {self.message}"
+        # Every part may hold text from the spec (a key, a file name): no control character of
+        # it reaches a terminal, and the only raw newline is the one before the hint.
+        where = printable(where)
+        text = f"{where}{self.severity.label} {self.code} {printable(self.message)}"
         if self.location is not None and self.location.pointer:
-            text += f" (at #{self.location.pointer})"
+            text += f" (at #{printable(self.location.pointer)})"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
+
+
+# C0 controls, DEL and C1 controls (CSI 0x9b among them): a terminal acts on these.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character (newline and tab included) written as an escape
+    (`\\x1b`, `\\n`), so text from a spec cannot move the cursor, set the clipboard or clear a
+    terminal it is printed to."""
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(_escape_control, text)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char, f"\\x{ord(char):02x}")
+
+
+EXCERPT_LIMIT = 200
+
+
+def excerpt(value: Any, limit: int = EXCERPT_LIMIT) -> str:
+    """A short, printable `repr` of a spec value for a message: at most about `limit`
+    characters, however large or deeply nested the value (an alias-expanded YAML document is
+    never walked beyond what is shown) and whatever its integers' size."""
+    parts: list[str] = []
+    budget = [limit]
+    _excerpt_into(value, parts, budget, 0)
+    text = "".join(parts)
+    if budget[0] < 0 or len(text) > limit:
+        text = text[:limit] + "..."
+    return printable(text)
+
+
+_EXCERPT_DEPTH = 20
+
+
+def _excerpt_into(value: Any, parts: list[str], budget: list[int], depth: int) -> None:
+    """Appends pieces of `value`'s repr while budget[0] (characters left) is positive; a
+    negative budget means something was left out."""
+    if budget[0] <= 0:
+        budget[0] = -1
+        return
+    if isinstance(value, dict | list | tuple):
+        is_dict = isinstance(value, dict)
+        opening, closing = ("{", "}") if is_dict else ("[", "]") if isinstance(value, list) \
+            else ("(", ")")
+        if depth >= _EXCERPT_DEPTH:
+            _add(opening + "...", parts, budget)
+            budget[0] = -1
+            return
+        _add(opening, parts, budget)
+        items: Any = iter(value.items()) if isinstance(value, dict) else iter(value)
+        for index, item in enumerate(items):
+            if budget[0] <= 0:
+                budget[0] = -1
+                return
+            if index:
+                _add(", ", parts, budget)
+            if is_dict:
+                _excerpt_into(item[0], parts, budget, depth + 1)
+                _add(": ", parts, budget)
+                _excerpt_into(item[1], parts, budget, depth + 1)
+            else:
+                _excerpt_into(item, parts, budget, depth + 1)
+        _add(closing, parts, budget)
+    elif isinstance(value, str):
+        text = repr(value[:budget[0] + 1])
+        _add(text, parts, budget)
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 600:
+        _add(f"<an integer of about {int(value.bit_length() * 0.30103)} digits>", parts, budget)
+    elif isinstance(value, bool | int | float) or value is None:
+        _add(repr(value), parts, budget)
+    else:
+        _add(f"<{type(value).__name__}>", parts, budget)
+
+
+def _add(text: str, parts: list[str], budget: list[int]) -> None:
+    parts.append(text)
+    budget[0] -= len(text)
 
 
 Locator = Callable[[Location], tuple[int, int] | None]
