@@ -70,6 +70,47 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
 
 CONFIG_FILE_CODE = "E010"
 
+# Names from the config or the command line become folder names, class names, environment
+# variable names and metadata: each must fit its rule, so none can climb out of the output folder
+# (`../x`) or break the code it is written into. key -> (pattern, what is allowed).
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ENV_NAME = (_IDENTIFIER, "an environment variable name: ASCII letters, digits and underscores, "
+                          "not starting with a digit")
+_PEP440 = re.compile(r"""
+    v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*
+    (?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?
+    (?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?
+    (?:[-_.]?dev[-_.]?[0-9]*)?
+    (?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?
+""", re.VERBOSE | re.IGNORECASE)
+_NAME_RULES: dict[str, tuple[re.Pattern[str], str]] = {
+    "package": (_IDENTIFIER, "a Python identifier: ASCII letters, digits and underscores, not "
+                             "starting with a digit and not a keyword (e.g. my_api_client)"),
+    "client": (_IDENTIFIER, "a Python class name: ASCII letters, digits and underscores, not "
+                            "starting with a digit and not a keyword (e.g. MyApi)"),
+    "async_client": (_IDENTIFIER, "a Python class name: ASCII letters, digits and underscores, "
+                                  "not starting with a digit and not a keyword (e.g. AsyncMyApi)"),
+    "distribution": (re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"),
+                     "a distribution name: ASCII letters and digits, with . _ - only between "
+                     "them (e.g. my-api-client)"),
+    "version": (_PEP440, "a PEP 440 version (e.g. 1.2.0, 2.0.0rc1, 1.0.post1)"),
+    "env_prefix": _ENV_NAME,
+    "api_key_env": _ENV_NAME,
+    "base_url_env": _ENV_NAME,
+    "log_env": _ENV_NAME,
+}
+
+
+def name_problem(key: str, value: object) -> str | None:
+    """What is wrong with `value` as the setting `key` (a name rule above), or None."""
+    rule = _NAME_RULES.get(key)
+    if rule is None or not isinstance(value, str):
+        return None
+    pattern, allowed = rule
+    if pattern.fullmatch(value) and not (pattern is _IDENTIFIER and iskeyword(value)):
+        return None
+    return f"{value!r} is not allowed: `{key}` must be {allowed}"
+
 
 def find_pyproject(start: Path) -> Path | None:
     for folder in (start, *start.parents):
@@ -119,6 +160,10 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
             continue
         if key == "names" and isinstance(value, dict) and not _check_names(value, where,
                                                                         diagnostics):
+            continue
+        problem = name_problem(key, value)
+        if problem is not None:
+            diagnostics.error(CONFIG_FILE_CODE, problem, where, f"`{key}`: {description}")
             continue
         values[key] = value
     return _from_table(values, path)
