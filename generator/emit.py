@@ -1,23 +1,31 @@
-"""Emit: write the generated files so that a failure never leaves a half-written output folder.
+"""Emit: write the generated files so that a failure never leaves a half-written output folder
+and nothing oagen did not write is lost.
 
-The new tree is assembled in a temporary folder beside the output and swapped into place with two
-renames. A manifest (`.oagen-manifest.json`) lists the files oagen wrote: files from the previous
-generation that are no longer produced are removed, files oagen did not write (a user's own
-additions) are carried over untouched, and unchanged files keep their inode and modification time.
+The new tree is assembled in a staging folder beside the output and swapped into place by
+`swap.py`. A manifest (`.oagen-manifest.json`) lists the files oagen wrote: files from the previous
+generation that are no longer produced are removed, everything else (a user's own files, folders,
+links, `__pycache__`) is carried over with its mode, and unchanged files keep their inode and
+modification time. A generated path that holds something oagen did not write is a conflict: the
+run stops and lists them, unless `force` says to replace them. Manifest entries that could name
+something outside the output folder are ignored (and reported): oagen never deletes through them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
-import tempfile
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import swap
+
 MANIFEST = ".oagen-manifest.json"
+_LISTED = 10  # conflicts named in the message; the rest are counted
 
 
 class EmitError(Exception):
@@ -29,6 +37,7 @@ class EmitResult:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_manifest(output: Path) -> dict[str, object]:
@@ -48,38 +57,34 @@ def manifest_bytes(files: dict[str, bytes], metadata: dict[str, str]) -> bytes:
 def plan(output: Path, files: dict[str, bytes]) -> EmitResult:
     """What `emit` would do, without doing it."""
     result = EmitResult()
-    previous = _previous_files(output)
+    previous = previous_files(output, result.warnings)
     for path, content in sorted(files.items()):
-        target = output / path
-        if target.is_file() and target.read_bytes() == content:
+        if _same_file(output / path, content):
             result.unchanged.append(path)
         else:
             result.written.append(path)
-    result.removed = sorted(p for p in previous if p not in files and (output / p).exists())
+    result.removed = sorted(p for p in previous if p not in files
+                            and os.path.lexists(output / p))
     return result
 
 
-def emit(output: Path, files: dict[str, bytes], metadata: dict[str, str]) -> EmitResult:
-    """Replace `output` with `files` (plus the manifest), atomically."""
+def emit(output: Path, files: dict[str, bytes], metadata: dict[str, str], *,
+         force: bool = False) -> EmitResult:
+    """Replace `output` with `files` (plus the manifest), atomically. A symbolic link at `output`
+    is kept: the folder it points to is written."""
+    output = Path(os.path.realpath(output))
     all_files = dict(files)
     all_files[MANIFEST] = manifest_bytes(files, metadata)
-    previous = _previous_files(output)
-    if output.exists() and not output.is_dir():
+    result = EmitResult()
+    previous = previous_files(output, result.warnings)
+    if os.path.lexists(output) and not output.is_dir():
         raise EmitError(f"{output} exists and is not a folder; move it away or choose another "
                         "output")
-    conflicts = [
-        path for path in sorted(files)
-        if path not in previous and (output / path).is_file()
-        and (output / path).read_bytes() != files[path]
-    ]
-    if conflicts and previous:
-        raise EmitError(
-            f"{output / conflicts[0]} was not written by oagen and would be overwritten; move it "
-            "away (or delete it) and run again"
-        )
+    conflicts = conflicting_paths(output, files, previous)
+    if conflicts and not force:
+        raise EmitError(_conflict_message(output, conflicts, bool(previous)))
     output.parent.mkdir(parents=True, exist_ok=True)
-    result = EmitResult()
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.oagen-", dir=output.parent))
+    staging = swap.new_staging(output)
     try:
         for folder in sorted({(staging / path).parent for path in all_files}):
             folder.mkdir(parents=True, exist_ok=True)
@@ -87,7 +92,7 @@ def emit(output: Path, files: dict[str, bytes], metadata: dict[str, str]) -> Emi
         def put(path: str) -> bool:
             """Whether the file is new or changed (an unchanged one is linked)."""
             content, target, old = all_files[path], staging / path, output / path
-            if old.is_file() and old.read_bytes() == content:
+            if _same_file(old, content):
                 _link_or_copy(old, target)
                 return False
             _write(target, content)
@@ -102,14 +107,118 @@ def emit(output: Path, files: dict[str, bytes], metadata: dict[str, str]) -> Emi
             if path != MANIFEST:
                 (result.written if is_changed else result.unchanged).append(path)
         if output.is_dir():
-            _carry_over_user_files(output, staging, set(all_files), previous)
+            _carry_over(output, staging, set(all_files), previous)
             result.removed = sorted(p for p in previous if p not in all_files
-                                    and (output / p).exists())
-        _swap(staging, output)
+                                    and os.path.lexists(output / p))
+        swap.install(staging, output, hashlib.sha256(all_files[MANIFEST]).hexdigest())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return result
+
+
+def previous_files(output: Path, warnings: list[str]) -> set[str]:
+    """The manifest's files that are plainly inside `output`. An entry that is absolute, climbs
+    out with `..`, holds a backslash or NUL, or passes through a symbolic link is not oagen's: it
+    is never deleted nor counted, and the manifest is reported as corrupt."""
+    files = read_manifest(output).get("files")
+    if not isinstance(files, dict):
+        return set()
+    folders: dict[str, bool] = {}  # relative folder -> a real folder (or absent), not a link
+    kept: set[str] = set()
+    rejected: list[str] = []
+    for path in files:
+        if _plain_relative(path) and _no_link_above(output, path, folders):
+            kept.add(path)
+        else:
+            rejected.append(repr(path))
+    if rejected:
+        warnings.append(f"{output / MANIFEST} is corrupt: {len(rejected)} entr"
+                        f"{'y' if len(rejected) == 1 else 'ies'} outside the output folder "
+                        f"({', '.join(sorted(rejected)[:3])}) ignored; nothing was deleted through "
+                        "them")
+    return kept
+
+
+def conflicting_paths(output: Path, files: dict[str, bytes], previous: set[str]) -> list[str]:
+    """Paths inside `output` that generation would replace but oagen did not write: a different
+    file at a generated path, or anything other than a real folder where a generated folder
+    goes."""
+    if not output.is_dir():
+        return []
+    kinds: dict[str, int | None] = {}  # relative path -> st_mode (None: absent)
+
+    def mode(relative: str) -> int | None:
+        if relative not in kinds:
+            try:
+                kinds[relative] = os.lstat(output / relative).st_mode
+            except FileNotFoundError:
+                kinds[relative] = None
+        return kinds[relative]
+
+    found: dict[str, None] = {}
+    for path in sorted(files):
+        if path in previous:
+            continue
+        parts = path.split("/")
+        blocked = None
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            kind = mode(folder)
+            if kind is None:
+                break
+            if not stat.S_ISDIR(kind):
+                blocked = folder
+                break
+        if blocked is not None:
+            found[blocked] = None
+        elif mode(path) is not None and not _same_file(output / path, files[path]):
+            found[path] = None
+    return list(found)
+
+
+def _conflict_message(output: Path, conflicts: list[str], has_manifest: bool) -> str:
+    listed = ", ".join(conflicts[:_LISTED])
+    more = f" and {len(conflicts) - _LISTED} more" if len(conflicts) > _LISTED else ""
+    if has_manifest:
+        return (f"{len(conflicts)} path(s) in {output} were not written by oagen and would be "
+                f"overwritten: {listed}{more}; move them away (or delete them) and run again, or "
+                "pass --force to replace them")
+    return (f"{output} has no {MANIFEST} (oagen has not written it) and generation would "
+            f"overwrite {len(conflicts)} path(s) there: {listed}{more}; choose a new or empty "
+            "output folder, move those away, or pass --force to replace them (everything else "
+            "in the folder is kept)")
+
+
+def _plain_relative(path: object) -> bool:
+    if not isinstance(path, str) or not path or "\\" in path or "\0" in path \
+            or path.startswith("/"):
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def _no_link_above(output: Path, path: str, folders: dict[str, bool]) -> bool:
+    parts = path.split("/")
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        if folder not in folders:
+            try:
+                folders[folder] = not stat.S_ISLNK(os.lstat(output / folder).st_mode)
+            except OSError:
+                folders[folder] = True
+        if not folders[folder]:
+            return False
+    return True
+
+
+def _same_file(path: Path, content: bytes) -> bool:
+    """Whether `path` is a regular file (not a link) holding exactly `content`."""
+    try:
+        info = os.lstat(path)
+        return stat.S_ISREG(info.st_mode) and info.st_size == len(content) \
+            and path.read_bytes() == content
+    except OSError:
+        return False
 
 
 def _write(target: Path, content: bytes) -> None:
@@ -124,27 +233,38 @@ def _write(target: Path, content: bytes) -> None:
         os.close(descriptor)
 
 
-def _previous_files(output: Path) -> set[str]:
-    files = read_manifest(output).get("files")
-    return set(files) if isinstance(files, dict) else set()
-
-
-def _carry_over_user_files(output: Path, staging: Path, generated: set[str],
-                           previous: set[str]) -> None:
+def _carry_over(output: Path, staging: Path, generated: set[str], previous: set[str]) -> None:
+    """Everything in `output` that is neither generated now nor listed in the manifest goes into
+    `staging` as it is: files and links by hard link (same inode, mode and time), folders
+    recreated with their mode, owner where allowed, and setgid/sticky bits. A generated path
+    wins over what stood there (that only happens under --force: otherwise it is a conflict)."""
     for root, dirs, names in os.walk(output):
-        for name in [d for d in dirs if (Path(root) / d).is_symlink()]:
+        here = Path(root)
+        relative_root = here.relative_to(output)
+        _copy_mode(here, staging / relative_root)
+        for name in [d for d in dirs if (here / d).is_symlink()]:
             names.append(name)  # a link to a folder is carried over as the link itself
-        dirs[:] = [d for d in dirs if d != "__pycache__" and not (Path(root) / d).is_symlink()]
+        dirs[:] = [d for d in dirs if not (here / d).is_symlink()
+                   and (relative_root / d).as_posix() not in generated]
         for name in names:
-            source = Path(root) / name
-            relative = source.relative_to(output).as_posix()
-            if relative in generated or relative in previous or name.endswith(".pyc"):
+            relative = (relative_root / name).as_posix()
+            if relative in generated or relative in previous:
                 continue
             target = staging / relative
+            if os.path.lexists(target):
+                continue  # a generated folder stands here (--force)
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(source, target)
+            _link_or_copy(here / name, target)
         for name in dirs:
-            (staging / Path(root).relative_to(output) / name).mkdir(parents=True, exist_ok=True)
+            (staging / relative_root / name).mkdir(parents=True, exist_ok=True)
+
+
+def _copy_mode(source: Path, target: Path) -> None:
+    info, current = os.lstat(source), os.lstat(target)
+    if (current.st_uid, current.st_gid) != (info.st_uid, info.st_gid):
+        with contextlib.suppress(OSError):  # another owner: only the superuser may set it
+            os.chown(target, info.st_uid, info.st_gid)
+    os.chmod(target, stat.S_IMODE(info.st_mode))  # after chown, which clears setgid
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -155,18 +275,3 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
-
-
-def _swap(staging: Path, output: Path) -> None:
-    if not output.exists():
-        os.replace(staging, output)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    retired.rmdir()
-    os.replace(output, retired)
-    try:
-        os.replace(staging, output)
-    except OSError:
-        os.replace(retired, output)  # put the previous output back
-        raise
-    shutil.rmtree(retired, ignore_errors=True)

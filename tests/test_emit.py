@@ -151,7 +151,8 @@ def test_foreign_file_at_a_generated_path_is_an_error_and_nothing_changes(out: P
     emit(out, FILES, META)
     (out / "pets" / "extra.py").write_bytes(b"# the user's own extra.py\n")
     before = _tree(out), _stats(out)
-    with pytest.raises(EmitError, match=r"extra\.py was not written by oagen"):
+    with pytest.raises(EmitError, match=r"not written by oagen and would be overwritten: "
+                       r"pets/extra\.py; move them away"):
         emit(out, {**FILES, "pets/extra.py": b"# generated extra.py\n"}, META)
     assert (_tree(out), _stats(out)) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
@@ -214,7 +215,7 @@ def test_failure_during_the_swap_restores_the_previous_output(
 
     def failing(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
         calls.append((Path(source).name, Path(target).name))
-        if Path(target) == out and ".oagen-" in Path(source).name:
+        if Path(target) == out and ".oagen-staging-" in Path(source).name:
             raise OSError(18, "Invalid cross-device link")
         original(source, target)
 
