@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from . import __version__
-from .config import Config, find_pyproject, load_config, locate_in_toml, with_overrides
+from .config import (
+    Config,
+    find_pyproject,
+    load_config,
+    locate_in_toml,
+    name_problem,
+    with_overrides,
+)
 from .diagnostics import Diagnostic, Location, Severity
 from .ir import Api
 from .pipeline import Run
@@ -51,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
 
     generate = commands.add_parser("generate", help="generate the client package")
     common(generate)
+    generate.add_argument("--force", action="store_true",
+                          help="replace files at generated paths that oagen did not write "
+                               "(everything else in the output folder is kept)")
     generate.add_argument("--bump", choices=["auto"],
                           help="version the package by what changed since the last generation, "
                                "and prepend the changes to CHANGELOG.md")
@@ -121,8 +131,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     handler = {"generate": _generate, "check": _check, "validate": _validate,
                "inspect": _inspect, "watch": _watch}[args.command]
+    from .swap import OutputReplaced
+
     try:
         return handler(run, config, args, started)
+    except OutputReplaced:
+        progress.clear()
+        print("oagen: interrupted after the output folder was replaced; it holds the new client",
+              file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         progress.clear()
         print("oagen: interrupted; the output folder was not changed", file=sys.stderr)
@@ -136,6 +153,10 @@ def _configure(args: argparse.Namespace, run: Run) -> Config | None:
     if run.diagnostics.has_errors:
         _print_config_diagnostics(run, config_path)
         return None
+    problem = name_problem("package", getattr(args, "package", None))
+    if problem is not None:
+        print(f"oagen: error: --package {problem}", file=sys.stderr)
+        return None
     return with_overrides(config, spec=args.spec, strict=args.strict,
                           output=getattr(args, "output", None),
                           package=getattr(args, "package", None),
@@ -148,11 +169,42 @@ def _configure(args: argparse.Namespace, run: Run) -> Config | None:
 
 
 def _generate(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
-    from .emit import EmitError, emit
+    """Check the output folder, then generate into it holding its lock: one run at a time."""
+    from .outputlock import LockError, locked
+    from .outputplace import refusal, resolved
+    from .swap import recover
 
     output = _output(config)
     if output is None:
         return EXIT_USAGE
+    problem = refusal(output, _inputs(config), Path.cwd())
+    if problem is not None:
+        print(f"oagen: error: will not write there: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    real = resolved(output)
+    try:
+        with locked(real, lambda message: print(f"oagen: {message}", file=sys.stderr)):
+            for note in recover(real):
+                print(f"oagen: {note}", file=sys.stderr)
+            return _generate_locked(run, config, args, started, real)
+    except LockError as exc:
+        print(f"oagen: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _inputs(config: Config) -> list[tuple[str, Path]]:
+    """The user's own files an output folder must not hold."""
+    named = [("the spec", config.spec), ("the config file", config.source),
+             ("the custom templates", config.templates)]
+    named += [("an overlay", overlay) for overlay in config.overlays]
+    return [(what, path) for what, path in named if path is not None]
+
+
+def _generate_locked(run: Run, config: Config, args: argparse.Namespace, started: float,
+                     output: Path) -> int:
+    from .emit import EmitError, emit
+    from .swap import OutputReplaced
+
     changelog: str | None = None
     if getattr(args, "bump", None) == "auto":
         from dataclasses import replace
@@ -172,17 +224,24 @@ def _generate(run: Run, config: Config, args: argparse.Namespace, started: float
     files, api = result
     try:
         writing = time.perf_counter()
-        emitted = emit(output, files, _metadata(config, api.package_version))
+        emitted = emit(output, files, _metadata(config, api.package_version),
+                       force=bool(getattr(args, "force", False)))
         run.timings["emit"] = time.perf_counter() - writing
     except (EmitError, OSError) as exc:
         print(f"oagen: error: cannot write {output}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    if changelog:
-        from .release import prepend_changelog
+    try:
+        if changelog:
+            from .release import prepend_changelog
 
-        prepend_changelog(output / "CHANGELOG.md", changelog)
-    _summary(run, api, started, f"{len(emitted.written)} written, {len(emitted.unchanged)} "
-             f"unchanged, {len(emitted.removed)} removed", args.quiet)
+            prepend_changelog(output / "CHANGELOG.md", changelog)
+        for warning in emitted.warnings:
+            print(f"oagen: warning: {warning}", file=sys.stderr)
+        _summary(run, api, started, f"{len(emitted.written)} written, "
+                 f"{len(emitted.unchanged)} unchanged, {len(emitted.removed)} removed",
+                 args.quiet)
+    except KeyboardInterrupt:
+        raise OutputReplaced from None
     return EXIT_OK
 
 

@@ -1,0 +1,96 @@
+"""One oagen run at a time per output folder: an exclusive lock on `.<name>.oagen-lock` beside it.
+
+`oagen watch` and `make generate` writing the same folder would otherwise swap it under each other.
+The lock file sits in the output's parent (the output itself is replaced by a rename, so a lock
+inside it would not be shared), is opened without following a symlink, and is removed on release;
+a run that locked a file another run had just removed checks the inode and locks again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DEFAULT_TIMEOUT = 120.0  # seconds; OAGEN_LOCK_TIMEOUT overrides
+_POLL = 0.05
+
+
+class LockError(Exception):
+    """The lock could not be taken (timeout, or the lock path is not a plain file)."""
+
+
+def lock_path(output: Path) -> Path:
+    return output.parent / f".{output.name}.oagen-lock"
+
+
+def timeout_setting() -> float:
+    try:
+        value = float(os.environ.get("OAGEN_LOCK_TIMEOUT", DEFAULT_TIMEOUT))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if value >= 0 else DEFAULT_TIMEOUT
+
+
+@contextmanager
+def locked(output: Path, waiting: Callable[[str], None],
+           timeout: float | None = None) -> Iterator[None]:
+    """Hold the lock of `output` (an absolute, resolved path) for the duration of the block."""
+    limit = timeout_setting() if timeout is None else timeout
+    path = lock_path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = _acquire(path, output, limit, waiting)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # while still holding it: a waiter re-checks the inode
+        os.close(descriptor)
+
+
+def _acquire(path: Path, output: Path, limit: float, waiting: Callable[[str], None]) -> int:
+    deadline = time.monotonic() + limit
+    told = False
+    while True:
+        descriptor = _open(path)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            if not told:
+                waiting(f"another oagen run is writing {output}; waiting (up to {limit:g} s)")
+                told = True
+            if time.monotonic() >= deadline:
+                raise LockError(
+                    f"another oagen run is still writing {output} after {limit:g} s; wait for it "
+                    f"to finish (or, if none is running, delete {path}) and run again; "
+                    "OAGEN_LOCK_TIMEOUT sets the wait in seconds") from None
+            time.sleep(_POLL)
+            continue
+        if _same_file(descriptor, path):
+            return descriptor
+        os.close(descriptor)  # the holder removed this file as we locked it: lock the new one
+
+
+def _open(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LockError(f"{path} is a symbolic link; oagen's lock file must be a plain "
+                            "file: remove the link and run again") from None
+        raise LockError(f"cannot create the lock file {path}: {exc.strerror}") from None
+
+
+def _same_file(descriptor: int, path: Path) -> bool:
+    try:
+        on_disk = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(descriptor)
+    return (held.st_dev, held.st_ino) == (on_disk.st_dev, on_disk.st_ino)
