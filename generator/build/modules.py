@@ -13,7 +13,7 @@ from dataclasses import replace
 from .. import ir
 from ..pysource import from_import
 from .annotations import Annotator
-from .naming import Namer, isort_key, snake_identifier
+from .naming import Namer, file_stem, isort_key, snake_identifier
 
 
 def strongly_connected(order: list[str], deps: dict[str, set[str]]) -> list[list[str]]:
@@ -76,7 +76,7 @@ def build_modules(
     module_of: dict[str, str] = {}
     group_modules: list[tuple[str, list[str]]] = []
     for group in groups:
-        module = namer.take(snake_identifier(group[0], "model"))
+        module = namer.take(file_stem(snake_identifier(group[0], "model")))
         for name in group:
             module_of[name] = module
         group_modules.append((module, group))

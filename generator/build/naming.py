@@ -63,6 +63,21 @@ METHOD_RESERVED = frozenset(
 # Names resource class bodies refer to: no method takes one.
 METHOD_NAME_RESERVED = frozenset({"overload", "cast", "Literal", "NOT_GIVEN", "NotGiven"})
 
+# File names Windows keeps for devices, whatever the case or extension (`con.py`, `Aux.txt`):
+# such a file cannot be created or read there, so no generated module takes one as its stem.
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$", "clock$",
+     *(f"{port}{digit}" for port in ("com", "lpt") for digit in "0123456789\u00b9\u00b2\u00b3")}
+)
+
+
+def file_stem(name: str) -> str:
+    """`name` as a file's stem that every platform can create: a Windows device name gets an
+    underscore (`con` -> `con_`), which snake-cased names never end in otherwise."""
+    device = name.split(".", 1)[0].rstrip(" ").lower()
+    return name + "_" if device in WINDOWS_DEVICE_NAMES else name
+
+
 _WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -119,16 +134,26 @@ class Namer:
                  case_insensitive: bool = False) -> None:
         self._case_insensitive = case_insensitive
         self._taken: set[str] = {self._key(name) for name in reserved}
+        # The lowest suffix not yet tried for each wanted name (by key): a thousand colliding
+        # names then cost a thousand probes, not half a million. Suffixes below it are all
+        # taken, and a taken name never becomes free, so resuming there finds what a probe
+        # from 2 would.
+        self._next_suffix: dict[str, int] = {}
 
     def _key(self, name: str) -> str:
         return name.lower() if self._case_insensitive else name
 
     def take(self, wanted: str) -> str:
         candidate = wanted
-        counter = 2
-        while self._key(candidate) in self._taken:
-            candidate = f"{wanted}{'_' if wanted[-1:].isdigit() else ''}{counter}"
-            counter += 1
+        wanted_key = self._key(wanted)
+        counter = self._next_suffix.get(wanted_key, 2)
+        if wanted_key in self._taken:
+            separator = "_" if wanted[-1:].isdigit() else ""
+            candidate = f"{wanted}{separator}{counter}"
+            while self._key(candidate) in self._taken:
+                counter += 1
+                candidate = f"{wanted}{separator}{counter}"
+            self._next_suffix[wanted_key] = counter + 1
         self._taken.add(self._key(candidate))
         return candidate
 

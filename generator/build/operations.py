@@ -14,12 +14,14 @@ from ..diagnostics import Diagnostics, Location
 from ..pysource import from_import
 from ..resolve import Resolver
 from .annotations import Annotator
+from .bounded import is_small
 from .naming import (
     CLIENT_ATTRIBUTES,
     METHOD_NAME_RESERVED,
     METHOD_RESERVED,
     Namer,
     class_identifier,
+    file_stem,
     isort_key,
     pascal_case,
     snake_identifier,
@@ -413,7 +415,7 @@ class OperationBuilder:
                     attribute=resource,
                     class_name=names[0],
                     async_class_name=names[1],
-                    module=resource,
+                    module=file_stem(resource),
                     description=tag_descriptions.get(resource),
                     operations=operations,
                     imports=_resource_imports(annotator, operations, definitions),
@@ -495,7 +497,13 @@ def _declares_required(definitions: Any, expr: ir.TypeExpr | None, key: str | No
 
 
 def _example_of(holder: dict[str, Any], schema: Any) -> tuple[Any, ...]:
-    """The first example the spec gives for a parameter or a media type, as `(value,)`."""
+    """The first example the spec gives for a parameter or a media type, as `(value,)`; none
+    when it is too large, deep or long-numbered to print (see bounded.py)."""
+    found = _first_example(holder, schema)
+    return found if found and is_small(found[0]) else ()
+
+
+def _first_example(holder: dict[str, Any], schema: Any) -> tuple[Any, ...]:
     if "example" in holder:
         return (holder["example"],)
     examples = holder.get("examples")

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import ir
-from ..diagnostics import Diagnostics, Location
+from ..diagnostics import Diagnostics, Location, excerpt
 from ..resolve import Resolver
 from ..specdata import mapping
 from .annotations import Annotator
+from .bounded import is_small, printable_int
 from .naming import (
     ANNOTATION_NAMES,
     BASEMODEL_RESERVED,
@@ -35,6 +36,11 @@ _ANNOTATION_KEYWORDS = frozenset(
     }
 )
 _COMPONENT_PREFIXES = ("/components/schemas/", "/definitions/", "/$defs/")
+
+# How many schemas deep (each `$ref` followed counts too) the builder goes: a schema nested
+# deeper is typed Any with a warning (W309). Each level costs about seven Python frames, so this
+# stays far below the recursion limit; the deepest in the corpus is 21 (Kubernetes).
+MAX_SCHEMA_DEPTH = 64
 
 
 @dataclass(slots=True)
@@ -65,6 +71,7 @@ class SchemaBuilder:
         self._memo: dict[tuple[str, str], ir.TypeExpr] = {}
         self._component_names: dict[tuple[str, str], str] = {}
         self._in_progress: set[tuple[str, str]] = set()
+        self._depth = 0  # schemas being built, one inside the other
         # Inline object schemas written out identically in several places share one model.
         self._shapes: dict[tuple[str, str], str] = {}
 
@@ -90,6 +97,20 @@ class SchemaBuilder:
         memo = self._memo.get(key)
         if memo is not None:
             return memo
+        if self._depth >= MAX_SCHEMA_DEPTH:
+            self.diagnostics.warning(
+                "W309", f"schema nested more than {MAX_SCHEMA_DEPTH} deep (counting $refs "
+                "followed); typed as Any", where,
+                "name the inner schema under components/schemas, or flatten the nesting")
+            return ir.Prim("any")
+        self._depth += 1
+        try:
+            return self._type_of(schema, where, hint, key)
+        finally:
+            self._depth -= 1
+
+    def _type_of(self, schema: Any, where: Location, hint: str, key: tuple[str, str]
+                 ) -> ir.TypeExpr:
         if isinstance(schema, dict) and "$ref" in schema:
             if key in self._in_progress:  # `A: {$ref: A}`, or A -> B -> A: nothing to type
                 self.diagnostics.warning("W308", "$ref cycle without a schema in it; typed as "
@@ -187,7 +208,8 @@ class SchemaBuilder:
         simple = _simple_type(kind, schema.get("format"))
         if simple is None:
             if kind is not None:
-                self.diagnostics.warning("W302", f"unknown schema type {kind!r}; typed as Any",
+                self.diagnostics.warning("W302", f"unknown schema type {excerpt(kind)}; typed "
+                                         "as Any",
                                          where.child("type"))
             simple = ir.Prim("any")
         return self._named_alias(component, simple, schema, where) if component else simple
@@ -205,13 +227,14 @@ class SchemaBuilder:
                 return self._named_alias(component, ir.Map(value), schema, where)
             if component is None:
                 return ir.Prim("object")
-        if component is None:
-            shared = self._shapes.get(_shape_key(schema, where))
+        shape = _shape_key(schema, where) if component is None else None
+        if shape is not None:
+            shared = self._shapes.get(shape)
             if shared is not None:
                 return ir.Ref(shared)
         name = component or self._inline_name(schema, hint)
-        if component is None:
-            self._shapes[_shape_key(schema, where)] = name
+        if shape is not None:
+            self._shapes[shape] = name
         draft = _ModelDraft(name, where, schema)
         self._memo[(where.file, where.pointer)] = ir.Ref(name)
         self._start(name)
@@ -384,6 +407,7 @@ class SchemaBuilder:
                                      where.child(keyword))
             return ir.Prim("any")
         options: list[ir.TypeExpr] = []
+        seen: set[ir.TypeExpr] = set()
         nullable = False
         for index, option in enumerate(options_raw):
             if isinstance(option, dict) and option.get("type") == "null":
@@ -392,7 +416,8 @@ class SchemaBuilder:
             base = component or hint
             option_hint = _option_hint(option, base, index)
             option_type = self.type_of(option, where.child(keyword, index), option_hint)
-            if option_type not in options:
+            if option_type not in seen:
+                seen.add(option_type)
                 options.append(option_type)
         if schema.get("properties") and not component:
             self.diagnostics.warning("W305", f"{keyword} beside properties: the properties are "
@@ -444,18 +469,22 @@ class SchemaBuilder:
 
     def _literal(self, values: list[Any], schema: dict[str, Any], where: Location, hint: str,
                  component: str | None) -> ir.TypeExpr:
-        nullable = None in values
+        nullable = any(value is None for value in values)
         usable: list[str | int | bool] = []
+        # Keyed by type as well as value: True == 1 as Python values, but not as JSON values.
+        seen: set[tuple[type, str | int | bool]] = set()
         for value in values:
             if value is None:
                 continue
-            known = any(type(seen) is type(value) and seen == value for seen in usable)
-            if isinstance(value, (str, int, bool)) and not known:  # True == 1, but not the same
-                usable.append(value)
-            elif not isinstance(value, (str, int, bool)):
+            if isinstance(value, str | bool) or (isinstance(value, int) and printable_int(value)):
+                key = (type(value), value)
+                if key not in seen:
+                    seen.add(key)
+                    usable.append(value)
+            else:
                 self.diagnostics.warning(
-                    "W307", f"enum value {value!r} cannot be a Literal; the enum is loosened",
-                    where.child("enum" if "enum" in schema else "const"))
+                    "W307", f"enum value {excerpt(value)} cannot be a Literal; the enum is "
+                    "loosened", where.child("enum" if "enum" in schema else "const"))
                 fallback = _simple_type(schema.get("type"), None) or ir.Prim("any")
                 return _nullable(fallback) if nullable else fallback
         literal: ir.TypeExpr = ir.Literal(tuple(usable)) if usable else ir.Prim("none")
@@ -522,9 +551,13 @@ def _class_name(text: str) -> str:
     return name + "Model" if name in RESERVED_CLASS_NAMES else name
 
 
-def _shape_key(schema: dict[str, Any], where: Location) -> tuple[str, str]:
+def _shape_key(schema: dict[str, Any], where: Location) -> tuple[str, str] | None:
+    """What identical inline schemas share; None for one too large or deep to compare whole
+    (it then gets a model of its own)."""
     import json
 
+    if not is_small(schema):
+        return None
     return where.file, json.dumps(schema, sort_keys=True, default=str)
 
 
@@ -594,6 +627,8 @@ def _default_doc(details: dict[str, Any]) -> str | None:
         return None
     import json
 
+    if not is_small(details["default"]):
+        return excerpt(details["default"])
     try:
         return json.dumps(details["default"], ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError):
