@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="OpenAPI Overlay applied before validation (repeatable)")
         sub.add_argument("--strict", action="store_true", default=None,
                          help="treat warnings as errors")
+        sub.add_argument("--root", type=Path, metavar="DIR",
+                         help="folder $refs may read files from (default: the spec's folder)")
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
     generate = commands.add_parser("generate", help="generate the client package")
@@ -162,7 +164,7 @@ def _configure(args: argparse.Namespace, run: Run) -> Config | None:
                           package=getattr(args, "package", None),
                           templates=getattr(args, "templates", None),
                           overlays=tuple(args.overlay) if getattr(args, "overlay", None)
-                          else None)
+                          else None, root=getattr(args, "root", None))
 
 
 # --- commands -----------------------------------------------------------------------------------

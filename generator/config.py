@@ -33,6 +33,7 @@ class Config:
     strict: bool = False
     templates: Path | None = None  # a folder whose templates replace the built-ins by name
     overlays: tuple[Path, ...] = ()  # OpenAPI Overlay files applied, in order, before validation
+    root: Path | None = None  # the folder `$ref`s may read files from; default: the spec's own
     api_key_env: str | None = None  # default: <env_prefix>_API_KEY
     base_url_env: str | None = None  # default: <env_prefix>_BASE_URL
     log_env: str | None = None  # default: <env_prefix>_LOG
@@ -62,6 +63,7 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "strict": ((bool,), "treat warnings as errors"),
     "templates": ((str,), "folder of templates that replace the built-ins of the same name"),
     "overlays": ((list,), "overlay files applied to the spec before validation"),
+    "root": ((str,), "folder $refs may read files from (default: the spec's folder)"),
     "api_key_env": ((str,), "environment variable holding the API key"),
     "base_url_env": ((str,), "environment variable overriding the base URL"),
     "log_env": ((str,), "environment variable switching logging on (debug or info)"),
@@ -200,7 +202,7 @@ def _from_table(values: dict[str, Any], path: Path) -> Config:
     out = Config(source=path)
     names = {f.name for f in fields(Config)}
     for key, value in values.items():
-        if key in ("spec", "output", "templates"):
+        if key in ("spec", "output", "templates", "root"):
             value = base / value
         elif key == "names":
             pairs: dict[str, Any] = {

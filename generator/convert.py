@@ -69,11 +69,12 @@ Pointer = tuple[str, ...]
 Track = tuple[Pointer, Pointer] | None
 
 
-def swagger_to_openapi(document: dict[str, Any], file: str, diagnostics: Diagnostics
-                       ) -> dict[str, Any]:
-    """The OpenAPI 3.0 form of the Swagger 2.0 `document` read from `file` (its display name)."""
+def swagger_to_openapi(document: dict[str, Any], file: str, diagnostics: Diagnostics,
+                       roots: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The OpenAPI 3.0 form of the Swagger 2.0 `document` read from `file` (its display name).
+    `roots`: the folders referenced files may be read from (default: the document's)."""
     try:
-        return _Converter(document, file, diagnostics).convert()
+        return _Converter(document, file, diagnostics, roots).convert()
     except RecursionError:  # a YAML alias that contains itself, or absurd nesting
         diagnostics.error("E202", "the document nests too deeply (or contains itself) to be "
                           "converted from Swagger 2.0", Location(file),
@@ -122,7 +123,8 @@ def _kind(node: Any) -> str:
 
 
 class _Converter:
-    def __init__(self, document: Any, file: str, diagnostics: Diagnostics) -> None:
+    def __init__(self, document: Any, file: str, diagnostics: Diagnostics,
+                 roots: tuple[Path, ...] = ()) -> None:
         self.document: dict[str, Any] = document if isinstance(document, dict) else {}
         self.file = file
         self.diagnostics = diagnostics
@@ -135,6 +137,7 @@ class _Converter:
         self.refs: list[tuple[dict[str, Any], _Scope]] = []
         self._files: dict[str, _Scope | None] = {}
         self._sources: Sources | None = None
+        self._roots = roots
         self._is_root: dict[str, bool] = {}
         self._resolved: dict[tuple[str, str], _Target | None] = {}
 
@@ -766,7 +769,7 @@ class _Converter:
             return self._files[relative]
         if self._sources is None:
             # A private sink: a file that cannot be read is reported by the resolver.
-            self._sources = Sources(self.root_dir, Diagnostics())
+            self._sources = Sources(self.root_dir, Diagnostics(), roots=self._roots)
         scope: _Scope | None
         try:
             source = self._sources.load(self.root_dir / relative)

@@ -3,20 +3,29 @@
 JSON files are read with the JSON parser (YAML parsers reject some valid JSON, such as surrogate
 escapes). YAML uses PyYAML's C parser when available. Line and column numbers are only needed when
 a diagnostic is printed, so the JSON-pointer-to-position index of a file is built on first use.
+
+Spec files are untrusted. Only regular files are read (a FIFO or device is refused after a stat,
+never opened for reading), at most `MAX_FILE_BYTES` each. A `$ref` reads only files under the
+allowed folders (the root document's folder, or what `--root` names), checked on the real path so
+a symlink cannot lead out; URLs, absolute paths and `file:` URLs are refused, and nothing is ever
+fetched. Files the user names (the spec, overlays) are read wherever they are.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
 from . import fastyaml, yamlpos
-from .diagnostics import Diagnostic, Diagnostics, Location, Severity
+from .diagnostics import Diagnostic, Diagnostics, Location, Severity, excerpt
 
 try:  # the C parser is several times faster on large specs
     from yaml import CSafeLoader as _BaseLoader
@@ -107,22 +116,95 @@ class LoadError(Exception):
     """A file could not be loaded; the diagnostic has already been recorded."""
 
 
+MAX_FILE_BYTES = 64 * 1024 * 1024  # any one spec, referenced or overlay file
+
+# A URI scheme (`https:`, `file:`, `ftp:`) or a network-path reference (`//host/...`).
+_REMOTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+
+
 @dataclass(slots=True)
 class Sources:
-    """Every file of one description, loaded once each, keyed by resolved path."""
+    """Every file of one description, loaded once each, keyed by resolved path.
+
+    `roots` are the folders a `$ref` may read from (default: `root`, the root document's
+    folder); `named` are files the user named, read wherever they are."""
 
     root: Path
     diagnostics: Diagnostics
     files: dict[Path, SourceFile] = field(default_factory=dict)
+    roots: tuple[Path, ...] = ()
+    named: set[Path] = field(default_factory=set)
+    max_bytes: int = MAX_FILE_BYTES
+    _refused: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    _failed: set[tuple[Path, Location | None]] = field(default_factory=set, repr=False)
+
+    def __post_init__(self) -> None:
+        self.roots = tuple(Path(os.path.realpath(folder)) for folder in self.roots or (self.root,))
+
+    def name(self, path: Path) -> None:
+        """Mark a file the user named (the spec, an overlay): it may lie outside the roots."""
+        self.named.add(Path(os.path.realpath(path)))
 
     def load(self, path: Path, referenced_from: Location | None = None) -> SourceFile:
-        resolved = path.resolve()
+        resolved = Path(os.path.realpath(path))
         cached = self.files.get(resolved)
         if cached is not None:
             return cached
-        source = read_source(path, self.display_name(resolved), self.diagnostics, referenced_from)
+        display = self.display_name(resolved)
+        if resolved not in self.named and not self.allows(resolved):
+            self._refuse(referenced_from, f"{display} is outside the folder $refs may read "
+                         f"({self.roots_text()}); it was not read",
+                         "move the file under the spec's folder, or widen the folder with "
+                         "--root DIR (config `root`)")
+        attempt = (resolved, referenced_from)
+        if attempt in self._failed:
+            raise LoadError(display)  # reported the first time this $ref was followed
+        try:
+            # The real path, the one checked above, is the one opened.
+            source = read_source(resolved, display, self.diagnostics, referenced_from,
+                                 self.max_bytes)
+        except LoadError:
+            self._failed.add(attempt)
+            raise
         self.files[resolved] = source
         return source
+
+    def load_reference(self, file_part: str, base: SourceFile, where: Location) -> SourceFile:
+        """The file a `$ref`'s file part (as written in `base`) names, when it may be read;
+        else LoadError, with the refusal reported once at `where`."""
+        shown = excerpt(file_part)
+        if _REMOTE.match(file_part):
+            if file_part[:5].lower() == "file:":
+                self._refuse(where, f"$ref to the URL {shown} was not read",
+                             "refer to the file by a path relative to the spec")
+            self._refuse(where, f"remote $ref {shown} was not fetched (oagen makes no network "
+                         "requests); it is typed as Any",
+                         "download the file under the spec's folder and refer to it by a "
+                         "relative path", warning=True)
+        relative = unquote(file_part)
+        if "\0" in relative:
+            self._refuse(where, f"$ref {shown} holds a NUL character; it was not read",
+                         "remove the NUL (%00) from the reference")
+        if os.path.isabs(relative):
+            self._refuse(where, f"$ref to the absolute path {shown} was not read",
+                         "refer to the file by a path relative to the spec, under its folder")
+        return self.load(base.path.parent / relative, where)
+
+    def allows(self, resolved: Path) -> bool:
+        """Whether a real path lies under one of the roots."""
+        return any(resolved == root or resolved.is_relative_to(root) for root in self.roots)
+
+    def roots_text(self) -> str:
+        return ", ".join(self.display_name(root) or "." for root in self.roots)
+
+    def _refuse(self, where: Location | None, message: str, hint: str, *,
+                warning: bool = False) -> Any:
+        key = (where.file, where.pointer) if where is not None else ("", message)
+        if key not in self._refused:
+            self._refused.add(key)
+            self.diagnostics.add(Severity.WARNING if warning else Severity.ERROR, "E005"
+                                 if not warning else "W204", message, where, hint)
+        raise LoadError(message)
 
     def display_name(self, resolved: Path) -> str:
         try:
@@ -142,9 +224,18 @@ def read_source(
     display: str,
     diagnostics: Diagnostics,
     referenced_from: Location | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> SourceFile:
     try:
-        raw = path.read_bytes()
+        raw = _read_regular_file(path, max_bytes)
+    except _NotRegular:
+        _fail(diagnostics, "E005", f"{display} is not a regular file (a device, FIFO or "
+              "socket); it was not read", referenced_from,
+              "refer to a regular file under the spec's folder")
+    except _TooLarge:
+        _fail(diagnostics, "E006", f"{display} is larger than {max_bytes // (1024 * 1024)} MB; "
+              "it was not read", referenced_from,
+              "split the description into smaller files, or check it is the right file")
     except FileNotFoundError:
         if referenced_from is not None:  # the referring $ref is loosened to Any
             diagnostics.warning("W001", f"file not found: {display}; the $ref is typed as Any",
@@ -201,6 +292,35 @@ def read_source(
         except yaml.YAMLError as exc:
             _parse_failure(diagnostics, display, 1, 1, f"malformed YAML: {exc}")
     return SourceFile(path.resolve(), display, text, data, is_json)
+
+
+class _NotRegular(OSError):
+    """A device, FIFO, socket or anything else that is not a regular file."""
+
+
+class _TooLarge(OSError):
+    """A file larger than the cap."""
+
+
+def _read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`. Anything else is found by a stat
+    before any read: a FIFO or `/dev/stdin` could block forever, `/dev/zero` never ends. The
+    open does not wait for a FIFO's writer, and what was opened is checked again."""
+    info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise _NotRegular(path)
+    if info.st_size > max_bytes:
+        raise _TooLarge(path)
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise _NotRegular(path)  # swapped for something else since the stat
+        raw = stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise _TooLarge(path)
+    return raw
 
 
 def _json_object(pairs: list[tuple[str, Any]], repeated: list[str]) -> dict[str, Any]:

@@ -552,6 +552,7 @@ def load_overlay(path: Path, diagnostics: Diagnostics, sources: Sources | None =
     """
     try:
         if sources is not None:
+            sources.name(path)  # a file the user named: read wherever it is
             source = sources.load(path)
         else:
             source = read_source(path, _display(path), diagnostics)

@@ -7,6 +7,7 @@ write. A `Run` carries the diagnostics and timings of one run.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections.abc import Callable
@@ -40,6 +41,7 @@ class Run:
     timings: dict[str, float] = field(default_factory=dict)
     progress: Callable[[str], None] = silent
     pending_validation: PendingValidation | None = None
+    referenced: list[SourceFile] = field(default_factory=list)  # loaded through `$ref`s
 
     def locate(self, location: Any) -> tuple[int, int] | None:
         if self.sources is None:
@@ -55,7 +57,7 @@ class Run:
 def load_spec(run: Run, spec: Path) -> SourceFile | None:
     started = time.perf_counter()
     run.progress(f"loading {spec.name}")
-    run.sources = Sources(spec.parent, run.diagnostics)
+    run.sources = sources_for(run.config, spec, run.diagnostics)
     try:
         source = run.sources.load(spec)
         if run.config.overlays:
@@ -65,11 +67,24 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
             run.sources.files[source.path] = source
             if run.diagnostics.has_errors:
                 return None
+        if run.config.overlays or _EXTERNAL_REF.search(source.text):
+            from .references import load_referenced
+
+            run.referenced = load_referenced(run.sources, source)
     except LoadError:
         return None
     finally:
         run.timings["load"] = time.perf_counter() - started
     return source
+
+
+def sources_for(config: Config, spec: Path, diagnostics: Diagnostics) -> Sources:
+    """The run's file reader: `$ref`s read under the spec's real folder, or under `root`."""
+    roots = (config.root,) if config.root is not None else ()
+    sources = Sources(Path(os.path.realpath(spec)).parent, diagnostics, roots=roots)
+    for named in (spec, *config.overlays):
+        sources.name(named)
+    return sources
 
 
 _BACKGROUND_MIN = 100_000  # characters; below this, validation takes less than a fork saves
@@ -98,9 +113,9 @@ def _prepare_validation() -> None:
 def _findings_of(job: list[Any]) -> list[list[Any]]:
     from .validate import validate_document
 
-    data, version, display, uri = job
+    data, version, display, uri, documents = job
     found = Diagnostics()
-    validate_document(data, version, display, uri, found)
+    validate_document(data, version, display, uri, found, [tuple(item) for item in documents])
     return [[d.severity.value, d.code, d.message, d.location.file if d.location else "",
              d.location.pointer if d.location else "", d.hint] for d in found.items]
 
@@ -132,12 +147,12 @@ def _validate_spec(run: Run, source: SourceFile, background: bool,
     if cached is not None:
         _add_findings(run, source, json.loads(cached))
     elif background and len(source.text) >= _BACKGROUND_MIN and forked.available():
-        job = [source.data, version, source.display, source.path.as_uri()]
+        job = _job(run, source, version)
         child: Forked = early if early is not None and early.send(job) else \
             forked.Forked(lambda: _findings_of(job))
         run.pending_validation = PendingValidation(child, source, version, store, entry)
     else:
-        findings = _findings(source, version)
+        findings = _findings_of(_job(run, source, version))
         if entry:
             cache.write(store, entry, json.dumps(findings))
         _add_findings(run, source, findings)
@@ -155,7 +170,7 @@ def join_validation(run: Run) -> None:
     started = time.perf_counter()
     findings = child.collect()
     if findings is None:
-        findings = _findings(source, version)
+        findings = _findings_of(_job(run, source, version))
     if entry:
         cache.write(store, entry, json.dumps(findings))
     _add_findings(run, source, findings)
@@ -168,8 +183,11 @@ def cancel_validation(run: Run) -> None:
         run.pending_validation = None
 
 
-def _findings(source: SourceFile, version: str) -> list[list[Any]]:
-    return _findings_of([source.data, version, source.display, source.path.as_uri()])
+def _job(run: Run, source: SourceFile, version: str) -> list[Any]:
+    """What the validator needs, as plain data: the document and the files it refers to (the
+    only ones the validator may read)."""
+    documents = [[str(item.path), item.display, item.data] for item in run.referenced]
+    return [source.data, version, source.display, source.path.as_uri(), documents]
 
 
 def _add_findings(run: Run, source: SourceFile, findings: list[list[Any]]) -> None:
@@ -204,7 +222,8 @@ def build(run: Run, source: SourceFile, version: str) -> ir.Api:
     run.progress("building")
     document = source.data
     if version == "2.0":
-        document = swagger_to_openapi(document, source.display, run.diagnostics)
+        document = swagger_to_openapi(document, source.display, run.diagnostics,
+                                      run.sources.roots)
         source = SourceFile(source.path, source.display, source.text, document, source.is_json)
     resolver = Resolver(run.sources, source, run.diagnostics)
     api = build_api(document, version, source.display, resolver, run.config, run.diagnostics)

@@ -1,12 +1,14 @@
-"""Resolve: follow `$ref`s, local and into relative external files, reporting the ones that fail."""
+"""Resolve: follow `$ref`s, local and into relative external files, reporting the ones that fail.
+
+Which files a `$ref` may read is `Sources.load_reference`'s decision: nothing remote, nothing
+outside the allowed folders."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .diagnostics import Diagnostics, Location
+from .diagnostics import Diagnostics, Location, excerpt
 from .load import LoadError, SourceFile, Sources
 
 
@@ -32,13 +34,8 @@ class Resolver:
         file_part, _, fragment = ref.partition("#")
         source = self.file_of(where)
         if file_part:
-            if "://" in file_part:
-                self._report(where, f"remote $ref {ref!r} is not fetched",
-                             "download the file next to the spec and refer to it by path")
-                return None
-            target_path = source.path.parent / unquote(file_part)
-            try:
-                source = self.sources.load(Path(target_path), where)
+            try:  # refuses URLs and files outside the allowed folders, reporting at `where`
+                source = self.sources.load_reference(file_part, source, where)
             except LoadError:
                 return None
             self._by_display.setdefault(source.display, source)
@@ -51,7 +48,7 @@ class Resolver:
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
             else:
-                self._report(where, f"unresolved $ref {ref!r}: no `{part}` in "
+                self._report(where, f"unresolved $ref {excerpt(ref)}: no `{part}` in "
                              f"{source.display}#{pointer or '/'}",
                              "check the spelling of the reference and that the target exists")
                 return None

@@ -3,17 +3,23 @@
 A violation is a warning: real published specs are often slightly invalid in ways the generator
 can still interpret, and the builder reports (as errors) anything it really cannot use. `--strict`
 turns these warnings into a failed run.
+
+The validator resolves `$ref`s itself, and left to its defaults it fetches http(s) URLs and reads
+`file:` URLs anywhere on disk. Here it gets resolver handlers that serve only the documents oagen
+has already loaded under its own rules (`references.load_referenced`); anything else stops it with
+a W101 warning, and the `$ref` itself is reported where it is written.
 """
 
 from __future__ import annotations
 
 import abc
 import contextlib
+import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
-from .diagnostics import Diagnostics, Location
+from .diagnostics import Diagnostics, Location, excerpt
 from .specdata import MISSING, follow
 
 _MAX_REPORTED = 200  # a badly broken file should not drown the terminal
@@ -60,9 +66,14 @@ def preload() -> None:
         from openapi_schema_validator.validators import OAS30Validator  # noqa: F401
 
 
+# A document the validator may read: its real path, display name and data.
+Document = tuple[str, str, Any]
+
+
 def validate_document(data: dict[str, Any], version: str, file: str, base_uri: str,
-                      diagnostics: Diagnostics) -> int:
-    """Report every violation as a W100 warning; returns how many were found."""
+                      diagnostics: Diagnostics, documents: Sequence[Document] = ()) -> int:
+    """Report every violation as a W100 warning; returns how many were found. `$ref`s resolve
+    to `data` (at `base_uri`, a file: URI) and `documents` only."""
     from openapi_spec_validator import (
         OpenAPIV2SpecValidator,
         OpenAPIV30SpecValidator,
@@ -78,12 +89,17 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
     }[version]
     if version in ("3.0", "3.1"):
         validator_class = _with_rust_meta_checks(validator_class, version)
+    handlers = _LoadedOnly(data, base_uri, documents)
+
+    class Confined(validator_class):  # type: ignore[misc]
+        resolver_handlers = handlers
+
     _use_cached_subscriptable_check()
     count = 0
     seen: set[tuple[Location, str]] = set()
-    referenced = _ReferencedFiles(data, base_uri)
+    referenced = _ReferencedFiles(documents)
     try:
-        errors = validator_class(data, base_uri=base_uri).iter_errors()
+        errors = Confined(data, base_uri=base_uri).iter_errors()
         for error in errors:
             location = _location_of(data, error, file, referenced)
             message = _message_of(error)
@@ -242,65 +258,73 @@ def _location_of(data: Any, error: Any, file: str, referenced: _ReferencedFiles)
     return Location(file, _join(path[:1]))
 
 
+class RefusedReference(LookupError):
+    """The validator asked for a document oagen has not loaded."""
+
+
+class _LoadedOnly(Mapping[str, Callable[[str], Any]]):
+    """jsonschema-path's resolver handlers, keyed by URI scheme. Its retriever fetches any URI
+    whose scheme has no handler (http(s) with requests, anything else with urlopen), so this
+    mapping has one for every scheme: it serves the documents oagen loaded and refuses the
+    rest without touching the network or the disk."""
+
+    def __init__(self, data: Any, base_uri: str, documents: Sequence[Document]) -> None:
+        self._documents = {path: document for path, _, document in documents}
+        root = _path_of(base_uri)
+        if root is not None:
+            self._documents[root] = data
+
+    def __getitem__(self, scheme: str) -> Callable[[str], Any]:
+        return self._serve
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("file",))
+
+    def __len__(self) -> int:
+        return 1
+
+    def _serve(self, uri: str) -> Any:
+        path = _path_of(uri)
+        if path is not None and path in self._documents:
+            return self._documents[path]
+        raise RefusedReference(f"{excerpt(uri)} is not a file oagen read")
+
+
+def _path_of(uri: str) -> str | None:
+    """The real path a local file: URI names (only the real path is compared: a symlink that
+    leads out of the allowed folders leads to no loaded document), else None."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(uri)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = unquote(parts.path)
+    if "\0" in path:
+        return None
+    return os.path.realpath(path)
+
+
 class _ReferencedFiles:
-    """The files a document refers to with relative `$ref`s, directly or through each other,
-    loaded the first time an error needs them (errors only)."""
+    """The files a document refers to (already loaded and checked), for error locations."""
 
-    _LIMIT = 200
-
-    def __init__(self, data: Any, base_uri: str) -> None:
-        self._data = data
-        self._base_uri = base_uri
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self._documents = documents
         self._files: list[Any] | None = None
 
     def files(self) -> list[Any]:
         if self._files is None:
-            self._files = self._load()
+            self._files = [_Referenced(display, data) for _, display, data in self._documents]
         return self._files
 
-    def _load(self) -> list[Any]:
-        from pathlib import Path
-        from urllib.parse import unquote, urlparse
 
-        from .load import LoadError, Sources
+class _Referenced:
+    __slots__ = ("data", "display")
 
-        parsed = urlparse(self._base_uri)
-        if parsed.scheme != "file":
-            return []
-        root = Path(unquote(parsed.path))
-        sources = Sources(root.parent, Diagnostics())
-        loaded: list[Any] = []
-        queue, seen = [(root, self._data)], {root.resolve()}
-        while queue and len(seen) < self._LIMIT:
-            current, data = queue.pop(0)
-            for ref in _external_refs(data):
-                target = (current.parent / unquote(ref)).resolve()
-                if target in seen:
-                    continue
-                seen.add(target)
-                try:
-                    source = sources.load(target)
-                except (LoadError, OSError):
-                    continue
-                loaded.append(source)
-                queue.append((target, source.data))
-        return loaded
-
-
-def _external_refs(data: Any) -> list[str]:
-    """The file parts of the relative `$ref`s in a document (no URLs)."""
-    refs: list[str] = []
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and not ref.startswith("#") and "://" not in ref:
-                refs.append(ref.split("#", 1)[0])
-            stack.extend(value for value in node.values() if isinstance(value, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend(value for value in node if isinstance(value, (dict, list)))
-    return list(dict.fromkeys(ref for ref in refs if ref))
+    def __init__(self, display: str, data: Any) -> None:
+        self.display, self.data = display, data
 
 
 _OPERATION_IN_PATH = re.compile(r"for '(\w+)' (?:operation )?in '([^']+)'")

@@ -303,7 +303,9 @@ def run_entry(entry: Entry, workdir: Path, *, mypy: bool = True,
         config.write_text("[tool.oagen]\n", encoding="utf-8")
     code, output, seconds = _run(
         [python, "-m", "generator", "generate", str(entry.spec), "-o", str(out),
-         "--package", entry.package, "--config", str(config)],
+         "--package", entry.package, "--config", str(config),
+         # $refs may read the entry's own folder of the corpus (a spec/ beside a common/)
+         "--root", str(CORPUS / Path(entry.path).parts[0])],
         cwd=workdir, timeout=generate_timeout,
         extra_env={"OAGEN_CACHE_DIR": str(oagen_cache)} if oagen_cache is not None else None)
     output = _portable(output, workdir)

@@ -15,24 +15,50 @@ separates attempt counters between tests; anything after that is ignored, so a c
     /sse/<key>/...              event stream: comments, multi-line data, [DONE]
     /sse-broken/<key>/...       event stream cut (connection reset) after two events
     /sse-error/<key>/...        event stream with an error event in the middle
+    /redirect/<key>/...         the status and Location set by ``redirect(key, status, location)``
+    /drip/<key>/...             200 declaring size=N bytes (default 400), sent one byte every
+                                interval=S seconds (default 0.2)
+    /endless-sse/<key>/...      event stream of "data: xxxx..." that never ends its line
+    /big/<key>/...              200 with size=N bytes of JSON-ish filler; declare=0 sends it
+                                chunked, without Content-Length
+    /gzip-bomb/<key>/...        200, Content-Encoding: gzip, size=N zero bytes once decoded
 
-Every loop is bounded and ``stop()`` wakes any waiting handler, so shutdown is prompt.
+Every request is recorded (``requests(key)``: method, raw request target, headers), and the
+streaming behaviours count what they wrote (``sent(key)``). Every loop is bounded (at most 64 MiB
+or 400 writes, stopping as soon as the client hangs up) and ``stop()`` wakes any waiting handler,
+so shutdown is prompt.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import io
 import json
 import socket
 import struct
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["CHUNKS", "FaultServer"]
+__all__ = ["CHUNKS", "FaultServer", "Recorded"]
+
+_MAX_STREAM = 64 * 1024 * 1024  # most any streaming behaviour writes
+_BLOCK = b"x" * (64 * 1024)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request as the server saw it."""
+
+    method: str
+    target: str  # the raw request target: path and query exactly as sent
+    headers: dict[str, str]  # lower-case names
+
 
 _OK_BODY = {
     "id": "gen-1",
@@ -80,6 +106,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch()
 
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
     # -- helpers --------------------------------------------------------------------------------
 
     def _json(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
@@ -110,6 +142,35 @@ class _Handler(BaseHTTPRequestHandler):
     def _end_chunked(self) -> None:
         self.wfile.write(b"0\r\n\r\n")
 
+    def _write_until_hangup(self, key: str, pieces: Any, chunked: bool) -> None:
+        """Write pieces (bounded) until the client hangs up; count what went out."""
+        fault = self.server.fault
+        try:
+            for piece in pieces:
+                if fault._stopping.is_set():
+                    break
+                if chunked:
+                    self._chunk(piece)
+                else:
+                    self.wfile.write(piece)
+                    self.wfile.flush()
+                fault._add_sent(key, len(piece))
+        except OSError:
+            pass  # the client hung up: what this behaviour is for
+        self.close_connection = True
+
+    def _endless(self, total: int) -> Any:
+        while total > 0:
+            piece = _BLOCK[: min(total, len(_BLOCK))]
+            total -= len(piece)
+            yield piece
+
+    def _drip(self, size: int, interval: float) -> Any:
+        for _ in range(min(size, 400)):
+            if self.server.fault._stopping.wait(interval):
+                return
+            yield b" "
+
     def _reset(self) -> None:
         """Abort the connection with a TCP RST (SO_LINGER 0), without any response."""
         self.wfile.flush()
@@ -135,6 +196,8 @@ class _Handler(BaseHTTPRequestHandler):
         params = {k: v[0] for k, v in parse_qs(url.query).items()}
         fault = self.server.fault
         attempt = fault._count(f"{behaviour}/{key}")
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        fault._record(key, Recorded(self.command, self.path, headers))
 
         if behaviour == "ok":
             self._json(200, _OK_BODY)
@@ -177,8 +240,45 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(_ERROR_EVENT)
             self._chunk(b"data: [DONE]\n\n")
             self._end_chunked()
+        elif behaviour == "redirect":
+            status, location = fault._redirects.get(key, (307, "/ok/" + key))
+            self._send(status, b"", "text/plain", {"Location": location})
+        elif behaviour == "drip":
+            size = int(params.get("size", "400"))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            self.wfile.flush()
+            self._write_until_hangup(
+                key, self._drip(size, float(params.get("interval", "0.2"))), False
+            )
+        elif behaviour == "endless-sse":
+            self._start_chunked()
+            self._write_until_hangup(key, [b"data: ", *self._endless(_MAX_STREAM)], True)
+        elif behaviour == "big":
+            size = min(int(params.get("size", "1048576")), _MAX_STREAM)
+            declare = params.get("declare", "1") == "1"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if declare:
+                self.send_header("Content-Length", str(size))
+            else:
+                self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self._write_until_hangup(key, self._endless(size), not declare)
+            if not declare:
+                self._end_chunked_quietly()
+        elif behaviour == "gzip-bomb":
+            size = min(int(params.get("size", "1048576")), _MAX_STREAM)
+            body = gzip.compress(b"0" * size)
+            self._send(200, body, "application/json", {"Content-Encoding": "gzip"})
         else:
             self._json(404, {"error": {"code": 404, "message": f"no behaviour {behaviour!r}"}})
+
+    def _end_chunked_quietly(self) -> None:
+        with contextlib.suppress(OSError):  # the client may have hung up
+            self._end_chunked()
 
 
 class FaultServer:
@@ -188,6 +288,9 @@ class FaultServer:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fault = self
         self._attempts: Counter[str] = Counter()
+        self._sent: Counter[str] = Counter()
+        self._requests: dict[str, list[Recorded]] = {}
+        self._redirects: dict[str, tuple[int, str]] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread = threading.Thread(
@@ -205,6 +308,28 @@ class FaultServer:
     def attempts(self, behaviour: str, key: str) -> int:
         with self._lock:
             return self._attempts[f"{behaviour}/{key}"]
+
+    def redirect(self, key: str, status: int, location: str) -> None:
+        """Make ``/redirect/<key>/...`` answer ``status`` with ``Location: location``."""
+        with self._lock:
+            self._redirects[key] = (status, location)
+
+    def requests(self, key: str) -> list[Recorded]:
+        with self._lock:
+            return list(self._requests.get(key, []))
+
+    def sent(self, key: str) -> int:
+        """Body bytes a streaming behaviour wrote for ``key`` before the client hung up."""
+        with self._lock:
+            return self._sent[key]
+
+    def _record(self, key: str, request: Recorded) -> None:
+        with self._lock:
+            self._requests.setdefault(key, []).append(request)
+
+    def _add_sent(self, key: str, n: int) -> None:
+        with self._lock:
+            self._sent[key] += n
 
     def _count(self, name: str) -> int:
         with self._lock:

@@ -24,11 +24,11 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FILE = "spec.yaml"
 
 
-def convert(document: dict[str, Any], file: str = FILE
+def convert(document: dict[str, Any], file: str = FILE, roots: tuple[Path, ...] = ()
             ) -> tuple[dict[str, Any], Diagnostics]:
     diagnostics = Diagnostics()
     before = copy.deepcopy(document)
-    out = swagger_to_openapi(document, file, diagnostics)
+    out = swagger_to_openapi(document, file, diagnostics, roots)
     assert document == before, "the input document was modified"
     return out, diagnostics
 
@@ -546,7 +546,8 @@ def test_multi_file_parameters_responses_and_path_items_are_converted_inline(
         tmp_path: Path) -> None:
     _write(tmp_path, MULTI_FILE)
     document = yaml.safe_load((tmp_path / "spec/swagger.yaml").read_text())
-    out, diagnostics = convert(document, str(tmp_path / "spec/swagger.yaml"))
+    # `spec/` refers to `../common/`: the files $refs may read are widened to the whole folder
+    out, diagnostics = convert(document, str(tmp_path / "spec/swagger.yaml"), (tmp_path,))
     assert not list(diagnostics)
     get = out["paths"]["/pets"]["get"]
     assert get["parameters"] == [
@@ -572,7 +573,7 @@ def test_multi_file_parameters_responses_and_path_items_are_converted_inline(
 
 def test_multi_file_spec_builds_through_the_pipeline(tmp_path: Path) -> None:
     _write(tmp_path, MULTI_FILE)
-    run = Run(Config(package="pets"))
+    run = Run(Config(package="pets", root=tmp_path))  # `spec/` refers to `../common/`
     api = analyse(run, tmp_path / "spec/swagger.yaml", validate=False)
     assert api is not None
     assert not run.diagnostics.has_errors, [d.format() for d in run.diagnostics]
@@ -690,7 +691,8 @@ def test_corpus_swagger_builds(path: str, operations: int) -> None:
     if not _SWAGGER:
         pytest.skip(f"the shared corpus is not at {CORPUS} (corpus tests need "
                     "../shared/corpus beside the repository)")
-    run = Run(Config(package="corpus_client"))
+    # An entry's $refs may read anything in its own folder of the corpus (`../common/`).
+    run = Run(Config(package="corpus_client", root=CORPUS / Path(path).parts[0]))
     api = analyse(run, CORPUS / path, validate=False)
     assert api is not None, [d.format() for d in run.diagnostics]
     errors = [d.format() for d in run.diagnostics if d.severity == Severity.ERROR]

@@ -7,9 +7,26 @@ them, and turns parser limits (deep nesting, huge integers, alias bombs) into lo
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from generator.diagnostics import Diagnostic, Location, Severity, excerpt, printable
+from generator.cli import main
+from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity, excerpt, printable
+from generator.load import LoadError, Sources, read_source
+from generator.references import load_referenced
 
 # --- bounded, printable excerpts -------------------------------------------------------------
 
@@ -57,3 +74,328 @@ def test_a_diagnostic_prints_no_control_characters() -> None:
     assert "\\x1b]52;" in message and "spec\\x1b[2J.yaml:3:4" in message
     assert "\\x1b[2J" in message.split("(at #")[1]
     assert hint == "    hint: hint with\\nnewline \\x9b"
+
+
+# --- harness: the CLI in process, watching what it opens and connects to ---------------------
+
+_WATCH: list[list[tuple[str, str]]] = []  # the open and connect events of the running test
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if _WATCH and event in ("open", "socket.connect"):
+        _WATCH[-1].append((event, str(args[0]) if event == "open" else str(args[1])))
+
+
+sys.addaudithook(_audit)  # a hook cannot be removed: it records only inside `_cli`
+
+
+@dataclass
+class Outcome:
+    code: int
+    err: str
+    opened: list[str]
+    connections: list[str]
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Outcome:
+    """`oagen ARGV` in this process, with an empty config: every file it opens and every
+    connection it makes are recorded (the validator runs in this process for small specs)."""
+    _WATCH.append([])
+    try:
+        code = main([*argv[:1], "--config", str(_empty_config()), *argv[1:]])
+    finally:
+        events = _WATCH.pop()
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return Outcome(code, captured.out + captured.err,
+                   [path for event, path in events if event == "open"],
+                   [address for event, address in events if event == "socket.connect"])
+
+
+def _empty_config() -> Path:
+    path = Path(tempfile.gettempdir()) / "oagen-untrusted-inputs-empty.toml"
+    if not path.is_file():
+        path.write_text("[tool.oagen]\n", encoding="utf-8")
+    return path
+
+
+def _subprocess(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`oagen ARGV` in a child process, for inputs that could hang it (a FIFO, a slow server):
+    the timeout only stops a broken run, it asserts nothing about speed."""
+    return subprocess.run([sys.executable, "-m", "generator", *argv[:1], "--config",
+                           str(_empty_config()), *argv[1:]], cwd=cwd, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def _spec(refs: dict[str, str]) -> str:
+    """A small valid 3.1 document whose operation `/<name>` answers with the schema `ref`."""
+    lines = ['openapi: 3.1.0', 'info: {title: T, version: "1"}', "paths:"]
+    for name, ref in refs.items():
+        lines += [f"  /{name}:", "    get:", f"      operationId: get_{name}", "      responses:",
+                  '        "200":', "          description: ok", "          content:",
+                  "            application/json:", "              schema:",
+                  f"                $ref: {json.dumps(ref)}"]
+    return "\n".join(lines) + "\n"
+
+
+SECRET = "SECRET-TOKEN-4f1c9"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A fake home beside the project folder, holding a kube config with a token."""
+    kube = tmp_path / "fakehome" / ".kube"
+    kube.mkdir(parents=True)
+    (kube / "config").write_text(f"users:\n- user:\n    token: {SECRET}\n", encoding="utf-8")
+    (tmp_path / "proj").mkdir()
+    return tmp_path
+
+
+def _assert_not_read(outcome: Outcome, secret_file: Path) -> None:
+    assert SECRET not in outcome.err
+    assert not [path for path in outcome.opened
+                if os.path.realpath(path) == os.path.realpath(secret_file)], outcome.opened
+    assert outcome.connections == []
+
+
+# --- local files only under the spec's folder ------------------------------------------------
+
+
+def test_a_ref_leaving_the_spec_folder_is_refused_unread(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({"a": "../fakehome/.kube/config#/users/0/user/token"}),
+                    encoding="utf-8")
+    outcome = _cli(capsys, "validate", str(spec))
+    assert outcome.code == 1
+    _assert_not_read(outcome, home / "fakehome/.kube/config")
+    assert re.search(r"spec\.yaml:13:17: error E005 \S*fakehome/\.kube/config is outside the "
+                     r"folder \$refs may read", outcome.err), outcome.err
+    assert "--root DIR" in outcome.err
+
+
+def test_a_ref_to_an_absolute_path_is_refused_unread(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    secret = home / "fakehome/.kube/config"
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({"a": f"{secret}#/users/0/user/token", "b": "/etc/hostname"}),
+                    encoding="utf-8")
+    outcome = _cli(capsys, "validate", str(spec))
+    assert outcome.code == 1
+    _assert_not_read(outcome, secret)
+    assert not [path for path in outcome.opened if path == "/etc/hostname"]
+    assert "spec.yaml:13:17: error E005 $ref to the absolute path" in outcome.err
+    assert "spec.yaml:23:17: error E005 $ref to the absolute path '/etc/hostname'" in outcome.err
+
+
+def test_a_file_url_ref_is_refused_unread(home: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    secret = home / "fakehome/.kube/config"
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({"a": secret.as_uri() + "#/users/0/user/token"}), encoding="utf-8")
+    outcome = _cli(capsys, "validate", str(spec))
+    assert outcome.code == 1
+    _assert_not_read(outcome, secret)
+    assert "spec.yaml:13:17: error E005 $ref to the URL 'file://" in outcome.err
+
+
+def test_a_symlink_leading_out_of_the_spec_folder_is_refused_unread(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (home / "proj" / "linked").symlink_to(home / "fakehome")
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({"a": "linked/.kube/config#/users/0/user/token"}), encoding="utf-8")
+    outcome = _cli(capsys, "validate", str(spec))
+    assert outcome.code == 1
+    _assert_not_read(outcome, home / "fakehome/.kube/config")
+    assert "spec.yaml:13:17: error E005" in outcome.err
+
+
+def test_root_widens_the_folder_refs_may_read(home: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (home / "common").mkdir()
+    (home / "common" / "pet.yaml").write_text("Pet:\n  type: object\n", encoding="utf-8")
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({"a": "../common/pet.yaml#/Pet"}), encoding="utf-8")
+    refused = _cli(capsys, "validate", str(spec))
+    assert refused.code == 1 and "E005" in refused.err
+    allowed = _cli(capsys, "validate", str(spec), "--root", str(home))
+    assert allowed.code == 0, allowed.err
+    assert "E005" not in allowed.err and "W101" not in allowed.err
+    # the harness sees the file being opened when it is allowed (so its absence above counts)
+    pet = os.path.realpath(home / "common" / "pet.yaml")
+    assert pet in [os.path.realpath(path) for path in allowed.opened]
+    assert pet not in [os.path.realpath(path) for path in refused.opened]
+
+
+def test_root_from_the_config_file(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (home / "common").mkdir()
+    (home / "common" / "pet.yaml").write_text("Pet:\n  type: object\n", encoding="utf-8")
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({"a": "../common/pet.yaml#/Pet"}), encoding="utf-8")
+    config = home / "proj" / "oagen.toml"
+    config.write_text('[tool.oagen]\nroot = ".."\n', encoding="utf-8")
+    code = main(["validate", str(spec), "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 0 and "E005" not in err, err
+
+
+def test_an_overlay_the_user_names_is_read_wherever_it_is(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    overlay = home / "fakehome" / "overlay.yaml"
+    overlay.write_text('overlay: 1.0.0\ninfo: {title: o, version: "1"}\nactions:\n'
+                       '- target: $.info\n  update: {description: from the overlay}\n',
+                       encoding="utf-8")
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({}), encoding="utf-8")
+    outcome = _cli(capsys, "validate", str(spec), "--overlay", str(overlay))
+    assert outcome.code == 0, outcome.err
+
+
+def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")  # no writer: opening it for reading would wait forever
+    (tmp_path / "spec.yaml").write_text(_spec({"a": "pipe.yaml#/Pet"}), encoding="utf-8")
+    done = _subprocess("validate", "spec.yaml", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "spec.yaml:13:17: error E005 pipe.yaml is not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/stdin"])
+def test_a_device_is_refused_even_under_a_wide_root(tmp_path: Path, device: str) -> None:
+    if not os.path.exists(device):
+        pytest.skip(f"{device} does not exist here")
+    (tmp_path / "device.yaml").symlink_to(device)
+    (tmp_path / "spec.yaml").write_text(_spec({"a": "device.yaml#/Pet"}), encoding="utf-8")
+    done = _subprocess("validate", "spec.yaml", "--root", "/", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "spec.yaml:13:17: error E005" in done.stderr and "not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_file_over_the_size_cap_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 200 + "\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    with pytest.raises(LoadError):
+        read_source(path, "big.yaml", diagnostics, max_bytes=100)
+    (item,) = diagnostics
+    assert item.code == "E006" and "larger than" in item.message
+
+
+def test_the_size_cap_applies_to_referenced_files(tmp_path: Path) -> None:
+    (tmp_path / "big.yaml").write_text("Pet: {type: object}\n" + "#" * 500 + "\n",
+                                       encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text(_spec({"a": "big.yaml#/Pet"}), encoding="utf-8")
+    diagnostics = Diagnostics()
+    sources = Sources(tmp_path, diagnostics, max_bytes=300)
+    root = sources.load(tmp_path / "spec.yaml")
+    assert load_referenced(sources, root) == []
+    assert [item.code for item in diagnostics] == ["E006"]
+    location = diagnostics.items[0].location
+    assert location is not None and location.pointer == \
+        "/paths/~1a/get/responses/200/content/application~1json/schema/$ref"
+
+
+# --- no network ----------------------------------------------------------------------------------
+
+
+class CountingServer:
+    """A TCP server on 127.0.0.1 that counts connections; with `drip`, it answers an HTTP
+    request with one byte at a time, slowly, and never finishes."""
+
+    def __init__(self, drip: bool) -> None:
+        self.connections = 0
+        self.drip = drip
+        self.stopping = threading.Event()
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        with connection, contextlib.suppress(OSError):
+            connection.recv(65536)
+            if not self.drip:
+                body = b'{"Pet": {"type": "object"}}'
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                   b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+                return
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n")
+            while not self.stopping.wait(0.5):
+                connection.sendall(b" ")
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.socket.close()
+
+
+@pytest.fixture(params=[False, True], ids=["answering", "dripping"])
+def server(request: pytest.FixtureRequest) -> Iterator[CountingServer]:
+    running = CountingServer(drip=request.param)
+    yield running
+    running.stop()
+
+
+def _remote_spec(server: CountingServer) -> str:
+    """References to the server everywhere a validator or resolver could follow one: a schema
+    `$ref`, a `$ref` resolved against a schema's `$id`, a `$schema`, a `$dynamicRef`, a
+    parameter and a path item."""
+    text = _spec({"a": server.url("/pet.json#/Pet"), "b": f"//127.0.0.1:{server.port}/x.json"})
+    return text + f"""\
+components:
+  schemas:
+    WithId:
+      $id: {server.url("/base/")}
+      properties:
+        pet: {{$ref: "pet.json#/Pet"}}
+    WithDialect:
+      $schema: {server.url("/dialect")}
+      type: object
+    Dynamic:
+      $dynamicRef: {server.url("/dyn.json#meta")}
+  parameters:
+    Remote:
+      $ref: {server.url("/param.json")}
+  pathItems:
+    Remote:
+      $ref: {server.url("/path.json")}
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "generate"])
+def test_remote_refs_are_reported_and_never_fetched(
+        tmp_path: Path, server: CountingServer, command: str) -> None:
+    (tmp_path / "spec.yaml").write_text(_remote_spec(server), encoding="utf-8")
+    extra = ["-o", "client", "--package", "client"] if command == "generate" else []
+    done = _subprocess(command, "spec.yaml", *extra, cwd=tmp_path)
+    assert "Traceback" not in done.stderr
+    assert server.connections == 0, done.stderr
+    assert re.search(r"^spec\.yaml:13:17: warning W204 remote \$ref 'http://127\.0\.0\.1:\d+"
+                     r"/pet\.json' was not fetched", done.stderr, re.MULTILINE), done.stderr
+    assert re.search(r"^spec\.yaml:23:17: warning W204 remote \$ref '//127", done.stderr,
+                     re.MULTILINE), done.stderr
+
+
+def test_the_validator_fetches_nothing_in_process(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    running = CountingServer(drip=False)
+    try:
+        (tmp_path / "spec.yaml").write_text(_remote_spec(running), encoding="utf-8")
+        outcome = _cli(capsys, "validate", str(tmp_path / "spec.yaml"))
+    finally:
+        running.stop()
+    assert running.connections == 0 and outcome.connections == [], outcome.err

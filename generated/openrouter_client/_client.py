@@ -105,6 +105,8 @@ class OpenRouter(SyncClient):
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
         strict_response_validation: bool = False,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create a client.
 
@@ -118,6 +120,9 @@ class OpenRouter(SyncClient):
             http_client: an httpx client to send requests with (you keep ownership of it).
             strict_response_validation: raise instead of accepting responses that do not match
                 the API description.
+            max_response_bytes: the largest response body read whole (default 256 MiB); a larger
+                one raises `ResponseTooLargeError`.
+            max_event_bytes: the largest line or event of a stream (default 16 MiB).
         """
         super().__init__(
             credentials={
@@ -130,6 +135,8 @@ class OpenRouter(SyncClient):
             default_query=default_query,
             http_client=http_client,
             strict_response_validation=strict_response_validation,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
 
     @cached_property
@@ -206,6 +213,8 @@ class AsyncOpenRouter(AsyncClient):
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.AsyncClient | None = None,
         strict_response_validation: bool = False,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
     ) -> None:
         """Create a client.
 
@@ -219,6 +228,9 @@ class AsyncOpenRouter(AsyncClient):
             http_client: an httpx client to send requests with (you keep ownership of it).
             strict_response_validation: raise instead of accepting responses that do not match
                 the API description.
+            max_response_bytes: the largest response body read whole (default 256 MiB); a larger
+                one raises `ResponseTooLargeError`.
+            max_event_bytes: the largest line or event of a stream (default 16 MiB).
         """
         super().__init__(
             credentials={
@@ -231,6 +243,8 @@ class AsyncOpenRouter(AsyncClient):
             default_query=default_query,
             http_client=http_client,
             strict_response_validation=strict_response_validation,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
 
     @cached_property

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import TypeAlias
 from urllib.parse import quote
 
-from ._errors import MissingCredentialsError
+from ._errors import InvalidRequestError, MissingCredentialsError
 from ._operation import Operation, SecurityScheme
 
 __all__ = ["AuthParts", "Credential", "resolve_auth", "resolve_credentials", "secret_values"]
@@ -76,6 +76,25 @@ def header_name(scheme: SecurityScheme) -> str | None:
     return "authorization"
 
 
+_COOKIE_UNSAFE = frozenset(' ",;\\')
+
+
+def _sendable(scheme: SecurityScheme, token: str, where: str, cookie: bool = False) -> str:
+    """``token`` if it can go into a header or cookie as it is (printable ASCII), else raise.
+
+    A line break would inject headers, a ";" more cookies; anything non-ASCII is a copy-paste
+    slip httpx would fail on. The message names the scheme, never the value.
+    """
+    if token.isascii() and token.isprintable() and (not cookie or _COOKIE_UNSAFE.isdisjoint(token)):
+        return token
+    allowed = "printable ASCII without spaces, quotes, commas, semicolons or backslashes"
+    raise InvalidRequestError(
+        f"The credential for {scheme.name or scheme.argument!r} cannot be sent in {where}: it "
+        f"must be {allowed if cookie else 'printable ASCII'}; check it for a stray line break, "
+        "space or non-ASCII character."
+    )
+
+
 def _apply(scheme: SecurityScheme, credential: Credential, parts: AuthParts) -> None:
     if scheme.type == "apiKey":
         token = credential if isinstance(credential, str) else ":".join(credential)
@@ -83,9 +102,10 @@ def _apply(scheme: SecurityScheme, credential: Credential, parts: AuthParts) -> 
         if scheme.location == "query":
             parts.query.append(f"{quote(name, safe='')}={quote(token, safe='')}")
         elif scheme.location == "cookie":
+            token = _sendable(scheme, token, f"the {name!r} cookie", cookie=True)
             parts.cookies.append(f"{name}={token}")
         else:
-            parts.headers[name.lower()] = token
+            parts.headers[name.lower()] = _sendable(scheme, token, f"the {name!r} header")
         return
     http_scheme = (scheme.scheme or "bearer").lower() if scheme.type == "http" else "bearer"
     if http_scheme == "basic":
@@ -95,6 +115,7 @@ def _apply(scheme: SecurityScheme, credential: Credential, parts: AuthParts) -> 
     else:
         token = credential if isinstance(credential, str) else ":".join(credential)
         prefix = "Bearer" if http_scheme == "bearer" else (scheme.scheme or "")
+        token = _sendable(scheme, token, "the Authorization header")
         parts.headers["authorization"] = f"{prefix} {token}"
 
 

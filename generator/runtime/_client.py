@@ -17,6 +17,7 @@ import functools
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Mapping
 from datetime import timedelta
@@ -37,20 +38,24 @@ from ._auth import (
     resolve_credentials,
     secret_values,
 )
+from ._body import aread_body, read_body
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    InvalidRequestError,
     MissingCredentialsError,
+    RedirectError,
     embedded_error,
     make_embedded_error,
     make_status_error,
 )
 from ._files import UploadStream
-from ._logging import Redactor, setup_logger
+from ._logging import SECRET_HEADERS, Redactor, protect_loggers, setup_logger
 from ._models import SchemaMismatch, validate_json
 from ._operation import ClientConfig, Operation, SecurityScheme
+from ._redirects import RedirectPolicy
 from ._response import APIResponse, AsyncAPIResponse, raw_response_requested
 from ._retries import retry_delay, should_retry_status
 from ._serialize import (
@@ -77,9 +82,34 @@ def _as_timeout(value: TimeoutTypes) -> httpx.Timeout:
     return httpx.Timeout(value)
 
 
-def _header_value(value: str) -> str | bytes:
+# Control characters (CR and LF above all) would split or end the header block: injection.
+_HEADER_CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def _header_value(name: str, value: str) -> str | bytes:
+    if _HEADER_CTL.search(value) is not None:
+        raise InvalidRequestError(
+            f"The value of the {name!r} header contains a control character (such as a line "
+            "break), which would corrupt the request; remove it."
+        )
     # httpx encodes str header values as ASCII; send anything else as UTF-8.
     return value if value.isascii() else value.encode("utf-8")
+
+
+def _header_name(name: str) -> str:
+    if _HEADER_NAME.fullmatch(name) is None:
+        raise InvalidRequestError(
+            f"{name!r} is not a valid header name: use ASCII letters, digits and !#$%&'*+-.^_`|~ "
+            "(no spaces, colons or line breaks)."
+        )
+    return name.lower()
+
+
+def _positive(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive number of bytes, got {value!r}")
+    return value
 
 
 def _cached_property_names(cls: type) -> frozenset[str]:
@@ -99,6 +129,8 @@ class _BaseClient:
     _base_url: str
     _timeout: httpx.Timeout
     _max_retries: int
+    _max_response_bytes: int
+    _max_event_bytes: int
     _credentials: dict[str, Credential]
     _custom_headers: dict[str, str | NotGiven | None]
     _custom_query: dict[str, object]
@@ -112,6 +144,7 @@ class _BaseClient:
     _timeout_ext: dict[str, Any]
     _auth_cache: dict[tuple[tuple[str, ...], ...], AuthParts]
     _redactor: Redactor
+    _redirects: RedirectPolicy
     _marker_bytes: bytes | None
     _marker_str: str | None
 
@@ -125,6 +158,8 @@ class _BaseClient:
         default_headers: Headers | None,
         default_query: Query | None,
         strict_response_validation: bool,
+        max_response_bytes: int | NotGiven,
+        max_event_bytes: int | NotGiven,
     ) -> None:
         config = self._config
         self._credentials = resolve_credentials(config.security_schemes, credentials or {})
@@ -134,10 +169,23 @@ class _BaseClient:
         self._base_url = str(base_url).rstrip("/")
         self._timeout = config.timeout if isinstance(timeout, NotGiven) else _as_timeout(timeout)
         self._max_retries = config.max_retries if max_retries is None else max_retries
+        self._set_limits(max_response_bytes, max_event_bytes)
         self._custom_headers = dict(default_headers or {})
         self._custom_query = dict(default_query or {})
         self._strict = strict_response_validation
         self._logger = setup_logger(config.logger_name, config.log_env)
+
+    def _set_limits(
+        self, max_response_bytes: int | NotGiven, max_event_bytes: int | NotGiven
+    ) -> None:
+        if not isinstance(max_response_bytes, NotGiven):
+            self._max_response_bytes = _positive("max_response_bytes", max_response_bytes)
+        elif not hasattr(self, "_max_response_bytes"):
+            self._max_response_bytes = self._config.max_response_bytes
+        if not isinstance(max_event_bytes, NotGiven):
+            self._max_event_bytes = _positive("max_event_bytes", max_event_bytes)
+        elif not hasattr(self, "_max_event_bytes"):
+            self._max_event_bytes = self._config.max_event_bytes
 
     def _derive(self, transport_headers: httpx.Headers) -> None:
         """Precompute what every call needs from the configuration."""
@@ -147,12 +195,12 @@ class _BaseClient:
         if config.user_agent:
             headers["user-agent"] = config.user_agent
         for name, text in config.default_headers.items():
-            headers[name.lower()] = _header_value(text)
+            headers[_header_name(name)] = _header_value(name, text)
         for name, value in self._custom_headers.items():
             if value is None or isinstance(value, NotGiven):
                 headers.pop(name.lower(), None)  # lets callers drop e.g. the User-Agent
             else:
-                headers[name.lower()] = _header_value(value)
+                headers[_header_name(name)] = _header_value(name, value)
         self._headers = headers
 
         groups: dict[str, list[str]] = {}
@@ -165,18 +213,28 @@ class _BaseClient:
         self._auth_cache = {}
 
         schemes = config.security_schemes.values()
+        header_names = [
+            s.param_name
+            for s in schemes
+            if s.type == "apiKey" and s.location == "header" and s.param_name
+        ]
+        query_names = [
+            quote(s.param_name, safe="")
+            for s in schemes
+            if s.type == "apiKey" and s.location == "query" and s.param_name
+        ]
+        base = httpx.URL(self._base_url)
+        userinfo = [base.password, f"{base.username}:{base.password}"] if base.password else []
         self._redactor = Redactor(
-            secrets=secret_values(self._credentials),
-            header_names=[
-                s.param_name
-                for s in schemes
-                if s.type == "apiKey" and s.location == "header" and s.param_name
-            ],
-            query_names=[
-                quote(s.param_name, safe="")
-                for s in schemes
-                if s.type == "apiKey" and s.location == "query" and s.param_name
-            ],
+            secrets=[*secret_values(self._credentials), *userinfo],
+            header_names=header_names,
+            query_names=query_names,
+        )
+        # httpx's own "HTTP Request: GET <url>" line shows the query string; filter it too.
+        protect_loggers(self._redactor, self._logger)
+        self._redirects = RedirectPolicy(
+            credential_headers=[*SECRET_HEADERS, *(h.lower() for h in header_names)],
+            query_names=query_names,
         )
         key = config.error_key
         self._marker_str = f'"{key}"' if key else None
@@ -195,6 +253,14 @@ class _BaseClient:
     @property
     def max_retries(self) -> int:
         return self._max_retries
+
+    @property
+    def max_response_bytes(self) -> int:
+        return self._max_response_bytes
+
+    @property
+    def max_event_bytes(self) -> int:
+        return self._max_event_bytes
 
     def __repr__(self) -> str:
         # Credentials appear by scheme name only.
@@ -228,6 +294,10 @@ class _BaseClient:
             clone._custom_query = {**self._custom_query, **overrides["default_query"]}
         if overrides.get("strict_response_validation") is not None:
             clone._strict = overrides["strict_response_validation"]
+        clone._set_limits(
+            overrides.get("max_response_bytes", NOT_GIVEN),
+            overrides.get("max_event_bytes", NOT_GIVEN),
+        )
         return clone
 
     # -- building a request ---------------------------------------------------------------------
@@ -258,7 +328,7 @@ class _BaseClient:
                     continue
                 text = serialize_header_param(name, value, index.get(("header", name)))
                 if text is not None:
-                    h[name.lower()] = _header_value(text)
+                    h[_header_name(name)] = _header_value(name, text)
 
         auth = self._auth(operation, h, extra_headers, extra_query)
         if auth.headers:
@@ -276,7 +346,7 @@ class _BaseClient:
             if isinstance(existing, bytes):
                 existing = existing.decode("utf-8")
             joined = "; ".join(cookie_pieces)
-            h["cookie"] = _header_value(f"{existing}; {joined}" if existing else joined)
+            h["cookie"] = _header_value("cookie", f"{existing}; {joined}" if existing else joined)
 
         if query or extra_query or auth.query:
             qs = self._query_string(operation, query, auth.query, extra_query)
@@ -295,7 +365,7 @@ class _BaseClient:
                 if value is None or isinstance(value, NotGiven):
                     h.pop(name.lower(), None)
                 else:
-                    h[name.lower()] = _header_value(value)
+                    h[_header_name(name)] = _header_value(name, value)
 
         ext = (
             self._timeout_ext
@@ -385,6 +455,10 @@ class _BaseClient:
             return resolve_auth(operation, schemes, self._credentials, supplied)
         self._auth_cache[security] = parts
         return parts
+
+    def _auth_query(self, operation: Operation) -> list[str]:
+        parts = self._auth_cache.get(operation.security) if operation.security else None
+        return parts.query if parts is not None else []
 
     # -- deciding about a response --------------------------------------------------------------
 
@@ -587,6 +661,7 @@ class _BaseClient:
             self._raise_embedded_error(operation, response, data)
 
         return EventParser(
+            max_event_bytes=self._max_event_bytes,
             validate=validate,
             recover=recover,
             done=self._config.sse_done,
@@ -611,6 +686,8 @@ class SyncClient(_BaseClient):
         default_query: Query | None = None,
         http_client: httpx.Client | None = None,
         strict_response_validation: bool = False,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
     ) -> None:
         self._configure(
             credentials=credentials,
@@ -620,12 +697,15 @@ class SyncClient(_BaseClient):
             default_headers=default_headers,
             default_query=default_query,
             strict_response_validation=strict_response_validation,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         self._owns_http = http_client is None
         self._http = (
             http_client
             if http_client is not None
-            else httpx.Client(timeout=self._timeout, limits=_DEFAULT_LIMITS, follow_redirects=True)
+            # Redirects are followed by _send, which keeps credentials on their origin.
+            else httpx.Client(timeout=self._timeout, limits=_DEFAULT_LIMITS)
         )
         self._derive(self._http.headers)
 
@@ -640,6 +720,8 @@ class SyncClient(_BaseClient):
         credentials: Mapping[str, Credential | None] | None = None,
         strict_response_validation: bool | None = None,
         http_client: httpx.Client | None = None,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings replaced, sharing this client's connection pool."""
         clone = self._clone(
@@ -650,6 +732,8 @@ class SyncClient(_BaseClient):
             default_query=default_query,
             credentials=credentials,
             strict_response_validation=strict_response_validation,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         if http_client is not None:
             clone._http = http_client
@@ -658,6 +742,32 @@ class SyncClient(_BaseClient):
 
     def _sleep(self, seconds: float) -> None:
         time.sleep(seconds)
+
+    def _send(self, request: httpx.Request, operation: Operation) -> httpx.Response:
+        """Send, following redirects as ``RedirectPolicy`` allows; the body is not read yet."""
+        send = self._http.send
+        auth: Any = httpx.USE_CLIENT_DEFAULT
+        hops = 0
+        while True:
+            try:
+                response = send(request, stream=True, follow_redirects=False, auth=auth)
+            except httpx.InvalidURL as exc:
+                # httpx parses a redirect's Location even when not following it.
+                raise RedirectError(
+                    f"The server redirected to a URL that cannot be used ({exc}).",
+                    request=request,
+                ) from None
+            if not response.has_redirect_location:
+                return response
+            try:
+                request, keeps = self._redirects.next_request(
+                    request, response, self._auth_query(operation), hops, self._http.max_redirects
+                )
+            finally:
+                response.close()
+            hops += 1
+            # The http client's own auth (if any) only on the original origin.
+            auth = httpx.USE_CLIENT_DEFAULT if keeps else None
 
     def request(
         self,
@@ -681,43 +791,38 @@ class SyncClient(_BaseClient):
             extra_headers, extra_query, extra_body, timeout,
         )  # fmt: skip
         max_retries = self._max_retries
+        limit = self._max_response_bytes
         retries_taken = 0
-        send = self._http.send
         while True:
             start = perf_counter()
+            delay: float | None = None
             try:
-                response = send(request, stream=streaming)
+                response = self._send(request, operation)
+                if 200 <= response.status_code < 300:
+                    if not streaming:
+                        response = read_body(response, limit)
+                    break
+                delay = self._retry_after_response(response, retries_taken, max_retries)
+                if delay is not None:
+                    response.close()
+                else:
+                    response = read_body(response, limit)
             except httpx.TransportError as exc:
                 delay = self._retry_after_error(exc, request, retries_taken, max_retries)
                 if delay is None:
                     raise self._connection_error(exc, request) from exc
-                self._sleep(delay)
-                retries_taken += 1
-                continue
             except httpx.RequestError as exc:
                 raise self._connection_error(exc, request) from exc
-            if 200 <= response.status_code < 300:
-                break
-            delay = self._retry_after_response(response, retries_taken, max_retries)
-            if delay is not None:
-                response.close()
-                self._sleep(delay)
-                retries_taken += 1
-                continue
-            if streaming:
-                try:
-                    response.read()
-                except httpx.RequestError as exc:
-                    raise self._connection_error(exc, request) from exc
-                finally:
-                    response.close()
-            raise self._status_error(operation, response)
+            if delay is None:
+                raise self._status_error(operation, response)
+            self._sleep(delay)
+            retries_taken += 1
 
         if self._logger.isEnabledFor(_INFO):
             self._log_response(response, start)
         if streaming and self._json_instead_of_events(response):
             try:
-                response.read()
+                response = read_body(response, limit)
             except httpx.RequestError as exc:
                 raise self._connection_error(exc, request) from exc
             self._raise_embedded_error(operation, response, response.content)
@@ -780,6 +885,8 @@ class AsyncClient(_BaseClient):
         default_query: Query | None = None,
         http_client: httpx.AsyncClient | None = None,
         strict_response_validation: bool = False,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
     ) -> None:
         self._configure(
             credentials=credentials,
@@ -789,14 +896,14 @@ class AsyncClient(_BaseClient):
             default_headers=default_headers,
             default_query=default_query,
             strict_response_validation=strict_response_validation,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         self._owns_http = http_client is None
         self._http = (
             http_client
             if http_client is not None
-            else httpx.AsyncClient(
-                timeout=self._timeout, limits=_DEFAULT_LIMITS, follow_redirects=True
-            )
+            else httpx.AsyncClient(timeout=self._timeout, limits=_DEFAULT_LIMITS)
         )
         self._derive(self._http.headers)
 
@@ -811,6 +918,8 @@ class AsyncClient(_BaseClient):
         credentials: Mapping[str, Credential | None] | None = None,
         strict_response_validation: bool | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A copy with some settings replaced, sharing this client's connection pool."""
         clone = self._clone(
@@ -821,6 +930,8 @@ class AsyncClient(_BaseClient):
             default_query=default_query,
             credentials=credentials,
             strict_response_validation=strict_response_validation,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         if http_client is not None:
             clone._http = http_client
@@ -831,6 +942,32 @@ class AsyncClient(_BaseClient):
         import asyncio  # not imported by sync-only users
 
         await asyncio.sleep(seconds)
+
+    async def _send(self, request: httpx.Request, operation: Operation) -> httpx.Response:
+        """Send, following redirects as ``RedirectPolicy`` allows; the body is not read yet."""
+        send = self._http.send
+        auth: Any = httpx.USE_CLIENT_DEFAULT
+        hops = 0
+        while True:
+            try:
+                response = await send(request, stream=True, follow_redirects=False, auth=auth)
+            except httpx.InvalidURL as exc:
+                # httpx parses a redirect's Location even when not following it.
+                raise RedirectError(
+                    f"The server redirected to a URL that cannot be used ({exc}).",
+                    request=request,
+                ) from None
+            if not response.has_redirect_location:
+                return response
+            try:
+                request, keeps = self._redirects.next_request(
+                    request, response, self._auth_query(operation), hops, self._http.max_redirects
+                )
+            finally:
+                await response.aclose()
+            hops += 1
+            # The http client's own auth (if any) only on the original origin.
+            auth = httpx.USE_CLIENT_DEFAULT if keeps else None
 
     async def request(
         self,
@@ -854,43 +991,38 @@ class AsyncClient(_BaseClient):
             extra_headers, extra_query, extra_body, timeout,
         )  # fmt: skip
         max_retries = self._max_retries
+        limit = self._max_response_bytes
         retries_taken = 0
-        send = self._http.send
         while True:
             start = perf_counter()
+            delay: float | None = None
             try:
-                response = await send(request, stream=streaming)
+                response = await self._send(request, operation)
+                if 200 <= response.status_code < 300:
+                    if not streaming:
+                        response = await aread_body(response, limit)
+                    break
+                delay = self._retry_after_response(response, retries_taken, max_retries)
+                if delay is not None:
+                    await response.aclose()
+                else:
+                    response = await aread_body(response, limit)
             except httpx.TransportError as exc:
                 delay = self._retry_after_error(exc, request, retries_taken, max_retries)
                 if delay is None:
                     raise self._connection_error(exc, request) from exc
-                await self._sleep(delay)
-                retries_taken += 1
-                continue
             except httpx.RequestError as exc:
                 raise self._connection_error(exc, request) from exc
-            if 200 <= response.status_code < 300:
-                break
-            delay = self._retry_after_response(response, retries_taken, max_retries)
-            if delay is not None:
-                await response.aclose()
-                await self._sleep(delay)
-                retries_taken += 1
-                continue
-            if streaming:
-                try:
-                    await response.aread()
-                except httpx.RequestError as exc:
-                    raise self._connection_error(exc, request) from exc
-                finally:
-                    await response.aclose()
-            raise self._status_error(operation, response)
+            if delay is None:
+                raise self._status_error(operation, response)
+            await self._sleep(delay)
+            retries_taken += 1
 
         if self._logger.isEnabledFor(_INFO):
             self._log_response(response, start)
         if streaming and self._json_instead_of_events(response):
             try:
-                await response.aread()
+                response = await aread_body(response, limit)
             except httpx.RequestError as exc:
                 raise self._connection_error(exc, request) from exc
             self._raise_embedded_error(operation, response, response.content)

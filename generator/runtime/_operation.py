@@ -15,6 +15,8 @@ import httpx
 import pydantic
 
 __all__ = [
+    "DEFAULT_MAX_EVENT_BYTES",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "ClientConfig",
@@ -25,6 +27,8 @@ __all__ = [
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES: Final = 2
+DEFAULT_MAX_RESPONSE_BYTES: Final = 256 * 1024 * 1024
+DEFAULT_MAX_EVENT_BYTES: Final = 16 * 1024 * 1024
 
 ParamLocation = Literal["path", "query", "header", "cookie"]
 ResponseKind = Literal["json", "text", "binary", "none"]
@@ -134,6 +138,10 @@ class ClientConfig:
     initial_retry_delay: float = 0.5
     max_retry_delay: float = 8.0
     max_retry_after: float = 60.0
+    # Size caps (bytes), overridable per client: a whole non-streamed body (decoded), and one
+    # line or event of a stream. A response over them raises ResponseTooLargeError.
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES
     # Top-level key of an error object some APIs put in 2xx bodies and stream events.
     error_key: str | None = None
     # SSE data that ends a stream; None: run until the server closes it.

@@ -24,6 +24,7 @@ from uuid import UUID
 
 import pydantic
 
+from ._errors import InvalidRequestError
 from ._files import FileSource, UploadStream, file_source, is_file_like, multipart_stream
 from ._operation import Operation, Param
 from ._types import NOT_GIVEN, NotGiven
@@ -264,7 +265,12 @@ def serialize_cookie_param(name: str, value: object, param: Param | None) -> lis
 
 
 def build_path(operation: Operation, values: Mapping[str, object] | None) -> str:
-    """The operation's path with its parameters filled in."""
+    """The operation's path with its parameters filled in.
+
+    A value that would make the path address another endpoint is refused: empty (``/keys/``),
+    or a whole segment of ``.`` or ``..`` (clients and servers resolve those, so
+    ``/profile/..`` reaches ``/``). Everything else, ``/ ? # %`` included, is percent-encoded.
+    """
     parts = operation.path_parts
     if len(parts) == 1:
         return parts[0]
@@ -274,14 +280,30 @@ def build_path(operation: Operation, values: Mapping[str, object] | None) -> str
         name = parts[i]
         value = values.get(name, NOT_GIVEN) if values is not None else NOT_GIVEN
         if value is NOT_GIVEN or value is None or (isinstance(value, str) and not value):
-            # An empty segment would silently address a different endpoint.
-            raise ValueError(
-                f"{operation.operation_id}: path parameter {name!r} needs a non-empty value, "
-                f"got {value!r}"
-            )
-        out.append(serialize_path_param(name, value, index.get(("path", name))))
+            raise _bad_path(operation, name, f"needs a non-empty value, got {value!r}")
+        segment = serialize_path_param(name, value, index.get(("path", name)))
+        if segment in _BAD_SEGMENTS:
+            what = "needs a non-empty value" if not segment else f"cannot be {segment!r}"
+            raise _bad_path(operation, name, f"{what} (it would address another endpoint)")
+        out.append(segment)
         out.append(parts[i + 1])
-    return "".join(out)
+    path = "".join(out)
+    # Values beside each other or beside literal dots ("{a}{b}", "{a}.") can still make one.
+    if "/." in path and _has_dot_segment(path) and not _has_dot_segment(operation.path):
+        names = ", ".join(parts[1::2])
+        raise _bad_path(operation, names, f"make the path {path!r}, which has a dot segment")
+    return path
+
+
+_BAD_SEGMENTS = ("", ".", "..")
+
+
+def _has_dot_segment(path: str) -> bool:
+    return any(segment in (".", "..") for segment in path.split("/"))
+
+
+def _bad_path(operation: Operation, name: str, what: str) -> InvalidRequestError:
+    return InvalidRequestError(f"{operation.operation_id}: path parameter {name!r} {what}")
 
 
 # -- bodies -------------------------------------------------------------------------------------

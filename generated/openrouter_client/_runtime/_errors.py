@@ -4,8 +4,12 @@
 
     APIError
     ├── APIConnectionError            no usable response (the httpx error is in __cause__)
-    │   └── APITimeoutError
+    │   ├── APITimeoutError
+    │   └── RedirectError             a redirect the client refuses: a non-http(s) target, too many
     ├── APIResponseValidationError    a 2xx body that cannot be parsed (or strict validation failed)
+    ├── ResponseTooLargeError         a body or stream event over the client's size cap
+    ├── InvalidRequestError           (also a ValueError) a value that cannot be sent safely: an
+    │                                 empty, "." or ".." path parameter, a header with CR/LF
     ├── MissingCredentialsError       an operation needs credentials that were not configured
     └── APIStatusError                an error status, or an error object inside a 2xx body
         ├── BadRequestError           400
@@ -42,10 +46,13 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "InvalidRequestError",
     "MissingCredentialsError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
 ]
 
@@ -90,6 +97,33 @@ class APITimeoutError(APIConnectionError):
         self, message: str = "Request timed out.", *, request: httpx.Request | None = None
     ) -> None:
         super().__init__(message, request=request)
+
+
+class RedirectError(APIConnectionError):
+    """A redirect the client will not follow (a non-http(s) ``Location``, or too many hops)."""
+
+
+class ResponseTooLargeError(APIError):
+    """A response body, or one line or event of a stream, is larger than the client accepts.
+
+    ``limit`` is the cap in bytes (``max_response_bytes`` or ``max_event_bytes``); raise it on
+    the client if such responses are expected.
+    """
+
+    limit: int
+
+    def __init__(self, message: str, *, limit: int, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+        self.limit = limit
+
+
+class InvalidRequestError(APIError, ValueError):
+    """A value that cannot be sent safely, raised before any network call.
+
+    A path parameter that is empty, ``.`` or ``..`` (it would address another endpoint), a header
+    name or value with control characters such as CR/LF (header injection), or a credential that
+    cannot be sent where its scheme puts it. The message names the parameter, never the secret.
+    """
 
 
 class MissingCredentialsError(APIError):

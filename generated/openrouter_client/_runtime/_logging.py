@@ -1,18 +1,27 @@
-"""Opt-in logging and the redaction that keeps credentials out of logs, reprs and messages."""
+"""Opt-in logging and the redaction that keeps credentials out of logs, reprs and messages.
+
+The client's own messages are redacted where they are made. httpx and httpcore log too (httpx's
+INFO line ``HTTP Request: GET https://host/path?api_key=... "HTTP/1.1 200 OK"`` shows the query
+string, httpcore's DEBUG lines show response headers): every client adds its ``Redactor`` to one
+``logging.Filter`` installed, once, on those libraries' loggers, which rewrites any record that
+contains a known secret. Redactors are held weakly: a client that is gone stops being checked.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
+import weakref
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
-__all__ = ["REDACTED", "Redactor", "setup_logger"]
+__all__ = ["REDACTED", "SECRET_HEADERS", "Redactor", "protect_loggers", "setup_logger"]
 
 REDACTED = "***"
 
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
-_SECRET_HEADERS = frozenset(
+SECRET_HEADERS = frozenset(
     {
         "authorization",
         "proxy-authorization",
@@ -43,7 +52,7 @@ def setup_logger(name: str, env_var: str | None) -> logging.Logger:
 class Redactor:
     """Masks credentials: secret header and query parameter values, and known secret strings."""
 
-    __slots__ = ("_headers", "_query", "_secrets")
+    __slots__ = ("__weakref__", "_headers", "_query", "_secrets")
 
     def __init__(
         self,
@@ -56,7 +65,7 @@ class Redactor:
         values = {s for s in secrets if s and len(s) >= 3}
         values |= {quote(s, safe="") for s in values}
         self._secrets = tuple(sorted(values, key=len, reverse=True))
-        self._headers = _SECRET_HEADERS | {h.lower() for h in header_names}
+        self._headers = SECRET_HEADERS | {h.lower() for h in header_names}
         self._query = frozenset(query_names)
 
     def text(self, text: str) -> str:
@@ -70,6 +79,10 @@ class Redactor:
         return {k: REDACTED if k.lower() in self._headers else self.text(v) for k, v in items}
 
     def url(self, url: str) -> str:
+        scheme, sep, rest = url.partition("://")
+        if sep and "@" in rest.split("/", 1)[0]:
+            # userinfo ("user:password@host") is a credential of its own.
+            url = f"{scheme}://{REDACTED}@{rest.split('@', 1)[1]}"
         if self._query and "?" in url:
             base, _, query = url.partition("?")
             pieces = []
@@ -78,3 +91,54 @@ class Redactor:
                 pieces.append(f"{name}={REDACTED}" if eq and name in self._query else piece)
             url = base + "?" + "&".join(pieces)
         return self.text(url)
+
+
+# Loggers of the HTTP libraries that may print a URL or headers (httpcore's are per module).
+_LIBRARY_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+
+
+class _SecretFilter(logging.Filter):
+    """Rewrites a record whose message contains a secret of any live client."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._redactors: weakref.WeakSet[Redactor] = weakref.WeakSet()
+
+    def add(self, redactor: Redactor) -> None:
+        with self._lock:
+            self._redactors.add(redactor)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        with self._lock:
+            redactors = list(self._redactors)
+        if not redactors:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a record that cannot format is left to logging to report
+            return True
+        clean = message
+        for redactor in redactors:
+            clean = redactor.text(clean)
+        if clean != message:
+            record.msg = clean
+            record.args = None
+        return True
+
+
+_FILTER = _SecretFilter()
+
+
+def protect_loggers(redactor: Redactor, *loggers: logging.Logger) -> None:
+    """Keep ``redactor``'s secrets out of httpx's, httpcore's and ``loggers``' records."""
+    _FILTER.add(redactor)
+    for logger in (*(logging.getLogger(name) for name in _LIBRARY_LOGGERS), *loggers):
+        logger.addFilter(_FILTER)  # a no-op when it is already there

@@ -7,7 +7,10 @@ with "\\n"; a blank line dispatches; an event with no ``data`` is not dispatched
 across events (unless it contains NUL); ``retry`` is digits only. An event not terminated by a
 blank line when the stream ends is discarded, as the specification says.
 
-It works on bytes as they arrive and never holds more than one incomplete line.
+It works on bytes as they arrive and never holds more than one incomplete line, kept as a list of
+chunks joined once when its end arrives (so a long line costs linear time). A line, or the data of
+one event, longer than ``max_event_bytes`` raises ``ResponseTooLargeError``: a server sending
+bytes without a line break cannot make the client buffer without bound.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from typing import Any, Generic, TypeVar, cast
 import httpx
 import pydantic
 
-from ._errors import APIConnectionError, APITimeoutError
+from ._errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
+from ._operation import DEFAULT_MAX_EVENT_BYTES
 
 __all__ = ["AsyncStream", "EventParser", "SSEDecoder", "ServerSentEvent", "Stream"]
 
 _T = TypeVar("_T")
 _BOM = b"\xef\xbb\xbf"
+# After the end-of-stream sentinel, at most this much is read to let the connection be reused.
+_MAX_DRAIN = 64 * 1024
 
 
 def _decode(raw: bytes) -> str:
@@ -79,17 +85,23 @@ class SSEDecoder:
 
     __slots__ = (
         "_bom_pending",
-        "_buf",
         "_data",
+        "_data_size",
         "_event",
         "_event_retry",
+        "_max",
+        "_pending",
+        "_pending_size",
         "_skip_lf",
         "last_id",
         "retry",
     )
 
-    def __init__(self) -> None:
-        self._buf = b""  # the incomplete last line
+    def __init__(self, max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES) -> None:
+        self._max = max_event_bytes
+        self._pending: list[bytes] = []  # the incomplete last line, in the chunks it came in
+        self._pending_size = 0
+        self._data_size = 0  # bytes of data lines of the event being collected
         self._skip_lf = False  # the previous chunk ended in CR: a leading LF belongs to it
         self._bom_pending = True
         self._data: list[bytes] | None = None
@@ -110,8 +122,18 @@ class SSEDecoder:
         if b"\r" in chunk:
             self._skip_lf = chunk[-1] == 0x0D
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        if self._buf:
-            chunk = self._buf + chunk
+        if b"\n" not in chunk:
+            # No line ends here: the incomplete line only grows.
+            self._pending.append(chunk)
+            self._pending_size += len(chunk)
+            if self._pending_size > self._max:
+                raise self._too_large("A line of the event stream")
+            return []
+        if self._pending:
+            self._pending.append(chunk)
+            chunk = b"".join(self._pending)
+            self._pending = []
+            self._pending_size = 0
         elif (
             # Fast path: the chunk is exactly one "data: ..." event and nothing is pending.
             chunk.startswith(b"data: ")
@@ -124,27 +146,34 @@ class SSEDecoder:
             self._bom_pending = False
             return [ServerSentEvent(_decode(chunk[6:-2]), "message", self.last_id)]
         if self._bom_pending:
-            if len(chunk) < 3 and _BOM.startswith(chunk):
-                self._buf = chunk  # maybe a BOM split across chunks: wait for more
-                return []
-            self._bom_pending = False
+            self._bom_pending = False  # the chunk has a line end, so it holds a whole BOM if any
             if chunk.startswith(_BOM):
                 chunk = chunk[3:]
         lines = chunk.split(b"\n")
-        self._buf = lines.pop()
+        last = lines.pop()
+        if last:
+            self._pending.append(last)
+            self._pending_size = len(last)
+            if self._pending_size > self._max:
+                raise self._too_large("A line of the event stream")
         events: list[ServerSentEvent] = []
         data = self._data
+        size = self._data_size
         for line in lines:
             # The data field first: it is nearly every line of a typical stream.
             if line.startswith(b"data: "):
+                size += len(line)
                 if data is None:
                     data = [line[6:]]
                 else:
                     data.append(line[6:])
             elif not line:
                 if data is not None:
+                    if size > self._max:
+                        raise self._too_large("An event of the stream")
                     events.append(self._dispatch(data))
                     data = None
+                    size = 0
                 self._event = None
                 self._event_retry = None
             elif line[0] == 0x3A:  # ":" comment, e.g. a keep-alive
@@ -159,6 +188,7 @@ class SSEDecoder:
                     if value[:1] == b" ":
                         value = value[1:]
                 if field == b"data":
+                    size += len(line)
                     if data is None:
                         data = [value]
                     else:
@@ -171,7 +201,17 @@ class SSEDecoder:
                 elif field == b"retry" and value.isdigit():
                     self.retry = self._event_retry = int(value)
         self._data = data
+        self._data_size = size
+        if size > self._max:
+            raise self._too_large("An event of the stream")
         return events
+
+    def _too_large(self, what: str) -> ResponseTooLargeError:
+        return ResponseTooLargeError(
+            f"{what} is larger than the client's max_event_bytes ({self._max}); raise it on the "
+            "client if such events are expected.",
+            limit=self._max,
+        )
 
     def _dispatch(self, data: list[bytes]) -> ServerSentEvent:
         text = _decode(data[0] if len(data) == 1 else b"\n".join(data))
@@ -192,17 +232,26 @@ class EventParser(Generic[_T]):
     ``error_marker`` occurs in the data and raises if it is really an error object.
     """
 
-    __slots__ = ("done", "error_marker", "on_error_marker", "recover", "validate")
+    __slots__ = (
+        "done",
+        "error_marker",
+        "max_event_bytes",
+        "on_error_marker",
+        "recover",
+        "validate",
+    )
 
     def __init__(
         self,
         *,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         validate: Callable[[str], _T] | None,
         recover: Callable[[httpx.Response, str, pydantic.ValidationError], _T],
         done: str | None,
         error_marker: str | None,
         on_error_marker: Callable[[httpx.Response, str], None],
     ) -> None:
+        self.max_event_bytes = max_event_bytes
         self.validate = validate
         self.recover = recover
         self.done = done
@@ -255,13 +304,18 @@ class Stream(Generic[_T]):
         response = self.response
         parser = self._parser
         validate, done, marker = parser.validate, parser.done, parser.error_marker
-        feed = SSEDecoder().feed
+        feed = SSEDecoder(parser.max_event_bytes).feed
         finished = False
+        drained = 0
         try:
             try:
                 for chunk in response.iter_bytes():
                     if finished:
-                        continue  # drain after the sentinel so the connection can be reused
+                        # Drain a little after the sentinel so the connection can be reused.
+                        drained += len(chunk)
+                        if drained > _MAX_DRAIN:
+                            break
+                        continue
                     for sse in feed(chunk):
                         data = sse.data
                         if data == done:
@@ -318,12 +372,16 @@ class AsyncStream(Generic[_T]):
         response = self.response
         parser = self._parser
         validate, done, marker = parser.validate, parser.done, parser.error_marker
-        feed = SSEDecoder().feed
+        feed = SSEDecoder(parser.max_event_bytes).feed
         finished = False
+        drained = 0
         try:
             try:
                 async for chunk in response.aiter_bytes():
                     if finished:
+                        drained += len(chunk)
+                        if drained > _MAX_DRAIN:
+                            break
                         continue
                     for sse in feed(chunk):
                         data = sse.data
