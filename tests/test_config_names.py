@@ -61,3 +61,43 @@ def test_invalid_overrides_are_located_errors(tmp_path: Path) -> None:
     assert "error E010 `names.operations.listKeys` must be a Python identifier" in result.stderr
     assert "error E010 unknown table `names.widgets`" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+BAD_NAMES = """\
+[tool.oagen]
+spec = "x.yaml"
+package = "../../x"
+client = "Bad Name"
+async_client = "class"
+distribution = "-x"
+env_prefix = "A-B"
+version = "1.0\\"; import os"
+api_key_env = "X Y"
+base_url_env = "9LIVES"
+log_env = "OK_NAME"
+"""
+
+
+def test_names_from_the_config_must_fit_their_rules(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(BAD_NAMES, encoding="utf-8")
+    result = _oagen(tmp_path, "validate")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    expected = {3: "package", 4: "client", 5: "async_client", 6: "distribution",
+                7: "env_prefix", 8: "version", 9: "api_key_env", 10: "base_url_env"}
+    for line, key in expected.items():
+        assert f"pyproject.toml:{line}:1: error E010 " in result.stderr, key
+        assert f"is not allowed: `{key}` must be" in result.stderr, key
+    assert "log_env" not in result.stderr
+    assert "'../../x' is not allowed: `package` must be a Python identifier" in result.stderr
+
+
+def test_a_package_flag_that_is_not_an_identifier_writes_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "a" / "b"
+    project.mkdir(parents=True)
+    (project / "pyproject.toml").write_text(f'[tool.oagen]\nspec = "{SPEC}"\n', encoding="utf-8")
+    for name in ("../../../escaped", "class", "a.b", "x/y", "é"):
+        result = _oagen(project, "generate", "-o", "out", "--package", name)
+        assert result.returncode == 2, name
+        assert f"oagen: error: --package {name!r} is not allowed" in result.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", "pyproject.toml"]
