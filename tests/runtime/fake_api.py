@@ -247,6 +247,8 @@ class FakeAPI(SyncClient):
         default_query: Mapping[str, object] | None = None,
         http_client: httpx.Client | None = None,
         strict_response_validation: bool = False,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
     ) -> None:
         super().__init__(
             credentials={"bearerAuth": api_key},
@@ -257,6 +259,8 @@ class FakeAPI(SyncClient):
             default_query=default_query,
             http_client=http_client,
             strict_response_validation=strict_response_validation,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
 
     @cached_property
@@ -327,6 +331,8 @@ class AsyncFakeAPI(AsyncClient):
         max_retries: int | None = None,
         http_client: httpx.AsyncClient | None = None,
         strict_response_validation: bool = False,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
     ) -> None:
         super().__init__(
             credentials={"bearerAuth": api_key},
@@ -335,6 +341,8 @@ class AsyncFakeAPI(AsyncClient):
             max_retries=max_retries,
             http_client=http_client,
             strict_response_validation=strict_response_validation,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
 
     @cached_property
