@@ -43,14 +43,21 @@ def locked(output: Path, waiting: Callable[[str], None],
     """Hold the lock of `output` (an absolute, resolved path) for the duration of the block."""
     limit = timeout_setting() if timeout is None else timeout
     path = lock_path(output)
+    created = [folder for folder in (output.parent, *output.parent.parents)
+               if not os.path.lexists(folder)]
     output.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = _acquire(path, output, limit, waiting)
     try:
-        yield
+        descriptor = _acquire(path, output, limit, waiting)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(path)  # while still holding it: a waiter re-checks the inode
+            os.close(descriptor)
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)  # while still holding it: a waiter re-checks the inode
-        os.close(descriptor)
+        for folder in created:  # deepest first; a run that wrote nothing leaves no folder
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
 
 
 def _acquire(path: Path, output: Path, limit: float, waiting: Callable[[str], None]) -> int:

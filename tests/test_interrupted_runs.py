@@ -95,7 +95,6 @@ def test_sigkill_at_any_moment_then_the_next_run_leaves_the_new_output_and_nothi
     work = _project(tmp_path / "work", VERSIONS[0])
     _user_output(work)
     draw = random.Random(20261204)
-    missing_seen = 0
     for attempt in range(10):
         old, new = VERSIONS[attempt % 2], VERSIONS[(attempt + 1) % 2]
         _project(work, new)
@@ -109,13 +108,11 @@ def test_sigkill_at_any_moment_then_the_next_run_leaves_the_new_output_and_nothi
         if out.exists():  # killed before the first rename or after the second
             tree = {k: v for k, v in _tree(out).items() if k != USER_FILE}
             assert tree in (references[old], references[new]), attempt
-        else:
-            missing_seen += 1  # killed between the renames: the next run puts it back
+        # else killed between the renames: the next run puts the old output back first
         result = _generate(work)
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
         _check_settled(work, references[new])
-    assert missing_seen <= 10  # (how often the kill landed between the renames varies)
 
 
 def test_ctrl_c_between_the_renames_completes_the_swap_and_says_so(tmp_path: Path) -> None:

@@ -115,3 +115,11 @@ def test_a_used_folder_needs_force_and_keeps_the_users_files(project: Path,
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine\n"
     code, err = _generate(capsys, "-o", "out")  # now a previous output: no --force needed
     assert code == EXIT_OK, err
+
+
+def test_a_failed_run_leaves_no_folder_behind(project: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "spec" / "api.yaml").write_text("openapi: 3.1.0\npaths: [\n", encoding="utf-8")
+    code, _ = _generate(capsys, "-o", "deep/er/out")
+    assert code == EXIT_FAILED
+    assert not (project / "deep").exists()
