@@ -33,8 +33,15 @@ wildcard `.*`, `[*]`; recursive descent `..name`, `..*`, `..[...]`; index `[0]`,
 string, number, `true`, `false`, `null` literals. Dot names are read leniently (`.x-logo`,
 `.application/json` work). Function extensions (`length()`, `match()`) are not supported.
 
-Diagnostics: E701 invalid overlay, E702 invalid JSONPath, W701 ignored overlay content, W702
-target matched nothing, W703 update or removal that does not fit the selected node.
+Limits, so a hostile overlay ends quickly with a located error: filters nest at most
+MAX_NESTING deep (parentheses, `!` and queries inside filters; deeper is E702); one action's
+target visits at most MAX_VISITS nodes (`$..*..*..*`, a `$`-rooted query inside a filter over a
+large spec), and copying the document and inserting `update` values copies at most MAX_COPIED
+nodes per overlay (a YAML alias bomb in `update`); past either the overlay is not applied (E703).
+
+Diagnostics: E701 invalid overlay, E702 invalid JSONPath, E703 overlay beyond its limits, W701
+ignored overlay content, W702 target matched nothing, W703 update or removal that does not fit
+the selected node.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostics, Location
+from .diagnostics import Diagnostics, Location, excerpt
 from .load import LoadError, SourceFile, Sources, read_source
 
 __all__ = [
@@ -53,6 +60,7 @@ __all__ = [
     "JsonPath",
     "JsonPathError",
     "Overlay",
+    "OverlayLimitError",
     "apply_overlay",
     "apply_overlays",
     "compile_path",
@@ -65,6 +73,14 @@ __all__ = [
 Key = str | int
 NodePath = tuple[Key, ...]
 
+MAX_NESTING = 32  # filters and parentheses inside each other; real targets nest two or three
+MAX_VISITS = 2_000_000  # nodes one target may visit (the Kubernetes spec has 130,000)
+MAX_COPIED = 5_000_000  # nodes one overlay may copy, the document included
+
+
+class OverlayLimitError(ValueError):
+    """Evaluating a target, or copying values, went past MAX_VISITS or MAX_COPIED."""
+
 # --- JSONPath -----------------------------------------------------------------------------------
 
 
@@ -72,7 +88,7 @@ class JsonPathError(ValueError):
     """A JSONPath expression that cannot be parsed; `position` is the 0-based offset."""
 
     def __init__(self, message: str, expression: str, position: int) -> None:
-        super().__init__(f"{message} at position {position + 1} of {expression!r}")
+        super().__init__(f"{message} at position {position + 1} of {excerpt(expression)}")
         self.reason = message
         self.expression = expression
         self.position = position
@@ -158,11 +174,12 @@ class JsonPath:
     expression: str
     query: _Query
 
-    def find(self, document: Any) -> list[tuple[NodePath, Any]]:
-        """Each selected node as (path from the root, value), in document order, no repeats."""
+    def find(self, document: Any, max_visits: int = MAX_VISITS) -> list[tuple[NodePath, Any]]:
+        """Each selected node as (path from the root, value), in document order, no repeats.
+        Raises OverlayLimitError past `max_visits` nodes visited."""
         found: list[tuple[NodePath, Any]] = []
         seen: set[NodePath] = set()
-        for path, value in _run(self.query, document, document):
+        for path, value in _run(self.query, document, document, _Budget(max_visits)):
             if path not in seen:
                 seen.add(path)
                 found.append((path, value))
@@ -198,6 +215,13 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.nesting = 0  # filters and parentheses open around the position
+
+    def enter(self) -> None:
+        """One level deeper; the parser recurses per level, so the depth is bounded."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise self.fail(f"filters and parentheses nest more than {MAX_NESTING} deep")
 
     def fail(self, message: str, position: int | None = None) -> JsonPathError:
         return JsonPathError(message, self.text, self.pos if position is None else position)
@@ -278,7 +302,10 @@ class _Parser:
             return _Wildcard()
         if char == "?":
             self.pos += 1
-            return _Filter(self.expression())
+            self.enter()
+            expression = self.expression()
+            self.nesting -= 1
+            return _Filter(expression)
         if char == ":" or _INT.match(self.text, self.pos):
             return self.index_or_slice()
         raise self.fail(f"unexpected {char!r}: expected a quoted name, `*`, an index or `?`")
@@ -362,11 +389,16 @@ class _Parser:
         self.skip()
         if self.peek("!") and not self.peek("!="):
             self.pos += 1
-            return _Not(self.unary())
+            self.enter()
+            negated = _Not(self.unary())
+            self.nesting -= 1
+            return negated
         if self.peek("("):
             self.pos += 1
+            self.enter()
             inner = self.expression()
             self.expect(")")
+            self.nesting -= 1
             return inner
         start = self.pos
         left = self.operand()
@@ -409,17 +441,45 @@ class _Parser:
 _NOTHING = object()
 
 
-def _run(query_: _Query, current: Any, root: Any) -> Iterator[tuple[NodePath, Any]]:
+class _Budget:
+    """Nodes a target may still visit, shared by its filters' queries."""
+
+    def __init__(self, visits: int) -> None:
+        self.left = visits
+        self.limit = visits
+
+    def spend(self, count: int = 1) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise OverlayLimitError(f"the target visits more than {self.limit:,} nodes")
+
+
+def _run(query_: _Query, current: Any, root: Any, budget: _Budget
+         ) -> Iterator[tuple[NodePath, Any]]:
     nodes: list[tuple[NodePath, Any]] = [((), root if query_.absolute else current)]
     for segment in query_.segments:
         selected: list[tuple[NodePath, Any]] = []
         for path, value in nodes:
             targets = _descendants(path, value) if segment.descendant else iter([(path, value)])
             for target_path, target in targets:
+                budget.spend(1 + len(target_path) // 32)  # building a deep path costs too
                 for selector in segment.selectors:
-                    selected.extend(_select(selector, target_path, target, root))
-        nodes = selected
+                    selected.extend(_select(selector, target_path, target, root, budget))
+        nodes = _first_of_each(selected) if segment.descendant else selected
     return iter(nodes)
+
+
+def _first_of_each(nodes: list[tuple[NodePath, Any]]) -> list[tuple[NodePath, Any]]:
+    """`nodes` without repeats: after `..` a node is reached once per ancestor selected, and
+    each repeat would multiply the work of every later segment. The result's order (first
+    occurrences) is what it would have been with the repeats."""
+    seen: set[NodePath] = set()
+    out: list[tuple[NodePath, Any]] = []
+    for path, value in nodes:
+        if path not in seen:
+            seen.add(path)
+            out.append((path, value))
+    return out
 
 
 def _children(path: NodePath, value: Any) -> Iterator[tuple[NodePath, Any]]:
@@ -440,7 +500,7 @@ def _descendants(path: NodePath, value: Any) -> Iterator[tuple[NodePath, Any]]:
         stack.extend(reversed(list(_children(*node))))
 
 
-def _select(selector: _Selector, path: NodePath, value: Any, root: Any
+def _select(selector: _Selector, path: NodePath, value: Any, root: Any, budget: _Budget
             ) -> Iterator[tuple[NodePath, Any]]:
     if isinstance(selector, _Name):
         if isinstance(value, dict) and selector.name in value:
@@ -459,21 +519,22 @@ def _select(selector: _Selector, path: NodePath, value: Any, root: Any
                 yield (*path, index), value[index]
     else:
         for child_path, child in _children(path, value):
-            if _test(selector.expr, child, root):
+            budget.spend(1 + len(child_path) // 32)
+            if _test(selector.expr, child, root, budget):
                 yield child_path, child
 
 
-def _test(expr: _Expr, current: Any, root: Any) -> bool:
+def _test(expr: _Expr, current: Any, root: Any, budget: _Budget) -> bool:
     if isinstance(expr, _Exists):
-        return next(_run(expr.query, current, root), None) is not None
+        return next(_run(expr.query, current, root, budget), None) is not None
     if isinstance(expr, _Not):
-        return not _test(expr.expr, current, root)
+        return not _test(expr.expr, current, root, budget)
     if isinstance(expr, _Logical):
         if expr.op == "&&":
-            return all(_test(item, current, root) for item in expr.items)
-        return any(_test(item, current, root) for item in expr.items)
-    left = _operand(expr.left, current, root)
-    right = _operand(expr.right, current, root)
+            return all(_test(item, current, root, budget) for item in expr.items)
+        return any(_test(item, current, root, budget) for item in expr.items)
+    left = _operand(expr.left, current, root, budget)
+    right = _operand(expr.right, current, root, budget)
     if expr.op == "==":
         return _equal(left, right)
     if expr.op == "!=":
@@ -484,10 +545,10 @@ def _test(expr: _Expr, current: Any, root: Any) -> bool:
     return _less(smaller, larger)
 
 
-def _operand(operand: _Query | _Value, current: Any, root: Any) -> Any:
+def _operand(operand: _Query | _Value, current: Any, root: Any, budget: _Budget) -> Any:
     if isinstance(operand, _Value):
         return operand.value
-    nodes = list(_run(operand, current, root))
+    nodes = list(_run(operand, current, root, budget))
     return nodes[0][1] if len(nodes) == 1 else _NOTHING
 
 
@@ -519,7 +580,7 @@ def _less(a: Any, b: Any) -> bool:
 
 # --- overlay documents --------------------------------------------------------------------------
 
-INVALID, BAD_PATH = "E701", "E702"
+INVALID, BAD_PATH, LIMIT = "E701", "E702", "E703"
 IGNORED, UNMATCHED, MISFIT = "W701", "W702", "W703"
 _VERSION = re.compile(r"1\.\d+\.\d+")
 _TOP_KEYS = {"overlay", "info", "extends", "actions"}
@@ -580,7 +641,7 @@ def parse_overlay(data: Any, file: str, diagnostics: Diagnostics) -> Overlay | N
         error("not an overlay: no `overlay` version", root, hint)
         return None
     if not isinstance(version, str) or not _VERSION.fullmatch(version):
-        error(f"unsupported overlay version {version!r}", root.child("overlay"),
+        error(f"unsupported overlay version {excerpt(version)}", root.child("overlay"),
               "this tool applies Overlay 1.x documents; write `overlay: 1.0.0`")
         return None
     info = data.get("info")
@@ -648,10 +709,23 @@ def parse_overlay(data: Any, file: str, diagnostics: Diagnostics) -> Overlay | N
 
 
 def apply_overlay(document: Any, overlay: Overlay, diagnostics: Diagnostics) -> Any:
-    """A copy of `document` with each action of `overlay` applied in order."""
-    result = _copy(document)
+    """A copy of `document` with each action of `overlay` applied in order; `document` itself
+    (with an E703 error) when an action goes past the overlay's limits."""
+    copier = _Copier(MAX_COPIED)
+    try:
+        result = copier.copy(document)
+    except OverlayLimitError as exc:
+        diagnostics.error(LIMIT, f"the document is too large to overlay: {exc}",
+                          Location(overlay.file), "apply the overlay to a smaller document")
+        return document
     for action in overlay.actions:
-        result = _apply(result, action, overlay.file, diagnostics)
+        try:
+            result = _apply(result, action, overlay.file, diagnostics, copier)
+        except OverlayLimitError as exc:
+            diagnostics.error(LIMIT, f"action {action.index}: {exc}; the overlay is not applied",
+                              Location(overlay.file).child("actions", action.index),
+                              "make the target more specific (fewer `..`), or the update smaller")
+            return document
     return result
 
 
@@ -680,12 +754,13 @@ def overlay_source(source: SourceFile, overlays: Sequence[Path], diagnostics: Di
     return replace(source, data=data)
 
 
-def _apply(document: Any, action: Action, file: str, diagnostics: Diagnostics) -> Any:
+def _apply(document: Any, action: Action, file: str, diagnostics: Diagnostics,
+           copier: _Copier) -> Any:
     where = Location(file).child("actions", action.index, "target")
     matches = action.target.find(document)
     if not matches:
-        diagnostics.warning(UNMATCHED, f"target {action.target.expression!r} matched nothing; "
-                            "the action was skipped", where,
+        diagnostics.warning(UNMATCHED, f"target {excerpt(action.target.expression)} matched "
+                            "nothing; the action was skipped", where,
                             "check the target against the spec; the spec may have changed")
         return document
     if action.remove:
@@ -696,13 +771,13 @@ def _apply(document: Any, action: Action, file: str, diagnostics: Diagnostics) -
         shown = _pointer(path)
         if isinstance(node, list):
             items = action.update if isinstance(action.update, list) else [action.update]
-            node.extend(_copy(item) for item in items)
+            node.extend(copier.copy(item) for item in items)
         elif isinstance(node, dict):
             if not isinstance(action.update, dict):
                 diagnostics.warning(MISFIT, f"the target {shown} is an object, so `update` must "
                                     f"be an object, not {_kind(action.update)}; skipped", where)
                 continue
-            _merge(node, action.update)
+            _merge(node, action.update, copier)
         else:
             diagnostics.warning(MISFIT, f"the target {shown} is {_kind(node)}, not an object or "
                                 "an array; `update` was skipped", where,
@@ -740,40 +815,84 @@ def _at(document: Any, path: NodePath) -> Any:
     return node
 
 
-def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
-    for key, value in update.items():
-        old = target.get(key)
-        if isinstance(old, dict) and isinstance(value, dict):
-            _merge(old, value)
-        elif isinstance(old, list) and isinstance(value, list):
-            old.extend(_copy(item) for item in value)
-        else:
-            target[key] = _copy(value)
+def _merge(target: dict[str, Any], update: dict[str, Any], copier: _Copier) -> None:
+    """Merge `update` into `target` (see the module's docstring), with a work list rather than
+    recursion: an update may nest as deep as the loader allows, and contain itself."""
+    pending = [(target, update)]
+    merged: set[tuple[int, int]] = set()  # pairs already merged: a cycle is merged once
+    while pending:
+        into, source = pending.pop()
+        if (id(into), id(source)) in merged:
+            continue
+        merged.add((id(into), id(source)))
+        for key, value in source.items():
+            old = into.get(key)
+            if isinstance(old, dict) and isinstance(value, dict):
+                pending.append((old, value))
+            elif isinstance(old, list) and isinstance(value, list):
+                old.extend(copier.copy(item) for item in value)
+            else:
+                into[key] = copier.copy(value)
 
 
-def _copy(value: Any, ancestors: dict[int, Any] | None = None) -> Any:
-    """A deep copy that shares no node (YAML anchors become independent copies).
+class _Copier:
+    """Deep copies sharing one budget of nodes: a YAML alias bomb (each level an alias list of
+    the one below) is a few lines of text but billions of nodes once copied.
 
     A node that contains itself (a recursive YAML alias) keeps its cycle, within the copy.
+    Work list rather than recursion, so any depth the loader allows copies.
     """
-    if not isinstance(value, dict | list):
-        return value
-    ancestors = {} if ancestors is None else ancestors
-    done = ancestors.get(id(value))
-    if done is not None:
-        return done
-    out: Any
-    if isinstance(value, dict):
-        out = {}
+
+    def __init__(self, budget: int) -> None:
+        self.left = budget
+        self.limit = budget
+
+    def copy(self, value: Any) -> Any:
+        if not isinstance(value, dict | list):
+            return value
+        ancestors: dict[int, Any] = {}  # originals being copied -> their copies
+        root = self._empty(value, ancestors)
+        # Each entry: an original, its copy, its remaining items; done when they run out.
+        stack: list[tuple[Any, Any, Iterator[tuple[Any, Any]]]] = [
+            (value, root, self._items(value))]
+        while stack:
+            original, out, items = stack[-1]
+            for key, item in items:
+                if not isinstance(item, dict | list):
+                    self._put(out, key, item)
+                    continue
+                done = ancestors.get(id(item))
+                if done is not None:
+                    self._put(out, key, done)
+                    continue
+                child = self._empty(item, ancestors)
+                self._put(out, key, child)
+                stack.append((item, child, self._items(item)))
+                break
+            else:
+                stack.pop()
+                del ancestors[id(original)]
+        return root
+
+    def _empty(self, value: Any, ancestors: dict[int, Any]) -> Any:
+        self.left -= 1 + len(value)
+        if self.left < 0:
+            raise OverlayLimitError(f"copying values goes past {self.limit:,} nodes (a YAML "
+                                    "alias bomb?)")
+        out: Any = {} if isinstance(value, dict) else []
         ancestors[id(value)] = out
-        for key, item in value.items():
-            out[key] = _copy(item, ancestors)
-    else:
-        out = []
-        ancestors[id(value)] = out
-        out.extend(_copy(item, ancestors) for item in value)
-    del ancestors[id(value)]
-    return out
+        return out
+
+    @staticmethod
+    def _items(value: Any) -> Iterator[tuple[Any, Any]]:
+        return iter(value.items()) if isinstance(value, dict) else iter(enumerate(value))
+
+    @staticmethod
+    def _put(out: Any, key: Any, item: Any) -> None:
+        if isinstance(out, dict):
+            out[key] = item
+        else:
+            out.append(item)
 
 
 def _pointer(path: NodePath) -> str:

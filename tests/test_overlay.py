@@ -12,8 +12,12 @@ import yaml
 
 from generator.config import Config
 from generator.diagnostics import Diagnostics, Location, Severity
+from generator.load import Sources
 from generator.overlay import (
+    MAX_COPIED,
+    MAX_NESTING,
     JsonPathError,
+    OverlayLimitError,
     apply_overlay,
     apply_overlays,
     compile_path,
@@ -23,6 +27,7 @@ from generator.overlay import (
     query,
 )
 from generator.pipeline import Run, build, load_spec
+from tests.hostile.strategies import alias_bomb
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "spec" / "openrouter.yaml"
@@ -280,6 +285,99 @@ def test_a_missing_overlay_file_is_an_error(tmp_path: Path) -> None:
     diagnostics = Diagnostics()
     assert load_overlay(tmp_path / "nope.yaml", diagnostics) is None
     assert [d.code for d in diagnostics] == ["E001"]
+
+
+# --- hostile overlays: every one ends quickly with a located error ----------------------------
+
+
+@pytest.mark.parametrize("target", [
+    "$[?(" + "!" * 5000 + "@.a)]",
+    "$[?" + "(" * 5000 + "@.a" + ")" * 5000 + "]",
+    "$" + "[?@" * 3000 + "]" * 3000,
+    "$[?(" + "!(" * 2000 + "@.a" + ")" * 2001 + "]",
+])
+def test_nesting_beyond_the_limit_is_an_invalid_path(target: str) -> None:
+    diagnostics = Diagnostics()
+    assert parse_overlay(overlay({"target": target, "remove": True}), "o.yaml", diagnostics) is None
+    (error,) = list(diagnostics)
+    assert (error.code, error.location) == ("E702", Location("o.yaml", "/actions/0/target"))
+    assert f"nest more than {MAX_NESTING} deep" in error.message
+    assert len(error.message) < 400  # the expression is excerpted, not printed whole
+
+
+def test_nesting_up_to_the_limit_still_works() -> None:
+    depth = MAX_NESTING - 1  # the filter itself is one level
+    target = "$.tags[?" + "(" * depth + "@.name == 'pets'" + ")" * depth + "]"
+    assert query(target, DOC) == [{"name": "pets"}]
+    assert query("$.tags[?" + "!" * (MAX_NESTING - 2) + "(@.name == 'pets')]", DOC) == [
+        {"name": "pets"}]
+
+
+def _chain(depth: int) -> dict[str, Any]:
+    node: dict[str, Any] = {"leaf": 1}
+    for _ in range(depth):
+        node = {"a": node}
+    return node
+
+
+def test_descendant_chains_are_bounded_by_nodes_visited() -> None:
+    document = _chain(50)
+    # Repeated nodes are dropped after each `..`: the answer is what RFC 9535 gives, once each.
+    assert len(compile_path("$..*..*").find(document)) == 50
+    with pytest.raises(OverlayLimitError, match="visits more than 1,000 nodes"):
+        compile_path("$" + "..*" * 40).find(document, max_visits=1000)
+    with pytest.raises(OverlayLimitError):  # a $-rooted query inside a filter: nodes squared
+        compile_path("$..[?($..leaf)]").find(document, max_visits=1000)
+
+
+def test_a_costly_target_is_a_located_error_and_nothing_is_applied(tmp_path: Path) -> None:
+    """2,000 nested objects and `$..*..*`: two million nodes to visit, past the limit."""
+    document = _chain(2000)
+    file = tmp_path / "overlay.yaml"
+    file.write_text("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+                    "  - target: $.a\n    update: {x: 1}\n"
+                    "  - target: $..*..*\n    update: {x: 1}\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    sources = Sources(tmp_path, diagnostics)
+    assert apply_overlays(document, [file], diagnostics, sources) is document
+    assert "x" not in document["a"]
+    (error,) = [d for d in diagnostics.located(sources.locate) if d.severity == Severity.ERROR]
+    assert error.code == "E703" and error.location is not None
+    assert (Path(error.location.file).name, error.location.pointer, error.line) == (
+        "overlay.yaml", "/actions/1", 6)
+    assert "action 1" in error.message and "visits more than" in error.message
+
+
+def test_an_alias_bomb_in_an_update_is_not_expanded() -> None:
+    bomb = alias_bomb(levels=8, width=10)  # 10**8 leaves, written as nine short lists
+    result, diagnostics = applied(DOC, {"target": "$.info", "update": {"x-bomb": bomb}})
+    assert result is DOC and "x-bomb" not in DOC["info"]
+    (error,) = list(diagnostics)
+    assert error.code == "E703" and error.location == Location("overlay.yaml", "/actions/0")
+    assert f"{MAX_COPIED:,} nodes" in error.message
+
+
+def test_a_bomb_appended_to_an_array_is_not_expanded() -> None:
+    bomb = alias_bomb(levels=8, width=10)
+    result, diagnostics = applied(DOC, {"target": "$.tags", "update": bomb})
+    assert result is DOC and [d.code for d in diagnostics] == ["E703"]
+
+
+def test_deep_and_self_containing_updates_merge_without_recursion() -> None:
+    deep = _chain(5000)
+    result, diagnostics = applied({"info": {"a": {"a": {"keep": True}}}},
+                                  {"target": "$.info", "update": deep})
+    assert not list(diagnostics)
+    node = result["info"]
+    for _ in range(5000):
+        node = node["a"]
+    assert node["leaf"] == 1 and result["info"]["a"]["a"]["keep"] is True
+    looped = yaml.safe_load("x: &x {name: loop, self: *x}\n")["x"]
+    result, diagnostics = applied({"info": {"self": {"other": 1}}},
+                                  {"target": "$.info", "update": looped})
+    assert result["info"]["name"] == "loop" and result["info"]["self"]["other"] == 1
+    assert result["info"]["self"]["self"] is result["info"]["self"]["self"]["self"]
+    assert result["info"]["self"]["self"] is not looped  # a copy, keeping its cycle
 
 
 # --- on the real spec ----------------------------------------------------------------------------

@@ -552,3 +552,12 @@ def openapi_documents(draw: st.DrawFn) -> dict[str, Any]:
     if components:
         doc["components"] = components
     return doc
+
+
+def alias_bomb(levels: int, width: int) -> list[Any]:
+    """What a YAML alias bomb loads as: each level a list of `width` references to the one
+    below, so `width ** levels` leaves from a few lines of text (the nodes are shared)."""
+    node: list[Any] = ["lol"] * width
+    for _ in range(levels - 1):
+        node = [node] * width
+    return node
