@@ -224,9 +224,9 @@ class _BaseClient:
             if s.type == "apiKey" and s.location == "query" and s.param_name
         ]
         base = httpx.URL(self._base_url)
-        userinfo = [base.password, f"{base.username}:{base.password}"] if base.password else []
+        userinfo = {"base_url": (base.username, base.password)} if base.password else {}
         self._redactor = Redactor(
-            secrets=[*secret_values(self._credentials), *userinfo],
+            secrets=secret_values({**self._credentials, **userinfo}),
             header_names=header_names,
             query_names=query_names,
         )

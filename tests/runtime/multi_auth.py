@@ -24,10 +24,14 @@ CONFIG = ClientConfig(
         "header": SecurityScheme(
             type="apiKey", location="header", param_name="X-Custom-Token", name="header"
         ),
-        "query": SecurityScheme(type="apiKey", location="query", param_name="api_key"),
-        "cookie": SecurityScheme(type="apiKey", location="cookie", param_name="session"),
-        "bearer": SecurityScheme(type="http", scheme="bearer"),
-        "basic": SecurityScheme(type="http", scheme="basic"),
+        "query": SecurityScheme(
+            type="apiKey", location="query", param_name="api_key", name="query"
+        ),
+        "cookie": SecurityScheme(
+            type="apiKey", location="cookie", param_name="session", name="cookie"
+        ),
+        "bearer": SecurityScheme(type="http", scheme="bearer", name="bearer"),
+        "basic": SecurityScheme(type="http", scheme="basic", name="basic"),
     },
     logger_name="multi_auth",
 )

@@ -1,0 +1,178 @@
+"""Values that cannot be sent safely are refused before any network call, with a typed error.
+
+Path parameters are checked in the committed generated client against the local fault server,
+which records the raw request target; headers and credentials against the same server.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.runtime import APIError, InvalidRequestError
+from tests.conftest import GENERATED
+from tests.fault_server import FaultServer
+from tests.runtime.fake_api import FakeAPI
+from tests.runtime.helpers import make_client
+from tests.runtime.multi_auth import WITH_BEARER, MultiAuth, credentials
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
+def key() -> str:
+    return uuid.uuid4().hex
+
+
+@pytest.fixture(scope="module")
+def openrouter() -> Iterator[Any]:
+    sys.path.insert(0, str(GENERATED))
+    try:
+        import openrouter_client
+
+        yield openrouter_client
+    finally:
+        sys.path.remove(str(GENERATED))
+
+
+# -- path parameters (generated client, real sockets) -------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["..", ".", ""])
+def test_dot_and_empty_path_parameters_are_refused(
+    openrouter: Any, fault_server: FaultServer, value: str
+) -> None:
+    k = key()
+    c = openrouter.OpenRouter(api_key="sk-x", base_url=fault_server.base_url("ok", k))
+    with c, pytest.raises(openrouter.InvalidRequestError, match="'hash'") as info:
+        c.keys.delete_key(hash=value)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, openrouter.APIError)
+    assert "deleteKey" in str(info.value)
+    assert fault_server.requests(k) == []  # nothing was sent
+
+
+def test_dot_segment_in_the_second_of_two_path_parameters(
+    openrouter: Any, fault_server: FaultServer
+) -> None:
+    k = key()
+    c = openrouter.OpenRouter(api_key="sk-x", base_url=fault_server.base_url("ok", k))
+    with c, pytest.raises(openrouter.InvalidRequestError, match="'slug'"):
+        c.models.list_model_endpoints(author="openai", slug="..")
+    assert fault_server.requests(k) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "wire"),
+    [
+        ("a/b", "a%2Fb"),
+        ("a?b=1", "a%3Fb%3D1"),
+        ("a#frag", "a%23frag"),
+        ("100%", "100%25"),
+        ("%2e%2e", "%252e%252e"),
+        ("../../admin", "..%2F..%2Fadmin"),
+        ("...", "..."),
+        (".hidden", ".hidden"),
+        ("é ☕", "%C3%A9%20%E2%98%95"),
+    ],
+)
+def test_path_parameter_characters_are_percent_encoded(
+    openrouter: Any, fault_server: FaultServer, value: str, wire: str
+) -> None:
+    k = key()
+    with openrouter.OpenRouter(api_key="sk-x", base_url=fault_server.base_url("ok", k)) as c:
+        c.with_raw_response.keys.delete_key(hash=value)
+    (seen,) = fault_server.requests(k)
+    assert seen.method == "DELETE"
+    assert seen.target == f"/ok/{k}/keys/{wire}"
+
+
+# -- headers ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["a\r\nX-Injected: 1", "a\nb", "a\rb", "a\x00b", "a\x7fb"])
+def test_control_characters_in_header_values_never_reach_the_wire(
+    fault_server: FaultServer, value: str
+) -> None:
+    k = key()
+    with FakeAPI(api_key="sk-x", base_url=fault_server.base_url("ok", k)) as c:
+        with pytest.raises(InvalidRequestError, match="'X-Extra'"):
+            c.chat.create(model="m", messages=MESSAGES, extra_headers={"X-Extra": value})
+        with pytest.raises(InvalidRequestError, match="'X-Title'"):
+            c.chat.create(model="m", messages=MESSAGES, x_title=value)
+    assert fault_server.requests(k) == []
+
+
+def test_control_characters_in_default_headers_are_refused_at_construction() -> None:
+    with pytest.raises(InvalidRequestError, match="'X-App'"):
+        FakeAPI(api_key="sk-x", default_headers={"X-App": "ok\r\nSet-Cookie: x=1"})
+
+
+@pytest.mark.parametrize("name", ["Bad Name", "X-A:b", "X-\r\nInjected", "Ünïcode", ""])
+def test_invalid_header_names_are_refused(name: str) -> None:
+    client, recorder, _ = make_client()
+    with pytest.raises(InvalidRequestError, match="not a valid header name"):
+        client.chat.create(model="m", messages=MESSAGES, extra_headers={name: "v"})
+    assert recorder.calls == 0
+
+
+def test_non_ascii_header_parameter_is_sent_as_utf8(fault_server: FaultServer) -> None:
+    k = key()
+    with FakeAPI(api_key="sk-x", base_url=fault_server.base_url("ok", k)) as c:
+        c.chat.create(model="m", messages=MESSAGES, x_title="Café ☕")
+    (seen,) = fault_server.requests(k)
+    # http.server decodes header bytes as latin-1.
+    assert seen.headers["x-title"].encode("latin-1").decode("utf-8") == "Café ☕"
+
+
+# -- credentials --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scheme", "value"),
+    [
+        ("header", "clé-secrète"),
+        ("header", "sk-abc\r\nX-Injected: 1"),
+        ("bearer", "tok\nen-secret"),
+        ("bearer", "tøken-secret"),
+        ("cookie", "ck-secret; admin=1"),
+        ("cookie", "ck secret"),
+    ],
+)
+def test_credentials_that_cannot_be_sent_raise_without_showing_them(
+    scheme: str, value: str
+) -> None:
+    creds = credentials()
+    creds[scheme] = value
+    seen: list[httpx.Request] = []
+    http = httpx.Client(
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200))
+    )
+    client = MultiAuth(credentials=creds, base_url="http://api.test", http_client=http)
+    with pytest.raises(InvalidRequestError) as info:
+        client.request(WITH_BEARER)
+    message = str(info.value)
+    assert value not in message and "secret" not in message
+    assert repr(scheme) in message
+    assert seen == []
+
+
+def test_query_and_basic_credentials_may_hold_any_character() -> None:
+    creds = credentials()
+    creds["query"] = "q é&x=1"
+    creds["basic"] = ("usér", "pä ss")
+    seen: list[httpx.Request] = []
+    http = httpx.Client(
+        transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200))
+    )
+    client = MultiAuth(credentials=creds, base_url="http://api.test", http_client=http)
+    client.request(WITH_BEARER)
+    assert "api_key=q%20%C3%A9%26x%3D1" in str(seen[0].url)
+
+
+def test_errors_are_api_errors() -> None:
+    assert issubclass(InvalidRequestError, APIError)
+    assert issubclass(InvalidRequestError, ValueError)
