@@ -37,7 +37,10 @@ def folder(kind: str, version: str) -> Path | None:
     base = Path(setting) if setting else Path.home() / ".cache" / "oagen"
     if _secret(str(base.absolute())) is None:
         return None
-    return base / f"{kind}-{hashlib.sha256(version.encode()).hexdigest()[:16]}"
+    # The entry format is part of the folder name: an older oagen sharing this cache folder
+    # never reads a signed entry (it would take the signature line for the result).
+    tagged = f"{version}|{_SIGNATURE.decode().strip()}"
+    return base / f"{kind}-{hashlib.sha256(tagged.encode()).hexdigest()[:16]}"
 
 
 def key(*parts: bytes) -> str:

@@ -8,12 +8,15 @@ OAGEN_CACHE_DIR.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from generator import cache
 from generator.render import template_dirs
@@ -117,3 +120,14 @@ def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path) -> None:
     cold = _generate(folder, "cold", store)
     assert list(store.iterdir()) == []  # no key, no entries: caching is off
     assert _generate(folder, "again", store) == cold
+
+
+def test_signed_entries_live_apart_from_an_older_oagens_unsigned_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An older oagen sharing the cache folder read a signed entry as its result (a validator
+    finding list that was not JSON: a traceback). The format is part of the folder name."""
+    monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path / "cache"))
+    older = "black-" + hashlib.sha256(b"24.1|mode").hexdigest()[:16]
+    current = cache.folder("black", "24.1|mode")
+    assert current is not None and current.name.startswith("black-")
+    assert current.name != older
