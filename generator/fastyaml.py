@@ -6,8 +6,10 @@ is about five times faster. But yaml-rs reads YAML 1.2 while oagen's PyYAML load
 the document could be read differently:
 
 - no tag, merge key, directive, complex key, surrogate escape, bare `=`, YAML 1.1 line break
-  (NEL, U+2028, U+2029), or colon that PyYAML rejects in flow style (each found by a cheap
-  scan; a false alarm only costs speed);
+  (NEL, U+2028, U+2029), colon that PyYAML rejects in flow style, or anchor (each found by a
+  cheap scan; a false alarm only costs speed). Without an anchor there is no alias; with one,
+  yaml-rs would copy what an alias names (and read one that contains itself as null) where
+  PyYAML shares the object, which `bounds` can measure;
 - every plain scalar that could be a number (it starts with a digit, sign, dot or underscore) is
   resolved by both libraries, one distinct token at a time, and they agree: the same type and
   value, and for a key the same text (PyYAML keeps a key's text; yaml-rs gives `200` as a
@@ -46,6 +48,9 @@ _MERGE_OR_COMPLEX_KEY = [re.compile(pattern) for pattern in (
 # Line breaks in YAML 1.1 only (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR).
 _OLD_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]")
+# An anchor (`&name`), which every alias needs: a line of block-scalar text such as `**Note:**`
+# looks much like an alias to a scan, an `&` at the start of a node far less.
+_ANCHOR = re.compile(r"&[^\s,\[\]{}]")
 
 
 def load(text: str, loader: Any) -> dict[str, Any] | None:
@@ -92,7 +97,7 @@ def _needs_pyyaml(text: str) -> bool:
         return True
     if any(line_break in text for line_break in _OLD_LINE_BREAKS):
         return True
-    for pattern in (_TAG, _BARE_EQUALS):
+    for pattern in (_TAG, _BARE_EQUALS, _ANCHOR):
         if any(_at_node_start(text, match.start()) for match in pattern.finditer(text)):
             return True
     for pattern in _LEADING_COLON:

@@ -24,7 +24,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from . import fastyaml, yamlpos
+from . import bounds, fastyaml, yamlpos
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity, excerpt
 
 try:  # the C parser is several times faster on large specs
@@ -257,21 +257,28 @@ def read_source(
         _fail(diagnostics, "E002", f"{display} is not UTF-8 text (byte {exc.start})",
               Location(display), "save the file as UTF-8")
     is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
+    shared = False  # whether one object may sit at several places (YAML aliases)
     if is_json:
         try:
             repeated: list[str] = []
-            data = json.loads(text, object_pairs_hook=lambda pairs: _json_object(pairs, repeated))
+            data = _load_json(text, repeated)
             for key in repeated:
-                diagnostics.warning("W003", f"duplicate key {key!r}; the last one is used",
+                diagnostics.warning("W003", f"duplicate key {excerpt(key)}; the last one is used",
                                     Location(display), "remove or rename one of the two")
         except json.JSONDecodeError as exc:
             if path.suffix.lower() == ".json":
                 _parse_failure(diagnostics, display, exc.lineno, exc.colno,
                                f"malformed JSON: {exc.msg}")
             is_json = False  # a YAML file in flow style; let the YAML parser have a go
+        except RecursionError:
+            _bounds_failure(diagnostics, display, text, True, bounds.TOO_DEEP)
+        except _IntegerTooLong as exc:
+            line, column = _line_column(text, text.find(exc.digits))
+            _integer_failure(diagnostics, display, len(exc.digits), line, column)
     if not is_json and (fast := fastyaml.load(text, _SpecLoader)) is not None:
         data = fast
     elif not is_json:
+        shared = "*" in text
         try:
             loader = _SpecLoader(text)
             loader.duplicates = []
@@ -281,8 +288,14 @@ def read_source(
                 loader.dispose()
             for key, line, column in loader.duplicates:
                 diagnostics.items.append(Diagnostic(
-                    Severity.WARNING, "W003", f"duplicate key {key!r}; the last one is used",
-                    Location(display), "remove or rename one of the two", line, column))
+                    Severity.WARNING, "W003", f"duplicate key {excerpt(key)}; the last one is "
+                    "used", Location(display), "remove or rename one of the two", line, column))
+        except _IntegerTooLong as exc:
+            mark = exc.problem_mark
+            _integer_failure(diagnostics, display, len(exc.digits),
+                             mark.line + 1 if mark else 1, mark.column + 1 if mark else 1)
+        except RecursionError:
+            _bounds_failure(diagnostics, display, text, False, bounds.TOO_DEEP)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
@@ -291,7 +304,85 @@ def read_source(
             _parse_failure(diagnostics, display, line, column, f"malformed YAML: {problem}")
         except yaml.YAMLError as exc:
             _parse_failure(diagnostics, display, 1, 1, f"malformed YAML: {exc}")
+    kind = bounds.problem(data, shared)
+    if kind is not None:
+        _bounds_failure(diagnostics, display, text, is_json, kind)
     return SourceFile(path.resolve(), display, text, data, is_json)
+
+
+# Python refuses to convert longer digit strings (its default int_max_str_digits), and anything
+# that prints such a number fails: refused at load whatever the interpreter's setting.
+MAX_INTEGER_DIGITS = 4300
+# A run of more digits, found from its first digit only (the lookbehind keeps the scan linear).
+_LONG_DIGITS = re.compile(rf"(?<![0-9])[0-9]{{{MAX_INTEGER_DIGITS + 1}}}")
+
+
+class _IntegerTooLong(yaml.constructor.ConstructorError):
+    """An integer with more than MAX_INTEGER_DIGITS digits (a YAML error, so it has a mark)."""
+
+    def __init__(self, digits: str, mark: Any = None) -> None:
+        super().__init__(None, None, "integer too long", mark)
+        self.digits = digits
+
+
+def _load_json(text: str, repeated: list[str]) -> Any:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        return _json_object(items, repeated)
+
+    if _LONG_DIGITS.search(text) is None:  # the common case: json's own integer parsing
+        return json.loads(text, object_pairs_hook=pairs)
+    return json.loads(text, object_pairs_hook=pairs, parse_int=_json_int)
+
+
+def _json_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise _IntegerTooLong(digits)
+    return int(digits)
+
+
+def _construct_int(loader: _SpecLoader, node: yaml.ScalarNode) -> Any:
+    if len(str(node.value)) > MAX_INTEGER_DIGITS:
+        raise _IntegerTooLong(str(node.value), node.start_mark)
+    return _BaseLoader.construct_yaml_int(loader, node)
+
+
+_SpecLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    if offset < 0:
+        return 1, 1
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _integer_failure(diagnostics: Diagnostics, display: str, digits: int, line: int,
+                     column: int) -> None:
+    diagnostics.items.append(Diagnostic(
+        Severity.ERROR, "E009", f"an integer of {digits} digits (oagen reads at most "
+        f"{MAX_INTEGER_DIGITS}); the file was not read", Location(display),
+        "write the number as a string, or shorten it", line, column))
+    raise LoadError(display)
+
+
+_BOUNDS_MESSAGES = {
+    bounds.TOO_DEEP: ("E007", f"the document nests more than {bounds.MAX_DEPTH} levels deep",
+                      "flatten it: move inner schemas to components and $ref them"),
+    bounds.TOO_LARGE: ("E008", f"YAML aliases expand the document to more than "
+                       f"{bounds.MAX_EXPANSION} times its size",
+                       "write each shared part once under components and $ref it, instead of "
+                       "repeating it through YAML aliases"),
+    bounds.RECURSIVE: ("E008", "a YAML alias contains itself",
+                       "use a $ref for a recursive structure"),
+}
+
+
+def _bounds_failure(diagnostics: Diagnostics, display: str, text: str, is_json: bool,
+                    kind: str) -> None:
+    code, message, hint = _BOUNDS_MESSAGES[kind]
+    line, column = bounds.where(text, is_json, kind, _SpecLoader)
+    diagnostics.items.append(Diagnostic(Severity.ERROR, code, f"{message}; the file was not "
+                                        "read", Location(display), hint, line, column))
+    raise LoadError(display)
 
 
 class _NotRegular(OSError):

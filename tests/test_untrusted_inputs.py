@@ -399,3 +399,98 @@ def test_the_validator_fetches_nothing_in_process(
     finally:
         running.stop()
     assert running.connections == 0 and outcome.connections == [], outcome.err
+
+
+# --- parse-level bounds --------------------------------------------------------------------------
+
+_HEAD_YAML = 'openapi: 3.1.0\ninfo: {title: T, version: "1"}\npaths: {}\n'
+_HEAD_JSON = '{"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {},\n'
+
+
+def _billion_laughs(levels: int) -> str:
+    lines = [_HEAD_YAML + "components:", "  schemas:",
+             '    L0: &l0 {type: string, enum: ["lol", "lol", "lol", "lol", "lol"]}']
+    lines += [f"    L{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]"
+              for level in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def _deep_block_yaml(levels: int) -> str:
+    return _HEAD_YAML + "x-deep:\n" + "".join(
+        "  " * (level + 1) + f"k{level}:\n" for level in range(levels)) + \
+        "  " * (levels + 1) + "v: 1\n"
+
+
+ATTACKS = {
+    # name: (file name, text, expected diagnostic at the start of a line of stderr)
+    "json nested past the parser's recursion limit": (
+        "spec.json", _HEAD_JSON + '"x-deep": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+        "spec.json:2:266: error E007 the document nests more than 256 levels deep"),
+    "json nested past the bound": (
+        "spec.json", _HEAD_JSON + '"x-deep": ' + "[" * 300 + "]" * 300 + "}\n",
+        "spec.json:2:266: error E007"),
+    "yaml flow nested deep": (
+        "spec.yaml", _HEAD_YAML + "x-deep: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "spec.yaml:4:"),
+    "yaml block nested deep": (
+        "spec.yaml", _deep_block_yaml(1000), "spec.yaml:260:513: error E007"),
+    "json 5000-digit integer": (
+        "spec.json", _HEAD_JSON + '"x-n": ' + "9" * 5000 + "}\n",
+        "spec.json:2:8: error E009 an integer of 5000 digits"),
+    "yaml 5000-digit integer": (
+        "spec.yaml", _HEAD_YAML + "x-n: " + "9" * 5000 + "\n",
+        "spec.yaml:4:6: error E009 an integer of 5000 digits"),
+    "yaml 5000-digit integer key": (
+        "spec.yaml", _HEAD_YAML + "x-n:\n  " + "9" * 5000 + ": 1\n",
+        "spec.yaml:"),
+    "yaml 5000-digit integer in a flow list": (
+        "spec.yaml", _HEAD_YAML + "x-n: [1, " + "9" * 5000 + "]\n",
+        "spec.yaml:4:10: error E009"),
+    "yaml billion laughs": (
+        "spec.yaml", _billion_laughs(9),
+        "spec.yaml:7:14: error E008 YAML aliases expand the document"),
+    "yaml alias containing itself": (
+        "spec.yaml", _HEAD_YAML + "x-self: &self\n  again: *self\n", "spec.yaml:"),
+    "yaml list alias containing itself": (
+        "spec.yaml", _HEAD_YAML + "x-self: &self\n  - *self\n", "spec.yaml:"),
+}
+
+
+@pytest.mark.parametrize("attack", list(ATTACKS))
+@pytest.mark.parametrize("command", ["validate", "generate"])
+def test_an_attack_ends_in_a_located_error(tmp_path: Path, attack: str, command: str) -> None:
+    name, text, expected = ATTACKS[attack]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    extra = ["-o", "client", "--package", "client"] if command == "generate" else []
+    done = _subprocess(command, name, *extra, cwd=tmp_path)
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert any(line.startswith(expected) for line in done.stderr.splitlines()), \
+        done.stderr[-3000:]
+    assert not (tmp_path / "client").exists()
+
+
+def test_the_alias_bound_leaves_modest_reuse_alone(tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(_billion_laughs(3), encoding="utf-8")  # 1,000 copies
+    diagnostics = Diagnostics()
+    source = read_source(tmp_path / "spec.yaml", "spec.yaml", diagnostics)
+    assert not diagnostics.has_errors
+    schemas = source.data["components"]["schemas"]
+    assert schemas["L3"][0] is schemas["L2"]  # shared, as PyYAML builds aliases
+
+
+def test_nesting_at_the_bound_is_read(tmp_path: Path) -> None:
+    (tmp_path / "spec.json").write_text(
+        _HEAD_JSON + '"x-deep": ' + "[" * 254 + "]" * 254 + "}\n", encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text(_deep_block_yaml(250), encoding="utf-8")
+    for name in ("spec.json", "spec.yaml"):
+        diagnostics = Diagnostics()
+        read_source(tmp_path / name, name, diagnostics)
+        assert not diagnostics.has_errors
+
+
+def test_integers_up_to_the_bound_are_read(tmp_path: Path) -> None:
+    (tmp_path / "spec.json").write_text(_HEAD_JSON + '"x-n": ' + "9" * 4300 + "}\n",
+                                        encoding="utf-8")
+    source = read_source(tmp_path / "spec.json", "spec.json", Diagnostics())
+    assert source.data["x-n"] == 10 ** 4300 - 1
