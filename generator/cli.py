@@ -24,7 +24,7 @@ from .config import (
     name_problem,
     with_overrides,
 )
-from .diagnostics import Diagnostic, Location, Severity
+from .diagnostics import Diagnostic, Location, Severity, printable
 from .ir import Api
 from .pipeline import Run
 from .progress import Progress
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if not config.spec.is_file():
         hint = "a directory, not a spec file" if config.spec.is_dir() else "not found"
-        print(f"error E001 file {hint}: {config.spec}", file=sys.stderr)
+        print(f"error E001 file {hint}: {printable(str(config.spec))}", file=sys.stderr)
         return EXIT_USAGE
     handler = {"generate": _generate, "check": _check, "validate": _validate,
                "inspect": _inspect, "watch": _watch}[args.command]
@@ -337,7 +337,7 @@ def _diff(args: argparse.Namespace, run: Run) -> int:
         with spec_at(args.old) as old, spec_at(args.new) as new:
             for path in (old, new):
                 if not path.is_file():
-                    print(f"error E001 file not found: {path}", file=sys.stderr)
+                    print(f"error E001 file not found: {printable(str(path))}", file=sys.stderr)
                     return EXIT_USAGE
             result = diff_specs(old, new, config)
             for side in (result.old_run, result.new_run):
@@ -389,7 +389,8 @@ def _validate(run: Run, config: Config, args: argparse.Namespace, started: float
         warnings = run.diagnostics.count(Severity.WARNING)
         errors = run.diagnostics.count(Severity.ERROR)
         state = "invalid" if failed else "usable"
-        print(f"oagen: {config.spec}: {state}: {errors} error(s), {warnings} warning(s), "
+        print(f"oagen: {printable(str(config.spec))}: {state}: {errors} error(s), "
+              f"{warnings} warning(s), "
               f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
 

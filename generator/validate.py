@@ -47,7 +47,7 @@ def check_document_kind(data: Any, file: str, diagnostics: Diagnostics) -> str |
                           Location(file), "the file must start with `openapi: 3.1.0` (or 3.0.x)")
     elif "openapi" in data or "swagger" in data:
         found = data.get("openapi", data.get("swagger"))
-        diagnostics.error("E004", f"unsupported OpenAPI version {found!r}",
+        diagnostics.error("E004", f"unsupported OpenAPI version {excerpt(found)}",
                           Location(file, "/openapi" if "openapi" in data else "/swagger"),
                           "oagen reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2")
     else:
@@ -223,7 +223,7 @@ def _rust_meta_checker(version: str) -> Any:
 def _exception_text(exc: Exception) -> str:
     ref = getattr(exc, "ref", None)
     if type(exc).__name__ == "PointerToNowhere" and isinstance(ref, str):  # str() dumps the doc
-        return f"{type(exc).__name__}: {ref!r} does not exist"
+        return f"{type(exc).__name__}: {excerpt(ref)} does not exist"
     detail = _message_of(exc)
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 

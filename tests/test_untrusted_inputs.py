@@ -494,3 +494,48 @@ def test_integers_up_to_the_bound_are_read(tmp_path: Path) -> None:
                                         encoding="utf-8")
     source = read_source(tmp_path / "spec.json", "spec.json", Diagnostics())
     assert source.data["x-n"] == 10 ** 4300 - 1
+
+
+# --- nothing a spec holds can act on a terminal ---------------------------------------------------
+
+OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"  # sets the clipboard
+CLEAR = "\x1b[2J"  # clears the screen
+CSI = "\x9b2J"  # the same, as one C1 control
+
+
+def test_no_control_character_reaches_the_terminal(tmp_path: Path) -> None:
+    name = f"spec{OSC52}.json"
+    key = f"/pets{CLEAR}{CSI}"
+    document = {
+        "openapi": "3.1.0", "info": {"title": f"T{OSC52}", "version": "1"},
+        "paths": {key: {"get": {"description": OSC52, "responses": {"200": {
+            "description": "ok", "content": {"application/json": {"schema": {
+                "$ref": f"#/components/schemas/Nope{CLEAR}"}}}}}}}},
+        "components": {"schemas": {f"Odd{OSC52}": {"type": f"strin{CLEAR}"}}},
+    }
+    (tmp_path / name).write_text(json.dumps(document), encoding="utf-8")
+    for command in (["validate", name], ["generate", name, "-o", "out", "--package", "pets"]):
+        done = _subprocess(*command, cwd=tmp_path)
+        assert "Traceback" not in done.stderr, done.stderr
+        assert "I401" in done.stderr and "W201" in done.stderr, done.stderr  # located at the key
+        text = done.stdout + done.stderr
+        controls = sorted({char for char in text if char != "\n" and (
+            ord(char) < 0x20 or 0x7f <= ord(char) <= 0x9f)})
+        assert controls == [], (controls, done.stderr)
+        assert "\\x1b]52;" in done.stderr and "\\x1b[2J" in done.stderr
+
+
+def test_a_large_spec_validated_in_a_child_gets_its_referenced_files(tmp_path: Path) -> None:
+    """Over 100,000 characters, `generate` validates in a forked child: the files the spec
+    refers to travel with the document, so the child reads no file and still checks them."""
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "pet.yaml").write_text(
+        "Pet:\n  type: object\n  properties:\n    name:\n      type: strin\n", encoding="utf-8")
+    text = _spec({"a": "parts/pet.yaml#/Pet"})
+    text = text.replace('info: {title: T, version: "1"}',
+                        'info: {title: T, version: "1", description: "' + "x" * 120_000 + '"}')
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    done = _subprocess("generate", "spec.yaml", "-o", "out", "--package", "pets", cwd=tmp_path)
+    assert "Traceback" not in done.stderr
+    assert "parts/pet.yaml:5:7: warning W100 spec violation" in done.stderr, done.stderr
+    assert "W101" not in done.stderr, done.stderr
