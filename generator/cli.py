@@ -220,6 +220,13 @@ def _generate_locked(run: Run, config: Config, args: argparse.Namespace, started
             return EXIT_FAILED
         config = replace(config, version=version)
         run.config = config
+        changes_file = output / "CHANGELOG.md"
+        if changelog and (changes_file.is_symlink()
+                          or (changes_file.exists() and not changes_file.is_file())):
+            print(f"oagen: error: {changes_file} is a link or not a file; --bump writes the "
+                  "changelog there: replace it with a plain file (or remove it) and run again",
+                  file=sys.stderr)
+            return EXIT_FAILED
     result = _produce(run, config, args)
     if result is None:
         return EXIT_FAILED
@@ -493,6 +500,10 @@ def _print_diff(output: Path, expected: dict[str, bytes], written: list[str],
 
     for path in written:
         old_path = output / path
+        if old_path.is_symlink():  # never print what a link points at (a checkout's trap)
+            stream.write(f"--- a/{path}\n+++ b/{path}\n(a symbolic link, to be replaced by a "
+                         "file)\n")
+            continue
         old = old_path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) \
             if old_path.is_file() else []
         new = expected[path].decode("utf-8", errors="replace").splitlines(keepends=True)

@@ -3,6 +3,8 @@ that already holds the user's files (`--force`). In-process, on a one-operation 
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,40 @@ def test_a_failed_run_leaves_no_folder_behind(project: Path,
     code, _ = _generate(capsys, "-o", "deep/er/out")
     assert code == EXIT_FAILED
     assert not (project / "deep").exists()
+
+
+def test_check_never_prints_what_a_link_in_the_output_points_at(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    secret = project.parent / "secret.txt"
+    secret.write_text("TOPSECRET\n", encoding="utf-8")
+    code, err = _generate(capsys, "-o", "out")
+    assert code == EXIT_OK, err
+    (project / "out" / "README.md").unlink()
+    (project / "out" / "README.md").symlink_to(secret)
+    code = main(["check", "-o", "out"])
+    captured = capsys.readouterr()
+    assert code == EXIT_FAILED
+    assert "(a symbolic link, to be replaced by a file)" in captured.out
+    assert "TOPSECRET" not in captured.out + captured.err
+
+
+def test_bump_refuses_a_changelog_that_is_a_link(project: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    secret = project.parent / "secret.txt"
+    secret.write_text("TOPSECRET\n", encoding="utf-8")
+    assert _generate(capsys, "-o", "out")[0] == EXIT_OK
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "v1"]):
+        subprocess.run(["git", *command], cwd=project, env=env, check=True, capture_output=True)
+    spec = project / "spec" / "api.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("listPets", "listAllPets"),
+                    encoding="utf-8")
+    (project / "out" / "CHANGELOG.md").symlink_to(secret)
+    before = sorted(p.name for p in (project / "out").iterdir())
+    code, err = _generate(capsys, "-o", "out", "--bump", "auto")
+    assert code == EXIT_FAILED
+    assert "CHANGELOG.md is a link or not a file" in err
+    assert secret.read_text(encoding="utf-8") == "TOPSECRET\n"
+    assert (project / "out" / "CHANGELOG.md").is_symlink()
+    assert sorted(p.name for p in (project / "out").iterdir()) == before
