@@ -498,9 +498,11 @@ def _print_diff(output: Path, expected: dict[str, bytes], written: list[str],
                 removed: list[str], stream: TextIO) -> None:
     import difflib
 
+    from .emit import through_link
+
     for path in written:
         old_path = output / path
-        if old_path.is_symlink():  # never print what a link points at (a checkout's trap)
+        if through_link(output, path):  # never print what a link points at (a checkout's trap)
             stream.write(f"--- a/{path}\n+++ b/{path}\n(a symbolic link, to be replaced by a "
                          "file)\n")
             continue

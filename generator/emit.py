@@ -190,6 +190,11 @@ def _conflict_message(output: Path, conflicts: list[str], has_manifest: bool) ->
             "in the folder is kept)")
 
 
+def through_link(output: Path, path: str) -> bool:
+    """Whether `output/path` is, or passes through, a symbolic link inside `output`."""
+    return os.path.islink(output / path) or not _no_link_above(output, path, {})
+
+
 def _plain_relative(path: object) -> bool:
     if not isinstance(path, str) or not path or "\\" in path or "\0" in path \
             or path.startswith("/"):

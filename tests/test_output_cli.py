@@ -4,6 +4,7 @@ that already holds the user's files (`--force`). In-process, on a one-operation 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -139,6 +140,16 @@ def test_check_never_prints_what_a_link_in_the_output_points_at(
     captured = capsys.readouterr()
     assert code == EXIT_FAILED
     assert "(a symbolic link, to be replaced by a file)" in captured.out
+    assert "TOPSECRET" not in captured.out + captured.err
+    # A linked folder at a generated folder's place: its files are not printed either.
+    elsewhere = project.parent / "planted"
+    shutil.copytree(project / "out" / "pet_store_client", elsewhere)
+    (elsewhere / "_client.py").write_text("TOPSECRET\n", encoding="utf-8")
+    shutil.rmtree(project / "out" / "pet_store_client")
+    (project / "out" / "pet_store_client").symlink_to(elsewhere, target_is_directory=True)
+    assert main(["check", "-o", "out"]) == EXIT_FAILED
+    captured = capsys.readouterr()
+    assert "pet_store_client/_client.py" in captured.out
     assert "TOPSECRET" not in captured.out + captured.err
 
 
