@@ -12,6 +12,7 @@ reached more safely. Targets other than http(s) are refused.
 from __future__ import annotations
 
 from collections.abc import Collection
+from urllib.parse import unquote
 
 import httpx
 
@@ -45,8 +46,7 @@ class RedirectPolicy:
     """What a client strips or restores when it follows a redirect.
 
     ``credential_headers`` are lower-case header names that carry credentials (``cookie`` and
-    ``authorization`` among them); ``query_names`` the percent-encoded names of query-string
-    credentials.
+    ``authorization`` among them); ``query_names`` the names of query-string credentials.
     """
 
     __slots__ = ("credential_headers", "query_names")
@@ -55,7 +55,7 @@ class RedirectPolicy:
         self, *, credential_headers: Collection[str], query_names: Collection[str]
     ) -> None:
         self.credential_headers = frozenset(credential_headers)
-        self.query_names = frozenset(query_names)
+        self.query_names = frozenset(unquote(name) for name in query_names)
 
     def next_request(
         self,
@@ -100,7 +100,9 @@ class RedirectPolicy:
             return url
         query = url.query.decode("ascii")
         pieces = [p for p in query.split("&") if p] if query else []
-        kept = [p for p in pieces if p.partition("=")[0] not in self.query_names]
+        # Names compared decoded too: "api%5Fkey" is the same parameter to most servers.
+        names = self.query_names
+        kept = [p for p in pieces if unquote(p.partition("=")[0]) not in names]
         if keeps:
             kept.extend(query_pieces)  # the client's own values, once
         elif len(kept) == len(pieces):

@@ -170,6 +170,12 @@ def test_event_of_many_data_lines_is_capped() -> None:
             decoder.feed(b"data: 0123456789\n")  # never dispatched: no blank line
 
 
+def test_one_event_chunk_over_the_cap_is_refused() -> None:
+    # The single-event fast path is held to the cap as well.
+    with pytest.raises(ResponseTooLargeError):
+        SSEDecoder(max_event_bytes=1000).feed(b"data: " + b"z" * 2000 + b"\n\n")
+
+
 def test_events_under_the_cap_pass_after_a_large_one_was_dispatched() -> None:
     decoder = SSEDecoder(max_event_bytes=1000)
     events = decoder.feed(b"data: " + b"a" * 900 + b"\n\n" + b"data: b\n\n")

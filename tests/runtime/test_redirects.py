@@ -221,6 +221,29 @@ def test_https_to_http_downgrade_drops_every_credential() -> None:
     assert "api_key" not in str(second.url)
 
 
+@pytest.mark.parametrize(
+    "location", ["//other.test/things", "https://other.test/", "https://api.test.other.test/"]
+)
+def test_protocol_relative_and_look_alike_hosts_are_other_origins(location: str) -> None:
+    client, seen = scripted(location)
+    client.request(WITH_BEARER)
+    assert "authorization" not in seen[1].headers
+    assert "x-custom-token" not in seen[1].headers
+
+
+def test_encoded_name_of_a_query_credential_is_removed_too() -> None:
+    client, seen = scripted(f"https://other.test/x?api%5Fkey={QUERY_KEY}&a=1")
+    client.request(WITH_BEARER)
+    assert str(seen[1].url) == "https://other.test/x?a=1"
+
+
+def test_same_origin_with_explicit_default_port_keeps_credentials() -> None:
+    client, seen = scripted("https://API.test:443/moved")
+    client.request(WITH_BEARER)
+    assert seen[1].headers["authorization"] == BEARER
+    assert f"api_key={QUERY_KEY}" in str(seen[1].url)
+
+
 def test_other_port_on_the_same_host_is_another_origin() -> None:
     client, seen = scripted("https://api.test:8443/things")
     client.request(WITH_BEARER)

@@ -139,6 +139,7 @@ class SSEDecoder:
             chunk.startswith(b"data: ")
             and chunk.endswith(b"\n\n")
             and chunk.count(b"\n") == 2
+            and len(chunk) <= self._max
             and self._data is None
             and self._event is None
             and self._event_retry is None
