@@ -270,6 +270,21 @@ def _copy_mode(source: Path, target: Path) -> None:
         with contextlib.suppress(OSError):  # another owner: only the superuser may set it
             os.chown(target, info.st_uid, info.st_gid)
     os.chmod(target, stat.S_IMODE(info.st_mode))  # after chown, which clears setgid
+    _copy_xattrs(source, target)
+
+
+def _copy_xattrs(source: Path, target: Path) -> None:
+    """A folder's extended attributes: its ACLs (access and default, which new files inherit),
+    security labels and the user's own. Those the filesystem or the user may not set are
+    skipped, as `cp -a` does."""
+    try:
+        names = os.listxattr(source, follow_symlinks=False)
+    except OSError:
+        return  # no extended attributes here
+    for name in names:
+        with contextlib.suppress(OSError):
+            os.setxattr(target, name, os.getxattr(source, name, follow_symlinks=False),
+                        follow_symlinks=False)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -277,3 +277,17 @@ def test_recovery_removes_marked_staging_folders_only(tmp_path: Path) -> None:
     assert any("not a swap record" in note for note in notes)
     assert _names(tmp_path) == sorted([".out.oagen-staging-" + "cd" * 8, "out"])
     assert (lookalike / "user.txt").read_bytes() == b"not oagen's\n"
+
+
+def test_carried_over_folders_keep_their_extended_attributes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(out, FILES, META)
+    (out / "private").mkdir()
+    try:
+        os.setxattr(out / "private", "user.owner-note", b"keep")
+        os.setxattr(out / "pets", "user.label", b"generated folder, user's label")
+    except OSError:
+        pytest.skip("this filesystem has no user extended attributes")
+    emit(out, {**FILES, "README.md": b"# v2\n"}, META)
+    assert os.getxattr(out / "private", "user.owner-note") == b"keep"
+    assert os.getxattr(out / "pets", "user.label") == b"generated folder, user's label"
