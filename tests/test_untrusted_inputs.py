@@ -539,3 +539,49 @@ def test_a_large_spec_validated_in_a_child_gets_its_referenced_files(tmp_path: P
     assert "Traceback" not in done.stderr
     assert "parts/pet.yaml:5:7: warning W100 spec violation" in done.stderr, done.stderr
     assert "W101" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("ref", "expected"), [
+    ("..%2Ffakehome%2F.kube%2Fconfig#/users/0/user/token", "is outside the folder"),
+    ("%2E%2E/fakehome/.kube/config", "is outside the folder"),
+    ("%2Fetc%2Fhostname", "absolute path"),
+    ("parts%00.yaml", "NUL character"),
+    ("FILE:///etc/hostname", "$ref to the URL"),
+])
+def test_encoded_escapes_are_refused_too(home: Path, capsys: pytest.CaptureFixture[str],
+                                         ref: str, expected: str) -> None:
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({"a": ref}), encoding="utf-8")
+    outcome = _cli(capsys, "validate", str(spec))
+    assert outcome.code == 1
+    _assert_not_read(outcome, home / "fakehome/.kube/config")
+    assert "spec.yaml:13:17: error E005" in outcome.err and expected in outcome.err, outcome.err
+
+
+def test_a_referenced_file_cannot_lead_out_either(home: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (home / "proj" / "parts").mkdir()
+    (home / "proj" / "parts" / "pet.yaml").write_text(
+        "Pet:\n  $ref: '../../fakehome/.kube/config#/users/0/user/token'\n", encoding="utf-8")
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({"a": "parts/pet.yaml#/Pet"}), encoding="utf-8")
+    outcome = _cli(capsys, "validate", str(spec))
+    assert outcome.code == 1
+    _assert_not_read(outcome, home / "fakehome/.kube/config")
+    assert "parts/pet.yaml:2:3: error E005" in outcome.err, outcome.err
+
+
+def test_a_swagger_2_ref_leaving_the_folder_is_refused_unread(
+        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = home / "proj" / "swagger.yaml"
+    spec.write_text(
+        'swagger: "2.0"\ninfo: {title: T, version: "1"}\npaths:\n  /a:\n    get:\n'
+        "      operationId: getA\n      responses:\n        200:\n          description: ok\n"
+        "          schema:\n            $ref: '../fakehome/.kube/config#/users/0/user/token'\n",
+        encoding="utf-8")
+    for command in (["validate", str(spec)],
+                    ["generate", str(spec), "-o", str(home / "out"), "--package", "a"]):
+        outcome = _cli(capsys, *command)
+        assert outcome.code == 1
+        _assert_not_read(outcome, home / "fakehome/.kube/config")
+        assert "swagger.yaml:11:13: error E005" in outcome.err, outcome.err
