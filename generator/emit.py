@@ -80,6 +80,10 @@ def emit(output: Path, files: dict[str, bytes], metadata: dict[str, str], *,
     if os.path.lexists(output) and not output.is_dir():
         raise EmitError(f"{output} exists and is not a folder; move it away or choose another "
                         "output")
+    if output.is_dir() and os.lstat(output).st_dev != os.lstat(output.parent).st_dev:
+        raise EmitError(f"{output} is a mount point; oagen writes a new folder beside the output "
+                        "and renames it into place, which cannot replace a mount point: "
+                        "choose a folder inside it, e.g. " + str(output / "generated"))
     conflicts = conflicting_paths(output, files, previous)
     if conflicts and not force:
         raise EmitError(_conflict_message(output, conflicts, bool(previous)))
@@ -243,9 +247,15 @@ def _carry_over(output: Path, staging: Path, generated: set[str], previous: set[
     `staging` as it is: files and links by hard link (same inode, mode and time), folders
     recreated with their mode, owner where allowed, and setgid/sticky bits. A generated path
     wins over what stood there (that only happens under --force: otherwise it is a conflict)."""
+    device = os.lstat(output).st_dev
     for root, dirs, names in os.walk(output):
         here = Path(root)
         relative_root = here.relative_to(output)
+        if os.lstat(here).st_dev != device:
+            raise EmitError(f"{here} is a mount point inside the output; oagen replaces the "
+                            "output folder as a whole and would copy it, then remove the old "
+                            f"folder with what is mounted there: unmount it or move it out of "
+                            f"{output}")
         _copy_mode(here, staging / relative_root)
         for name in [d for d in dirs if (here / d).is_symlink()]:
             names.append(name)  # a link to a folder is carried over as the link itself

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -291,3 +292,30 @@ def test_carried_over_folders_keep_their_extended_attributes(tmp_path: Path) -> 
     emit(out, {**FILES, "README.md": b"# v2\n"}, META)
     assert os.getxattr(out / "private", "user.owner-note") == b"keep"
     assert os.getxattr(out / "pets", "user.label") == b"generated folder, user's label"
+
+
+def _mount_tmpfs(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "oagen-test", str(folder)],
+                             capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root): " + mounted.stderr.decode()[:100])
+
+
+def test_a_mount_point_inside_or_at_the_output_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(out, FILES, META)
+    volume = out / "data"
+    _mount_tmpfs(volume)
+    try:
+        (volume / "precious.db").write_bytes(b"keep\n")
+        with pytest.raises(EmitError, match=r"data is a mount point inside the output"):
+            emit(out, {**FILES, "README.md": b"# v2\n"}, META)
+        assert (volume / "precious.db").read_bytes() == b"keep\n"
+        assert (out / "README.md").read_bytes() == FILES["README.md"]
+        assert _names(tmp_path) == ["out"]
+        with pytest.raises(EmitError, match=r"is a mount point; oagen writes a new folder"):
+            emit(volume, FILES, META)
+        assert (volume / "precious.db").read_bytes() == b"keep\n"
+    finally:
+        subprocess.run(["umount", str(volume)], check=False)
