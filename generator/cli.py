@@ -235,11 +235,11 @@ def _generate_locked(run: Run, config: Config, args: argparse.Namespace, started
         writing = time.perf_counter()
         emitted = emit(output, files, _metadata(config, api.package_version),
                        force=bool(getattr(args, "force", False)))
-        run.timings["emit"] = time.perf_counter() - writing
     except (EmitError, OSError) as exc:
         print(f"oagen: error: cannot write {output}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     try:
+        run.timings["emit"] = time.perf_counter() - writing
         if changelog:
             from .release import prepend_changelog
 

@@ -88,9 +88,12 @@ def install(staging: Path, output: Path, digest: str) -> None:
         except OSError:
             journal.unlink(missing_ok=True)
             raise
-    if had_output:
-        shutil.rmtree(retired, ignore_errors=True)
-    journal.unlink(missing_ok=True)
+    try:
+        if had_output:
+            shutil.rmtree(retired, ignore_errors=True)
+        journal.unlink(missing_ok=True)  # (a leftover is finished by the next run)
+    except KeyboardInterrupt:
+        raise OutputReplaced from None
     if held:
         raise OutputReplaced
 
