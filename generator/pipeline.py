@@ -79,9 +79,10 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
 
 
 def sources_for(config: Config, spec: Path, diagnostics: Diagnostics) -> Sources:
-    """The run's file reader: `$ref`s read under the spec's real folder, or under `root`."""
-    roots = (config.root,) if config.root is not None else ()
-    sources = Sources(Path(os.path.realpath(spec)).parent, diagnostics, roots=roots)
+    """The run's file reader: `$ref`s read under the spec's real folder, and under `root`."""
+    folder = Path(os.path.realpath(spec)).parent
+    roots = (folder, config.root) if config.root is not None else ()
+    sources = Sources(folder, diagnostics, roots=roots)
     for named in (spec, *config.overlays):
         sources.name(named)
     return sources

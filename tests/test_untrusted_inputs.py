@@ -585,3 +585,12 @@ def test_a_swagger_2_ref_leaving_the_folder_is_refused_unread(
         assert outcome.code == 1
         _assert_not_read(outcome, home / "fakehome/.kube/config")
         assert "swagger.yaml:11:13: error E005" in outcome.err, outcome.err
+
+
+def test_root_widens_and_never_narrows(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (home / "proj" / "pet.yaml").write_text("Pet:\n  type: object\n", encoding="utf-8")
+    (home / "elsewhere").mkdir()
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({"a": "pet.yaml#/Pet"}), encoding="utf-8")
+    outcome = _cli(capsys, "validate", str(spec), "--root", str(home / "elsewhere"))
+    assert outcome.code == 0 and "E005" not in outcome.err, outcome.err
