@@ -73,6 +73,10 @@ def emit(output: Path, files: dict[str, bytes], metadata: dict[str, str], *,
     """Replace `output` with `files` (plus the manifest), atomically. A symbolic link at `output`
     is kept: the folder it points to is written."""
     output = Path(os.path.realpath(output))
+    outside = [path for path in files if not _plain_relative(path) or path == MANIFEST]
+    if outside:  # names are checked upstream; this is the last line of defence
+        raise EmitError(f"the generated path {outside[0]!r} would not be a plain file inside "
+                        f"{output}; nothing was written (please report this)")
     all_files = dict(files)
     all_files[MANIFEST] = manifest_bytes(files, metadata)
     result = EmitResult()

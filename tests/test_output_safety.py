@@ -319,3 +319,12 @@ def test_a_mount_point_inside_or_at_the_output_is_refused(tmp_path: Path) -> Non
         assert (volume / "precious.db").read_bytes() == b"keep\n"
     finally:
         subprocess.run(["umount", str(volume)], check=False)
+
+
+@pytest.mark.parametrize("path", ["../escaped.py", "/tmp/abs.py", "pets/../../x.py", "a\\b.py",
+                                  "pets//x.py", MANIFEST])
+def test_a_generated_path_outside_the_output_writes_nothing(tmp_path: Path, path: str) -> None:
+    out = tmp_path / "nested" / "out"
+    with pytest.raises(EmitError, match="would not be a plain file inside"):
+        emit(out, {**FILES, path: b"x = 1\n"}, META)
+    assert _names(tmp_path) == []
