@@ -106,6 +106,22 @@ def _header_name(name: str) -> str:
     return name.lower()
 
 
+def _checked_base_url(value: str | httpx.URL) -> str:
+    # Refused here with a clear message rather than as a raw httpx.InvalidURL on the first call.
+    # The URL itself is not shown: it may carry userinfo.
+    text = str(value).rstrip("/")
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as exc:
+        raise InvalidRequestError(f"base_url is not a valid URL: {exc}") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise InvalidRequestError(
+            "base_url must be an http:// or https:// URL with a host, "
+            f"e.g. https://api.example.com/v1 (got a {url.scheme or 'relative'} URL)"
+        )
+    return text
+
+
 def _positive(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"{name} must be a positive number of bytes, got {value!r}")
@@ -166,7 +182,7 @@ class _BaseClient:
         if base_url is None:
             env = config.base_url_env
             base_url = (os.environ.get(env) if env else None) or config.default_base_url
-        self._base_url = str(base_url).rstrip("/")
+        self._base_url = _checked_base_url(base_url)
         self._timeout = config.timeout if isinstance(timeout, NotGiven) else _as_timeout(timeout)
         self._max_retries = config.max_retries if max_retries is None else max_retries
         self._set_limits(max_response_bytes, max_event_bytes)
@@ -282,7 +298,7 @@ class _BaseClient:
             merged.update(credentials)
             clone._credentials = resolve_credentials(self._config.security_schemes, merged)
         if overrides.get("base_url") is not None:
-            clone._base_url = str(overrides["base_url"]).rstrip("/")
+            clone._base_url = _checked_base_url(overrides["base_url"])
         timeout = overrides.get("timeout", NOT_GIVEN)
         if not isinstance(timeout, NotGiven):
             clone._timeout = _as_timeout(timeout)

@@ -176,3 +176,30 @@ def test_query_and_basic_credentials_may_hold_any_character() -> None:
 def test_errors_are_api_errors() -> None:
     assert issubclass(InvalidRequestError, APIError)
     assert issubclass(InvalidRequestError, ValueError)
+
+
+# -- base_url -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/\r\nX-Injected: 1",
+        "http://[::1",
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/",
+        "127.0.0.1:9",
+        "/relative/path",
+    ],
+)
+def test_unusable_base_url_is_refused_at_construction(url: str) -> None:
+    with pytest.raises(InvalidRequestError, match="base_url"):
+        FakeAPI(api_key="sk-x", base_url=url)
+    with pytest.raises(InvalidRequestError, match="base_url"):
+        FakeAPI(api_key="sk-x").with_options(base_url=url)
+
+
+def test_base_url_message_does_not_show_userinfo() -> None:
+    with pytest.raises(InvalidRequestError) as info:
+        FakeAPI(api_key="sk-x", base_url="ftp://bob:pw-secret-91@127.0.0.1/")
+    assert "pw-secret-91" not in str(info.value)
