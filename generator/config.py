@@ -167,6 +167,9 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
         if problem is not None:
             diagnostics.error(CONFIG_FILE_CODE, problem, where, f"`{key}`: {description}")
             continue
+        if key == "default_headers" and isinstance(value, dict) \
+                and not _check_headers(value, where, diagnostics):
+            continue
         values[key] = value
     return _from_table(values, path)
 
@@ -194,6 +197,29 @@ def _check_names(value: dict[str, Any], where: Location, diagnostics: Diagnostic
                                   f"identifier, got {target!r}", place.child(source),
                                   "use letters, digits and underscores, not starting with a digit")
                 ok = False
+    return ok
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an HTTP token (RFC 9110)
+_HEADER_VALUE_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _check_headers(value: dict[str, Any], where: Location, diagnostics: Diagnostics) -> bool:
+    """`default_headers`: names that are HTTP tokens, string values without control
+    characters (a line break would let the config add headers of its own)."""
+    ok = True
+    for name, header in value.items():
+        place = where.child(name)
+        if not _HEADER_NAME.fullmatch(name):
+            diagnostics.error(CONFIG_FILE_CODE, f"`default_headers` name {name!r} is not a "
+                              "header name", place, "use ASCII letters, digits and "
+                              "!#$%&'*+-.^_`|~ (no spaces, colons or line breaks)")
+            ok = False
+        elif not isinstance(header, str) or _HEADER_VALUE_BREAK.search(header):
+            diagnostics.error(CONFIG_FILE_CODE, f"`default_headers.{name}` must be a string "
+                              f"without control characters, got {header!r}", place,
+                              "remove line breaks and other control characters")
+            ok = False
     return ok
 
 

@@ -101,3 +101,17 @@ def test_a_package_flag_that_is_not_an_identifier_writes_nothing(tmp_path: Path)
         assert result.returncode == 2, name
         assert f"oagen: error: --package {name!r} is not allowed" in result.stderr
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", "pyproject.toml"]
+
+
+def test_default_headers_must_be_header_names_and_single_line_values(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.oagen]\nspec = "x.yaml"\n\n[tool.oagen.default_headers]\n'
+        '"X-Ok" = "fine"\n"Bad Name" = "v"\n"X-Inject" = "a\\r\\nX-Evil: 1"\n"X-Num" = 5\n',
+        encoding="utf-8")
+    result = _oagen(tmp_path, "validate")
+    assert result.returncode == 2
+    assert "`default_headers` name 'Bad Name' is not a header name" in result.stderr
+    assert "`default_headers.X-Inject` must be a string without control characters" \
+        in result.stderr
+    assert "`default_headers.X-Num` must be a string" in result.stderr
+    assert "X-Ok" not in result.stderr and "Traceback" not in result.stderr
