@@ -212,3 +212,12 @@ def test_long_line_costs_linear_time() -> None:
 
     small, large = cost(20_000), cost(160_000)
     assert large < max(small, 0.001) * 24
+
+
+def test_response_seen_by_an_event_hook_holds_the_body(fault_server: FaultServer) -> None:
+    # Bodies without Content-Encoding are read into the very response httpx handed to hooks.
+    seen: list[httpx.Response] = []
+    http = httpx.Client(event_hooks={"response": [seen.append]})
+    with http, client(fault_server, "ok", key(), http_client=http) as c:
+        c.chat.create(model="m", messages=MESSAGES)
+    assert seen[0].json()["id"] == "gen-1"

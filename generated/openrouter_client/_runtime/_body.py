@@ -1,18 +1,22 @@
 """Reading a whole response body within a size cap and a time budget.
 
 httpx's ``read()`` takes whatever the server sends. Here a ``Content-Length`` over the cap is
-refused before reading, and the decoded bytes (after gzip and the like, so a small compressed
-bomb counts at its real size) are counted as they arrive. The time budget is the read timeout
-for the whole body: a server dripping a byte at a time never trips a per-read timeout.
+refused before reading, and bytes are counted as they arrive. The time budget is the read
+timeout for the whole body: a server dripping a byte at a time never trips a per-read timeout.
 
-The result is a new ``httpx.Response`` holding the content, as if ``read()`` had been called
-(without ``Content-Encoding``, since the content is already decoded).
+A body without ``Content-Encoding`` (nearly all API responses) is read into the response itself,
+through a counting wrapper around its ``stream``, so the object event hooks saw is the one that
+holds the content. A compressed body is counted after decoding (a small gzip bomb counts at its
+real size), which httpx only offers through ``iter_bytes()``: the result is then a new
+``httpx.Response`` holding the decoded content, without ``Content-Encoding``.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator, Iterator
 from time import perf_counter
+from typing import cast
 
 import httpx
 
@@ -36,24 +40,59 @@ def _too_large(response: httpx.Response, limit: int, what: str) -> ResponseTooLa
     )
 
 
-def _deadline(response: httpx.Response) -> float | None:
-    timeout = response.request.extensions.get("timeout", {}).get("read")
-    return None if timeout is None else perf_counter() + timeout
+class _Budget:
+    """Counts bytes against the cap and time against the read timeout."""
+
+    __slots__ = ("_deadline", "_limit", "_response", "_size")
+
+    def __init__(self, response: httpx.Response, limit: int) -> None:
+        timeout = response.request.extensions.get("timeout", {}).get("read")
+        self._deadline = None if timeout is None else perf_counter() + timeout
+        self._limit = limit
+        self._response = response
+        self._size = 0
+
+    def spend(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        if self._size > self._limit:
+            raise _too_large(self._response, self._limit, "is larger")
+        if self._deadline is not None and perf_counter() > self._deadline:
+            raise httpx.ReadTimeout(
+                "The response body took longer than the read timeout to arrive.",
+                request=self._response.request,
+            )
 
 
-def _timed_out(response: httpx.Response) -> httpx.ReadTimeout:
-    return httpx.ReadTimeout(
-        "The response body took longer than the read timeout to arrive.",
-        request=response.request,
-    )
+class _CountedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response's raw stream, checked against a ``_Budget`` chunk by chunk."""
+
+    def __init__(
+        self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, budget: _Budget
+    ) -> None:
+        self._inner = inner
+        self._budget = budget
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in cast(httpx.SyncByteStream, self._inner):
+            self._budget.spend(chunk)
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in cast(httpx.AsyncByteStream, self._inner):
+            self._budget.spend(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        cast(httpx.SyncByteStream, self._inner).close()
+
+    async def aclose(self) -> None:
+        await cast(httpx.AsyncByteStream, self._inner).aclose()
 
 
 def _loaded(response: httpx.Response, content: bytes) -> httpx.Response:
-    headers = response.headers
-    if "content-encoding" in headers:
-        headers = httpx.Headers(
-            [(k, v) for k, v in headers.multi_items() if k.lower() != "content-encoding"]
-        )
+    headers = httpx.Headers(
+        [(k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"]
+    )
     loaded = httpx.Response(
         response.status_code,
         headers=headers,
@@ -69,39 +108,44 @@ def _loaded(response: httpx.Response, content: bytes) -> httpx.Response:
     return loaded
 
 
+def _checked(response: httpx.Response, limit: int) -> httpx.Response:
+    # A response that arrived already read skipped the stream; hold it to the same cap.
+    if len(response.content) > limit:
+        raise _too_large(response, limit, "is larger")
+    return response
+
+
 def read_body(response: httpx.Response, limit: int) -> httpx.Response:
     """``response`` (opened with ``stream=True``) read to the end and closed."""
     try:
         _check_length(response, limit)
-        deadline = _deadline(response)
+        budget = _Budget(response, limit)
+        if "content-encoding" not in response.headers:
+            response.stream = _CountedStream(response.stream, budget)
+            response.read()
+            return _checked(response, limit)
         chunks: list[bytes] = []
-        size = 0
         for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(response, limit, "is larger")
+            budget.spend(chunk)
             chunks.append(chunk)
-            if deadline is not None and perf_counter() > deadline:
-                raise _timed_out(response)
     finally:
         response.close()
-    return _loaded(response, chunks[0] if len(chunks) == 1 else b"".join(chunks))
+    return _loaded(response, b"".join(chunks))
 
 
 async def aread_body(response: httpx.Response, limit: int) -> httpx.Response:
     """The async twin of ``read_body``."""
     try:
         _check_length(response, limit)
-        deadline = _deadline(response)
+        budget = _Budget(response, limit)
+        if "content-encoding" not in response.headers:
+            response.stream = _CountedStream(response.stream, budget)
+            await response.aread()
+            return _checked(response, limit)
         chunks: list[bytes] = []
-        size = 0
         async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise _too_large(response, limit, "is larger")
+            budget.spend(chunk)
             chunks.append(chunk)
-            if deadline is not None and perf_counter() > deadline:
-                raise _timed_out(response)
     finally:
         await response.aclose()
-    return _loaded(response, chunks[0] if len(chunks) == 1 else b"".join(chunks))
+    return _loaded(response, b"".join(chunks))
