@@ -115,6 +115,28 @@ def test_dripping_body_is_bounded_by_the_read_timeout(fault_server: FaultServer)
     assert fault_server.sent(k) < 100
 
 
+def test_async_dripping_body_is_bounded_by_the_read_timeout(fault_server: FaultServer) -> None:
+    k = key()
+
+    async def run() -> None:
+        base = AsyncFakeAPI(
+            api_key="sk-bounded",
+            base_url=fault_server.base_url("drip", k),
+            max_retries=0,
+            timeout=httpx.Timeout(5.0, read=1.0),
+        )
+        try:
+            await base.with_options(default_query={"size": 400}).chat.create(
+                model="m", messages=MESSAGES
+            )
+        finally:
+            await base.close()
+
+    with pytest.raises(APITimeoutError):
+        asyncio.run(run())
+    assert fault_server.sent(k) < 100
+
+
 def test_caps_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_response_bytes"):
         FakeAPI(api_key="k", max_response_bytes=0)
