@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -288,12 +289,7 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
     for extra in (config.source, config.templates, *config.overlays):
         if extra is not None:
             inputs.append(extra.resolve() if extra.is_dir() else extra.parent.resolve())
-    output = config.output.resolve() if config.output else None
-
-    def relevant(_change: object, path: str) -> bool:
-        resolved = Path(path)
-        return output is None or (output != resolved and output not in resolved.parents)
-
+    relevant = _watch_filter(config.output.resolve() if config.output else None)
     _generate(run, config, args, started)
     print(f"oagen: watching {', '.join(sorted({str(p) for p in inputs}))} (Ctrl-C to stop)",
           file=sys.stderr)
@@ -309,6 +305,24 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
         pass
     print("oagen: stopped watching", file=sys.stderr)
     return EXIT_OK
+
+
+def _watch_filter(output: Path | None) -> Callable[[object, str], bool]:
+    """Changes that call for a new generation: not inside the output, and not oagen's own lock,
+    staging, retired or journal files beside it (each run makes them: that looped forever)."""
+    beside = f".{output.name}.oagen-" if output is not None else ""
+
+    def relevant(_change: object, path: str) -> bool:
+        if output is None:
+            return True
+        changed = Path(path)
+        for place in (changed, *changed.parents):
+            if place == output or (place.parent == output.parent
+                                   and place.name.startswith(beside)):
+                return False
+        return True
+
+    return relevant
 
 
 def _print_api_summary(config: Config, output: Path) -> None:
