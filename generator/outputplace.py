@@ -1,11 +1,12 @@
 """Whether a folder may be the output: oagen replaces the output folder as a whole, so it must not
 be a folder that holds anything else the user cares about as a whole.
 
-Refused always: the filesystem root, the home folder or a folder holding it, a file, and the
-current folder or one holding it (the swap would pull it from under the shell). Refused unless
-the folder is a previous oagen output (its manifest is there): a folder holding the spec, the
-config, custom templates, an overlay, or a `.git` (a project's own files). A symbolic link is
-followed: the folder it points to is written and the link is kept.
+Refused always: the filesystem root, the home folder or a folder holding it, a file, the
+current folder or one holding it (the swap would pull it from under the shell), and anything
+inside a `.git` folder. Refused unless the folder is a previous oagen output (its manifest is
+there): a folder holding the spec, the config, custom templates, an overlay, or a `.git` (a
+project's own files). A symbolic link is followed: the folder it points to is written and the
+link is kept.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def refusal(output: Path, inputs: Iterable[tuple[str, Path]], cwd: Path) -> str 
         return (f"{shown} is the current folder or holds it; oagen replaces its output folder "
                 "as a whole, which would pull the folder from under this shell: run oagen from "
                 "outside it, with -o pointing at it")
+    if ".git" in real.parts:
+        return (f"{shown} is inside a .git folder, git's own data; choose a folder of its own "
+                "for the client")
     if (real / MANIFEST).is_file():
         return None  # a previous oagen output: its own files are known from the manifest
     if (real / ".git").exists():

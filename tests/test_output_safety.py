@@ -203,6 +203,8 @@ def test_refused_output_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         problem = refusal(output, inputs, elsewhere)
         assert problem is not None and reason in problem, (output, problem)
     assert refusal(project / "generated", inputs, elsewhere) is None
+    for inside_git in (project / ".git", project / ".git" / "hooks"):
+        assert "inside a .git folder" in str(refusal(inside_git, inputs, elsewhere))
     assert refusal(project / "spec" / "out", inputs, elsewhere) is None
     (project / ".git").mkdir()
     assert "git repository" in str(refusal(project, [], elsewhere))
