@@ -93,7 +93,9 @@ def test_path_parameter_characters_are_percent_encoded(
 # -- headers ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["a\r\nX-Injected: 1", "a\nb", "a\rb", "a\x00b", "a\x7fb"])
+@pytest.mark.parametrize(
+    "value", ["a\r\nX-Injected: 1", "a\nb", "a\rb", "a\x00b", "a\x7fb", "a\x85b", "a\x9bb"]
+)
 def test_control_characters_in_header_values_never_reach_the_wire(
     fault_server: FaultServer, value: str
 ) -> None:
@@ -126,6 +128,38 @@ def test_non_ascii_header_parameter_is_sent_as_utf8(fault_server: FaultServer) -
     (seen,) = fault_server.requests(k)
     # http.server decodes header bytes as latin-1.
     assert seen.headers["x-title"].encode("latin-1").decode("utf-8") == "Café ☕"
+
+
+def test_header_value_that_is_not_unicode_text_is_a_typed_error(fault_server: FaultServer) -> None:
+    # A lone surrogate (a badly decoded file name) cannot be encoded at all: it was a raw
+    # UnicodeEncodeError from deep inside the request building.
+    k = key()
+    with FakeAPI(api_key="sk-x", base_url=fault_server.base_url("ok", k)) as c:
+        with pytest.raises(InvalidRequestError, match=r"'X-Title'.*surrogate"):
+            c.chat.create(model="m", messages=MESSAGES, x_title="a\ud800")
+        with pytest.raises(InvalidRequestError, match="'X-Extra'"):
+            c.chat.create(model="m", messages=MESSAGES, extra_headers={"X-Extra": "\udfff"})
+    with pytest.raises(InvalidRequestError, match="'X-App'"):
+        FakeAPI(api_key="sk-x", default_headers={"X-App": "\ud800"})
+    assert fault_server.requests(k) == []
+
+
+def test_a_lone_surrogate_anywhere_in_a_request_is_a_typed_error(
+    openrouter: Any, fault_server: FaultServer
+) -> None:
+    k = key()
+    c = openrouter.OpenRouter(api_key="sk-x", base_url=fault_server.base_url("ok", k))
+    calls = [
+        lambda: c.keys.delete_key(hash="a\ud800"),
+        lambda: c.keys.list_keys(extra_query={"q": "\ud800"}),
+        lambda: c.keys.list_keys(extra_body={"q": "\udfff"}),
+        lambda: c.chat.create_chat_completion(model="m\ud800", messages=MESSAGES),
+    ]
+    with c:
+        for call in calls:
+            with pytest.raises(openrouter.InvalidRequestError, match="not valid Unicode text"):
+                call()
+    assert fault_server.requests(k) == []
 
 
 # -- credentials --------------------------------------------------------------------------------

@@ -82,8 +82,9 @@ def _as_timeout(value: TimeoutTypes) -> httpx.Timeout:
     return httpx.Timeout(value)
 
 
-# Control characters (CR and LF above all) would split or end the header block: injection.
-_HEADER_CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Control characters (CR and LF above all) would split or end the header block: injection. C1
+# controls are refused too: some servers and proxies still read NEL (U+0085) as a line break.
+_HEADER_CTL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
@@ -93,8 +94,16 @@ def _header_value(name: str, value: str) -> str | bytes:
             f"The value of the {name!r} header contains a control character (such as a line "
             "break), which would corrupt the request; remove it."
         )
-    # httpx encodes str header values as ASCII; send anything else as UTF-8.
-    return value if value.isascii() else value.encode("utf-8")
+    if value.isascii():
+        return value
+    # httpx encodes str header values as ASCII; other text goes as UTF-8 (RFC 9110 obs-text).
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, e.g. from a badly decoded file name
+        raise InvalidRequestError(
+            f"The value of the {name!r} header is not valid Unicode text (it holds a lone "
+            "surrogate) and cannot be sent; check how it was decoded."
+        ) from None
 
 
 def _header_name(name: str) -> str:
@@ -319,6 +328,44 @@ class _BaseClient:
     # -- building a request ---------------------------------------------------------------------
 
     def _build_request(
+        self,
+        operation: Operation,
+        path: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        cookies: Mapping[str, object] | None,
+        body: object,
+        stream: bool,
+        extra_headers: Headers | None,
+        extra_query: Query | None,
+        extra_body: Mapping[str, object] | None,
+        timeout: TimeoutTypes | NotGiven,
+    ) -> httpx.Request:
+        try:
+            return self._compose_request(
+                operation,
+                path,
+                query,
+                headers,
+                cookies,
+                body,
+                stream,
+                extra_headers,
+                extra_query,
+                extra_body,
+                timeout,
+            )
+        except UnicodeEncodeError as exc:
+            # A lone surrogate (text decoded with errors="surrogateescape", a broken file name)
+            # cannot be encoded for the URL, a header or the body; say so instead of a raw
+            # codec error from deep inside. The value itself is not shown: it may be a secret.
+            raise InvalidRequestError(
+                f"{operation.operation_id}: a value of this request is not valid Unicode text "
+                f"({exc.reason} at position {exc.start} of one of its strings) and cannot be "
+                "sent; check how it was decoded."
+            ) from None
+
+    def _compose_request(
         self,
         operation: Operation,
         path: Mapping[str, object] | None,
