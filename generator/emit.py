@@ -252,7 +252,14 @@ def _carry_over(output: Path, staging: Path, generated: set[str], previous: set[
     recreated with their mode, owner where allowed, and setgid/sticky bits. A generated path
     wins over what stood there (that only happens under --force: otherwise it is a conflict)."""
     device = os.lstat(output).st_dev
-    for root, dirs, names in os.walk(output):
+    folders: list[tuple[Path, Path]] = []
+
+    def unreadable(error: OSError) -> None:
+        raise EmitError(f"cannot list {error.filename} ({error.strerror}); oagen carries over "
+                        "everything in the output folder and would lose what it cannot see: "
+                        "make the folder readable, or move it out of the output") from error
+
+    for root, dirs, names in os.walk(output, onerror=unreadable):
         here = Path(root)
         relative_root = here.relative_to(output)
         if os.lstat(here).st_dev != device:
@@ -260,7 +267,7 @@ def _carry_over(output: Path, staging: Path, generated: set[str], previous: set[
                             "output folder as a whole and would copy it, then remove the old "
                             f"folder with what is mounted there: unmount it or move it out of "
                             f"{output}")
-        _copy_mode(here, staging / relative_root)
+        folders.append((here, staging / relative_root))
         for name in [d for d in dirs if (here / d).is_symlink()]:
             names.append(name)  # a link to a folder is carried over as the link itself
         dirs[:] = [d for d in dirs if not (here / d).is_symlink()
@@ -276,6 +283,8 @@ def _carry_over(output: Path, staging: Path, generated: set[str], previous: set[
             _link_or_copy(here / name, target)
         for name in dirs:
             (staging / relative_root / name).mkdir(parents=True, exist_ok=True)
+    for source, target in reversed(folders):  # once filled, deepest first: a folder the user
+        _copy_mode(source, target)            # keeps read-only must not stop the copying
 
 
 def _copy_mode(source: Path, target: Path) -> None:

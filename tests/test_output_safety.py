@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -330,3 +331,68 @@ def test_a_generated_path_outside_the_output_writes_nothing(tmp_path: Path, path
     with pytest.raises(EmitError, match="would not be a plain file inside"):
         emit(out, {**FILES, path: b"x = 1\n"}, META)
     assert _names(tmp_path) == []
+
+
+_AS_A_USER = """
+import json, os, stat, sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from generator.emit import EmitError, emit
+root = Path(sys.argv[2])
+files = {"README.md": b"# Pets\\n", "pets/__init__.py": b"x = 1\\n"}
+meta = {"oagen_version": "0", "spec": "pets.yaml", "spec_sha256": "0" * 64}
+out = root / "out"
+emit(out, files, meta)
+(out / "frozen").mkdir()
+(out / "frozen" / "keep.txt").write_bytes(b"kept\\n")
+os.chmod(out / "frozen", 0o555)
+emit(out, {**files, "README.md": b"# v2\\n"}, meta)
+report = {"kept": (out / "frozen" / "keep.txt").read_bytes().decode(),
+          "mode": oct(stat.S_IMODE(os.lstat(out / "frozen").st_mode))}
+(out / "hidden").mkdir()
+(out / "hidden" / "secret.txt").write_bytes(b"mine\\n")
+os.chmod(out / "hidden", 0o300)
+try:
+    emit(out, {**files, "README.md": b"# v3\\n"}, meta)
+    report["unreadable"] = "written"
+except EmitError as error:
+    report["unreadable"] = str(error)
+os.chmod(out / "hidden", 0o700)
+report["secret"] = (out / "hidden" / "secret.txt").read_bytes().decode()
+report["readme"] = (out / "README.md").read_bytes().decode()
+os.chmod(out / "frozen", 0o755)
+print(json.dumps(report))
+"""
+
+
+def test_as_an_ordinary_user_read_only_folders_are_kept_and_unreadable_ones_stop_the_run(
+        tmp_path: Path) -> None:
+    """Root ignores folder permissions, so this runs as `nobody` when the tests run as root."""
+    import shutil as shell_tools
+    import tempfile
+
+    repo = Path(__file__).resolve().parents[1]
+    if os.geteuid() != 0:
+        python, user = sys.executable, None
+    else:
+        python = shell_tools.which("python3", path="/usr/local/bin:/usr/bin:/bin") or ""
+        user = 65534
+        probe = subprocess.run([python, "-c", "import sys; assert sys.version_info >= (3, 11)"],
+                               user=user, group=user, capture_output=True, check=False,
+                               cwd="/") if python else None
+        if probe is None or probe.returncode != 0:
+            pytest.skip("no Python 3.11+ that the user nobody can run")
+    work = Path(tempfile.mkdtemp(prefix="oagen-as-user-"))
+    try:
+        if user is not None:
+            os.chown(work, user, user)
+        result = subprocess.run([python, "-c", _AS_A_USER, str(repo), str(work)], user=user,
+                                group=user, capture_output=True, text=True, check=False,
+                                cwd="/", timeout=120)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+    finally:
+        shell_tools.rmtree(work, ignore_errors=True)
+    assert report["kept"] == "kept\n" and report["mode"] == "0o555"
+    assert report["unreadable"].startswith("cannot list ") and "hidden" in report["unreadable"]
+    assert report["secret"] == "mine\n" and report["readme"] == "# v2\n"
