@@ -120,7 +120,7 @@ def emit(output: Path, files: dict[str, bytes], metadata: dict[str, str], *,
                                     and os.path.lexists(output / p))
         swap.install(staging, output, hashlib.sha256(all_files[MANIFEST]).hexdigest())
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        swap.remove_tree(staging)
         raise
     return result
 

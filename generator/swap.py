@@ -16,6 +16,7 @@ line can say truthfully that the output was replaced.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -89,9 +90,8 @@ def install(staging: Path, output: Path, digest: str) -> None:
             journal.unlink(missing_ok=True)
             raise
     try:
-        if had_output:
-            shutil.rmtree(retired, ignore_errors=True)
-        journal.unlink(missing_ok=True)  # (a leftover is finished by the next run)
+        if not had_output or remove_tree(retired):
+            journal.unlink(missing_ok=True)  # else the next run tries again, and says so
     except KeyboardInterrupt:
         raise OutputReplaced from None
     if held:
@@ -176,9 +176,27 @@ def _is_marker(path: Path) -> bool:
 
 
 def _remove(folder: Path, notes: list[str]) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    if os.path.lexists(folder):
+    if not remove_tree(folder):
         notes.append(f"could not remove {folder}, left by an interrupted run; delete it")
+
+
+def remove_tree(folder: Path) -> bool:
+    """Remove a staging or retired folder, even where the user kept a read-only folder: a
+    folder that refuses is opened up (u+rwx) and tried again. Only folders: they are this
+    tree's own, while a file may be a hard link shared with the new output. Whether it is gone."""
+
+    def open_up(function: object, path: str, _error: object) -> None:
+        with contextlib.suppress(OSError):
+            if function in (os.open, os.scandir):  # a folder that cannot be listed
+                os.chmod(path, stat.S_IMODE(os.lstat(path).st_mode) | stat.S_IRWXU)
+                shutil.rmtree(path, onerror=open_up)
+            elif function in (os.unlink, os.rmdir):  # its folder does not allow removing
+                parent = os.path.dirname(path)
+                os.chmod(parent, stat.S_IMODE(os.lstat(parent).st_mode) | stat.S_IRWXU)
+                function(path)
+
+    shutil.rmtree(folder, onerror=open_up)
+    return not os.path.lexists(folder)
 
 
 @contextmanager

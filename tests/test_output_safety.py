@@ -361,6 +361,7 @@ os.chmod(out / "hidden", 0o700)
 report["secret"] = (out / "hidden" / "secret.txt").read_bytes().decode()
 report["readme"] = (out / "README.md").read_bytes().decode()
 os.chmod(out / "frozen", 0o755)
+report["beside"] = sorted(p.name for p in root.iterdir())
 print(json.dumps(report))
 """
 
@@ -396,3 +397,4 @@ def test_as_an_ordinary_user_read_only_folders_are_kept_and_unreadable_ones_stop
     assert report["kept"] == "kept\n" and report["mode"] == "0o555"
     assert report["unreadable"].startswith("cannot list ") and "hidden" in report["unreadable"]
     assert report["secret"] == "mine\n" and report["readme"] == "# v2\n"
+    assert report["beside"] == ["out"]  # the retired copy with its read-only folder is gone
