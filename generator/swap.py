@@ -2,8 +2,8 @@
 output, and the next run tidies up what an interrupted one left beside it.
 
 Beside the output `OUT` live, only while a run is writing:
-- `.OUT.oagen-staging-<hex>`: the new tree being assembled; it holds a marker file until the swap,
-  so a later run can prove it is oagen's and remove it;
+- `.OUT.oagen-staging-<hex>`: the new tree being assembled; it holds a marker file of the same
+  name until the swap, so a later run can prove it is oagen's and remove it;
 - `.OUT.oagen-swap.json`: the journal, written before the two renames, naming the staging and the
   retired folder and the digest of the new manifest;
 - `.OUT.oagen-retired-<hex>`: the previous output between the two renames, removed afterwards.
@@ -31,7 +31,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-MARKER = ".oagen-staging"
 _MARKER_TEXT = b"oagen staging folder: safe to delete when no oagen run is writing\n"
 _MANIFEST = ".oagen-manifest.json"
 
@@ -44,6 +43,12 @@ def staging_name(output: Path) -> str:
     return f".{output.name}.oagen-staging-{secrets.token_hex(8)}"
 
 
+def marker(staging: Path) -> Path:
+    """The file that marks a staging folder as oagen's: named like the folder, so no file a
+    user keeps in the output (carried into the staging folder) can take its place."""
+    return staging / staging.name
+
+
 def journal_path(output: Path) -> Path:
     return output.parent / f".{output.name}.oagen-swap.json"
 
@@ -52,7 +57,7 @@ def new_staging(output: Path) -> Path:
     """An empty staging folder beside `output` (mode from the umask), marked as oagen's."""
     staging = output.parent / staging_name(output)
     os.mkdir(staging, 0o777)
-    descriptor = os.open(staging / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    descriptor = os.open(marker(staging), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         os.write(descriptor, _MARKER_TEXT)
     finally:
@@ -73,7 +78,7 @@ def install(staging: Path, output: Path, digest: str) -> None:
     journal = journal_path(output)
     _write_journal(journal, {"staging": staging.name, "retired": retired.name,
                              "manifest_sha256": digest})
-    os.unlink(staging / MARKER)  # from here on the journal names the staging folder
+    os.unlink(marker(staging))  # from here on the journal names the staging folder
     had_output = os.path.lexists(output)
     with _interrupts_held() as held:
         try:
@@ -127,7 +132,7 @@ def recover(output: Path) -> list[str]:
         return notes
     for entry in entries:
         if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False) \
-                and _is_marker(Path(entry.path) / MARKER):
+                and _is_marker(marker(Path(entry.path))):
             _remove(Path(entry.path), notes)
     return notes
 

@@ -232,7 +232,7 @@ def _interrupted_between_renames(tmp_path: Path) -> tuple[Path, Path, Path]:
     swap._write_journal(swap.journal_path(out), {"staging": staging.name,
                                                  "retired": retired.name,
                                                  "manifest_sha256": "f" * 64})
-    os.unlink(staging / swap.MARKER)
+    os.unlink(swap.marker(staging))
     os.replace(out, retired)
     return out, staging, retired
 
@@ -398,3 +398,14 @@ def test_as_an_ordinary_user_read_only_folders_are_kept_and_unreadable_ones_stop
     assert report["unreadable"].startswith("cannot list ") and "hidden" in report["unreadable"]
     assert report["secret"] == "mine\n" and report["readme"] == "# v2\n"
     assert report["beside"] == ["out"]  # the retired copy with its read-only folder is gone
+
+
+def test_user_files_named_like_oagens_own_are_kept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(out, FILES, META)
+    for name in (".oagen-staging", ".oagen-swap.json", ".out.oagen-lock"):
+        (out / name).write_bytes(b"mine\n")
+    emit(out, {**FILES, "README.md": b"# v2\n"}, META)
+    for name in (".oagen-staging", ".oagen-swap.json", ".out.oagen-lock"):
+        assert (out / name).read_bytes() == b"mine\n", name
+    assert _names(tmp_path) == ["out"]
