@@ -115,7 +115,7 @@ def emit(output: Path, files: dict[str, bytes], metadata: dict[str, str], *,
             if path != MANIFEST:
                 (result.written if is_changed else result.unchanged).append(path)
         if output.is_dir():
-            _carry_over(output, staging, set(all_files), previous)
+            _carry_over(output, staging, set(all_files), previous, force)
             result.removed = sorted(p for p in previous if p not in all_files
                                     and os.path.lexists(output / p))
         swap.install(staging, output, hashlib.sha256(all_files[MANIFEST]).hexdigest())
@@ -246,12 +246,14 @@ def _write(target: Path, content: bytes) -> None:
         os.close(descriptor)
 
 
-def _carry_over(output: Path, staging: Path, generated: set[str], previous: set[str]) -> None:
+def _carry_over(output: Path, staging: Path, generated: set[str], previous: set[str],
+                force: bool) -> None:
     """Everything in `output` that is neither generated now nor listed in the manifest goes into
     `staging` as it is: files and links by hard link (same inode, mode and time), folders
     recreated with their mode, owner where allowed, and setgid/sticky bits. A generated path
     wins over what stood there (that only happens under --force: otherwise it is a conflict)."""
     device = os.lstat(output).st_dev
+    owned = generated | previous
     folders: list[tuple[Path, Path]] = []
 
     def unreadable(error: OSError) -> None:
@@ -270,8 +272,12 @@ def _carry_over(output: Path, staging: Path, generated: set[str], previous: set[
         folders.append((here, staging / relative_root))
         for name in [d for d in dirs if (here / d).is_symlink()]:
             names.append(name)  # a link to a folder is carried over as the link itself
-        dirs[:] = [d for d in dirs if not (here / d).is_symlink()
-                   and (relative_root / d).as_posix() not in generated]
+        dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
+        taken = [d for d in dirs if (relative_root / d).as_posix() in owned]
+        if taken and not force:  # a folder where oagen wrote a file: the user's now
+            raise EmitError(_conflict_message(output, [(relative_root / taken[0]).as_posix()],
+                                              True))
+        dirs[:] = [d for d in dirs if d not in taken]
         for name in names:
             relative = (relative_root / name).as_posix()
             if relative in generated or relative in previous:

@@ -409,3 +409,23 @@ def test_user_files_named_like_oagens_own_are_kept(tmp_path: Path) -> None:
     for name in (".oagen-staging", ".oagen-swap.json", ".out.oagen-lock"):
         assert (out / name).read_bytes() == b"mine\n", name
     assert _names(tmp_path) == ["out"]
+
+
+def test_a_folder_where_oagen_wrote_a_file_is_a_conflict(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    emit(out, FILES, META)
+    for path in ("README.md", "pets/_client.py"):  # generated again, and dropped from the set
+        (out / path).unlink()
+        (out / path).mkdir()
+        (out / path / "notes.txt").write_bytes(b"mine\n")
+    fewer = {k: v for k, v in FILES.items() if k != "pets/_client.py"}
+    with pytest.raises(EmitError, match=r"would be overwritten: README\.md"):
+        emit(out, fewer, META)
+    (out / "README.md" / "notes.txt").unlink()
+    (out / "README.md").rmdir()
+    with pytest.raises(EmitError, match=r"would be overwritten: pets/_client\.py"):
+        emit(out, fewer, META)
+    assert (out / "pets" / "_client.py" / "notes.txt").read_bytes() == b"mine\n"
+    emit(out, fewer, META, force=True)
+    assert not (out / "pets" / "_client.py").exists()
+    assert _names(tmp_path) == ["out"]
