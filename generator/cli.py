@@ -388,6 +388,8 @@ def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -
     expected = dict(files)
     expected[MANIFEST] = manifest_bytes(files, _metadata(config, api.package_version))
     changes = plan(output, expected)
+    for warning in changes.warnings:
+        print(f"oagen: warning: {warning}", file=sys.stderr)
     if not changes.written and not changes.removed:
         _summary(run, api, started, f"{output} is up to date", args.quiet)
         return EXIT_OK

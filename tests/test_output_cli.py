@@ -3,6 +3,7 @@ that already holds the user's files (`--force`). In-process, on a one-operation 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -173,3 +174,21 @@ def test_bump_refuses_a_changelog_that_is_a_link(project: Path,
     assert secret.read_text(encoding="utf-8") == "TOPSECRET\n"
     assert (project / "out" / "CHANGELOG.md").is_symlink()
     assert sorted(p.name for p in (project / "out").iterdir()) == before
+
+
+def test_a_corrupt_manifest_is_reported_and_nothing_outside_is_touched(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    victim = project.parent / "victim.txt"
+    victim.write_text("keep\n", encoding="utf-8")
+    assert _generate(capsys, "-o", "out")[0] == EXIT_OK
+    manifest_path = project / "out" / ".oagen-manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"]["../../victim.txt"] = "0" * 64
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    for command in ("check", "generate"):
+        code = main([command, "-o", "out"])
+        err = capsys.readouterr().err
+        assert "manifest.json is corrupt: 1 entry outside the output folder" in err, command
+        assert "0 removed" in err or command == "check"
+        assert code in (EXIT_OK, EXIT_FAILED)
+    assert victim.read_text(encoding="utf-8") == "keep\n"
