@@ -120,7 +120,10 @@ class DiffResult:
 
     @property
     def ok(self) -> bool:
-        return self.old is not None and self.new is not None
+        """Both sides were read without errors: a refused `$ref` (E005) would otherwise be
+        compared as Any, and the diff would say less changed than did."""
+        return self.old is not None and self.new is not None and not (
+            self.old_run.diagnostics.has_errors or self.new_run.diagnostics.has_errors)
 
 
 def diff_specs(old: Path, new: Path, config: Config) -> DiffResult:

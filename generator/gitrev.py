@@ -12,6 +12,11 @@ reaches (`../common/errors.yaml`). The folder is removed when the context exits.
 
 Problems (no git, not a repository, unknown revision, no such file at that revision) raise
 `RevisionError` with a message meant to be printed as it is.
+
+The repository's history is untrusted: a crafted tree can hold entries named `..` (git builds and
+lists them), so each path is checked to be plain and relative before it is written, and blobs
+are written only up to the size the loader reads (larger ones are cut there, so the loader
+refuses them with E006), within a budget for the whole folder.
 """
 
 from __future__ import annotations
@@ -25,12 +30,17 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from .load import MAX_FILE_BYTES
 
 __all__ = ["RevisionError", "materialise", "parse_revision_argument", "spec_at"]
 
 _SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?([^"'#\s,}\]]*)""")
 _MAX_FILES = 5000
+_MAX_BLOB_BYTES = MAX_FILE_BYTES  # what the loader reads of any one file
+_MAX_TOTAL_BYTES = 4 * MAX_FILE_BYTES  # of the files beside the spec, together
 _OID = re.compile(rb"[0-9a-f]{40,64}")
 
 
@@ -88,11 +98,11 @@ def materialise(rev: str, path: str, destination: Path, cwd: Path | None = None)
     listing = git.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit,
                       *(["--", folder + "/"] if folder else []))
     names = [n for n in (listing or b"").decode("utf-8", "surrogateescape").split("\0")
-             if n.endswith(_SPEC_SUFFIXES) and "\n" not in n]
+             if n.endswith(_SPEC_SUFFIXES) and _plain(n)]
     if len(names) > _MAX_FILES:
         names = []  # a huge folder (the repository root): follow the $refs instead
-    wanted = sorted({repo_path, *names})
-    written = git.write_blobs(commit, wanted, destination)
+    wanted = [repo_path, *sorted(set(names) - {repo_path})]
+    written = git.write_blobs(commit, wanted, destination, spec_first=True)
     _follow_refs(git, commit, destination, repo_path, written)
     return destination / repo_path
 
@@ -123,6 +133,14 @@ def _follow_refs(git: _Git, commit: str, destination: Path, start: str,
             written |= git.write_blobs(commit, missing, destination)
 
 
+def _plain(path: str) -> bool:
+    """Whether `path` (from a tree listing or a `$ref`) names a file strictly inside the folder it
+    is written into: relative, no empty, `.` or `..` part, no backslash, NUL or line break."""
+    if not path or path.startswith("/") or any(c in path for c in "\\\0\n\r"):
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
 def _split(text: str) -> tuple[str, str] | None:
     """Split at the first `:` outside `@{...}` (revisions such as `main@{12:00}`)."""
     depth = 0
@@ -134,6 +152,15 @@ def _split(text: str) -> tuple[str, str] | None:
         elif char == ":" and depth == 0:
             return text[:index], text[index + 1:]
     return None
+
+
+def _copy(source: Any, target: Any, count: int) -> None:
+    while count > 0:
+        chunk = source.read(min(count, 1 << 20))
+        if not chunk:
+            return
+        target.write(chunk)
+        count -= len(chunk)
 
 
 def _hint_near(git: _Git, commit: str, repo_path: str) -> str:
@@ -159,6 +186,7 @@ class _Git:
         self.top = Path(top.decode().strip())
         prefix = self._call(["rev-parse", "--show-prefix"], cwd) or b""
         self.prefix = prefix.decode().strip()
+        self.budget = _MAX_TOTAL_BYTES  # bytes left for files beside the spec
 
     def commit(self, rev: str) -> str:
         if rev.startswith("-"):
@@ -184,37 +212,79 @@ class _Git:
             raise RevisionError(f"`git {' '.join(args)}` failed in {self.top}")
         return out
 
-    def write_blobs(self, commit: str, paths: list[str], destination: Path) -> set[str]:
-        """Write each `commit:path` blob under `destination`; the paths that existed."""
+    def write_blobs(self, commit: str, paths: list[str], destination: Path, *,
+                    spec_first: bool = False) -> set[str]:
+        """Write each `commit:path` blob under `destination`; the paths written. Paths that are
+        not plain are skipped; each blob is cut after `_MAX_BLOB_BYTES` + 1 bytes, and files
+        other than the spec (the first path, with `spec_first`) stop once `_MAX_TOTAL_BYTES`
+        are written in all."""
+        paths = [path for path in paths if _plain(path)]
+        sizes = self._blob_sizes(commit, paths)
+        chosen: list[tuple[str, int]] = []
+        for index, path in enumerate(paths):
+            size = sizes.get(path)
+            if size is None:
+                continue
+            size = min(size, _MAX_BLOB_BYTES + 1)
+            if index or not spec_first:
+                if size > self.budget:
+                    continue
+                self.budget -= size
+            chosen.append((path, size))
+        written: set[str] = set()
+        root = os.path.realpath(destination)
+        with tempfile.TemporaryFile() as request, tempfile.TemporaryFile() as output:
+            request.write("".join(f"{commit}:{p}\n" for p, _ in chosen)
+                          .encode("utf-8", "surrogateescape"))
+            request.seek(0)
+            self._batch(request, output)
+            output.seek(0)
+            for path, keep in chosen:
+                header = output.readline().split(b" ")
+                if len(header) != 3 or not _OID.fullmatch(header[0]) or header[1] != b"blob":
+                    raise RevisionError(f"`git cat-file` gave an unexpected answer for {path}")
+                size, start = int(header[2]), output.tell()
+                target = destination / path
+                if not os.path.realpath(target).startswith(root + os.sep):
+                    raise RevisionError(f"{path} at {commit[:12]} leads outside the folder "
+                                        "it is written into")
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with open(target, "xb") as stream:
+                        _copy(output, stream, keep)
+                    written.add(path)
+                except OSError:  # a file where a folder should be (x.yaml and x.yaml/y.yaml)
+                    pass
+                output.seek(start + size + 1)  # past the blob and its newline
+        return written
+
+    def _blob_sizes(self, commit: str, paths: list[str]) -> dict[str, int]:
+        """The size of each path that is a blob at `commit`."""
         if not paths:
-            return set()
+            return {}
         request = "".join(f"{commit}:{p}\n" for p in paths).encode("utf-8", "surrogateescape")
         try:
-            done = subprocess.run(["git", "cat-file", "--batch"], cwd=self.top, input=request,
-                                  capture_output=True, check=False)
+            done = subprocess.run(["git", "cat-file", "--batch-check"], cwd=self.top,
+                                  input=request, capture_output=True, check=False)
         except OSError as exc:
             raise RevisionError(f"cannot run git: {exc}") from exc
         if done.returncode != 0:
             raise RevisionError(f"`git cat-file` failed: {done.stderr.decode().strip()}")
-        data = done.stdout
-        position = 0
-        written: set[str] = set()
-        for path in paths:
-            end = data.index(b"\n", position)
-            header = data[position:end].split(b" ")
-            position = end + 1
-            if len(header) != 3 or not _OID.fullmatch(header[0]):  # "<name> missing"
-                continue
-            size = int(header[2])
-            blob = data[position:position + size]
-            position += size + 1
-            if header[1] != b"blob":
-                continue
-            target = destination / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blob)
-            written.add(path)
-        return written
+        sizes: dict[str, int] = {}
+        for path, line in zip(paths, done.stdout.split(b"\n"), strict=False):
+            header = line.split(b" ")  # "<oid> <type> <size>", or "<name> missing"
+            if len(header) == 3 and _OID.fullmatch(header[0]) and header[1] == b"blob":
+                sizes[path] = int(header[2])
+        return sizes
+
+    def _batch(self, request: Any, output: Any) -> None:
+        try:
+            done = subprocess.run(["git", "cat-file", "--batch"], cwd=self.top, stdin=request,
+                                  stdout=output, stderr=subprocess.PIPE, check=False)
+        except OSError as exc:
+            raise RevisionError(f"cannot run git: {exc}") from exc
+        if done.returncode != 0:
+            raise RevisionError(f"`git cat-file` failed: {done.stderr.decode().strip()}")
 
     @staticmethod
     def _call(args: list[str], cwd: Path) -> bytes | None:

@@ -1,0 +1,124 @@
+"""Attacks on the reading side: what a hostile spec, file name or git history makes oagen do.
+
+Each test is one attack that got through before its fix: it must now end in a located diagnostic,
+within bounds, writing and reading nothing outside the folders it may use.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+_SPEC = """\
+openapi: 3.1.0
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    A: {type: string}
+"""
+
+
+def _oagen(*args: str, cwd: Path, env: dict[str, str] | None = None
+           ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO), **(env or {})},
+        check=False, timeout=120)
+
+
+def _git(cwd: Path, *args: str, stdin: str | None = None) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    _git(folder, "init", "-q")
+    _git(folder, "config", "user.email", "a@example.com")
+    _git(folder, "config", "user.name", "a")
+    (folder / "spec").mkdir()
+    (folder / "spec" / "openapi.yaml").write_text(_SPEC, encoding="utf-8")
+    _git(folder, "add", ".")
+    _git(folder, "commit", "-q", "-m", "one")
+    return folder
+
+
+# --- git history ----------------------------------------------------------------------------
+
+
+def test_a_tree_entry_named_dotdot_writes_nothing_outside_the_revision_folder(
+        repo: Path, tmp_path: Path) -> None:
+    # git builds and lists trees holding an entry named `..`: spec/../../../escaped.yaml at this
+    # commit, written under TMPDIR/oagen-rev-*/, would land in tmp_path.
+    blob = _git(repo, "hash-object", "-w", "--stdin", stdin="type: string\n")
+    spec = _git(repo, "hash-object", "-w", "spec/openapi.yaml")
+    tree = _git(repo, "mktree", stdin=f"100644 blob {blob}\tescaped.yaml\n")
+    for _ in range(2):
+        tree = _git(repo, "mktree", stdin=f"040000 tree {tree}\t..\n")
+    spec_tree = _git(repo, "mktree", stdin=f"100644 blob {spec}\topenapi.yaml\n"
+                                            f"040000 tree {tree}\t..\n")
+    root = _git(repo, "mktree", stdin=f"040000 tree {spec_tree}\tspec\n")
+    commit = _git(repo, "commit-tree", root, "-p", "HEAD", "-m", "crafted")
+    _git(repo, "update-ref", "refs/heads/crafted", commit)
+    assert "spec/../../../escaped.yaml" in _git(repo, "ls-tree", "-r", "--name-only", commit)
+    temporary = tmp_path / "t"
+    temporary.mkdir()
+
+    done = _oagen("diff", "crafted:spec/openapi.yaml", "HEAD:spec/openapi.yaml", cwd=repo,
+                  env={"TMPDIR": str(temporary)})
+
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "escaped.yaml").exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["repo", "t"]
+    assert list(temporary.iterdir()) == []  # the revision folders are gone too
+
+
+def test_blobs_are_written_only_up_to_the_size_the_loader_reads(
+        repo: Path, tmp_path: Path) -> None:
+    from generator import gitrev
+    from generator.load import MAX_FILE_BYTES
+
+    big = repo / "spec" / "big.yaml"
+    with big.open("w", encoding="utf-8") as stream:
+        stream.write("x: '")
+        stream.write("a" * (MAX_FILE_BYTES + 10))
+        stream.write("'\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "big")
+    destination = tmp_path / "out"
+    destination.mkdir()
+
+    spec = gitrev.materialise("HEAD", "spec/openapi.yaml", destination, cwd=repo)
+
+    assert spec.read_text(encoding="utf-8") == _SPEC
+    assert (destination / "spec" / "big.yaml").stat().st_size == MAX_FILE_BYTES + 1
+
+
+def test_diff_refuses_to_compare_a_spec_whose_refs_were_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.yaml").write_text("type: integer\n", encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "old.yaml").write_text(_SPEC, encoding="utf-8")
+    (project / "new.yaml").write_text(_SPEC.replace("{type: string}",
+                                                    "{$ref: '../secret.yaml'}"), encoding="utf-8")
+
+    done = _oagen("diff", "old.yaml", "new.yaml", cwd=project)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "new.yaml:6:" in done.stderr and "E005" in done.stderr
+    assert "nothing was compared" in done.stderr
+    assert done.stdout == ""  # no "No changes to the generated client."
