@@ -123,6 +123,8 @@ SCHEMA_NAMES = [
     "Stream", "AsyncStream", "NotGiven", "Mapping", "Sequence", "Datetime", "Uuid", "Body",
     "Headers", "Query", "TimeoutTypes", "FileTypes", "SyncAPIResource", "AsyncAPIResource",
     "SyncClient", "AsyncClient", "ClientConfig", "SecurityScheme", "ClassVar",
+    # Windows device names: no generated file may be called so
+    "con", "PRN", "Aux", "nul", "com1", "LPT9", "con.py",
 ]
 PROPERTY_NAMES = [
     "@type", "2fa", "-", "_", "__", "", " ", "中文", "é", "naïve", "aB", "a_b", "a-b", "A B",
@@ -137,6 +139,7 @@ TAGS = [
     "def", "lambda", "from", "default", "models", "client", "pet", "Pet", "class",
     "a" * 120, "a" * 120 + "b", "request", "close", "aclose", "timeout", "base_url",
     "max_retries", "with_options", "is_closed", "with_raw_response", "http_client",
+    "con", "PRN", "Aux", "nul", "com1", "LPT9", "con.py",
 ]
 OPERATION_IDS = [
     "getPet", "getPet", "get_pet", "GetPet", "get-pet", "get pet", "class", "import", "None",
@@ -549,9 +552,66 @@ def openapi_documents(draw: st.DrawFn) -> dict[str, Any]:
                    for tag in op.get("tags", [])})
     if tags and draw(st.booleans()):
         doc["tags"] = [{"name": tag, "description": draw(texts())} for tag in tags]
+    _stress(draw, paths, components)
     if components:
         doc["components"] = components
     return doc
+
+
+# Shapes that once made the builder quadratic or overflow its stack, at sizes the suite affords:
+# each document gets at most one (and most get none, so the property keeps its pace).
+_STRESS = [None, None, None, "enum", "schema-names", "operation-ids", "nesting", "huge-integers",
+           "shared"]
+_HUGE_INTEGERS = [10**3500, -(10**3200), 2**64, -(2**63) - 1]  # Python prints up to 4,300 digits
+_NESTINGS = {
+    "properties": lambda s: {"type": "object", "properties": {"a": s}},
+    "items": lambda s: {"type": "array", "items": s},
+    "additionalProperties": lambda s: {"type": "object", "additionalProperties": s},
+    "oneOf": lambda s: {"oneOf": [s, {"type": "integer"}]},
+}
+
+
+def _stress(draw: st.DrawFn, paths: dict[str, Any], components: dict[str, Any]) -> None:
+    kind = draw(st.sampled_from(_STRESS))
+    if kind is None:
+        return
+    schemas = components.setdefault("schemas", {})
+    if kind == "enum":  # many values, repeated, with True, 1 and "1" (equal in Python)
+        size = draw(st.integers(50, 400))
+        values: list[Any] = [f"v{i % 97}" for i in range(size)] + [True, 1, "1", False, 0]
+        schemas.setdefault("BigEnum", {"enum": draw(st.permutations(values))})
+    elif kind == "schema-names":  # distinct keys that all want the class name Pet
+        for index in range(draw(st.integers(5, 30))):
+            schemas.setdefault("Pet" + "-" * index if index % 2 else "pet" + "_" * index,
+                               {"type": "object", "properties": {"n": {"type": "integer"}}})
+    elif kind == "operation-ids":  # one operationId (in different cases) many times over
+        for index in range(draw(st.integers(5, 20))):
+            paths.setdefault(f"/same/{index}", {"get": {
+                "operationId": ["getPet", "GetPet", "get_pet", "get-pet"][index % 4],
+                "responses": {"200": {"description": "ok"}}}})
+    elif kind == "nesting":  # past the builder's depth limit
+        wrap = _NESTINGS[draw(st.sampled_from(sorted(_NESTINGS)))]
+        schema: dict[str, Any] = {"type": "string"}
+        for _ in range(draw(st.integers(60, 90))):
+            schema = wrap(schema)
+        schemas.setdefault("Deep", schema)
+    elif kind == "huge-integers":
+        huge = draw(st.sampled_from(_HUGE_INTEGERS))
+        schemas.setdefault("Huge", {
+            "type": "object", "properties": {
+                "e": {"type": "integer", "enum": [1, huge]},
+                "c": {"type": "integer", "const": huge},
+                "d": {"type": "integer", "default": huge, "example": huge}}})
+    else:  # one value object shared in many places, as YAML aliases load
+        shared = alias_bomb(levels=3, width=4)
+        schemas.setdefault("Shared", {"type": "array", "default": shared, "example": shared,
+                                      "items": {}})
+        for item in paths.values():
+            for operation in item.values():
+                if isinstance(operation, dict) and isinstance(operation.get("parameters"), list):
+                    for parameter in operation["parameters"]:
+                        if "$ref" not in parameter:
+                            parameter.setdefault("example", shared)
 
 
 def alias_bomb(levels: int, width: int) -> list[Any]:
