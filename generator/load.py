@@ -13,6 +13,7 @@ fetched. Files the user names (the spec, overlays) are read wherever they are.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -162,7 +163,7 @@ class Sources:
         try:
             # The real path, the one checked above, is the one opened.
             source = read_source(resolved, display, self.diagnostics, referenced_from,
-                                 self.max_bytes)
+                                 self.max_bytes, real_path=True)
         except LoadError:
             self._failed.add(attempt)
             raise
@@ -225,9 +226,17 @@ def read_source(
     diagnostics: Diagnostics,
     referenced_from: Location | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    *,
+    real_path: bool = False,
 ) -> SourceFile:
+    """`path`'s document. With `real_path`, `path` is a real path the caller has checked, and
+    the file opened must still be the one there (no symbolic link swapped in meanwhile)."""
     try:
-        raw = _read_regular_file(path, max_bytes)
+        raw = _read_regular_file(path, max_bytes, real_path)
+    except _Moved:
+        _fail(diagnostics, "E005", f"{display} changed while it was opened (a symbolic link "
+              "replaced it or a folder on its path); it was not read", referenced_from,
+              "make sure nothing else changes the spec's folder while oagen runs")
     except _NotRegular:
         _fail(diagnostics, "E005", f"{display} is not a regular file (a device, FIFO or "
               "socket); it was not read", referenced_from,
@@ -393,10 +402,19 @@ class _TooLarge(OSError):
     """A file larger than the cap."""
 
 
-def _read_regular_file(path: Path, max_bytes: int) -> bytes:
+class _Moved(OSError):
+    """The file opened is not the one at the checked real path any more."""
+
+
+def _read_regular_file(path: Path, max_bytes: int, real_path: bool = False) -> bytes:
     """The bytes of a regular file of at most `max_bytes`. Anything else is found by a stat
     before any read: a FIFO or `/dev/stdin` could block forever, `/dev/zero` never ends. The
-    open does not wait for a FIFO's writer, and what was opened is checked again."""
+    open does not wait for a FIFO's writer, and what was opened is checked again.
+
+    With `real_path` the caller checked where `path` is, so it is opened without following a
+    link at its end, and after the open `path` must still be a real path naming the very file
+    opened: a link swapped in for the file or for a folder above it between the check and the
+    open (a race by whoever else can write there) is refused, not read."""
     info = os.stat(path)
     if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(path)
@@ -404,14 +422,33 @@ def _read_regular_file(path: Path, max_bytes: int) -> bytes:
         raise _NotRegular(path)
     if info.st_size > max_bytes:
         raise _TooLarge(path)
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags | (getattr(os, "O_NOFOLLOW", 0) if real_path else 0))
+    except OSError as exc:
+        if real_path and exc.errno == errno.ELOOP:
+            raise _Moved(path) from None  # a link where the checked real path had a file
+        raise
     with os.fdopen(descriptor, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+        opened = os.fstat(stream.fileno())
+        if not stat.S_ISREG(opened.st_mode):
             raise _NotRegular(path)  # swapped for something else since the stat
+        if real_path and not _still_at(path, opened):
+            raise _Moved(path)
         raw = stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise _TooLarge(path)
     return raw
+
+
+def _still_at(path: Path, opened: os.stat_result) -> bool:
+    """Whether `path` is (still) a real path and names the file `opened` describes."""
+    try:
+        here = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    return os.path.realpath(path) == str(path) and \
+        (here.st_dev, here.st_ino) == (opened.st_dev, opened.st_ino)
 
 
 def _json_object(pairs: list[tuple[str, Any]], repeated: list[str]) -> dict[str, Any]:

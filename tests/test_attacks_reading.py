@@ -122,3 +122,55 @@ def test_diff_refuses_to_compare_a_spec_whose_refs_were_refused(tmp_path: Path) 
     assert "new.yaml:6:" in done.stderr and "E005" in done.stderr
     assert "nothing was compared" in done.stderr
     assert done.stdout == ""  # no "No changes to the generated client."
+
+
+# --- a file swapped between the check of its real path and the open ---------------------------
+# Sources.load checks a $ref's real path, then reads it. Whoever can write in the spec's folder
+# can swap in a link between the two; read_source(real_path=True) is handed a path in the state
+# such a swap leaves it.
+
+
+def _secret(tmp_path: Path) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.yaml"
+    secret.write_text("token: s3cr3t\n", encoding="utf-8")
+    return secret
+
+
+@pytest.mark.parametrize("swapped", ["file", "folder"])
+def test_a_link_swapped_in_after_the_check_is_not_read(tmp_path: Path, swapped: str) -> None:
+    from generator.diagnostics import Diagnostics, Location
+    from generator.load import LoadError, read_source
+
+    secret = _secret(tmp_path)
+    inside = tmp_path / "spec"
+    inside.mkdir()
+    if swapped == "file":
+        checked = inside / "part.yaml"
+        checked.symlink_to(secret)
+    else:
+        (inside / "parts").symlink_to(secret.parent)
+        checked = inside / "parts" / "secret.yaml"
+    diagnostics = Diagnostics()
+    where = Location("openapi.yaml", "/components/schemas/A/$ref")
+
+    with pytest.raises(LoadError):
+        read_source(checked, "part.yaml", diagnostics, where, real_path=True)
+
+    (item,) = diagnostics.items
+    assert item.code == "E005" and item.location == where
+    assert "changed while it was opened" in item.message
+
+
+def test_a_real_path_is_read_as_before(tmp_path: Path) -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.load import read_source
+
+    part = tmp_path / "part.yaml"
+    part.write_text("type: string\n", encoding="utf-8")
+
+    source = read_source(Path(os.path.realpath(part)), "part.yaml", Diagnostics(),
+                         real_path=True)
+
+    assert source.data == {"type": "string"}
