@@ -149,6 +149,8 @@ def _add(text: str, parts: list[str], budget: list[int]) -> None:
     budget[0] -= len(text)
 
 
+SHOWN_PER_CODE = 200  # printed diagnostics of any one code; the rest are counted
+
 Locator = Callable[[Location], tuple[int, int] | None]
 
 
@@ -197,9 +199,19 @@ class Diagnostics:
         return Counter(item.code for item in self.items)
 
     def located(self, locate: Locator) -> list[Diagnostic]:
-        """Every diagnostic with its line and column filled in, in a stable order."""
+        """The diagnostics to print, with line and column filled in, in a stable order: the
+        first `SHOWN_PER_CODE` of each code, then one line per code counting the rest (100,000
+        repeated keys made 100,000 lines, and locating each one took as long)."""
         out: list[Diagnostic] = []
+        shown: Counter[str] = Counter()
+        hidden: dict[str, list[Any]] = {}  # code -> [count, highest severity]
         for item in self.items:
+            if shown[item.code] >= SHOWN_PER_CODE:
+                rest = hidden.setdefault(item.code, [0, item.severity])
+                rest[0] += 1
+                rest[1] = max(rest[1], item.severity)
+                continue
+            shown[item.code] += 1
             if item.location is not None and item.line is None:
                 position = locate(item.location)
                 if position is not None:
@@ -207,6 +219,10 @@ class Diagnostics:
                                       item.hint, position[0], position[1])
             out.append(item)
         out.sort(key=_sort_key)
+        for code, (count, severity) in sorted(hidden.items()):
+            out.append(Diagnostic(severity, code, f"{count} more {code} diagnostics not shown "
+                                  f"(the first {SHOWN_PER_CODE} are above)", None,
+                                  "fix those and run again to see the rest"))
         return out
 
 

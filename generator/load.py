@@ -41,16 +41,21 @@ class _SpecLoader(_BaseLoader):
 
 
 def _construct_mapping(loader: _SpecLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    loader.flatten_mapping(node)
+    written = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
+    loader.flatten_mapping(node)  # puts what `<<` merges in first, then the keys written here
+    first_written = len(node.value) - written
     out: dict[str, Any] = {}
-    for key_node, value_node in node.value:
+    seen: set[Any] = set()  # keys written here: one that overrides a merged key is no duplicate
+    for index, (key_node, value_node) in enumerate(node.value):
         # `200:` and `yes:` must stay the strings the author wrote, not int 200 or True.
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(
             loader.construct_object(key_node, deep=True)
         )
-        if key in out:
-            mark = key_node.start_mark
-            loader.duplicates.append((str(key), mark.line + 1, mark.column + 1))
+        if index >= first_written:
+            if key in seen:
+                mark = key_node.start_mark
+                loader.duplicates.append((str(key), mark.line + 1, mark.column + 1))
+            seen.add(key)
         out[key] = loader.construct_object(value_node, deep=True)
     return out
 

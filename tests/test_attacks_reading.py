@@ -174,3 +174,62 @@ def test_a_real_path_is_read_as_before(tmp_path: Path) -> None:
                          real_path=True)
 
     assert source.data == {"type": "string"}
+
+
+# --- floods of diagnostics -------------------------------------------------------------------
+
+
+def test_100000_repeated_keys_print_a_bounded_number_of_lines(tmp_path: Path) -> None:
+    from generator.diagnostics import SHOWN_PER_CODE
+
+    (tmp_path / "openapi.yaml").write_text(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\nx-a:\n" + "  k: 1\n" * 100_000,
+        encoding="utf-8")
+
+    done = _oagen("validate", "openapi.yaml", cwd=tmp_path)
+
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) < 2 * SHOWN_PER_CODE + 10
+    assert sum("W003 duplicate key 'k'" in line for line in lines) == SHOWN_PER_CODE
+    assert lines[0].startswith("openapi.yaml:6:3: warning W003")  # located, in order
+    assert any(line.startswith(f"warning W003 {99_999 - SHOWN_PER_CODE} more W003 diagnostics "
+                               "not shown") for line in lines)
+    assert "99999 warning(s)" in lines[-1]  # every one is still counted
+
+
+def test_the_cap_is_per_code_and_keeps_the_highest_severity() -> None:
+    from generator.diagnostics import SHOWN_PER_CODE, Diagnostics, Location, Severity
+
+    diagnostics = Diagnostics()
+    for index in range(SHOWN_PER_CODE + 3):
+        diagnostics.warning("W900", f"w{index}", Location("a.yaml", f"/{index}"))
+    diagnostics.error("W900", "an error under the same code", Location("a.yaml"))
+    diagnostics.warning("W901", "other", Location("a.yaml"))
+
+    shown = diagnostics.located(lambda location: (1, 1))
+
+    assert [item.code for item in shown].count("W901") == 1
+    (summary,) = [item for item in shown if item.location is None]
+    assert summary.code == "W900" and summary.severity == Severity.ERROR
+    assert summary.message.startswith("4 more W900 diagnostics not shown")
+    assert shown[-1] is summary
+
+
+def test_a_key_overriding_a_merged_one_is_not_a_duplicate(tmp_path: Path) -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.load import read_source
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
+                    "x-base: &base {description: base, type: string}\n"
+                    "components:\n  schemas:\n    A:\n      <<: *base\n      description: mine\n"
+                    "      type: string\n      type: integer\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+
+    source = read_source(spec, "openapi.yaml", diagnostics)
+
+    assert source.data["components"]["schemas"]["A"] == {"description": "mine",
+                                                         "type": "integer"}
+    assert [(item.code, item.line, item.message) for item in diagnostics.items] == [
+        ("W003", 11, "duplicate key 'type'; the last one is used")]
