@@ -274,6 +274,25 @@ def test_huge_examples_and_defaults_are_not_printed() -> None:
     assert "['lol', 'lol'" in text  # the default, as an excerpt in the field's docs
 
 
+def test_structures_where_text_belongs_are_never_printed() -> None:
+    """A bomb as the title, version, server URL and variable, a security scheme's fields, a tag,
+    a required name and a format: each is read as absent."""
+    bomb = alias_bomb(levels=9, width=10)
+    doc = _spec(paths={"/x": {"get": {
+        "operationId": "getX", "tags": [bomb],
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+            "type": "object", "required": [bomb, "a"],
+            "properties": {"a": {"type": "string", "format": bomb}}}}}}}}}})
+    doc["info"] = {"title": bomb, "version": bomb}
+    doc["servers"] = [{"url": "https://{v}.example.com", "variables": {"v": {"default": bomb}}}]
+    doc["components"] = {"securitySchemes": {"k": {"type": "apiKey", "in": bomb, "name": bomb,
+                                                   "scheme": bomb}}}
+    _, api, files = _generate(doc)
+    assert (api.title, api.version, api.base_url) == ("API", "0.0.0", "https://.example.com")
+    assert [r.attribute for r in api.resources] == ["default"]
+    assert sum(len(data) for data in files.values()) < 2_000_000
+
+
 # --- 6. Windows device names --------------------------------------------------------------------
 
 

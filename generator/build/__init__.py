@@ -14,6 +14,7 @@ from ..config import Config
 from ..diagnostics import Diagnostics, Location
 from ..resolve import Resolver
 from ..specdata import mapping, text
+from .bounded import scalar_text
 from .modules import build_modules
 from .naming import RESERVED_CLIENT_NAMES, Namer, class_identifier, snake_case, snake_identifier
 from .operations import OperationBuilder
@@ -42,20 +43,20 @@ def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: 
     resources = operations.finish(definitions, _tag_descriptions(document))
 
     info = mapping(document.get("info"))
-    title = str(info.get("title") or "API").strip() or "API"
+    title = scalar_text(info.get("title") or "API").strip() or "API"
     package = config.package or snake_identifier(title + " client", "api_client")
     client_class = config.client or _client_name(title)
     env_prefix = config.env_prefix or snake_case(title.removesuffix(" API")).upper() or "API"
     license_info = info.get("license")
     return ir.Api(
         title=title,
-        version=str(info.get("version") or "0.0.0"),
+        version=scalar_text(info.get("version") or "0.0.0", "0.0.0"),
         description=text(info.get("description")),
         spec_version=spec_version,
         base_url=_base_url(document),
         package=package,
         distribution=config.distribution or package.replace("_", "-"),
-        package_version=config.version or _pep440(str(info.get("version") or "0.1.0")),
+        package_version=config.version or _pep440(scalar_text(info.get("version") or "0.1.0")),
         client_class=client_class,
         async_client_class=config.async_client or _avoid_reserved("Async" + client_class),
         env_prefix=env_prefix,
@@ -105,7 +106,7 @@ def _security_schemes(value: Any, env_prefix: str, api_key_env: str | None, wher
     for key in credential_like:
         scheme = value[key]
         kind = str(scheme["type"])
-        http_scheme = str(scheme.get("scheme", "")).lower() or None
+        http_scheme = scalar_text(scheme.get("scheme", "")).lower() or None
         if single and not (kind == "http" and http_scheme == "basic"):
             argument, env = "api_key", api_key_env or f"{env_prefix}_API_KEY"
         else:
@@ -117,8 +118,8 @@ def _security_schemes(value: Any, env_prefix: str, api_key_env: str | None, wher
                 key=str(key),
                 kind=kind,
                 scheme=http_scheme,
-                location_in=str(scheme.get("in")) if kind == "apiKey" else None,
-                param_name=str(scheme.get("name")) if kind == "apiKey" else None,
+                location_in=scalar_text(scheme.get("in")) if kind == "apiKey" else None,
+                param_name=scalar_text(scheme.get("name")) if kind == "apiKey" else None,
                 argument=argument,
                 argument_annotation="tuple[str, str] | None" if http_scheme == "basic"
                 else "str | None",
@@ -132,12 +133,12 @@ def _security_schemes(value: Any, env_prefix: str, api_key_env: str | None, wher
 def _base_url(document: dict[str, Any]) -> str:
     servers = document.get("servers")
     if isinstance(servers, list) and servers and isinstance(servers[0], dict):
-        url = str(servers[0].get("url") or "")
+        url = scalar_text(servers[0].get("url") or "")
         variables = servers[0].get("variables")
         if isinstance(variables, dict):
             for name, variable in variables.items():
                 if isinstance(variable, dict) and "default" in variable:
-                    url = url.replace("{" + str(name) + "}", str(variable["default"]))
+                    url = url.replace("{" + str(name) + "}", scalar_text(variable["default"]))
         return url.rstrip("/")
     return ""
 

@@ -41,3 +41,13 @@ def is_small(value: Any, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH)
 def printable_int(value: int) -> bool:
     """An integer `repr` prints quickly and without ValueError."""
     return value.bit_length() <= MAX_INT_BITS
+
+
+def scalar_text(value: Any, fallback: str = "") -> str:
+    """`str(value)` for a scalar (None, text, number, boolean), else `fallback`: a spec may put
+    an alias-expanded structure where text belongs, and printing that would never end."""
+    if isinstance(value, int) and not printable_int(value):
+        return fallback
+    if value is None or isinstance(value, str | int | float):
+        return str(value)
+    return fallback

@@ -14,7 +14,7 @@ from ..diagnostics import Diagnostics, Location
 from ..pysource import from_import
 from ..resolve import Resolver
 from .annotations import Annotator
-from .bounded import is_small
+from .bounded import is_small, scalar_text
 from .naming import (
     CLIENT_ATTRIBUTES,
     METHOD_NAME_RESERVED,
@@ -166,7 +166,7 @@ class OperationBuilder:
             self.diagnostics.warning("W401", f"duplicate operationId {raw_id!r}; this one is "
                                      f"generated as {operation_id!r}", where.child("operationId"))
         tags = operation.get("tags")
-        tag = str(tags[0]) if isinstance(tags, list) and tags else "default"
+        tag = scalar_text(tags[0], "default") if isinstance(tags, list) and tags else "default"
         resource = snake_identifier(tag, "default")
         if resource in CLIENT_ATTRIBUTES:  # client.request must stay the client's own
             resource += "_"

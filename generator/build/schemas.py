@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostics, Location, excerpt
 from ..resolve import Resolver
 from ..specdata import mapping
 from .annotations import Annotator
-from .bounded import is_small, printable_int
+from .bounded import is_small, printable_int, scalar_text
 from .naming import (
     ANNOTATION_NAMES,
     BASEMODEL_RESERVED,
@@ -564,7 +564,7 @@ def _shape_key(schema: dict[str, Any], where: Location) -> tuple[str, str] | Non
 def _simple_type(kind: Any, fmt: Any) -> ir.TypeExpr | None:
     if kind == "string":
         return ir.Prim({"date-time": "datetime", "date": "date", "binary": "bytes"}.get(
-            str(fmt), "str"))
+            scalar_text(fmt), "str"))
     if kind == "integer":
         return ir.Prim("int")
     if kind == "number":
@@ -588,7 +588,7 @@ def _nullable(inner: ir.TypeExpr) -> ir.TypeExpr:
 
 def _required_set(schema: dict[str, Any]) -> set[str]:
     required = schema.get("required")
-    return {str(item) for item in required} if isinstance(required, list) else set()
+    return {scalar_text(item) for item in required} if isinstance(required, list) else set()
 
 
 def _constraints_only(options: Any) -> bool:
