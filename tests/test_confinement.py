@@ -1,8 +1,8 @@
 """End to end: a run on a hostile spec touches no network and opens no file outside the spec's root.
 
-Each case runs `oagen generate` in a fresh interpreter with a `sys.audit` hook (the standard
-library's own record of every `open`, `socket.connect` and name lookup, inherited by the forked
-validation child) writing to a log, beside a local HTTP server that counts what it is asked. The
+Each case runs `oagen generate` in a fresh interpreter under a `sys.audit` hook
+(`tests/support/audited.py`: every `open`, `socket.connect` and name lookup, the forked validation
+child's included), beside a local HTTP server that counts what it is asked. The
 spec refers to a secret outside its folder, by every route a `$ref` offers; the run must report
 each reference at its line, never read the secret, never print it and never open a socket. A large
 variant of every spec makes the validator run in its background child, which must obey the same
@@ -12,10 +12,7 @@ rules.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,24 +20,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.audited import run_oagen
+
 SECRET = "s3cr3t-token-7f1e0c"
-
-# Installed before the generator is imported; os.write on a descriptor opened beforehand raises
-# no audit event of its own, so the hook never recurses.
-_AUDITED_RUN = """
-import os, sys
-log = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)
-def hook(event, args):
-    if event == "open" and isinstance(args[0], (str, bytes)):
-        os.write(log, ("open\\t" + os.fsdecode(args[0]) + "\\n").encode("utf-8", "replace"))
-    elif event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname"):
-        os.write(log, (event + "\\t" + repr(args[1:]) + "\\n").encode("utf-8", "replace"))
-sys.addaudithook(hook)
-from generator.cli import main
-raise SystemExit(main(sys.argv[2:]))
-"""
-
 
 class _Counter(BaseHTTPRequestHandler):
     hits: list[str]
@@ -133,24 +115,17 @@ def test_refs_outside_the_root_are_refused_unread(route: str, padding: int, tmp_
     spec = project / "openapi.yaml"
     spec.write_text(_spec(ref, padding), encoding="utf-8")
     (project / "pyproject.toml").write_text("[project]\nname = 'scratch'\n", encoding="utf-8")
-    log = tmp_path / "audit.log"
-    log.touch()
-    env = {**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-c", _AUDITED_RUN, str(log), "generate", str(spec),
-         "-o", str(project / "out"), "--package", "confined"],
-        cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )
-    printed = result.stdout + result.stderr
+    run = run_oagen(["generate", str(spec), "-o", str(project / "out"), "--package", "confined"],
+                    project, timeout=120)
+    printed = run.output
+    assert run.returncode is not None, "timed out"
     assert "Traceback" not in printed, printed
     assert SECRET not in printed
     assert len(hits) == before, f"the run sent {hits[before:]} to the local server"
-    events = log.read_text(encoding="utf-8").splitlines()
-    network = [e for e in events if e.startswith("socket.")]
-    assert network == [], network
-    outside = str((tmp_path / "outside").resolve())
-    forbidden = (outside, "/dev/zero", str(project / "inside-link.yaml"))
-    opened = [e for e in events if e.startswith("open\t") and e[5:].startswith(forbidden)]
+    assert run.network == (), run.network
+    forbidden = (str((tmp_path / "outside").resolve()), "/dev/zero",
+                 str(project / "inside-link.yaml"))
+    opened = [path for path in run.opened if path.startswith(forbidden)]
     assert opened == [], opened
     # Reported where it is written, at the $ref's own line, with what to do. A remote reference
     # is loosened to Any (a warning: generation goes on without it); a local file outside the
@@ -160,7 +135,7 @@ def test_refs_outside_the_root_are_refused_unread(route: str, padding: int, tmp_
     located = re.search(rf"openapi\.yaml:20:\d+: {severity} [EW]\d{{3}} .*", printed)
     assert located is not None, printed
     assert "hint:" in printed[located.start():]
-    assert result.returncode == (0 if remote else 1)
+    assert run.returncode == (0 if remote else 1)
     assert (project / "out").exists() == remote
 
 
@@ -175,26 +150,8 @@ def test_real_descriptions_open_nothing_outside_their_inputs(tmp_path: Path) -> 
     for index, spec in enumerate(specs):
         work = tmp_path / str(index)
         work.mkdir()
-        log = work / "audit.log"
-        log.touch()
-        out = work / "out"
-        env = {**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)}
-        result = subprocess.run(
-            [sys.executable, "-c", _AUDITED_RUN, str(log), "generate", str(spec), "-o", str(out),
-             "--package", "confined"],
-            cwd=work, env=env, capture_output=True, text=True, timeout=300, check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        events = log.read_text(encoding="utf-8").splitlines()
-        assert [e for e in events if e.startswith("socket.")] == []
-        allowed = tuple(str(p) for p in {
-            spec.parent.resolve(), spec.parent, work, REPO, Path(sys.prefix), Path(sys.base_prefix),
-            Path(sys.exec_prefix), Path(sys.base_exec_prefix)})
-        # urllib's file: handler reads the system's MIME table when openapi-spec-validator opens
-        # its own bundled meta-schemas; no spec decides that read.
-        opened = sorted({e[5:] for e in events if e.startswith("open\t")}
-                        - {"/dev/null", "/etc/mime.types"})
-        # Relative names are the import system's own markers (an editable install's path hook).
-        outside = [path for path in opened if path.startswith("/")
-                   and not path.startswith(allowed) and not path.startswith("/proc/")]
-        assert outside == [], outside
+        run = run_oagen(["generate", str(spec), "-o", str(work / "out"), "--package", "confined"],
+                        work)
+        assert run.returncode == 0, run.output
+        assert run.network == ()
+        assert run.opened_outside([spec.parent.resolve(), spec.parent, work]) == []
