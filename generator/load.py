@@ -268,8 +268,7 @@ def read_source(
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        _fail(diagnostics, "E002", f"{display} is not UTF-8 text (byte {exc.start})",
-              Location(display), "save the file as UTF-8")
+        _encoding_failure(diagnostics, display, raw, exc.start)
     is_json = path.suffix.lower() == ".json" or text.lstrip()[:1] in ("{", "[")
     shared = False  # whether one object may sit at several places (YAML aliases)
     if is_json:
@@ -316,6 +315,12 @@ def read_source(
             column = mark.column + 1 if mark else 1
             problem = exc.problem or exc.context or "invalid YAML"
             _parse_failure(diagnostics, display, line, column, f"malformed YAML: {problem}")
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at an offset
+            line, column = _line_column(text, exc.position)
+            _parse_failure(diagnostics, display, line, column, "malformed YAML: the character "
+                           f"U+{exc.character:04X} is not allowed in YAML" if isinstance(
+                               exc.character, int) else "malformed YAML: a character YAML "
+                           "does not allow", _utf16_hint(raw))
         except yaml.YAMLError as exc:
             _parse_failure(diagnostics, display, 1, 1, f"malformed YAML: {exc}")
     kind = bounds.problem(data, shared)
@@ -472,12 +477,40 @@ def _fail(diagnostics: Diagnostics, code: str, message: str, location: Location 
 
 
 def _parse_failure(diagnostics: Diagnostics, display: str, line: int, column: int,
-                   message: str) -> None:
+                   message: str, hint: str | None = None) -> None:
     diagnostics.items.append(
-        Diagnostic(Severity.ERROR, "E002", message, Location(display), "fix the syntax at this "
-                   "position; a YAML or JSON linter shows the context", line, column)
+        Diagnostic(Severity.ERROR, "E002", message, Location(display), hint or "fix the syntax "
+                   "at this position; a YAML or JSON linter shows the context", line, column)
     )
     raise LoadError(message)
+
+
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def _encoding_failure(diagnostics: Diagnostics, display: str, raw: bytes, offset: int) -> None:
+    """E002 at the first byte that is not UTF-8, naming UTF-16 and UTF-32 by their marks."""
+    for mark, encoding in _WIDE_BOMS:
+        if raw.startswith(mark):
+            _parse_failure(diagnostics, display, 1, 1, f"{display} is {encoding} text (it starts "
+                           f"with a {encoding} byte order mark); oagen reads UTF-8",
+                           "save the file as UTF-8")
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    line = raw.count(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+    _parse_failure(diagnostics, display, line, column, f"{display} is not UTF-8 text (byte "
+                   f"{offset}, 0x{raw[offset]:02x}, is not part of a UTF-8 character)",
+                   "save the file as UTF-8")
+
+
+def _utf16_hint(raw: bytes) -> str | None:
+    """A hint for text whose every other byte is NUL: UTF-16 without a byte order mark."""
+    sample = raw[:200]
+    if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
+        return ("the file looks like UTF-16 or UTF-32 text without a byte order mark: save it "
+                "as UTF-8")
+    return None
 
 
 # --- the source map -------------------------------------------------------------------------

@@ -233,3 +233,36 @@ def test_a_key_overriding_a_merged_one_is_not_a_duplicate(tmp_path: Path) -> Non
                                                          "type": "integer"}
     assert [(item.code, item.line, item.message) for item in diagnostics.items] == [
         ("W003", 11, "duplicate key 'type'; the last one is used")]
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+_HEAD = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (_HEAD.encode("utf-16"), "1:1: error E002 openapi.yaml is UTF-16 text (it starts with a "
+                             "UTF-16 byte order mark)"),
+    (_HEAD.encode("utf-32"), "1:1: error E002 openapi.yaml is UTF-32 text"),
+    (_HEAD.encode() + b"x-a: caf\xe9\n", "4:9: error E002 openapi.yaml is not UTF-8 text "
+                                         "(byte 64, 0xe9,"),
+    (_HEAD.encode() + b"x-a: \"\x00\"\n", "4:7: error E002 malformed YAML: the character "
+                                          "U+0000 is not allowed in YAML"),
+    (_HEAD.encode("utf-16-le"), "1:2: error E002 malformed YAML: the character U+0000"),
+], ids=["utf-16", "utf-32", "latin-1", "nul", "utf-16 without a mark"])
+def test_text_that_is_not_utf8_yaml_is_an_error_at_its_place(tmp_path: Path, raw: bytes,
+                                                             expected: str) -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.load import LoadError, read_source
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_bytes(raw)
+    diagnostics = Diagnostics()
+
+    with pytest.raises(LoadError):
+        read_source(spec, "openapi.yaml", diagnostics)
+
+    (item,) = diagnostics.items
+    assert item.format().startswith("openapi.yaml:" + expected), item.format()
+    if raw.startswith(b"o\x00"):
+        assert item.hint is not None and "UTF-16 or UTF-32" in item.hint
