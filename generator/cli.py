@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import sys
 import time
@@ -25,7 +24,7 @@ from .config import (
     name_problem,
     with_overrides,
 )
-from .diagnostics import Diagnostic, Location, Severity, printable
+from .diagnostics import Diagnostic, Location, Severity, json_text, printable
 from .ir import Api
 from .pipeline import Run
 from .progress import Progress
@@ -429,7 +428,7 @@ def _inspect(run: Run, config: Config, args: argparse.Namespace, started: float)
                                              run.diagnostics) is None:
         _print_diagnostics(run, quiet=False)
         return EXIT_FAILED
-    print(json.dumps(structure(source.data), indent=2, ensure_ascii=False))
+    print(json_text(structure(source.data)))
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ column, so a user can jump straight to the problem.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -78,6 +79,19 @@ def printable(text: str) -> str:
     if not _CONTROLS.search(text):
         return text
     return _CONTROLS.sub(_escape_control, text)
+
+
+# What json.dumps(ensure_ascii=False) leaves raw: DEL, C1 controls and the two Unicode line
+# separators (C0 controls it escapes itself).
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def json_text(value: Any) -> str:
+    """`value` as indented JSON that keeps non-ASCII text readable but holds no control
+    character a terminal or log viewer acts on: each is written as a \\u escape (the same
+    string to a JSON reader)."""
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}",
+                            json.dumps(value, indent=2, ensure_ascii=False))
 
 
 def _escape_control(match: re.Match[str]) -> str:

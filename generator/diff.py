@@ -68,6 +68,7 @@ from typing import Any
 
 from . import ir
 from .config import Config
+from .diagnostics import json_text, printable
 from .pipeline import Run, analyse
 
 __all__ = [
@@ -170,7 +171,7 @@ def as_dict(changes: Iterable[Change]) -> dict[str, Any]:
 
 def render_json(changes: Iterable[Change]) -> str:
     """`{"breaking": [...], "non_breaking": [...], "docs": [...], "suggested_bump": ...}`."""
-    return json.dumps(as_dict(changes), indent=2, ensure_ascii=False) + "\n"
+    return json_text(as_dict(changes)) + "\n"
 
 
 _HEADINGS = (
@@ -199,7 +200,8 @@ def render_markdown(changes: Iterable[Change], title: str = "API changes") -> st
             continue
         lines += ["", f"### {heading} ({len(group)})", "", blurb, ""]
         for change in group:
-            lines.append(f"- `{change.location}` ({change.kind}): {_md(change.message)}")
+            lines.append(f"- `{printable(change.location)}` ({change.kind}): "
+                         f"{printable(_md(change.message))}")
     return "\n".join(lines) + "\n"
 
 

@@ -266,3 +266,46 @@ def test_text_that_is_not_utf8_yaml_is_an_error_at_its_place(tmp_path: Path, raw
     assert item.format().startswith("openapi.yaml:" + expected), item.format()
     if raw.startswith(b"o\x00"):
         assert item.hint is not None and "UTF-16 or UTF-32" in item.hint
+
+
+# --- what inspect and diff print -------------------------------------------------------------
+
+_HOSTILE = ("openapi: 3.1.0\ninfo: {title: \"T\\e]52;c;aGk=\\a\\x9b2J\\N\\L\", version: '1'}\n"
+            "paths:\n  \"/x\\e[2J\\x9b\":\n    get:\n      operationId: \"op\\x9b\"\n"
+            "      summary: \"s\\x85\"\n      tags: [\"\\e[31m\"]\n"
+            "      responses: {'200': {description: ok}}\n"
+            "components:\n  schemas:\n    \"S\\x9b\": {type: object, required: [\"\\x85\"]}\n")
+
+
+def _raw_controls(text: str) -> set[str]:
+    return {char for char in text if (char < " " and char != "\n") or "\x7f" <= char <= "\x9f"
+            or char in "\u2028\u2029"}
+
+
+def test_inspect_prints_no_raw_control_character(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "openapi.yaml").write_text(_HOSTILE, encoding="utf-8")
+
+    done = _oagen("inspect", "openapi.yaml", cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert _raw_controls(done.stdout) == set()
+    structure = json.loads(done.stdout)  # the same values to a JSON reader
+    assert structure["title"] == "T\x1b]52;c;aGk=\x07\x9b2J\x85\u2028"
+    assert structure["schemas"][0]["required"] == ["\x85"]
+
+
+@pytest.mark.parametrize("output", ["markdown", "json"])
+def test_diff_prints_no_raw_control_character(tmp_path: Path, output: str) -> None:
+    (tmp_path / "old.yaml").write_text(_HOSTILE, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(_HOSTILE.replace("summary: \"s\\x85\"",
+                                                        "summary: \"t\\e[2J\\x9b\\x85\"")
+                                       .replace("required: [\"\\x85\"]", "required: []"),
+                                       encoding="utf-8")
+
+    done = _oagen("diff", "old.yaml", "new.yaml", "--format", output, cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert "changed" in done.stdout or "optional" in done.stdout, done.stdout
+    assert _raw_controls(done.stdout) == set(), done.stdout
