@@ -26,6 +26,7 @@ from .config import (
 )
 from .diagnostics import Diagnostic, Location, Severity, json_text, printable
 from .ir import Api
+from .load import spec_file_problem
 from .pipeline import Run
 from .progress import Progress
 
@@ -127,9 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         print("oagen: no spec given: pass a path, or set `spec` under [tool.oagen] in "
               "pyproject.toml", file=sys.stderr)
         return EXIT_USAGE
-    if not config.spec.is_file():
-        hint = "a directory, not a spec file" if config.spec.is_dir() else "not found"
-        print(f"error E001 file {hint}: {printable(str(config.spec))}", file=sys.stderr)
+    problem = spec_file_problem(config.spec)
+    if problem is not None:
+        print(f"error E001 file {problem}: {printable(str(config.spec))}", file=sys.stderr)
         return EXIT_USAGE
     handler = {"generate": _generate, "check": _check, "validate": _validate,
                "inspect": _inspect, "watch": _watch}[args.command]
@@ -356,8 +357,9 @@ def _diff(args: argparse.Namespace, run: Run) -> int:
     try:
         with spec_at(args.old) as old, spec_at(args.new) as new:
             for path in (old, new):
-                if not path.is_file():
-                    print(f"error E001 file not found: {printable(str(path))}", file=sys.stderr)
+                problem = spec_file_problem(path)
+                if problem is not None:
+                    print(f"error E001 file {problem}: {printable(str(path))}", file=sys.stderr)
                     return EXIT_USAGE
             result = diff_specs(old, new, config)
             for side in (result.old_run, result.new_run):

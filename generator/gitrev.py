@@ -52,7 +52,7 @@ def parse_revision_argument(argument: str | os.PathLike[str], cwd: Path | None =
                             ) -> tuple[str, str] | None:
     """`(rev, path)` when `argument` names a file at a revision; None for a plain path."""
     text = os.fspath(argument)
-    if ((cwd or Path.cwd()) / text).exists():
+    if os.path.exists((cwd or Path.cwd()) / text):  # False, not OSError, for a name too long
         return None
     split = _split(text)
     if split is None:
@@ -202,8 +202,9 @@ class _Git:
         if path.startswith(("./", "../")) or path in (".", ".."):
             path = posixpath.join(self.prefix, path)
         normal = posixpath.normpath(path.replace(os.sep, "/"))
-        if normal.startswith("../") or normal in ("..", "."):
-            raise RevisionError(f"{path} is outside the repository {self.top}")
+        if normal.startswith(("../", "/")) or normal in ("..", "."):
+            raise RevisionError(f"{path} is outside the repository {self.top}; write the path "
+                                "relative to its top folder")
         return normal
 
     def run(self, *args: str, check: bool = True) -> bytes | None:

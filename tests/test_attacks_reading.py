@@ -309,3 +309,37 @@ def test_diff_prints_no_raw_control_character(tmp_path: Path, output: str) -> No
     assert done.returncode == 0, done.stderr
     assert "changed" in done.stdout or "optional" in done.stdout, done.stdout
     assert _raw_controls(done.stdout) == set(), done.stdout
+
+
+# --- the spec argument ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["generate", "validate", "inspect", "diff-old", "diff-new"])
+@pytest.mark.parametrize(("name", "expected"), [
+    ("x" * 5000 + ".yaml", "error E001 file cannot be read (File name too long): xxx"),
+    ("/dev/stdin", "error E001 file not a regular file (a device, FIFO or socket): /dev/stdin"),
+    (".", "error E001 file a directory, not a spec file: ."),
+], ids=["name too long", "stdin", "folder"])
+def test_a_spec_argument_that_cannot_be_a_spec_is_a_usage_error(
+        tmp_path: Path, command: str, name: str, expected: str) -> None:
+    (tmp_path / "openapi.yaml").write_text(_SPEC, encoding="utf-8")
+    if command.startswith("diff"):
+        pair = [name, "openapi.yaml"] if command == "diff-old" else ["openapi.yaml", name]
+        args = ["diff", *pair]
+    else:
+        args = [command, name]
+
+    done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=tmp_path,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60,
+                          env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)})
+
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.returncode == 2
+    assert done.stderr.startswith(expected), done.stderr[:300]
+
+
+def test_a_revision_path_from_the_filesystem_root_is_refused(repo: Path) -> None:
+    done = _oagen("diff", "HEAD:/spec/openapi.yaml", "HEAD:spec/openapi.yaml", cwd=repo)
+
+    assert done.returncode == 2
+    assert "/spec/openapi.yaml is outside the repository" in done.stderr
