@@ -123,6 +123,9 @@ class LoadError(Exception):
 
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # any one spec, referenced or overlay file
+# All the files of one description together: 1,000 references to 64 MB files (or to one file
+# under 1,000 hard-linked names) would otherwise be held in memory at once.
+MAX_TOTAL_BYTES = 4 * MAX_FILE_BYTES
 
 # A URI scheme (`https:`, `file:`, `ftp:`) or a network-path reference (`//host/...`).
 _REMOTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
@@ -141,6 +144,8 @@ class Sources:
     roots: tuple[Path, ...] = ()
     named: set[Path] = field(default_factory=set)
     max_bytes: int = MAX_FILE_BYTES
+    max_total_bytes: int = MAX_TOTAL_BYTES
+    _total: int = field(default=0, repr=False)  # bytes of the files loaded so far
     _refused: set[tuple[str, str]] = field(default_factory=set, repr=False)
     _failed: set[tuple[Path, Location | None]] = field(default_factory=set, repr=False)
 
@@ -166,12 +171,24 @@ class Sources:
         if attempt in self._failed:
             raise LoadError(display)  # reported the first time this $ref was followed
         try:
+            size = os.stat(resolved).st_size
+        except OSError:
+            size = 0  # read_source says why it cannot be read
+        if self.max_bytes >= size > self.max_total_bytes - self._total:
+            self._failed.add(attempt)
+            self._refuse(referenced_from, f"{display} was not read: the files of this "
+                         f"description would pass {self.max_total_bytes // (1024 * 1024)} MB "
+                         "together", "bundle the description into fewer, smaller files (one "
+                         "file under several names, such as hard links, counts each time)",
+                         code="E006")
+        try:
             # The real path, the one checked above, is the one opened.
             source = read_source(resolved, display, self.diagnostics, referenced_from,
                                  self.max_bytes, real_path=True)
         except LoadError:
             self._failed.add(attempt)
             raise
+        self._total += size
         self.files[resolved] = source
         return source
 
@@ -204,12 +221,12 @@ class Sources:
         return ", ".join(self.display_name(root) or "." for root in self.roots)
 
     def _refuse(self, where: Location | None, message: str, hint: str, *,
-                warning: bool = False) -> Any:
+                warning: bool = False, code: str = "E005") -> Any:
         key = (where.file, where.pointer) if where is not None else ("", message)
         if key not in self._refused:
             self._refused.add(key)
-            self.diagnostics.add(Severity.WARNING if warning else Severity.ERROR, "E005"
-                                 if not warning else "W204", message, where, hint)
+            self.diagnostics.add(Severity.WARNING if warning else Severity.ERROR,
+                                 "W204" if warning else code, message, where, hint)
         raise LoadError(message)
 
     def display_name(self, resolved: Path) -> str:

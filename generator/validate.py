@@ -222,8 +222,13 @@ def _rust_meta_checker(version: str) -> Any:
 
 def _exception_text(exc: Exception) -> str:
     ref = getattr(exc, "ref", None)
-    if type(exc).__name__ == "PointerToNowhere" and isinstance(ref, str):  # str() dumps the doc
-        return f"{type(exc).__name__}: {excerpt(ref)} does not exist"
+    name = type(exc).__name__
+    # str() of these dumps the whole document the reference was looked up in.
+    if name == "PointerToNowhere" and isinstance(ref, str):
+        return f"{name}: {excerpt(ref)} does not exist"
+    anchor = getattr(exc, "anchor", None)
+    if name in ("NoSuchAnchor", "InvalidAnchor") and isinstance(anchor, str):
+        return f"{name}: the anchor {excerpt(anchor)} does not exist"
     detail = _message_of(exc)
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 

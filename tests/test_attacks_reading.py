@@ -343,3 +343,49 @@ def test_a_revision_path_from_the_filesystem_root_is_refused(repo: Path) -> None
 
     assert done.returncode == 2
     assert "/spec/openapi.yaml is outside the repository" in done.stderr
+
+
+# --- how much one description may load -------------------------------------------------------
+
+
+def test_hard_linked_copies_count_against_the_total_a_description_may_load(
+        tmp_path: Path) -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.load import Sources
+    from generator.references import load_referenced
+
+    part = tmp_path / "part.yaml"
+    part.write_text("Pet: {type: object}\n" + "#" * 1000 + "\n", encoding="utf-8")
+    for index in range(1, 4):  # one file on disk, four names
+        os.link(part, tmp_path / f"part{index}.yaml")
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(_SPEC + "".join(f"    P{index}: {{$ref: 'part{index}.yaml#/Pet'}}\n"
+                                    for index in ("", 1, 2, 3)), encoding="utf-8")
+    diagnostics = Diagnostics()
+    budget = spec.stat().st_size + 2 * part.stat().st_size + 10
+    sources = Sources(tmp_path, diagnostics, max_total_bytes=budget)
+
+    loaded = load_referenced(sources, sources.load(spec))
+
+    assert [source.path.name for source in loaded] == ["part.yaml", "part1.yaml"]
+    assert [(item.code, item.location.pointer if item.location else "")
+            for item in diagnostics.items] == [
+        ("E006", "/components/schemas/P2/$ref"), ("E006", "/components/schemas/P3/$ref")]
+    assert "would pass" in diagnostics.items[0].message
+
+
+def test_a_missing_anchor_is_reported_without_the_document() -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.validate import validate_document
+
+    document = {"openapi": "3.1.0", "info": {"title": "T", "version": "1",
+                                             "description": "d" * 5000 + "\x1b[2J"},
+                "paths": {}, "components": {"schemas": {"A": {"$ref": "#nope\x1b]52;c;aGk="}}}}
+    diagnostics = Diagnostics()
+
+    validate_document(document, "3.1", "openapi.yaml", "file:///nowhere/openapi.yaml",
+                      diagnostics)
+
+    (item,) = [item for item in diagnostics.items if item.code == "W101"]
+    assert "NoSuchAnchor: the anchor 'nope\\x1b]52;c;aGk=' does not exist" in item.message
+    assert "ddd" not in item.message and "\x1b" not in item.format()
