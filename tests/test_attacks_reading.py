@@ -389,3 +389,29 @@ def test_a_missing_anchor_is_reported_without_the_document() -> None:
     (item,) = [item for item in diagnostics.items if item.code == "W101"]
     assert "NoSuchAnchor: the anchor 'nope\\x1b]52;c;aGk=' does not exist" in item.message
     assert "ddd" not in item.message and "\x1b" not in item.format()
+
+
+def test_bump_auto_never_reads_a_huge_blob_from_the_spec_history(repo: Path) -> None:
+    import hashlib
+    import tracemalloc
+
+    from generator.load import MAX_FILE_BYTES
+    from generator.release import previous_spec_revision
+
+    spec = repo / "spec" / "openapi.yaml"
+    first = _git(repo, "rev-parse", "HEAD")
+    with spec.open("w", encoding="utf-8") as stream:  # a commit that put 64 MB there
+        stream.write("x: '" + "a" * MAX_FILE_BYTES + "'\n")
+    _git(repo, "commit", "-q", "-am", "huge")
+    spec.write_text(_SPEC + "    B: {type: integer}\n", encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "three")
+
+    tracemalloc.start()
+    try:
+        found = previous_spec_revision(spec, hashlib.sha256(_SPEC.encode()).hexdigest())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert found == f"{first}:spec/openapi.yaml"
+    assert peak < MAX_FILE_BYTES // 4
