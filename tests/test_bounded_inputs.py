@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from generator import ir
 from generator.build.bounded import is_small
 from generator.build.naming import WINDOWS_DEVICE_NAMES, Namer, file_stem
-from generator.build.schemas import MAX_SCHEMA_DEPTH
+from generator.build.schemas import MAX_LITERAL_VALUES, MAX_SCHEMA_DEPTH
 from generator.cli import main
 from generator.config import Config
 from generator.diagnostics import Location
@@ -93,11 +93,28 @@ def _nested(kind: str, depth: int) -> dict[str, Any]:
 
 
 def test_a_huge_enum_keeps_each_value_once_in_order() -> None:
-    values = [f"v{i % 50_000}" for i in range(100_000)]  # every value twice
+    values = [f"v{i % 1_500}" for i in range(100_000)]  # each value about 67 times
     run, api = _build(_spec(schemas={"E": {"type": "string", "enum": values}}))
     (enum,) = [d for m in api.modules for d in m.definitions if isinstance(d, ir.Enum)]
-    assert list(enum.values) == [f"v{i}" for i in range(50_000)]
+    assert list(enum.values) == [f"v{i}" for i in range(1_500)]
     assert not _codes(run)
+
+
+@pytest.mark.parametrize(("schema", "annotation"), [
+    ({"type": "string"}, "str"), ({"type": "integer"}, "int"), ({}, "str")])
+def test_an_enum_past_the_literal_limit_is_its_base_type(schema: dict[str, Any],
+                                                         annotation: str) -> None:
+    count = MAX_LITERAL_VALUES + 1
+    values: list[Any] = list(range(count)) if schema.get("type") == "integer" else \
+        [f"v{i}" for i in range(count)]
+    run, api = _build(_spec({"$ref": "#/components/schemas/E"},
+                            schemas={"E": {**schema, "enum": values}}))
+    (warning,) = list(run.diagnostics)
+    assert warning.code == "W310" and str(count) in warning.message
+    assert warning.location == Location("spec.json", "/components/schemas/E/enum")
+    assert not [d for m in api.modules for d in m.definitions if isinstance(d, ir.Enum)]
+    (operation,) = [op for r in api.resources for op in r.operations]
+    assert operation.response_annotation == annotation
 
 
 def test_enum_values_equal_in_python_stay_distinct_json_values() -> None:

@@ -42,6 +42,11 @@ _COMPONENT_PREFIXES = ("/components/schemas/", "/definitions/", "/$defs/")
 # stays far below the recursion limit; the deepest in the corpus is 21 (Kubernetes).
 MAX_SCHEMA_DEPTH = 64
 
+# How many values an enum may have and still be typed as a Literal (W310 past it: the enum's base
+# type). A Literal of 100,000 values is one line black lays out in super-linear time and a type
+# checkers' burden; the largest enum in the corpus has 250.
+MAX_LITERAL_VALUES = 2_000
+
 
 @dataclass(slots=True)
 class _ModelDraft:  # a model whose fields are still being built
@@ -487,6 +492,15 @@ class SchemaBuilder:
                     "loosened", where.child("enum" if "enum" in schema else "const"))
                 fallback = _simple_type(schema.get("type"), None) or ir.Prim("any")
                 return _nullable(fallback) if nullable else fallback
+        if len(usable) > MAX_LITERAL_VALUES:
+            self.diagnostics.warning(
+                "W310", f"enum of {len(usable)} values (more than {MAX_LITERAL_VALUES}) is typed "
+                "as its base type, not a Literal", where.child("enum" if "enum" in schema
+                                                               else "const"),
+                "split the enum, or accept the base type; values are not checked client-side")
+            fallback = (_simple_type(schema["type"], None) if "type" in schema else None) \
+                or _common_type(usable)
+            return _nullable(fallback) if nullable else fallback
         literal: ir.TypeExpr = ir.Literal(tuple(usable)) if usable else ir.Prim("none")
         if component is not None and usable:
             self._start(component)
@@ -578,6 +592,14 @@ def _simple_type(kind: Any, fmt: Any) -> ir.TypeExpr | None:
     if kind == "file":  # Swagger 2.0
         return ir.Prim("bytes")
     return None
+
+
+def _common_type(values: list[str | int | bool]) -> ir.TypeExpr:
+    """The one Python type all enum values share, or Any."""
+    kinds = {type(value) for value in values}
+    if len(kinds) == 1:
+        return ir.Prim({str: "str", int: "int", bool: "bool"}[kinds.pop()])
+    return ir.Prim("any")
 
 
 def _nullable(inner: ir.TypeExpr) -> ir.TypeExpr:
