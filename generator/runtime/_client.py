@@ -811,6 +811,7 @@ class SyncClient(_BaseClient):
         send = self._http.send
         auth: Any = httpx.USE_CLIENT_DEFAULT
         hops = 0
+        keeps = True  # the request still carries the caller's credentials
         while True:
             try:
                 response = send(request, stream=True, follow_redirects=False, auth=auth)
@@ -824,7 +825,12 @@ class SyncClient(_BaseClient):
                 return response
             try:
                 request, keeps = self._redirects.next_request(
-                    request, response, self._auth_query(operation), hops, self._http.max_redirects
+                    request,
+                    response,
+                    self._auth_query(operation),
+                    hops,
+                    self._http.max_redirects,
+                    keeps,
                 )
             finally:
                 response.close()
@@ -1011,6 +1017,7 @@ class AsyncClient(_BaseClient):
         send = self._http.send
         auth: Any = httpx.USE_CLIENT_DEFAULT
         hops = 0
+        keeps = True  # the request still carries the caller's credentials
         while True:
             try:
                 response = await send(request, stream=True, follow_redirects=False, auth=auth)
@@ -1024,7 +1031,12 @@ class AsyncClient(_BaseClient):
                 return response
             try:
                 request, keeps = self._redirects.next_request(
-                    request, response, self._auth_query(operation), hops, self._http.max_redirects
+                    request,
+                    response,
+                    self._auth_query(operation),
+                    hops,
+                    self._http.max_redirects,
+                    keeps,
                 )
             finally:
                 await response.aclose()

@@ -6,7 +6,10 @@ client therefore sends with ``follow_redirects=False`` and builds each next requ
 same origin (scheme, host and port) keeps every credential (and gets the query-string ones back
 if the ``Location`` dropped them); any other origin gets none of them. The one exception, as in
 httpx, is an upgrade from ``http://host`` to ``https://host`` on default ports: the same host,
-reached more safely. Targets other than http(s) are refused.
+reached more safely. Once a hop has left the origin, credentials are never added again, not even
+when another hop returns to it: the origin that redirected away is the one to trust, and the
+next one only says where it wants to go. Userinfo in a ``Location`` is dropped (httpx would turn
+it into an ``Authorization`` header the server chose). Targets other than http(s) are refused.
 """
 
 from __future__ import annotations
@@ -64,11 +67,13 @@ class RedirectPolicy:
         query_pieces: Collection[str],
         hops: int,
         max_hops: int,
+        carries: bool = True,
     ) -> tuple[httpx.Request, bool]:
         """The request that follows ``response`` and whether it keeps credentials.
 
         ``query_pieces`` are the ``name=value`` query credentials of the original call, put back
-        on a same-origin target.
+        on a same-origin target. ``carries`` says whether ``request`` still holds them: False once
+        an earlier hop left the origin, and then no later hop gets them back.
         """
         if hops >= max_hops:
             raise RedirectError(
@@ -77,7 +82,12 @@ class RedirectPolicy:
                 request=request,
             )
         url = _target(request, response)
-        keeps = same_origin(request.url, url) or _is_https_upgrade(request.url, url)
+        keeps = carries and (same_origin(request.url, url) or _is_https_upgrade(request.url, url))
+        # httpx sends a URL's userinfo as Basic auth: only the caller's own, and only where the
+        # other credentials go; never userinfo the server wrote into the Location.
+        userinfo = request.url.userinfo if keeps else b""
+        if url.userinfo != userinfo:
+            url = url.copy_with(userinfo=userinfo)
         url = self._query_for(url, keeps, query_pieces)
         method = _method(request.method, response.status_code)
         headers = httpx.Headers(request.headers)

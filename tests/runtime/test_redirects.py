@@ -265,3 +265,80 @@ def test_http_to_https_upgrade_on_the_same_host_keeps_credentials() -> None:
     client.request(WITH_BEARER)
     assert seen[1].headers["authorization"] == BEARER
     assert seen[1].headers["x-custom-token"] == HEADER_KEY
+
+
+# -- chains of redirects: once off the origin, credentials never come back ---------------------
+
+
+def test_second_hop_inside_another_origin_gets_no_credential(
+    fault_server: FaultServer, other_server: FaultServer
+) -> None:
+    k, k2, k3 = key(), key(), key()
+    fault_server.redirect(k, 307, f"{other_server.url}/redirect/{k2}")
+    other_server.redirect(k2, 307, f"/ok/{k3}")  # B to B: same origin as the hop, not as A
+    with client_for(fault_server, k) as client:
+        client.request(WITH_BEARER)
+    assert_no_credentials(only(other_server.requests(k2)))
+    assert_no_credentials(only(other_server.requests(k3)))
+
+
+def test_auth_of_an_injected_http_client_stays_off_a_second_hop(
+    fault_server: FaultServer, other_server: FaultServer
+) -> None:
+    k, k2, k3 = key(), key(), key()
+    fault_server.redirect(k, 307, f"{other_server.url}/redirect/{k2}")
+    other_server.redirect(k2, 307, f"/ok/{k3}")
+    http = httpx.Client(auth=("proxyuser", BASIC[1]))
+    with http, MultiAuth(base_url=fault_server.base_url("redirect", k), http_client=http) as c:
+        c.request(Operation(method="GET", path="/x", operation_id="x"))
+    assert_no_credentials(only(other_server.requests(k3)))
+
+
+def test_async_second_hop_inside_another_origin_gets_no_credential(
+    fault_server: FaultServer, other_server: FaultServer
+) -> None:
+    k, k2, k3 = key(), key(), key()
+    fault_server.redirect(k, 307, f"{other_server.url}/redirect/{k2}")
+    other_server.redirect(k2, 307, f"/ok/{k3}")
+
+    async def run() -> None:
+        base_url = fault_server.base_url("redirect", k)
+        async with AsyncMultiAuth(credentials=credentials(), base_url=base_url) as client:
+            await client.request(WITH_BEARER)
+
+    asyncio.run(run())
+    assert_no_credentials(only(other_server.requests(k3)))
+
+
+def test_coming_back_to_the_origin_after_another_does_not_restore_credentials(
+    fault_server: FaultServer, other_server: FaultServer
+) -> None:
+    k, k2, k3 = key(), key(), key()
+    fault_server.redirect(k, 307, f"{other_server.url}/redirect/{k2}")
+    other_server.redirect(k2, 307, f"{fault_server.url}/redirect/{k3}")
+    fault_server.redirect(k3, 307, f"/ok/{k3}")
+    with client_for(fault_server, k) as client:
+        client.request(WITH_BEARER)
+    back = fault_server.requests(k3)
+    assert len(back) == 2
+    for seen in back:
+        assert_no_credentials(seen)
+
+
+def test_userinfo_a_server_writes_into_a_location_is_not_sent(
+    fault_server: FaultServer, other_server: FaultServer
+) -> None:
+    k, k2 = key(), key()
+    same = fault_server.url.replace("http://", "http://planted:pw@")
+    fault_server.redirect(k, 307, f"{same}/ok/{k2}")
+    with client_for(fault_server, k) as client:
+        client.request(WITH_BEARER)
+    # Same origin: the caller's credentials, not a Basic header made of the server's userinfo.
+    assert_all_credentials(only(fault_server.requests(k2)), BEARER)
+
+    k, k2 = key(), key()
+    other = other_server.url.replace("http://", "http://planted:pw@")
+    fault_server.redirect(k, 307, f"{other}/ok/{k2}")
+    with client_for(fault_server, k) as client:
+        client.request(WITH_BEARER)
+    assert_no_credentials(only(other_server.requests(k2)))
