@@ -22,6 +22,9 @@ separates attempt counters between tests; anything after that is ignored, so a c
     /big/<key>/...              200 with size=N bytes of JSON-ish filler; declare=0 sends it
                                 chunked, without Content-Length
     /gzip-bomb/<key>/...        200, Content-Encoding: gzip, size=N zero bytes once decoded
+    /canned/<key>/...           the raw bytes set by ``canned(key, data)``, status line and headers
+                                included, written as they are (a hostile server's own framing);
+                                the connection is then closed
 
 Every request is recorded (``requests(key)``: method, raw request target, headers), and the
 streaming behaviours count what they wrote (``sent(key)``). Every loop is bounded (at most 64 MiB
@@ -269,6 +272,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._write_until_hangup(key, self._endless(size), not declare)
             if not declare:
                 self._end_chunked_quietly()
+        elif behaviour == "canned":
+            self.wfile.write(fault._canned.get(key, b"HTTP/1.1 204 No Content\r\n\r\n"))
+            self.close_connection = True
         elif behaviour == "gzip-bomb":
             size = min(int(params.get("size", "1048576")), _MAX_STREAM)
             body = gzip.compress(b"0" * size)
@@ -291,6 +297,7 @@ class FaultServer:
         self._sent: Counter[str] = Counter()
         self._requests: dict[str, list[Recorded]] = {}
         self._redirects: dict[str, tuple[int, str]] = {}
+        self._canned: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread = threading.Thread(
@@ -313,6 +320,11 @@ class FaultServer:
         """Make ``/redirect/<key>/...`` answer ``status`` with ``Location: location``."""
         with self._lock:
             self._redirects[key] = (status, location)
+
+    def canned(self, key: str, data: bytes) -> None:
+        """Make ``/canned/<key>/...`` write ``data`` (a whole raw HTTP response) as it is."""
+        with self._lock:
+            self._canned[key] = data
 
     def requests(self, key: str) -> list[Recorded]:
         with self._lock:

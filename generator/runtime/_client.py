@@ -685,8 +685,8 @@ class _BaseClient:
             return
         try:
             data = json.loads(content)
-        except ValueError:
-            return  # not JSON: validation reports it
+        except (ValueError, RecursionError):
+            return  # not JSON (or nested too deep to read): validation reports it
         err = embedded_error(data, key)
         if err is not None:
             raise make_embedded_error(

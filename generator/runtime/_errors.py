@@ -22,12 +22,16 @@
         └── InternalServerError       >= 500
 
 Other statuses (402, 408, ...) raise a plain ``APIStatusError``; check ``.status_code``.
-Messages never contain credentials: they pass through the client's redactor.
+Messages never contain credentials: they pass through the client's redactor. They are also safe
+to print: at most ``MAX_MESSAGE`` characters, with control characters (ANSI escapes, CR/LF, C1
+controls) and invisible line or direction changes escaped, since much of a message is text the
+server chose.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -56,7 +60,26 @@ __all__ = [
     "UnprocessableEntityError",
 ]
 
-_MAX_TEXT_MESSAGE = 500
+MAX_MESSAGE = 1000  # characters of a message; the whole error body stays in ``.body``
+# What a terminal or log viewer would act on instead of showing: C0 and C1 controls (ESC starts
+# ANSI sequences, 0x9b is CSI on its own), DEL, line and paragraph separators, bidi overrides.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """``text`` cut to ``MAX_MESSAGE`` characters, with unprintable characters escaped."""
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE] + "..."
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 class APIError(Exception):
@@ -69,6 +92,7 @@ class APIError(Exception):
     def __init__(
         self, message: str, *, request: httpx.Request | None = None, body: object = None
     ) -> None:
+        message = printable(message)
         super().__init__(message)
         self.message = message
         self.request = request
@@ -237,7 +261,7 @@ def decode_body(response: httpx.Response) -> object:
         return None
     try:
         return json.loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
         return response.text
 
 
@@ -259,8 +283,9 @@ def error_message(body: object, fallback: str, error_key: str | None = None) -> 
             if isinstance(msg, str) and msg:
                 return msg
     elif isinstance(body, str) and body.strip():
-        text = body.strip()
-        return text if len(text) <= _MAX_TEXT_MESSAGE else text[:_MAX_TEXT_MESSAGE] + "..."
+        # Cut well past MAX_MESSAGE: the message is redacted before APIError cuts it to size,
+        # so a credential straddling this cut never shows.
+        return body.strip()[: MAX_MESSAGE * 4]
     return fallback
 
 

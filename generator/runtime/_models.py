@@ -130,7 +130,10 @@ def validate_json(
     except pydantic.ValidationError as exc:
         if is_json_error(exc):
             raise
-        data = json.loads(content)
+        try:
+            data = json.loads(content)
+        except (ValueError, RecursionError):
+            raise exc from None  # pydantic read it but json cannot: report it as unreadable
         if strict:
             raise SchemaMismatch(exc, data) from exc
         if logger is not None:

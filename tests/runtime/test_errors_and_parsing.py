@@ -128,7 +128,7 @@ def test_error_message_extraction() -> None:
     assert error_message({"detail": "d"}, "fallback") == "d"
     assert error_message({"other": 1}, "fallback") == "fallback"
     assert error_message("plain text", "fallback") == "plain text"
-    assert error_message("x" * 2000, "fallback").endswith("...")
+    assert len(error_message("x" * 20_000, "fallback")) < 20_000  # cut, but after redaction
     assert error_message(None, "fallback") == "fallback"
 
 

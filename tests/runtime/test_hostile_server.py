@@ -1,0 +1,158 @@
+"""A hostile server against the client (real sockets): every failure is a typed, printable error.
+
+The fault server's ``/canned/<key>`` behaviour writes a whole raw response, so these tests choose
+the status line, headers and body byte for byte.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import uuid
+from typing import Any
+
+import pytest
+
+from generator.runtime import (
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    BadRequestError,
+    InternalServerError,
+)
+from generator.runtime._errors import MAX_MESSAGE, printable
+from tests.fault_server import FaultServer
+from tests.runtime.fake_api import AsyncFakeAPI, FakeAPI
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+SECRET = "sk-hostile-secret-4d1f"
+DEEP = b"[" * 100_000 + b"]" * 100_000  # deeper than Python's json module recurses
+# What a terminal would act on: C0/C1 controls, DEL, separators, bidi overrides.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def response(status: int, body: bytes, content_type: str = "application/json") -> bytes:
+    head = (
+        f"HTTP/1.1 {status} Whatever\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+def canned(server: FaultServer, data: bytes, **kwargs: Any) -> FakeAPI:
+    k = uuid.uuid4().hex
+    server.canned(k, data)
+    return FakeAPI(api_key=SECRET, base_url=server.base_url("canned", k), max_retries=0, **kwargs)
+
+
+def failure(client: FakeAPI, call: str = "chat") -> APIError:
+    with client, pytest.raises(APIError) as info:
+        if call == "chat":
+            client.chat.create(model="m", messages=MESSAGES)
+        elif call == "stream":
+            list(client.chat.create(model="m", messages=MESSAGES, stream=True))
+        else:
+            client.keys.get("k")
+    return info.value
+
+
+# -- JSON the json module cannot read -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [400, 500])
+def test_error_body_nested_too_deep_is_kept_as_text(fault_server: FaultServer, status: int) -> None:
+    error = failure(canned(fault_server, response(status, DEEP)))
+    assert isinstance(error, APIStatusError) and error.status_code == status
+    assert isinstance(error.body, str) and len(error.body) == len(DEEP)
+    assert len(str(error)) < MAX_MESSAGE + 100
+
+
+def test_2xx_body_with_error_key_nested_too_deep(fault_server: FaultServer) -> None:
+    body = b'{"error": ' + DEEP + b"}"
+    error = failure(canned(fault_server, response(200, body)))
+    assert isinstance(error, APIResponseValidationError)
+
+
+def test_json_answer_to_a_stream_nested_too_deep(fault_server: FaultServer) -> None:
+    body = b'{"error": ' + DEEP + b"}"
+    with canned(fault_server, response(200, body)) as client:
+        # Not an error object the client can read, and not events either: an empty stream.
+        assert list(client.chat.create(model="m", messages=MESSAGES, stream=True)) == []
+
+
+def test_event_with_error_key_nested_too_deep(fault_server: FaultServer) -> None:
+    event = b'data: {"error": ' + DEEP + b"}\n\n"
+    error = failure(canned(fault_server, response(200, event, "text/event-stream")), "stream")
+    assert isinstance(error, APIResponseValidationError)
+
+
+def test_integer_too_long_for_python_in_a_body(fault_server: FaultServer) -> None:
+    body = b'{"id": 1, "n": ' + b"9" * 100_000 + b"}"  # over int's 4300-digit default
+    error = failure(canned(fault_server, response(200, body)))
+    assert isinstance(error, APIResponseValidationError)
+    error = failure(canned(fault_server, response(500, body)))
+    assert isinstance(error, InternalServerError) and isinstance(error.body, str)
+
+
+def test_async_error_body_nested_too_deep(fault_server: FaultServer) -> None:
+    k = uuid.uuid4().hex
+    fault_server.canned(k, response(502, DEEP))
+
+    async def run() -> APIError:
+        base_url = fault_server.base_url("canned", k)
+        async with AsyncFakeAPI(api_key=SECRET, base_url=base_url, max_retries=0) as client:
+            with pytest.raises(APIError) as info:
+                await client.chat.create(model="m", messages=MESSAGES)
+        return info.value
+
+    assert isinstance(asyncio.run(run()), InternalServerError)
+
+
+# -- messages are safe to print -------------------------------------------------------------------
+
+ANSI = "\x1b[2J\x1b]0;pwned\x07 \x9b31m red\r\nFAKE: second line\u202eevil\u2028"
+
+
+def test_control_characters_of_a_json_message_are_escaped(fault_server: FaultServer) -> None:
+    body = json.dumps({"error": {"message": ANSI}}).encode()
+    error = failure(canned(fault_server, response(400, body)))
+    assert isinstance(error, BadRequestError)
+    for text in (str(error), repr(error), error.message):
+        assert UNPRINTABLE.search(text) is None, text
+    assert "\\x1b[2J" in str(error) and "\\r\\nFAKE" in str(error) and "\\u202e" in str(error)
+    assert error.response.json() == {"error": {"message": ANSI}}  # the data is untouched
+
+
+def test_control_characters_of_an_html_error_page_are_escaped(fault_server: FaultServer) -> None:
+    page = "<html>\x1b[31mRED\x1b[0m\x07\x08 \x85 down</html>".encode()
+    error = failure(canned(fault_server, response(503, page, "text/html")))
+    assert UNPRINTABLE.search(str(error)) is None
+    assert "\\x1b[31mRED" in str(error) and "\\x85" in str(error)
+
+
+def test_long_error_message_is_cut(fault_server: FaultServer) -> None:
+    long = "A" * 10_000_000
+    error = failure(canned(fault_server, response(400, json.dumps({"message": long}).encode())))
+    assert len(error.message) <= MAX_MESSAGE + 3 and error.message.endswith("...")
+    assert error.body == {"message": long}
+
+
+def test_credential_cut_at_the_end_of_a_long_message_does_not_show(
+    fault_server: FaultServer,
+) -> None:
+    # The server echoes the key across the cut: no prefix of it may remain in the message.
+    for at in range(0, MAX_MESSAGE + 1, 11):
+        page = ("." * at + SECRET + "." * 50).encode()
+        error = failure(canned(fault_server, response(500, page, "text/plain")))
+        assert SECRET[:6] not in str(error), at
+
+
+def test_printable_leaves_ordinary_text_alone() -> None:
+    text = "Rate limit: 10 requests/min — réessayez 稍后 (tab-free)"
+    assert printable(text) is text
+    assert printable("a\tb\nc") == "a\\tb\\nc"
+
+
+def test_every_api_error_message_is_printable() -> None:
+    assert str(APIError("bad \x1b[1m thing\x00")) == "bad \\x1b[1m thing\\x00"
