@@ -13,6 +13,8 @@ from typing import IO
 
 import httpx
 
+from ._errors import InvalidRequestError
+
 __all__ = ["UploadStream", "file_source", "is_file_like", "multipart_stream"]
 
 _CHUNK = 64 * 1024
@@ -98,7 +100,7 @@ def file_source(value: object, default_name: str) -> tuple[str, FileSource, str]
         import mimetypes  # only uploads need it; keep it off the import path
 
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return filename, source, content_type
+    return filename, source, _checked_content_type(content_type)
 
 
 class UploadStream(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -125,9 +127,25 @@ class UploadStream(httpx.SyncByteStream, httpx.AsyncByteStream):
             yield chunk
 
 
+# Names in Content-Disposition, encoded as httpx and urllib3 do (the HTML form rules, with every
+# control character percent-encoded): a quote, CR or LF would end the name or the header line,
+# and a trailing backslash would escape the closing quote for servers that read quoted-strings.
+_DISPOSITION = str.maketrans(
+    {'"': "%22", "\\": "\\\\", "\x7f": "%7F", **{chr(c): f"%{c:02X}" for c in range(0x20)}}
+)
+
+
 def _quote_header(value: str) -> str:
-    # HTML form encoding of names in Content-Disposition.
-    return value.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+    return value.translate(_DISPOSITION)
+
+
+def _checked_content_type(value: str) -> str:
+    if any(c < " " or c == "\x7f" for c in value):
+        raise InvalidRequestError(
+            "The content type of an upload contains a control character (such as a line "
+            "break), which would add headers of its own to the request; remove it."
+        )
+    return value
 
 
 def multipart_stream(

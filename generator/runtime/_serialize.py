@@ -249,6 +249,8 @@ def serialize_cookie_param(name: str, value: object, param: Param | None) -> lis
     def q(s: str) -> str:
         return quote(s, safe=_COOKIE_SAFE)
 
+    name = q(name)  # "a; session=x" would set a cookie of its own
+
     if isinstance(value, list):
         if not value:
             return []

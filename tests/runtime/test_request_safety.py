@@ -237,3 +237,39 @@ def test_base_url_message_does_not_show_userinfo() -> None:
     with pytest.raises(InvalidRequestError) as info:
         FakeAPI(api_key="sk-x", base_url="ftp://bob:pw-secret-91@127.0.0.1/")
     assert "pw-secret-91" not in str(info.value)
+
+
+# -- uploads and cookie parameters: no part header or cookie of the caller's making --------------
+
+
+def sent_body(request: httpx.Request) -> bytes:
+    return b"".join(request.stream)  # type: ignore[union-attr]
+
+
+def test_upload_names_cannot_add_lines_to_a_part_header() -> None:
+    client, recorder, _ = make_client(httpx.Response(200, json={}))
+    evil = 'a"\r\nX-Evil: 1\r\n\r\nsmuggled\x00\\'
+    client.files.upload(file=(evil, b"data"), purpose="p", **{'f"\r\nX-Evil: 2': "v"})
+    body = sent_body(recorder.last)
+    lines = body.split(b"\r\n")
+    assert not any(line.startswith(b"X-Evil") for line in lines)
+    assert b'filename="a%22%0D%0AX-Evil: 1%0D%0A%0D%0Asmuggled%00\\\\"' in body
+    assert b'name="f%22%0D%0AX-Evil: 2"' in body
+
+
+@pytest.mark.parametrize("content_type", ["text/plain\r\nX-Evil: 1", "text/plain\n", "a\x00b"])
+def test_upload_content_type_with_a_control_character_is_refused(content_type: str) -> None:
+    client, recorder, _ = make_client(httpx.Response(200, json={}))
+    with pytest.raises(InvalidRequestError, match="content type of an upload"):
+        client.files.upload(file=("a.txt", b"data", content_type), purpose="p")
+    assert recorder.calls == 0
+
+
+def test_cookie_parameter_name_cannot_set_another_cookie() -> None:
+    from generator.runtime import Operation, Param
+
+    op = Operation(method="GET", path="/x", operation_id="x", params=(Param("p", "cookie"),))
+    client, recorder, _ = make_client(httpx.Response(200, json={}))
+    client.request(op, cookies={"p; session=planted": "a; session=planted2"})
+    cookie = recorder.last.headers["cookie"]
+    assert "; session=" not in cookie and ";" not in cookie
