@@ -6,6 +6,7 @@ write. A `Run` carries the diagnostics and timings of one run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -88,7 +89,23 @@ def sources_for(config: Config, spec: Path, diagnostics: Diagnostics) -> Sources
     return sources
 
 
-_BACKGROUND_MIN = 100_000  # characters; below this, validation takes less than a fork saves
+# A document this large (characters) is validated in a forked child under the budgets below:
+# openapi-spec-validator's cost grows faster than the document on some shapes (quadratic in
+# operationIds; gigabytes for a few thousand schemas with invalid names), and a child can be
+# stopped where this process could not. Smaller documents validate here, in milliseconds.
+_BACKGROUND_MIN = 16_000
+_VALIDATE_SECONDS = 60.0  # OAGEN_VALIDATE_TIMEOUT overrides
+_VALIDATE_MEMORY = 4 << 30  # bytes above what the child inherits; OAGEN_VALIDATE_MEMORY_MB
+
+
+def validation_budget() -> tuple[float, int]:
+    """Seconds and bytes a background validation may use (from the environment, if set)."""
+    seconds, memory = _VALIDATE_SECONDS, _VALIDATE_MEMORY
+    with contextlib.suppress(ValueError):
+        seconds = max(1.0, float(os.environ.get("OAGEN_VALIDATE_TIMEOUT", seconds)))
+    with contextlib.suppress(ValueError):
+        memory = max(256, int(os.environ.get("OAGEN_VALIDATE_MEMORY_MB", memory >> 20))) << 20
+    return seconds, memory
 
 
 def early_validator(spec: Path) -> forked.Awaiting | None:
@@ -102,7 +119,7 @@ def early_validator(spec: Path) -> forked.Awaiting | None:
             return None
     except OSError:
         return None
-    return forked.Awaiting(_prepare_validation, _findings_of)
+    return forked.Awaiting(_prepare_validation, _findings_of, memory=validation_budget()[1])
 
 
 def _prepare_validation() -> None:
@@ -147,11 +164,13 @@ def _validate_spec(run: Run, source: SourceFile, background: bool,
     cached = cache.read(store, entry) if entry else None
     if cached is not None:
         _add_findings(run, source, json.loads(cached))
-    elif background and len(source.text) >= _BACKGROUND_MIN and forked.available():
+    elif len(source.text) >= _BACKGROUND_MIN and forked.available():
         job = _job(run, source, version)
         child: Forked = early if early is not None and early.send(job) else \
-            forked.Forked(lambda: _findings_of(job))
+            forked.Forked(lambda: _findings_of(job), memory=validation_budget()[1])
         run.pending_validation = PendingValidation(child, source, version, store, entry)
+        if not background:  # a budgeted child all the same; wait for it now
+            join_validation(run)
     else:
         findings = _findings_of(_job(run, source, version))
         if entry:
@@ -162,19 +181,27 @@ def _validate_spec(run: Run, source: SourceFile, background: bool,
 
 
 def join_validation(run: Run) -> None:
-    """Add the findings of a validation running in the background (or, if that child failed,
-    validate here)."""
+    """Add the findings of a validation running in the background. A child stopped by its
+    budget is reported (W103) and not redone here: the same work would have no budget."""
     if run.pending_validation is None:
         return
-    child, source, version, store, entry = run.pending_validation
+    child, source, _, store, entry = run.pending_validation
     run.pending_validation = None
     started = time.perf_counter()
-    findings = child.collect()
+    seconds, memory = validation_budget()
+    findings = child.collect(timeout=seconds)
     if findings is None:
-        findings = _findings_of(_job(run, source, version))
-    if entry:
-        cache.write(store, entry, json.dumps(findings))
-    _add_findings(run, source, findings)
+        why = {"timeout": f"did not finish within {seconds:g} s",
+               "out-of-memory": f"needed more than {memory >> 20} MB"}.get(
+                   child.outcome, "stopped without a result (out of memory, or it crashed)")
+        run.diagnostics.warning(
+            "W103", f"openapi-spec-validator {why}; the document was not fully validated",
+            Location(source.display), "generation goes on; OAGEN_VALIDATE_TIMEOUT (seconds) "
+            "and OAGEN_VALIDATE_MEMORY_MB raise the budget")
+    else:
+        if entry:
+            cache.write(store, entry, json.dumps(findings))
+        _add_findings(run, source, findings)
     run.timings["validate-wait"] = time.perf_counter() - started
 
 

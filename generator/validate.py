@@ -101,25 +101,28 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
     try:
         errors = Confined(data, base_uri=base_uri).iter_errors()
         for error in errors:
+            # Each error costs the size of the instance it failed on (the backend prints the
+            # instance into its message): past the report's limit, stop rather than walk on.
+            if count >= _MAX_REPORTED:
+                diagnostics.warning("W102", f"more than {_MAX_REPORTED} spec violations; the "
+                                    "rest are not checked", Location(file),
+                                    "fix these first; generation goes on")
+                break
             location = _location_of(data, error, file, referenced)
             message = _message_of(error)
             if (location, message) in seen:
                 continue
             seen.add((location, message))
             count += 1
-            if count <= _MAX_REPORTED:
-                diagnostics.warning("W100", f"spec violation: {message}", location,
-                                    "the generator interprets it; fix the spec, or run "
-                                    "without --strict to accept it")
+            diagnostics.warning("W100", f"spec violation: {message}", location,
+                                "the generator interprets it; fix the spec, or run "
+                                "without --strict to accept it")
     except RecursionError:
         diagnostics.warning("W101", "the validator gave up on deeply recursive references",
                             Location(file), "generation goes on; check the spec's $refs")
     except Exception as exc:  # the validator may fail on inputs it cannot walk
         diagnostics.warning("W101", f"the validator stopped early: {_exception_text(exc)}",
                             Location(file), "generation goes on; the builder checks what it uses")
-    if count > _MAX_REPORTED:
-        diagnostics.warning("W102", f"{count - _MAX_REPORTED} more spec violations not shown",
-                            Location(file))
     return count
 
 

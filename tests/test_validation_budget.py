@@ -1,0 +1,93 @@
+"""openapi-spec-validator runs in a forked child with a time and a memory budget.
+
+Its cost grows faster than the document on some shapes (a few thousand schemas with names the
+specification forbids took gigabytes; operationIds are checked in quadratic time), so a document
+past a small size is validated in a child that is stopped at its budget: the run goes on with a
+W103 warning instead of hanging or exhausting the machine, and the work is never redone without a
+budget in the generator's own process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import forked
+from generator.pipeline import _BACKGROUND_MIN
+
+REPO = Path(__file__).resolve().parents[1]
+
+needs_fork = pytest.mark.skipif(not forked.available(), reason="no fork, or a single core")
+
+
+def _badly_named_schemas(count: int) -> dict[str, object]:
+    # Each key breaks the specification's component-name pattern; the validator's Rust backend
+    # copies the whole `schemas` object into every one of these errors.
+    schemas = {f"S {i}!": {"type": "object", "properties": {"a": {"type": "string"}}}
+               for i in range(count)}
+    return {"openapi": "3.1.0", "info": {"title": "Budget", "version": "1"}, "paths": {},
+            "components": {"schemas": schemas}}
+
+
+def _validate(tmp_path: Path, document: dict[str, object], **env: str) -> tuple[int, str, float]:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    assert spec.stat().st_size >= _BACKGROUND_MIN
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", str(spec)], cwd=tmp_path,
+        env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO), **env},
+        capture_output=True, text=True, timeout=300, check=False)
+    return result.returncode, result.stdout + result.stderr, time.monotonic() - started
+
+
+@needs_fork
+def test_a_validation_over_its_time_budget_is_stopped_and_reported(tmp_path: Path) -> None:
+    # About ten seconds of validation on this machine (and gigabytes): stopped after one.
+    code, printed, seconds = _validate(tmp_path, _badly_named_schemas(2_000),
+                                       OAGEN_VALIDATE_TIMEOUT="1")
+    assert "Traceback" not in printed
+    assert "warning W103 openapi-spec-validator did not finish within 1 s" in printed
+    assert "OAGEN_VALIDATE_TIMEOUT" in printed  # what to do
+    assert code == 0  # a warning: the generator can still build from the document
+    assert seconds < 60
+
+
+@needs_fork
+def test_a_validation_over_its_memory_budget_is_stopped_and_reported(tmp_path: Path) -> None:
+    code, printed, _ = _validate(tmp_path, _badly_named_schemas(1_000),
+                                 OAGEN_VALIDATE_MEMORY_MB="300")
+    assert "Traceback" not in printed
+    assert "warning W103 openapi-spec-validator" in printed
+    assert "not fully validated" in printed
+    assert code == 0
+
+
+@needs_fork
+def test_within_budget_the_findings_are_the_validators(tmp_path: Path) -> None:
+    code, printed, _ = _validate(tmp_path, _badly_named_schemas(300))
+    assert "W103" not in printed
+    assert printed.count("warning W100 ") == 200  # the report's limit
+    assert "warning W102 more than 200 spec violations" in printed
+    assert code == 0
+
+
+@needs_fork
+def test_the_child_budgets() -> None:
+    sleeper = forked.Forked(lambda: time.sleep(30))
+    assert sleeper.collect(timeout=0.5) is None
+    assert sleeper.outcome == "timeout"
+
+    hungry = forked.Forked(lambda: len(bytearray(2 << 30)), memory=256 << 20)
+    assert hungry.collect(timeout=60) is None
+    assert hungry.outcome == "out-of-memory"
+
+    fine = forked.Forked(lambda: [1, "two"], memory=256 << 20)
+    assert fine.collect(timeout=60) == [1, "two"]
+    assert fine.outcome == "done"
