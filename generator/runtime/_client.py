@@ -21,6 +21,7 @@ import re
 import time
 from collections.abc import Mapping
 from datetime import timedelta
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from time import perf_counter
 from types import TracebackType
 from typing import Any, ClassVar, Self, cast
@@ -74,6 +75,12 @@ _INFO = logging.INFO
 _DEBUG = logging.DEBUG
 _DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 _AUTH_QUERY = "\0auth"  # key of the auth pieces among query groups; cannot clash with a name
+
+
+def _refusing_cookie_jar() -> CookieJar:
+    # Requests are built directly, so the http client's jar is never sent from; a jar that keeps
+    # nothing stops a server's Set-Cookie headers piling up for the life of the client.
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 def _as_timeout(value: TimeoutTypes) -> httpx.Timeout:
@@ -768,7 +775,9 @@ class SyncClient(_BaseClient):
             http_client
             if http_client is not None
             # Redirects are followed by _send, which keeps credentials on their origin.
-            else httpx.Client(timeout=self._timeout, limits=_DEFAULT_LIMITS)
+            else httpx.Client(
+                timeout=self._timeout, limits=_DEFAULT_LIMITS, cookies=_refusing_cookie_jar()
+            )
         )
         self._derive(self._http.headers)
 
@@ -972,7 +981,9 @@ class AsyncClient(_BaseClient):
         self._http = (
             http_client
             if http_client is not None
-            else httpx.AsyncClient(timeout=self._timeout, limits=_DEFAULT_LIMITS)
+            else httpx.AsyncClient(
+                timeout=self._timeout, limits=_DEFAULT_LIMITS, cookies=_refusing_cookie_jar()
+            )
         )
         self._derive(self._http.headers)
 

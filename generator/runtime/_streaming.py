@@ -4,8 +4,9 @@ The parser follows the WHATWG "event stream" interpretation rules: CRLF, LF and 
 one leading BOM dropped; lines starting with ":" are comments; "field: value" with one space
 after the colon stripped; a field without colon has an empty value; ``data`` lines are joined
 with "\\n"; a blank line dispatches; an event with no ``data`` is not dispatched; ``id`` persists
-across events (unless it contains NUL); ``retry`` is digits only. An event not terminated by a
-blank line when the stream ends is discarded, as the specification says.
+across events (unless it contains NUL); ``retry`` is 1 to 15 ASCII digits (longer is ignored).
+An event not terminated by a blank line when the stream ends is discarded, as the specification
+says.
 
 It works on bytes as they arrive and never holds more than one incomplete line, kept as a list of
 chunks joined once when its end arrives (so a long line costs linear time). A line, or the data of
@@ -32,6 +33,8 @@ _T = TypeVar("_T")
 _BOM = b"\xef\xbb\xbf"
 # After the end-of-stream sentinel, at most this much is read to let the connection be reused.
 _MAX_DRAIN = 64 * 1024
+# A longer retry value (over 30,000 years in ms) is ignored: int() refuses 4,300 digits and more.
+_MAX_RETRY_DIGITS = 15
 
 
 def _decode(raw: bytes) -> str:
@@ -199,7 +202,7 @@ class SSEDecoder:
                 elif field == b"id":
                     if b"\0" not in value:
                         self.last_id = _decode(value)
-                elif field == b"retry" and value.isdigit():
+                elif field == b"retry" and value.isdigit() and len(value) <= _MAX_RETRY_DIGITS:
                     self.retry = self._event_retry = int(value)
         self._data = data
         self._data_size = size

@@ -156,3 +156,39 @@ def test_printable_leaves_ordinary_text_alone() -> None:
 
 def test_every_api_error_message_is_printable() -> None:
     assert str(APIError("bad \x1b[1m thing\x00")) == "bad \\x1b[1m thing\\x00"
+
+
+# -- cookies a server sets --------------------------------------------------------------------
+
+
+def with_cookies(count: int) -> bytes:
+    cookies = "".join(f"Set-Cookie: c{i}=v; Path=/; Max-Age=99999\r\n" for i in range(count))
+    body = b'{"id": "gen-1", "choices": []}'
+    head = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"Connection: close\r\n{cookies}\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+def test_cookies_a_server_sets_are_neither_kept_nor_sent(fault_server: FaultServer) -> None:
+    k = uuid.uuid4().hex
+    fault_server.canned(k, with_cookies(50))
+    with FakeAPI(api_key=SECRET, base_url=fault_server.base_url("canned", k)) as client:
+        client.chat.create(model="m", messages=MESSAGES)
+        client.chat.create(model="m", messages=MESSAGES)
+        assert len(client._http.cookies.jar) == 0  # nothing piles up over the client's life
+    assert all("cookie" not in seen.headers for seen in fault_server.requests(k))
+
+
+def test_async_client_keeps_no_cookie_either(fault_server: FaultServer) -> None:
+    k = uuid.uuid4().hex
+    fault_server.canned(k, with_cookies(50))
+
+    async def run() -> int:
+        base_url = fault_server.base_url("canned", k)
+        async with AsyncFakeAPI(api_key=SECRET, base_url=base_url) as client:
+            await client.chat.create(model="m", messages=MESSAGES)
+            return len(client._http.cookies.jar)
+
+    assert asyncio.run(run()) == 0

@@ -105,6 +105,17 @@ def test_retry_field() -> None:
     assert decoder.retry == 1500
 
 
+def test_retry_value_too_long_for_an_int_is_ignored() -> None:
+    # int() refuses 4,300 digits and more: this was a raw ValueError out of the stream.
+    decoder = SSEDecoder()
+    huge = b"9" * 100_000
+    assert decoder.feed(b"retry: 20\n\nretry: " + huge + b"\ndata: a\n\n") == [ev("a")]
+    assert decoder.retry == 20
+    assert decoder.feed(b"retry: 999999999999999\ndata: b\n\n") == [
+        ev("b", retry=999_999_999_999_999)
+    ]
+
+
 def test_event_without_data_is_not_dispatched() -> None:
     assert parse(b"event: ping\n\nid: 3\n\n\n\ndata: x\n\n") == [ev("x", id="3")]
 
