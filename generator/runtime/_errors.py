@@ -31,7 +31,6 @@ server chose.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -39,6 +38,7 @@ import httpx
 import pydantic
 
 from ._models import get_adapter
+from ._text import escape_unprintable
 
 __all__ = [
     "APIConnectionError",
@@ -61,25 +61,13 @@ __all__ = [
 ]
 
 MAX_MESSAGE = 1000  # characters of a message; the whole error body stays in ``.body``
-# What a terminal or log viewer would act on instead of showing: C0 and C1 controls (ESC starts
-# ANSI sequences, 0x9b is CSI on its own), DEL, line and paragraph separators, bidi overrides.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
-    code = ord(char)
-    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def printable(text: str) -> str:
     """``text`` cut to ``MAX_MESSAGE`` characters, with unprintable characters escaped."""
     if len(text) > MAX_MESSAGE:
         text = text[:MAX_MESSAGE] + "..."
-    if _UNPRINTABLE.search(text) is None:
-        return text
-    return _UNPRINTABLE.sub(_escape, text)
+    return escape_unprintable(text)
 
 
 class APIError(Exception):

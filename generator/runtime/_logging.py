@@ -4,7 +4,8 @@ The client's own messages are redacted where they are made. httpx and httpcore l
 INFO line ``HTTP Request: GET https://host/path?api_key=... "HTTP/1.1 200 OK"`` shows the query
 string, httpcore's DEBUG lines show response headers): every client adds its ``Redactor`` to one
 ``logging.Filter`` installed, once, on those libraries' loggers, which rewrites any record that
-contains a known secret. Redactors are held weakly: a client that is gone stops being checked.
+contains a known secret, and escapes control characters a server put in a record (a reason
+phrase with ANSI sequences). Redactors are held weakly: a client that is gone stops being checked.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from urllib.parse import quote
+
+from ._text import escape_unprintable
 
 __all__ = ["REDACTED", "SECRET_HEADERS", "Redactor", "protect_loggers", "setup_logger"]
 
@@ -105,7 +108,7 @@ _LIBRARY_LOGGERS = (
 
 
 class _SecretFilter(logging.Filter):
-    """Rewrites a record whose message contains a secret of any live client."""
+    """Rewrites a record whose message contains a secret of any live client or a control."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -119,8 +122,6 @@ class _SecretFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         with self._lock:
             redactors = list(self._redactors)
-        if not redactors:
-            return True
         try:
             message = record.getMessage()
         except Exception:  # a record that cannot format is left to logging to report
@@ -128,6 +129,9 @@ class _SecretFilter(logging.Filter):
         clean = message
         for redactor in redactors:
             clean = redactor.text(clean)
+        # A reason phrase or body key with ANSI escapes or CR/LF must not act on the terminal
+        # or forge log lines (httpx's own INFO line shows the server's reason phrase as sent).
+        clean = escape_unprintable(clean)
         if clean != message:
             record.msg = clean
             record.args = None

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import re
 import uuid
 
 import pytest
 
+from generator.runtime import APIStatusError
 from tests.fault_server import FaultServer
 from tests.runtime.multi_auth import (
     SECRETS,
@@ -121,3 +123,25 @@ def test_filter_is_installed_once_per_logger() -> None:
         filters = logging.getLogger(name).filters
         assert len(filters) == len({id(f) for f in filters})
         assert sum(type(f).__name__ == "_SecretFilter" for f in filters) == 1
+
+
+# -- what a server writes cannot act on the terminal through a log line ---------------------------
+
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def test_control_characters_a_server_sends_are_escaped_in_log_records(
+    fault_server: FaultServer, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    k = key()
+    # h11 accepts ESC in a reason phrase; httpx's INFO line and the client's show it.
+    fault_server.canned(
+        k, b"HTTP/1.1 500 \x1b[2J\x1b[31mboom\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    base_url = fault_server.base_url("canned", k)
+    client = MultiAuth(credentials=credentials(), base_url=base_url, max_retries=0)
+    with client, pytest.raises(APIStatusError):
+        client.request(WITH_BEARER)
+    lines = [r.getMessage() for r in debug_logs.records if r.name in ("httpx", "multi_auth")]
+    assert any("\\x1b[31mboom" in line for line in lines), lines
+    assert [line for line in lines if UNPRINTABLE.search(line)] == []
