@@ -869,6 +869,8 @@ class SyncClient(_BaseClient):
             extra_headers, extra_query, extra_body, timeout,
         )  # fmt: skip
         max_retries = self._max_retries
+        if isinstance(request.stream, UploadStream) and not request.stream.replayable:
+            max_retries = 0  # an upload from a pipe cannot be sent a second time
         limit = self._max_response_bytes
         retries_taken = 0
         while True:
@@ -1077,6 +1079,8 @@ class AsyncClient(_BaseClient):
             extra_headers, extra_query, extra_body, timeout,
         )  # fmt: skip
         max_retries = self._max_retries
+        if isinstance(request.stream, UploadStream) and not request.stream.replayable:
+            max_retries = 0  # an upload from a pipe cannot be sent a second time
         limit = self._max_response_bytes
         retries_taken = 0
         while True:

@@ -7,7 +7,9 @@ the status line, headers and body byte for byte.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import os
 import re
 import uuid
 from typing import Any
@@ -20,6 +22,7 @@ from generator.runtime import (
     APIStatusError,
     BadRequestError,
     InternalServerError,
+    RedirectError,
 )
 from generator.runtime._errors import MAX_MESSAGE, printable
 from tests.fault_server import FaultServer
@@ -193,3 +196,43 @@ def test_async_client_keeps_no_cookie_either(fault_server: FaultServer) -> None:
             return len(client._http.cookies.jar)
 
     assert asyncio.run(run()) == 0
+
+
+# -- an upload that can be read once ----------------------------------------------------------
+
+
+def pipe(data: bytes) -> Any:
+    read, write = os.pipe()
+    os.write(write, data)
+    os.close(write)
+    return os.fdopen(read, "rb")
+
+
+def test_upload_from_a_pipe_is_not_retried(fault_server: FaultServer) -> None:
+    # Retrying would need the bytes again: it was a raw RuntimeError from inside httpx.
+    k = uuid.uuid4().hex
+    base_url = fault_server.base_url("unavailable", k)
+    client = FakeAPI(api_key=SECRET, base_url=base_url, max_retries=2)
+    with client, pipe(b"x") as f, pytest.raises(InternalServerError):
+        client.files.upload(file=f, purpose="p")
+    assert fault_server.attempts("unavailable", k) == 1
+
+
+def test_redirect_that_resends_an_upload_from_a_pipe_is_refused(fault_server: FaultServer) -> None:
+    k = uuid.uuid4().hex
+    fault_server.redirect(k, 307, f"/ok/{k}")
+    base_url = fault_server.base_url("redirect", k)
+    client = FakeAPI(api_key=SECRET, base_url=base_url, max_retries=2)
+    with client, pipe(b"x") as f, pytest.raises(RedirectError, match="cannot seek"):
+        client.files.upload(file=f, purpose="p")
+    assert fault_server.attempts("redirect", k) == 1
+    assert fault_server.attempts("ok", k) == 0
+
+
+def test_upload_from_a_seekable_file_is_still_retried(fault_server: FaultServer) -> None:
+    k = uuid.uuid4().hex
+    base_url = fault_server.base_url("unavailable", k)
+    with FakeAPI(api_key=SECRET, base_url=base_url, max_retries=2) as client:
+        client._sleep = lambda seconds: None  # type: ignore[method-assign]
+        client.files.upload(file=io.BytesIO(b"x"), purpose="p")
+    assert fault_server.attempts("unavailable", k) == 2

@@ -2,6 +2,8 @@
 
 A path is opened only while its bytes are being sent and closed right after; an open file object
 is rewound to where it was at call time before every attempt, so retries resend the same bytes.
+A body read from a stream that cannot seek (a pipe, a socket) is sent once: such a call is not
+retried, and a 307/308 redirect of it is refused.
 File objects passed by the caller are never closed (the caller owns them).
 """
 
@@ -56,6 +58,11 @@ class FileSource:
             )
 
     @property
+    def replayable(self) -> bool:
+        """Whether the bytes can be read again (for a retry or a 307/308 redirect)."""
+        return self._file is None or self._start is not None
+
+    @property
     def name(self) -> str | None:
         if self._path is not None:
             return os.path.basename(self._path)
@@ -73,7 +80,11 @@ class FileSource:
             if self._start is not None:
                 self._file.seek(self._start)
             elif self._sent:
-                raise RuntimeError("cannot resend an upload read from a non-seekable stream")
+                # The client does not retry or redirect such a body; this guards other replays.
+                raise InvalidRequestError(
+                    "An upload read from a non-seekable stream cannot be sent twice; pass bytes, "
+                    "a path or a seekable file."
+                )
             self._sent = True
             while chunk := self._file.read(_CHUNK):
                 yield bytes(chunk)
@@ -113,6 +124,7 @@ class UploadStream(httpx.SyncByteStream, httpx.AsyncByteStream):
             size = len(piece) if isinstance(piece, bytes) else piece.size
             length = None if size is None or length is None else length + size
         self.length = length
+        self.replayable = all(isinstance(p, bytes) or p.replayable for p in pieces)
 
     def __iter__(self) -> Iterator[bytes]:
         for piece in self._pieces:

@@ -20,6 +20,7 @@ from urllib.parse import unquote
 import httpx
 
 from ._errors import RedirectError
+from ._files import UploadStream
 
 __all__ = ["RedirectPolicy", "same_origin"]
 
@@ -100,6 +101,13 @@ class RedirectPolicy:
             body = None
             for name in ("content-length", "transfer-encoding", "content-type"):
                 headers.pop(name, None)
+        elif isinstance(body, UploadStream) and not body.replayable:
+            raise RedirectError(
+                f"The server answered {response.status_code} (send the request again to another "
+                "URL), but the upload is read from a stream that cannot seek; pass bytes, a path "
+                "or a seekable file to follow such redirects.",
+                request=request,
+            )
         next_request = httpx.Request(
             method, url, headers=headers, stream=body, extensions=request.extensions
         )
