@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from generator.runtime import (
+    APIConnectionError,
     APIError,
     APIResponseValidationError,
     APIStatusError,
@@ -236,3 +237,32 @@ def test_upload_from_a_seekable_file_is_still_retried(fault_server: FaultServer)
         client._sleep = lambda seconds: None  # type: ignore[method-assign]
         client.files.upload(file=io.BytesIO(b"x"), purpose="p")
     assert fault_server.attempts("unavailable", k) == 2
+
+
+# -- a compressed stream that does not decompress ------------------------------------------------
+
+CORRUPT_GZIP_EVENTS = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\n"
+    b"Connection: close\r\n\r\nthis is not gzip"
+)
+
+
+def test_stream_that_does_not_decompress_is_a_connection_error(fault_server: FaultServer) -> None:
+    # httpx.DecodingError is not a TransportError: it escaped the stream raw.
+    error = failure(canned(fault_server, CORRUPT_GZIP_EVENTS), "stream")
+    assert type(error) is APIConnectionError and "DecodingError" in str(error)
+
+
+def test_async_stream_that_does_not_decompress(fault_server: FaultServer) -> None:
+    k = uuid.uuid4().hex
+    fault_server.canned(k, CORRUPT_GZIP_EVENTS)
+
+    async def run() -> None:
+        base_url = fault_server.base_url("canned", k)
+        async with AsyncFakeAPI(api_key=SECRET, base_url=base_url, max_retries=0) as client:
+            stream = await client.chat.create(model="m", messages=MESSAGES, stream=True)
+            async for _ in stream:
+                pass
+
+    with pytest.raises(APIConnectionError, match="DecodingError"):
+        asyncio.run(run())

@@ -264,6 +264,7 @@ class EventParser(Generic[_T]):
 
 
 def _wrap_transport_error(exc: Exception, response: httpx.Response) -> APIConnectionError:
+    # Any httpx.RequestError: a corrupt gzip stream is a DecodingError, not a TransportError.
     request = response.request
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError("Timed out while reading the stream.", request=request)
@@ -335,7 +336,7 @@ class Stream(Generic[_T]):
                             except pydantic.ValidationError as exc:
                                 item = parser.recover(response, data, exc)
                             yield item
-            except (httpx.TransportError, httpx.StreamError) as exc:
+            except (httpx.RequestError, httpx.StreamError) as exc:
                 raise _wrap_transport_error(exc, response) from exc
         finally:
             response.close()
@@ -402,7 +403,7 @@ class AsyncStream(Generic[_T]):
                             except pydantic.ValidationError as exc:
                                 item = parser.recover(response, data, exc)
                             yield item
-            except (httpx.TransportError, httpx.StreamError) as exc:
+            except (httpx.RequestError, httpx.StreamError) as exc:
                 raise _wrap_transport_error(exc, response) from exc
         finally:
             await response.aclose()
