@@ -182,16 +182,17 @@ def _generate(run: Run, config: Config, args: argparse.Namespace, started: float
         return EXIT_USAGE
     problem = refusal(output, _inputs(config), Path.cwd())
     if problem is not None:
-        print(f"oagen: error: will not write there: {problem}", file=sys.stderr)
+        print(f"oagen: error: will not write there: {printable(problem)}", file=sys.stderr)
         return EXIT_USAGE
     real = resolved(output)
     try:
-        with locked(real, lambda message: print(f"oagen: {message}", file=sys.stderr)):
+        with locked(real, lambda message: print(f"oagen: {printable(message)}",
+                                                file=sys.stderr)):
             for note in recover(real):
-                print(f"oagen: {note}", file=sys.stderr)
+                print(f"oagen: {printable(note)}", file=sys.stderr)
             return _generate_locked(run, config, args, started, real)
     except LockError as exc:
-        print(f"oagen: error: {exc}", file=sys.stderr)
+        print(f"oagen: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -237,22 +238,47 @@ def _generate_locked(run: Run, config: Config, args: argparse.Namespace, started
         emitted = emit(output, files, _metadata(config, api.package_version),
                        force=bool(getattr(args, "force", False)))
     except (EmitError, OSError) as exc:
-        print(f"oagen: error: cannot write {output}: {exc}", file=sys.stderr)
+        print(f"oagen: error: cannot write {printable(str(output))}: "
+              f"{printable(_write_failure(exc))}", file=sys.stderr)
         return EXIT_FAILED
     try:
         run.timings["emit"] = time.perf_counter() - writing
+        for warning in emitted.warnings:
+            print(f"oagen: warning: {printable(warning)}", file=sys.stderr)
         if changelog:
             from .release import prepend_changelog
 
-            prepend_changelog(output / "CHANGELOG.md", changelog)
-        for warning in emitted.warnings:
-            print(f"oagen: warning: {warning}", file=sys.stderr)
+            try:
+                prepend_changelog(output / "CHANGELOG.md", changelog)
+            except OSError as exc:
+                print(f"oagen: error: the client was written, but "
+                      f"{printable(str(output / 'CHANGELOG.md'))} could not be updated "
+                      f"({printable(_write_failure(exc))}); add the entry yourself:\n{changelog}",
+                      file=sys.stderr)
+                return EXIT_FAILED
         _summary(run, api, started, f"{len(emitted.written)} written, "
                  f"{len(emitted.unchanged)} unchanged, {len(emitted.removed)} removed",
                  args.quiet)
     except KeyboardInterrupt:
         raise OutputReplaced from None
     return EXIT_OK
+
+
+def _write_failure(exc: Exception) -> str:
+    """Why writing failed, and that the previous output is as it was (emit guarantees it)."""
+    import errno
+
+    if not isinstance(exc, OSError) or exc.errno is None:
+        return str(exc)
+    hints = {errno.ENOSPC: "the disk is full: free some space",
+             errno.EDQUOT: "your disk quota is used up: free some space",
+             errno.EFBIG: "a file is larger than this process may write (ulimit -f)",
+             errno.EROFS: "the filesystem is read-only: choose another output",
+             errno.EACCES: "permission denied: choose an output you may write",
+             errno.EPERM: "operation not permitted: choose an output you may write"}
+    where = f" ({exc.filename})" if exc.filename else ""
+    reason = hints.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"{reason}{where}; the previous output was left as it was"
 
 
 def _auto_version(config: Config, output: Path) -> tuple[str, str | None]:
@@ -378,9 +404,14 @@ def _diff(args: argparse.Namespace, run: Run) -> int:
 
 def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
     from .emit import MANIFEST, manifest_bytes, plan
+    from .outputplace import unusable
 
     output = _output(config)
     if output is None:
+        return EXIT_USAGE
+    problem = unusable(output)
+    if problem is not None:
+        print(f"oagen: error: {printable(problem)}", file=sys.stderr)
         return EXIT_USAGE
     result = _produce(run, config, args)
     if result is None:
@@ -390,7 +421,7 @@ def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -
     expected[MANIFEST] = manifest_bytes(files, _metadata(config, api.package_version))
     changes = plan(output, expected)
     for warning in changes.warnings:
-        print(f"oagen: warning: {warning}", file=sys.stderr)
+        print(f"oagen: warning: {printable(warning)}", file=sys.stderr)
     if not changes.written and not changes.removed:
         _summary(run, api, started, f"{output} is up to date", args.quiet)
         return EXIT_OK

@@ -13,6 +13,7 @@ something outside the output folder are ignored (and reported): oagen never dele
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -23,8 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import swap
+from .plainfile import read_regular
 
 MANIFEST = ".oagen-manifest.json"
+MANIFEST_LIMIT = swap.MANIFEST_LIMIT
 _LISTED = 10  # conflicts named in the message; the rest are counted
 
 
@@ -41,11 +44,34 @@ class EmitResult:
 
 
 def read_manifest(output: Path) -> dict[str, object]:
+    return load_manifest(output)[0]
+
+
+def load_manifest(output: Path) -> tuple[dict[str, object], str | None]:
+    """The manifest's content and, when one is there but cannot be used, why. It is read only
+    as a plain file inside `output`: never through a link, never from a FIFO or device (which
+    could block or never end), never past MANIFEST_LIMIT bytes."""
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        data = read_regular(output / MANIFEST, MANIFEST_LIMIT)
+    except (FileNotFoundError, NotADirectoryError):
+        return {}, None
+    except OSError as error:
+        return {}, _unreadable(error)
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return {}, "is not valid UTF-8 JSON"
+    if not isinstance(document, dict) or not isinstance(document.get("files", {}), dict):
+        return {}, "is not an oagen manifest"
+    return document, None
+
+
+def _unreadable(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "is a symbolic link"
+    if error.errno in (errno.EINVAL, errno.EFBIG):  # read_regular's own refusals
+        return f"is {error.strerror}"
+    return f"cannot be read: {error.strerror}"
 
 
 def manifest_bytes(files: dict[str, bytes], metadata: dict[str, str]) -> bytes:
@@ -77,10 +103,14 @@ def emit(output: Path, files: dict[str, bytes], metadata: dict[str, str], *,
     if outside:  # names are checked upstream; this is the last line of defence
         raise EmitError(f"the generated path {outside[0]!r} would not be a plain file inside "
                         f"{output}; nothing was written (please report this)")
+    problem = _name_problem(files)
+    if problem is not None:  # also checked upstream
+        raise EmitError(f"{problem}; nothing was written (please report this)")
     all_files = dict(files)
     all_files[MANIFEST] = manifest_bytes(files, metadata)
     result = EmitResult()
-    previous = previous_files(output, result.warnings)
+    document, problem = load_manifest(output)
+    previous = _previous(output, document, problem, result.warnings)
     if os.path.lexists(output) and not output.is_dir():
         raise EmitError(f"{output} exists and is not a folder; move it away or choose another "
                         "output")
@@ -88,9 +118,14 @@ def emit(output: Path, files: dict[str, bytes], metadata: dict[str, str], *,
         raise EmitError(f"{output} is a mount point; oagen writes a new folder beside the output "
                         "and renames it into place, which cannot replace a mount point: "
                         "choose a folder inside it, e.g. " + str(output / "generated"))
+    has_manifest = isinstance(document.get("files"), dict)
     conflicts = conflicting_paths(output, files, previous)
     if conflicts and not force:
-        raise EmitError(_conflict_message(output, conflicts, bool(previous)))
+        raise EmitError(_conflict_message(output, conflicts, has_manifest, problem))
+    if not has_manifest and not force and output.is_dir():
+        held = sorted(os.listdir(output))
+        if held:  # oagen would replace, as a whole, a folder someone else filled (/etc, say)
+            raise EmitError(_unknown_folder_message(output, held, problem))
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = swap.new_staging(output)
     try:
@@ -129,7 +164,15 @@ def previous_files(output: Path, warnings: list[str]) -> set[str]:
     """The manifest's files that are plainly inside `output`. An entry that is absolute, climbs
     out with `..`, holds a backslash or NUL, or passes through a symbolic link is not oagen's: it
     is never deleted nor counted, and the manifest is reported as corrupt."""
-    files = read_manifest(output).get("files")
+    return _previous(output, *load_manifest(output), warnings)
+
+
+def _previous(output: Path, document: dict[str, object], problem: str | None,
+              warnings: list[str]) -> set[str]:
+    if problem is not None:
+        warnings.append(f"{output / MANIFEST} {problem}; it was ignored, and nothing was "
+                        "deleted through it")
+    files = document.get("files")
     if not isinstance(files, dict):
         return set()
     folders: dict[str, bool] = {}  # relative folder -> a real folder (or absent), not a link
@@ -185,22 +228,56 @@ def conflicting_paths(output: Path, files: dict[str, bytes], previous: set[str])
     return list(found)
 
 
-def _conflict_message(output: Path, conflicts: list[str], has_manifest: bool) -> str:
+def _conflict_message(output: Path, conflicts: list[str], has_manifest: bool,
+                      problem: str | None = None) -> str:
     listed = ", ".join(conflicts[:_LISTED])
     more = f" and {len(conflicts) - _LISTED} more" if len(conflicts) > _LISTED else ""
     if has_manifest:
         return (f"{len(conflicts)} path(s) in {output} were not written by oagen and would be "
                 f"overwritten: {listed}{more}; move them away (or delete them) and run again, or "
                 "pass --force to replace them")
-    return (f"{output} has no {MANIFEST} (oagen has not written it) and generation would "
+    return (f"{output} has {_no_manifest(problem)} (oagen has not written it) and generation would "
             f"overwrite {len(conflicts)} path(s) there: {listed}{more}; choose a new or empty "
             "output folder, move those away, or pass --force to replace them (everything else "
             "in the folder is kept)")
 
 
+def _unknown_folder_message(output: Path, held: list[str], problem: str | None) -> str:
+    listed = ", ".join(repr(name) for name in held[:_LISTED])
+    more = f" and {len(held) - _LISTED} more" if len(held) > _LISTED else ""
+    return (f"{output} is not empty and has {_no_manifest(problem)} (oagen has not written it); "
+            f"it holds {listed}{more}, and oagen replaces its output folder as a whole: choose a "
+            "new or empty output folder, or pass --force to generate into this one (everything "
+            "in it is kept)")
+
+
+def _no_manifest(problem: str | None) -> str:
+    return f"no {MANIFEST}" if problem is None else f"no usable {MANIFEST} (it {problem})"
+
+
 def through_link(output: Path, path: str) -> bool:
     """Whether `output/path` is, or passes through, a symbolic link inside `output`."""
     return os.path.islink(output / path) or not _no_link_above(output, path, {})
+
+
+_NAME_BYTES = 255  # the longest file name most filesystems take (ext4, APFS, NTFS, tmpfs)
+
+
+def _name_problem(files: dict[str, bytes]) -> str | None:
+    """Generated paths that would be one file where case is ignored (macOS, Windows), or a name
+    too long for the filesystem."""
+    seen: dict[str, str] = {}
+    for path in sorted(files):
+        prefix = ""
+        for part in path.split("/"):
+            if len(part.encode("utf-8", "surrogatepass")) > _NAME_BYTES:
+                return f"the generated path {path!r} has a name longer than {_NAME_BYTES} bytes"
+            prefix = f"{prefix}/{part}" if prefix else part
+            other = seen.setdefault(prefix.casefold(), prefix)
+            if other != prefix:
+                return (f"the generated paths {other!r} and {prefix!r} differ only by case: they "
+                        "would be one file on macOS and Windows")
+    return None
 
 
 def _plain_relative(path: object) -> bool:
@@ -229,7 +306,7 @@ def _same_file(path: Path, content: bytes) -> bool:
     try:
         info = os.lstat(path)
         return stat.S_ISREG(info.st_mode) and info.st_size == len(content) \
-            and path.read_bytes() == content
+            and read_regular(path, len(content)) == content
     except OSError:
         return False
 
@@ -317,10 +394,47 @@ def _copy_xattrs(source: Path, target: Path) -> None:
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
-    if source.is_symlink():
+    """`source` at `target`: a link as the link itself, anything else by hard link. Where the
+    system refuses the hard link (a file of another user, a filesystem without them), a regular
+    file is copied and a FIFO made anew; a device or socket is never opened (reading a device
+    may never end), so the run stops and says so."""
+    info = os.lstat(source)
+    if stat.S_ISLNK(info.st_mode):
         os.symlink(os.readlink(source), target)
         return
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+        os.link(source, target, follow_symlinks=False)
+        return
+    except OSError as error:
+        refused = error
+    if stat.S_ISREG(info.st_mode):
+        _copy_regular(source, target)
+    elif stat.S_ISFIFO(info.st_mode):
+        os.mkfifo(target, stat.S_IMODE(info.st_mode))
+        shutil.copystat(source, target, follow_symlinks=False)
+    else:
+        kind = "socket" if stat.S_ISSOCK(info.st_mode) else "device node"
+        raise EmitError(f"cannot carry over {source}: a {kind} that oagen cannot link into the new "
+                        f"output ({refused.strerror}) and will not open; move it out of the "
+                        "output folder and run again") from refused
+
+
+def _copy_regular(source: Path, target: Path) -> None:
+    """A copy of a regular file that is opened without following a link or blocking, so a link
+    or FIFO swapped in for it is refused rather than read."""
+    reading = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(reading)
+        if not stat.S_ISREG(info.st_mode):
+            raise EmitError(f"{source} changed while it was being carried over; run again")
+        writing = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        try:
+            while chunk := os.read(reading, 1 << 20):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(writing, view):]
+        finally:
+            os.close(writing)
+    finally:
+        os.close(reading)
+    shutil.copystat(source, target, follow_symlinks=False)

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from pathlib import Path
 
 DEFAULT_TIMEOUT = 120.0  # seconds; OAGEN_LOCK_TIMEOUT overrides
 _POLL = 0.05
+_NOT_PLAIN = "{path} is not a plain file; oagen's lock file must be one: remove it and run again"
 
 
 class LockError(Exception):
@@ -45,8 +47,8 @@ def locked(output: Path, waiting: Callable[[str], None],
     path = lock_path(output)
     created = [folder for folder in (output.parent, *output.parent.parents)
                if not os.path.lexists(folder)]
-    output.parent.mkdir(parents=True, exist_ok=True)
     try:
+        output.parent.mkdir(parents=True, exist_ok=True)
         descriptor = _acquire(path, output, limit, waiting)
         try:
             yield
@@ -54,6 +56,9 @@ def locked(output: Path, waiting: Callable[[str], None],
             with contextlib.suppress(OSError):
                 os.unlink(path)  # while still holding it: a waiter re-checks the inode
             os.close(descriptor)
+    except OSError as error:  # a read-only filesystem, a folder we may not write in
+        raise LockError(f"cannot create the folder {error.filename} for {output}: "
+                        f"{error.strerror}; choose an output where you may write") from None
     finally:
         for folder in created:  # deepest first; a run that wrote nothing leaves no folder
             with contextlib.suppress(OSError):
@@ -85,13 +90,24 @@ def _acquire(path: Path, output: Path, limit: float, waiting: Callable[[str], No
 
 
 def _open(path: Path) -> int:
+    """The lock file, opened without following a link or blocking (a FIFO put in its place
+    would block an open; a device's open can act on the device), and only if it is a file."""
+    with contextlib.suppress(OSError):
+        if not stat.S_ISREG(os.lstat(path).st_mode) and not os.path.islink(path):
+            raise LockError(_NOT_PLAIN.format(path=path))
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+                             | os.O_CLOEXEC, 0o600)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise LockError(f"{path} is a symbolic link; oagen's lock file must be a plain "
                             "file: remove the link and run again") from None
-        raise LockError(f"cannot create the lock file {path}: {exc.strerror}") from None
+        raise LockError(f"cannot create the lock file {path}: {exc.strerror}; choose an output "
+                        "in a folder where you may write, or remove what stands there") from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise LockError(_NOT_PLAIN.format(path=path))
+    return descriptor
 
 
 def _same_file(descriptor: int, path: Path) -> bool:

@@ -31,8 +31,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .plainfile import read_regular
+
 _MARKER_TEXT = b"oagen staging folder: safe to delete when no oagen run is writing\n"
 _MANIFEST = ".oagen-manifest.json"
+MANIFEST_LIMIT = 64 * 2**20  # bytes; a manifest of 100,000 files is about 12 MB
 
 
 class OutputReplaced(KeyboardInterrupt):
@@ -57,17 +60,17 @@ def new_staging(output: Path) -> Path:
     """An empty staging folder beside `output` (mode from the umask), marked as oagen's."""
     staging = output.parent / staging_name(output)
     os.mkdir(staging, 0o777)
-    descriptor = os.open(marker(staging), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
-        os.write(descriptor, _MARKER_TEXT)
-    finally:
-        os.close(descriptor)
+        _write_new(marker(staging), _MARKER_TEXT, exclusive=True)
+    except BaseException:  # a full disk: an unmarked folder would stay for ever
+        remove_tree(staging)
+        raise
     return staging
 
 
 def manifest_digest(folder: Path) -> str | None:
     try:
-        return hashlib.sha256((folder / _MANIFEST).read_bytes()).hexdigest()
+        return hashlib.sha256(read_regular(folder / _MANIFEST, MANIFEST_LIMIT)).hexdigest()
     except OSError:
         return None
 
@@ -139,9 +142,22 @@ def recover(output: Path) -> list[str]:
 
 def _write_journal(journal: Path, record: dict[str, str]) -> None:
     data = (json.dumps(record, sort_keys=True) + "\n").encode("utf-8")
-    descriptor = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
     try:
-        os.write(descriptor, data)
+        _write_new(journal, data, exclusive=False)
+    except BaseException:  # half a journal would only be reported as foreign by the next run
+        journal.unlink(missing_ok=True)
+        raise
+
+
+def _write_new(path: Path, data: bytes, *, exclusive: bool) -> None:
+    """Write `data` to `path` whole (a short write is continued), never through a link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    flags |= os.O_EXCL if exclusive else os.O_TRUNC
+    descriptor = os.open(path, flags, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
     finally:
         os.close(descriptor)
 
@@ -149,10 +165,8 @@ def _write_journal(journal: Path, record: dict[str, str]) -> None:
 def _read_journal(journal: Path, output: Path) -> tuple[Path, Path, str] | None:
     """The journal's folders, only when they are names oagen gives folders beside `output`."""
     try:
-        if not stat.S_ISREG(os.lstat(journal).st_mode):
-            return None
-        record = json.loads(journal.read_bytes())
-    except (OSError, ValueError):
+        record = json.loads(read_regular(journal, 4096))
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(record, dict):
         return None
@@ -175,7 +189,7 @@ def _is_folder(path: Path) -> bool:
 
 def _is_marker(path: Path) -> bool:
     try:
-        return stat.S_ISREG(os.lstat(path).st_mode) and path.read_bytes() == _MARKER_TEXT
+        return read_regular(path, len(_MARKER_TEXT)) == _MARKER_TEXT
     except OSError:
         return False
 

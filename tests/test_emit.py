@@ -142,7 +142,9 @@ def test_user_files_survive_regenerations(out: Path) -> None:
 def test_user_files_in_a_folder_without_manifest_survive_the_first_generation(out: Path) -> None:
     (out / "pets").mkdir(parents=True)
     (out / "pets" / "_custom.py").write_bytes(b"# mine\n")
-    emit(out, FILES, META)
+    with pytest.raises(EmitError, match=r"is not empty and has no \.oagen-manifest\.json.*--force"):
+        emit(out, FILES, META)  # a folder oagen did not fill is only written when forced
+    emit(out, FILES, META, force=True)
     assert (out / "pets" / "_custom.py").read_bytes() == b"# mine\n"
     assert "pets/_custom.py" not in read_manifest(out)["files"]  # type: ignore[operator]
 
