@@ -23,7 +23,10 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .plainfile import read_regular
+
 _KEY_FILE = "secret.key"
+_ENTRY_LIMIT = 256 * 2**20  # bytes; a formatted module of a large API is a few MB
 _KEY_BYTES = 32
 _SIGNATURE = b"oagen-hmac-sha256 "  # first line of an entry: this, the hex signature, a newline
 
@@ -54,8 +57,8 @@ def read(cache: Path | None, entry: str) -> str | None:
     if cache is None:
         return None
     secret = _secret(str(cache.parent.absolute()))
-    try:
-        data = (cache / entry[:2] / entry).read_bytes()
+    try:  # never through a link or from a FIFO swapped in for an entry, never unbounded
+        data = read_regular(cache / entry[:2] / entry, _ENTRY_LIMIT)
     except OSError:
         return None
     header, newline, content = data.partition(b"\n")

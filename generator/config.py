@@ -6,6 +6,7 @@ error with a hint, never silently ignored. CLI flags override the file.
 
 from __future__ import annotations
 
+import errno
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -128,16 +129,24 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
         return Config()
     display = _display(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_config(path)
     except OSError as exc:
         diagnostics.error(CONFIG_FILE_CODE, f"cannot read config {display}: {exc.strerror}",
                           Location(display))
+        return Config()
+    except UnicodeDecodeError as exc:
+        diagnostics.error(CONFIG_FILE_CODE, f"config {display} is not UTF-8 (byte "
+                          f"{exc.start})", Location(display), "save the file as UTF-8")
         return Config()
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         diagnostics.error(CONFIG_FILE_CODE, f"malformed TOML in {display}: {exc}",
                           Location(display), "fix the TOML syntax")
+        return Config()
+    except RecursionError:
+        diagnostics.error(CONFIG_FILE_CODE, f"{display} nests arrays or tables too deeply to "
+                          "read", Location(display), "flatten the TOML")
         return Config()
     table: Any = document.get("tool", {}).get("oagen") if path.name == "pyproject.toml" \
         else document.get("tool", {}).get("oagen", document)
@@ -163,7 +172,7 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
         if key == "names" and isinstance(value, dict) and not _check_names(value, where,
                                                                         diagnostics):
             continue
-        problem = name_problem(key, value)
+        problem = name_problem(key, value) or _path_problem(key, value)
         if problem is not None:
             diagnostics.error(CONFIG_FILE_CODE, problem, where, f"`{key}`: {description}")
             continue
@@ -172,6 +181,34 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
             continue
         values[key] = value
     return _from_table(values, path)
+
+
+_CONFIG_LIMIT = 4 * 2**20  # bytes; a pyproject.toml is a few kilobytes
+_PATH_KEYS = ("spec", "output", "templates", "root", "overlays")
+
+
+def _read_config(path: Path) -> str:
+    """The config's text, only from a regular file (a FIFO or /dev/zero named with --config
+    would block or never end) and at most _CONFIG_LIMIT bytes."""
+    if not path.is_file():
+        raise OSError(errno.EINVAL, "not a regular file")
+    with path.open("rb") as stream:
+        data = stream.read(_CONFIG_LIMIT + 1)
+    if len(data) > _CONFIG_LIMIT:
+        raise OSError(errno.EFBIG, f"larger than {_CONFIG_LIMIT // 2**20} MiB")
+    return data.decode("utf-8")
+
+
+def _path_problem(key: str, value: object) -> str | None:
+    """A path setting no system can open: empty, or holding NUL."""
+    if key not in _PATH_KEYS:
+        return None
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and (not item or "\0" in item):
+            return f"`{key}` {item!r} is not a usable path (empty, or holding NUL)"
+        if not isinstance(item, str):
+            return f"`{key}` must list paths as strings, got {type(item).__name__}"
+    return None
 
 
 _NAME_TABLES = ("operations", "models", "fields")
@@ -259,8 +296,8 @@ def locate_in_toml(path: Path, pointer: str) -> tuple[int, int] | None:
     """Line of `key = ` for a `/tool/oagen/key` pointer, for printing config diagnostics."""
     key = pointer.rsplit("/", 1)[-1]
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
+        lines = _read_config(path).splitlines()
+    except (OSError, ValueError):
         return None
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
     in_table = path.name != "pyproject.toml"

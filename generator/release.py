@@ -7,16 +7,20 @@ the change decides the bump: breaking -> major, additions -> minor, docs -> patc
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
 
 from .load import MAX_FILE_BYTES
+from .plainfile import read_regular
 
 _MAX_COMMITS = 200
+_CHANGELOG_LIMIT = 64 * 2**20  # bytes
 
 
 class ReleaseError(Exception):
@@ -83,15 +87,34 @@ def bump(version: str, level: str) -> str:
 
 
 def prepend_changelog(path: Path, entry: str) -> None:
-    """Put `entry` at the top of the changelog (after its title), atomically."""
-    title = "# Changelog\n\n"
-    old = path.read_text(encoding="utf-8") if path.is_file() else title
+    """Put `entry` at the top of the changelog (after its title), atomically. The changelog
+    keeps its mode; a new one gets 0666 less the umask, as any new file (mkstemp's 0600 made
+    it unreadable to the group that publishes the package). Only a plain file is read."""
+    title = b"# Changelog\n\n"
+    try:  # bytes: a changelog that is not UTF-8 is kept as it is
+        old = read_regular(path, _CHANGELOG_LIMIT)
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        old, mode = title, 0o666 & ~_umask()
     body = old[len(title):] if old.startswith(title) else old
-    text = title + entry.rstrip("\n") + "\n\n" + body.lstrip("\n")
+    data = title + entry.rstrip("\n").encode("utf-8") + b"\n\n" + body.lstrip(b"\n")
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".changelog-")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: it is put back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _git(cwd: Path, *args: str) -> str:
