@@ -273,3 +273,41 @@ def test_cookie_parameter_name_cannot_set_another_cookie() -> None:
     client.request(op, cookies={"p; session=planted": "a; session=planted2"})
     cookie = recorder.last.headers["cookie"]
     assert "; session=" not in cookie and ";" not in cookie
+
+
+# -- settings a careless caller passes: refused with a typed error, not a raw one mid-call -------
+
+
+@pytest.mark.parametrize(
+    "timeout", [-1, float("nan"), float("inf"), "5", httpx.Timeout(5, read=-2)]
+)
+def test_unusable_timeouts_are_refused(timeout: Any) -> None:
+    # A negative timeout was a raw ValueError from the socket in the middle of the call.
+    with pytest.raises(InvalidRequestError, match="timeout"):
+        FakeAPI(api_key="sk-x", timeout=timeout)
+    client, recorder, _ = make_client()
+    with pytest.raises(InvalidRequestError, match="timeout"):
+        client.chat.create(model="m", messages=MESSAGES, timeout=timeout)
+    with pytest.raises(InvalidRequestError, match="timeout"):
+        client.with_options(timeout=timeout)
+    assert recorder.calls == 0
+
+
+@pytest.mark.parametrize("max_retries", ["3", 2.5, -1, True])
+def test_unusable_max_retries_are_refused(max_retries: Any) -> None:
+    # "3" was a raw TypeError at the first retry decision.
+    with pytest.raises(InvalidRequestError, match="max_retries"):
+        FakeAPI(api_key="sk-x", max_retries=max_retries)
+    client, _, _ = make_client()
+    with pytest.raises(InvalidRequestError, match="max_retries"):
+        client.with_options(max_retries=max_retries)
+
+
+@pytest.mark.parametrize("headers", [{"X-A": 5}, {"X-A": b"bytes"}, {5: "x"}])
+def test_header_names_and_values_must_be_text(headers: Any) -> None:
+    with pytest.raises(InvalidRequestError, match="header"):
+        FakeAPI(api_key="sk-x", default_headers=headers)
+    client, recorder, _ = make_client()
+    with pytest.raises(InvalidRequestError, match="header"):
+        client.chat.create(model="m", messages=MESSAGES, extra_headers=headers)
+    assert recorder.calls == 0

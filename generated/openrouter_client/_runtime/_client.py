@@ -84,9 +84,23 @@ def _refusing_cookie_jar() -> CookieJar:
 
 
 def _as_timeout(value: TimeoutTypes) -> httpx.Timeout:
-    if isinstance(value, httpx.Timeout):
-        return value
-    return httpx.Timeout(value)
+    # Checked here: a negative or NaN timeout was a raw ValueError from the socket mid-call.
+    try:
+        timeout = value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(
+            f"timeout must be a number of seconds, None or an httpx.Timeout ({exc})"
+        ) from None
+    for phase, seconds in timeout.as_dict().items():
+        if seconds is not None and not (
+            isinstance(seconds, (int, float))
+            and not isinstance(seconds, bool)
+            and 0 <= seconds < float("inf")
+        ):
+            raise InvalidRequestError(
+                f"timeout: {phase} must be None or a number of seconds >= 0, got {seconds!r}"
+            )
+    return timeout
 
 
 # Control characters (CR and LF above all) would split or end the header block: injection. C1
@@ -96,6 +110,10 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 
 def _header_value(name: str, value: str) -> str | bytes:
+    if not isinstance(value, str):
+        raise InvalidRequestError(
+            f"The value of the {name!r} header must be text (str), got {type(value).__name__}."
+        )
     if _HEADER_CTL.search(value) is not None:
         raise InvalidRequestError(
             f"The value of the {name!r} header contains a control character (such as a line "
@@ -114,7 +132,7 @@ def _header_value(name: str, value: str) -> str | bytes:
 
 
 def _header_name(name: str) -> str:
-    if _HEADER_NAME.fullmatch(name) is None:
+    if not isinstance(name, str) or _HEADER_NAME.fullmatch(name) is None:
         raise InvalidRequestError(
             f"{name!r} is not a valid header name: use ASCII letters, digits and !#$%&'*+-.^_`|~ "
             "(no spaces, colons or line breaks)."
@@ -136,6 +154,12 @@ def _checked_base_url(value: str | httpx.URL) -> str:
             f"e.g. https://api.example.com/v1 (got a {url.scheme or 'relative'} URL)"
         )
     return text
+
+
+def _retry_count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidRequestError(f"max_retries must be a whole number >= 0, got {value!r}")
+    return value
 
 
 def _positive(name: str, value: object) -> int:
@@ -200,7 +224,7 @@ class _BaseClient:
             base_url = (os.environ.get(env) if env else None) or config.default_base_url
         self._base_url = _checked_base_url(base_url)
         self._timeout = config.timeout if isinstance(timeout, NotGiven) else _as_timeout(timeout)
-        self._max_retries = config.max_retries if max_retries is None else max_retries
+        self._max_retries = config.max_retries if max_retries is None else _retry_count(max_retries)
         self._set_limits(max_response_bytes, max_event_bytes)
         self._custom_headers = dict(default_headers or {})
         self._custom_query = dict(default_query or {})
@@ -319,7 +343,7 @@ class _BaseClient:
         if not isinstance(timeout, NotGiven):
             clone._timeout = _as_timeout(timeout)
         if overrides.get("max_retries") is not None:
-            clone._max_retries = overrides["max_retries"]
+            clone._max_retries = _retry_count(overrides["max_retries"])
         if overrides.get("default_headers") is not None:
             clone._custom_headers = {**self._custom_headers, **overrides["default_headers"]}
         if overrides.get("default_query") is not None:
