@@ -35,6 +35,7 @@ _SCALAR_STARTS = [re.compile(pattern) for pattern in (
     r"\[[ \t]*([-+._0-9])", r"\{[ \t]*([-+._0-9])", r",[ \t]*([-+._0-9])")]
 _FIRST_SCALAR = re.compile(r"[ \t]*([-+._0-9])")
 _SCALAR_END = re.compile(r"[^\s,\[\]{}]*")
+_NEXT_ON_LINE = re.compile(r"[ \t]*(.?)", re.DOTALL)
 _TAG = re.compile(r"![!<\w-]")  # not a markdown image: `![`
 _BARE_EQUALS = re.compile(r"=[ \t]*(?:#[^\n]*)?(?:\n|$)|=[ \t]*[,\]}]")
 # A scalar that starts with a colon (`[:a]`, `b: :a`): PyYAML rejects some that YAML 1.2 allows.
@@ -74,19 +75,20 @@ def load(text: str, loader: Any) -> dict[str, Any] | None:
 def _at_node_start(text: str, position: int) -> bool:
     """Whether a plain scalar starting at `position` would be a whole key or value: after the
     line's indentation, a `: `, `- ` or `? `, or a flow `[`, `{` (itself starting a node) or
-    `,`."""
-    line_start = text.rfind("\n", 0, position) + 1
+    `,`. Only the blanks and brackets just before `position` are looked at (slicing from the
+    line's start made a long line with many candidates quadratic)."""
     while True:  # a loop, not recursion: `[[[[...` may be very long
-        before = text[line_start:position]
-        stripped = before.rstrip(" \t")
-        if not stripped:
+        index = position - 1
+        while index >= 0 and text[index] in " \t":
+            index -= 1
+        if index < 0 or text[index] == "\n":
             return True
-        last = stripped[-1]
+        last = text[index]
         if last in ":-?":
-            return len(stripped) < len(before)
+            return index < position - 1
         if last not in "[{":
             return last == ","
-        position = line_start + len(stripped) - 1
+        position = index
 
 
 def _needs_pyyaml(text: str) -> bool:
@@ -103,10 +105,16 @@ def _needs_pyyaml(text: str) -> bool:
     for pattern in _LEADING_COLON:
         if any(_at_node_start(text, match.end() - 1) for match in pattern.finditer(text)):
             return True
+    previous, previous_start = -1, -1  # the last match, and where its item starts
     for match in _FLOW_CLOSING_COLON.finditer(text):  # `[a:]`: from where the item starts
         start = match.start()
+        end = start
         while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "[{,":
             start -= 1
+            if start == previous:  # the same item as the last match (`a:]a:]...`): walked
+                start = previous_start
+                break
+        previous, previous_start = end, start
         if _at_node_start(text, start):
             return True
     return False
@@ -146,10 +154,10 @@ def _whole_scalar(text: str, start: int) -> tuple[str, bool] | None:
     is_key = token.endswith(":")
     if is_key:
         token = token[:-1]
-    else:
-        line_end = text.find("\n", start + len(token))
-        rest = text[start + len(token):line_end if line_end >= 0 else len(text)].lstrip(" \t")
-        if rest and rest[0] not in "#,]}":
+    else:  # what follows on its line, past blanks (not the whole rest of a long line)
+        after = _NEXT_ON_LINE.match(text, start + len(token))
+        assert after is not None  # the pattern matches the empty string
+        if after.group(1) not in ("", "\n", "#", ",", "]", "}"):
             return None
     return token, is_key
 

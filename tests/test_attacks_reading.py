@@ -415,3 +415,38 @@ def test_bump_auto_never_reads_a_huge_blob_from_the_spec_history(repo: Path) -> 
 
     assert found == f"{first}:spec/openapi.yaml"
     assert peak < MAX_FILE_BYTES // 4
+
+
+# --- one very long line ----------------------------------------------------------------------
+
+
+def _seconds(function: object, *args: object) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        function(*args)  # type: ignore[operator]
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize(("line", "n"), [
+    (lambda n: "x-a: [" + ", ".join(["1", "2.5", "-3"] * n) + "]", 4_000),  # numbers
+    (lambda n: 'x-a: "' + "&a !b c= " * n + '"', 20_000),  # like anchors, tags, bare =
+    (lambda n: 'x-a: "q ' + "a:]" * n + '"', 20_000),  # like flow keys ending in a colon
+], ids=["numbers", "anchors", "flow-colons"])
+def test_the_fast_yaml_scan_of_one_long_line_is_linear(line: object, n: int) -> None:
+    from generator import fastyaml
+    from generator.load import _SpecLoader
+
+    def text(n: int) -> str:
+        return _HEAD + line(n) + "\n"  # type: ignore[operator]
+
+    small, large = text(n), text(8 * n)
+    fastyaml.load(small, _SpecLoader)  # warm up
+
+    ratio = _seconds(fastyaml.load, large, _SpecLoader) / _seconds(fastyaml.load, small,
+                                                                   _SpecLoader)
+
+    assert ratio < 24  # linear is about 8; slicing the line per candidate was about 64
