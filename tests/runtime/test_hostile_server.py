@@ -266,3 +266,35 @@ def test_async_stream_that_does_not_decompress(fault_server: FaultServer) -> Non
 
     with pytest.raises(APIConnectionError, match="DecodingError"):
         asyncio.run(run())
+
+
+# -- Retry-After values a server may send -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "attempts"),
+    [
+        ("1000000000", 1),  # too long to wait: give up at once, the error says so
+        ("9" * 5000, 1),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", 1),
+        ("-5", 3),  # nonsense: ignored, exponential backoff instead
+        ("nan", 3),
+        ("soon", 3),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", 3),  # in the past: no wait
+    ],
+)
+def test_retry_after_values_keep_waits_bounded(
+    fault_server: FaultServer, retry_after: str, attempts: int
+) -> None:
+    k = uuid.uuid4().hex
+    head = f"HTTP/1.1 429 Too Many\r\nRetry-After: {retry_after}\r\nContent-Length: 2\r\n"
+    fault_server.canned(k, head.encode() + b"Connection: close\r\n\r\n{}")
+    sleeps: list[float] = []
+    base_url = fault_server.base_url("canned", k)
+    with FakeAPI(api_key=SECRET, base_url=base_url, max_retries=2) as client:
+        client._sleep = sleeps.append  # type: ignore[method-assign]
+        with pytest.raises(APIStatusError) as info:
+            client.chat.create(model="m", messages=MESSAGES)
+    assert info.value.status_code == 429
+    assert fault_server.attempts("canned", k) == attempts
+    assert len(sleeps) == attempts - 1 and all(0 <= s <= 8 for s in sleeps)

@@ -60,6 +60,8 @@ def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float
             when = when.replace(tzinfo=UTC)
         seconds = when.timestamp() - (time.time() if now is None else now)
         return max(seconds, 0.0)
+    if seconds == float("inf") and value.strip().isdigit():
+        return seconds  # more digits than a float holds: longer than any wait, not nonsense
     return seconds if 0 <= seconds < float("inf") else None
 
 
