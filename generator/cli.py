@@ -308,15 +308,24 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
     """Generate, then again after every change to an input; only changed files are rewritten."""
     from watchfiles import watch
 
-    if _output(config) is None:
+    output = _output(config)
+    if output is None:
         return EXIT_USAGE
     assert config.spec is not None
+    real = output.resolve()
+    for named in (config.spec, config.source, config.templates, *config.overlays):
+        if named is not None and (named.resolve() == real or real in named.resolve().parents):
+            print(f"oagen: error: {printable(str(named))} is inside the output folder "
+                  f"{printable(str(output))}, whose changes watch ignores (each generation "
+                  "makes them): move it out of the output folder", file=sys.stderr)
+            return EXIT_USAGE
     inputs = [config.spec.parent.resolve()]
     for extra in (config.source, config.templates, *config.overlays):
         if extra is not None:
             inputs.append(extra.resolve() if extra.is_dir() else extra.parent.resolve())
-    relevant = _watch_filter(config.output.resolve() if config.output else None)
-    _generate(run, config, args, started)
+    relevant = _watch_filter(real)
+    if _generate(run, config, args, started) == EXIT_USAGE:
+        return EXIT_USAGE  # an output it will not write: watching would only repeat that
     print(f"oagen: watching {', '.join(sorted({str(p) for p in inputs}))} (Ctrl-C to stop)",
           file=sys.stderr)
     try:

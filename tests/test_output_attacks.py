@@ -296,3 +296,24 @@ def test_generated_names_one_filesystem_cannot_keep_apart_are_refused(
     with pytest.raises(EmitError, match=message):
         emit(out, files, META)
     assert list(tmp_path.iterdir()) == []
+
+
+# --- watch ---------------------------------------------------------------------------------------
+
+
+def test_watch_stops_when_the_spec_is_inside_the_output(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Changes inside the output are ignored (each generation makes them), so watching a spec
+    kept there would never regenerate."""
+    assert main(["generate", "-q", "spec/api.yaml", "-o", "out"]) == EXIT_OK
+    (project / "out" / "api.yaml").write_text(SPEC, encoding="utf-8")
+    code = _finishes(lambda: main(["watch", "-q", "out/api.yaml", "-o", "out"]))
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE and "is inside the output folder" in err
+
+
+def test_watch_stops_when_the_output_is_refused(project: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code = _finishes(lambda: main(["watch", "-q", "spec/api.yaml", "-o", ".git/out"]))
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE and "will not write there" in err and "watching" not in err
