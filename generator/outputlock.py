@@ -102,8 +102,9 @@ def _open(path: Path) -> int:
         if exc.errno == errno.ELOOP:
             raise LockError(f"{path} is a symbolic link; oagen's lock file must be a plain "
                             "file: remove the link and run again") from None
-        raise LockError(f"cannot create the lock file {path}: {exc.strerror}; choose an output "
-                        "in a folder where you may write, or remove what stands there") from None
+        raise LockError(f"cannot create the lock file {path}: {exc.strerror}; oagen writes its "
+                        f"lock, staging folder and journal beside the output, in {path.parent}: "
+                        "choose an output in a folder you may write to") from None
     if not stat.S_ISREG(os.fstat(descriptor).st_mode):
         os.close(descriptor)
         raise LockError(_NOT_PLAIN.format(path=path))

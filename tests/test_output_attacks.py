@@ -164,16 +164,15 @@ else:
 """
 
 
-def _as_nobody(work: Path, step: str) -> subprocess.CompletedProcess[str]:
+def _as_nobody(work: Path, step: str, script: str = _AS_NOBODY
+               ) -> subprocess.CompletedProcess[str]:
     python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin") or ""
-    return subprocess.run([python, "-c", _AS_NOBODY, str(REPO), str(work), step], user=65534,
+    return subprocess.run([python, "-c", script, str(REPO), str(work), step], user=65534,
                           group=65534, capture_output=True, text=True, check=False, cwd="/",
                           timeout=120)
 
 
-def test_special_files_another_user_owns_are_never_opened(tmp_path: Path) -> None:
-    """Hard links to another user's files are refused (protected_hardlinks): a FIFO is made
-    anew, a device node (/dev/zero here: copying it filled the disk) stops the run."""
+def _require_nobody() -> None:
     if os.geteuid() != 0:
         pytest.skip("making a device node and running as another user need root")
     python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")
@@ -182,6 +181,42 @@ def test_special_files_another_user_owns_are_never_opened(tmp_path: Path) -> Non
                            cwd="/") if python else None
     if probe is None or probe.returncode != 0:
         pytest.skip("no Python 3.11+ that the user nobody can run")
+
+
+_LOCK_AS_NOBODY = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from generator.outputlock import LockError, locked
+try:
+    with locked(Path(sys.argv[2]) / "out", lambda _message: None, timeout=0):
+        print("locked")
+except LockError as error:
+    print(error)
+"""
+
+
+def test_an_output_whose_folder_the_user_may_not_write_is_a_clear_error(tmp_path: Path) -> None:
+    """The output itself is the user's, but oagen writes its lock and staging folder beside
+    it: the message says so."""
+    _require_nobody()
+    work = Path(tempfile.mkdtemp(prefix="oagen-beside-"))
+    try:
+        os.chmod(work, 0o755)  # root's: nobody may not write here
+        (work / "out").mkdir()
+        os.chown(work / "out", 65534, 65534)
+        result = _as_nobody(work, "", _LOCK_AS_NOBODY)
+        assert "Permission denied" in result.stdout and "beside the output" in result.stdout, \
+            result.stdout + result.stderr
+        assert sorted(p.name for p in work.iterdir()) == ["out"]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_special_files_another_user_owns_are_never_opened(tmp_path: Path) -> None:
+    """Hard links to another user's files are refused (protected_hardlinks): a FIFO is made
+    anew, a device node (/dev/zero here: copying it filled the disk) stops the run."""
+    _require_nobody()
     work = Path(tempfile.mkdtemp(prefix="oagen-special-"))
     try:
         os.chown(work, 65534, 65534)
