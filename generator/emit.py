@@ -407,6 +407,10 @@ def _link_or_copy(source: Path, target: Path) -> None:
         return
     except OSError as error:
         refused = error
+    if refused.errno == errno.EXDEV:  # staging sits beside the output: only a mount differs
+        raise EmitError(f"{source} is a mount point inside the output; oagen replaces the output "
+                        "folder as a whole and would leave what is mounted there behind, in the "
+                        "old folder: unmount it or move it out of the output") from refused
     if stat.S_ISREG(info.st_mode):
         _copy_regular(source, target)
     elif stat.S_ISFIFO(info.st_mode):

@@ -352,3 +352,26 @@ def test_watch_stops_when_the_output_is_refused(project: Path,
     code = _finishes(lambda: main(["watch", "-q", "spec/api.yaml", "-o", ".git/out"]))
     err = capsys.readouterr().err
     assert code == EXIT_USAGE and "will not write there" in err and "watching" not in err
+
+
+def test_a_file_mounted_inside_the_output_stops_the_run(tmp_path: Path) -> None:
+    """A bind-mounted file shares the folder's device number, so only the refused hard link
+    (EXDEV) shows it: it was copied, and the mount stayed in the old folder beside the output
+    with the journal."""
+    out = tmp_path / "out"
+    emit(out, FILES, META)
+    source = tmp_path / "source.txt"
+    source.write_bytes(b"mounted\n")
+    (out / "hosts").write_bytes(b"")
+    mounted = subprocess.run(["mount", "--bind", str(source), str(out / "hosts")],
+                             capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip("bind mounts are not allowed here")
+    try:
+        with pytest.raises(EmitError, match="hosts is a mount point inside the output"):
+            emit(out, {**FILES, "README.md": b"# v2\n"}, META)
+        assert (out / "README.md").read_bytes() == FILES["README.md"]
+        assert _beside(out) == ["out", "source.txt"]
+    finally:  # where the mount went if the run went ahead (the old folder beside the output)
+        for place in tmp_path.glob("*/hosts"):
+            subprocess.run(["umount", str(place)], capture_output=True, check=False)
