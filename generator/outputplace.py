@@ -30,6 +30,11 @@ def unusable(output: Path) -> str | None:
     oagen may not look into), or None. Never raises."""
     try:
         real = resolved(output)
+        for place in (output.absolute(), *output.absolute().parents):
+            if os.path.islink(place) and not os.path.exists(place):
+                return (f"{place} is a symbolic link to {os.readlink(place)}, which does not "
+                        "exist or loops; oagen writes through a link only to a folder that is "
+                        "there: create it, or remove the link")
     except (OSError, ValueError) as error:
         return f"{output} cannot be used: {getattr(error, 'strerror', None) or error}"
     for place in (real, *real.parents):

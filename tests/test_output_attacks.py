@@ -375,3 +375,19 @@ def test_a_file_mounted_inside_the_output_stops_the_run(tmp_path: Path) -> None:
     finally:  # where the mount went if the run went ahead (the old folder beside the output)
         for place in tmp_path.glob("*/hosts"):
             subprocess.run(["umount", str(place)], capture_output=True, check=False)
+
+
+@pytest.mark.parametrize("target", ["loop", "{tmp}/nowhere/out"])
+def test_an_output_through_a_dangling_or_looping_link_is_refused(
+        project: Path, capsys: pytest.CaptureFixture[str], target: str) -> None:
+    """A checkout's `out` linked to a folder that is not there would have had oagen create
+    that folder wherever the link pointed."""
+    link = project / ("loop" if target == "loop" else "out")
+    link.symlink_to(target.format(tmp=project.parent))
+    for argv in (["generate", "-q", "spec/api.yaml", "-o", link.name],
+                 ["generate", "-q", "spec/api.yaml", "-o", f"{link.name}/client"],
+                 ["check", "-q", "spec/api.yaml", "-o", link.name]):
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code == EXIT_USAGE and "which does not exist or loops" in err, err
+    assert sorted(p.name for p in project.parent.iterdir()) == ["project"]
