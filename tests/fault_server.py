@@ -21,7 +21,9 @@ separates attempt counters between tests; anything after that is ignored, so a c
     /endless-sse/<key>/...      event stream of "data: xxxx..." that never ends its line
     /big/<key>/...              200 with size=N bytes of JSON-ish filler; declare=0 sends it
                                 chunked, without Content-Length
-    /gzip-bomb/<key>/...        200, Content-Encoding: gzip, size=N zero bytes once decoded
+    /gzip-bomb/<key>/...        200, Content-Encoding: gzip, size=N zero bytes once decoded;
+                                layers=2 compresses twice ("gzip, gzip": a few hundred bytes
+                                on the wire), sse=1 sends it as an event stream of one long line
     /canned/<key>/...           the raw bytes set by ``canned(key, data)``, status line and headers
                                 included, written as they are (a hostile server's own framing);
                                 the connection is then closed
@@ -277,8 +279,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         elif behaviour == "gzip-bomb":
             size = min(int(params.get("size", "1048576")), _MAX_STREAM)
-            body = gzip.compress(b"0" * size)
-            self._send(200, body, "application/json", {"Content-Encoding": "gzip"})
+            layers = min(int(params.get("layers", "1")), 3)
+            sse = params.get("sse") == "1"
+            body = fault._bomb(size, layers, sse)
+            content_type = "text/event-stream" if sse else "application/json"
+            encoding = ", ".join(["gzip"] * layers)
+            self._send(200, body, content_type, {"Content-Encoding": encoding})
         else:
             self._json(404, {"error": {"code": 404, "message": f"no behaviour {behaviour!r}"}})
 
@@ -298,6 +304,8 @@ class FaultServer:
         self._requests: dict[str, list[Recorded]] = {}
         self._redirects: dict[str, tuple[int, str]] = {}
         self._canned: dict[str, bytes] = {}
+        # Compressed once: tests measuring the client's memory must not see the server's.
+        self._bombs: dict[tuple[int, int, bool], bytes] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread = threading.Thread(
@@ -334,6 +342,17 @@ class FaultServer:
         """Body bytes a streaming behaviour wrote for ``key`` before the client hung up."""
         with self._lock:
             return self._sent[key]
+
+    def _bomb(self, size: int, layers: int, sse: bool) -> bytes:
+        with self._lock:
+            body = self._bombs.get((size, layers, sse))
+        if body is None:
+            body = (b"data: " if sse else b"") + b"0" * size
+            for _ in range(layers):
+                body = gzip.compress(body)
+            with self._lock:
+                self._bombs[(size, layers, sse)] = body
+        return body
 
     def _record(self, key: str, request: Recorded) -> None:
         with self._lock:

@@ -7,14 +7,25 @@ hung up, which is small when the cap or timeout held and large when it did not.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gzip
+import json
 import time
+import tracemalloc
 import uuid
+import zlib
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from generator.runtime import APITimeoutError, ResponseTooLargeError, SSEDecoder
+from generator.runtime import (
+    APIConnectionError,
+    APITimeoutError,
+    ResponseTooLargeError,
+    SSEDecoder,
+)
 from tests.fault_server import FaultServer
 from tests.runtime.fake_api import AsyncFakeAPI, FakeAPI
 
@@ -73,6 +84,84 @@ def test_gzip_bomb_counts_at_its_decoded_size(fault_server: FaultServer) -> None
     c = client(fault_server, "gzip-bomb", k, max_response_bytes=MiB, default_query=query)
     with c, pytest.raises(ResponseTooLargeError):
         c.chat.create(model="m", messages=MESSAGES)
+
+
+def peak_bytes(call: Callable[[], object]) -> int:
+    """The most memory Python allocated while ``call`` ran (zlib's output included)."""
+    tracemalloc.start()
+    try:
+        with contextlib.suppress(ResponseTooLargeError):
+            call()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_gzip_bomb_is_inflated_in_bounded_pieces(fault_server: FaultServer, layers: int) -> None:
+    # httpx inflates each chunk in one call: a 64 KiB chunk became 64 MiB before it was
+    # counted, and "gzip, gzip" made some 300 bytes on the wire into the whole body at once.
+    k = key()
+    query = {"size": 64 * MiB, "layers": layers}
+    c = client(fault_server, "gzip-bomb", k, max_response_bytes=MiB, default_query=query)
+    with c:
+        with pytest.raises(ResponseTooLargeError):
+            c.chat.create(model="m", messages=MESSAGES)
+        # The second time the server's body is already compressed: only the client allocates.
+        assert peak_bytes(lambda: c.chat.create(model="m", messages=MESSAGES)) < 16 * MiB
+
+
+def test_gzip_bomb_in_an_event_stream_is_inflated_in_bounded_pieces(
+    fault_server: FaultServer,
+) -> None:
+    k = key()
+    query = {"size": 64 * MiB, "layers": 2, "sse": 1}
+    c = client(fault_server, "gzip-bomb", k, max_event_bytes=MiB, default_query=query)
+
+    def read_stream() -> None:
+        with c.chat.create(model="m", messages=MESSAGES, stream=True) as stream:
+            for _ in stream:
+                pass
+
+    with c:
+        with pytest.raises(ResponseTooLargeError, match="max_event_bytes"):
+            read_stream()
+        assert peak_bytes(read_stream) < 16 * MiB
+
+
+def test_every_gzip_and_deflate_form_decodes(fault_server: FaultServer) -> None:
+    data = json.dumps({"id": "gen-1", "choices": [], "pad": "p" * 300_000}).encode()
+    raw_deflate = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    forms = {
+        "gzip": gzip.compress(data),
+        "x-gzip": gzip.compress(data),
+        "deflate": zlib.compress(data),  # with the zlib header, as the RFC says
+        "Deflate ": raw_deflate.compress(data) + raw_deflate.flush(),  # without, as some send
+        "gzip, gzip": gzip.compress(gzip.compress(data)),
+        "identity, gzip": gzip.compress(data),
+    }
+    for encoding, body in forms.items():
+        k = key()
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: {encoding}"
+            f"\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        )
+        fault_server.canned(k, head.encode() + body)
+        with client(fault_server, "canned", k) as c:
+            raw = c.chat.with_raw_response.create(model="m", messages=MESSAGES)
+        assert raw.content == data, encoding
+
+
+def test_corrupt_gzip_body_is_a_connection_error(fault_server: FaultServer) -> None:
+    k = key()
+    fault_server.canned(
+        k,
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 9\r\n"
+        b"Connection: close\r\n\r\nnot gzip!",
+    )
+    with client(fault_server, "canned", k) as c, pytest.raises(APIConnectionError) as info:
+        c.chat.create(model="m", messages=MESSAGES)
+    assert "DecodingError" in str(info.value)
 
 
 def test_gzip_body_under_the_cap_decodes_once(fault_server: FaultServer) -> None:

@@ -7,8 +7,9 @@ timeout for the whole body: a server dripping a byte at a time never trips a per
 A body without ``Content-Encoding`` (nearly all API responses) is read into the response itself,
 through a counting wrapper around its ``stream``, so the object event hooks saw is the one that
 holds the content. A compressed body is counted after decoding (a small gzip bomb counts at its
-real size), which httpx only offers through ``iter_bytes()``: the result is then a new
-``httpx.Response`` holding the decoded content, without ``Content-Encoding``.
+real size), inflated in bounded pieces by ``_decoding`` (br and zstd by httpx's ``iter_bytes()``):
+the result is then a new ``httpx.Response`` holding the decoded content, without
+``Content-Encoding``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import cast
 
 import httpx
 
+from ._decoding import aiter_decoded, iter_decoded
 from ._errors import ResponseTooLargeError
 
 __all__ = ["aread_body", "read_body"]
@@ -125,9 +127,9 @@ def read_body(response: httpx.Response, limit: int) -> httpx.Response:
             response.read()
             return _checked(response, limit)
         chunks: list[bytes] = []
-        for chunk in response.iter_bytes():
-            budget.spend(chunk)
-            chunks.append(chunk)
+        for piece in iter_decoded(response):
+            budget.spend(piece)
+            chunks.append(piece)
     finally:
         response.close()
     return _loaded(response, b"".join(chunks))
@@ -143,9 +145,9 @@ async def aread_body(response: httpx.Response, limit: int) -> httpx.Response:
             await response.aread()
             return _checked(response, limit)
         chunks: list[bytes] = []
-        async for chunk in response.aiter_bytes():
-            budget.spend(chunk)
-            chunks.append(chunk)
+        async for piece in aiter_decoded(response):
+            budget.spend(piece)
+            chunks.append(piece)
     finally:
         await response.aclose()
     return _loaded(response, b"".join(chunks))

@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar, cast
 import httpx
 import pydantic
 
+from ._decoding import aiter_decoded, iter_decoded
 from ._errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from ._operation import DEFAULT_MAX_EVENT_BYTES
 
@@ -314,7 +315,7 @@ class Stream(Generic[_T]):
         drained = 0
         try:
             try:
-                for chunk in response.iter_bytes():
+                for chunk in iter_decoded(response):
                     if finished:
                         # Drain a little after the sentinel so the connection can be reused.
                         drained += len(chunk)
@@ -382,7 +383,7 @@ class AsyncStream(Generic[_T]):
         drained = 0
         try:
             try:
-                async for chunk in response.aiter_bytes():
+                async for chunk in aiter_decoded(response):
                     if finished:
                         drained += len(chunk)
                         if drained > _MAX_DRAIN:
