@@ -89,6 +89,7 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
     }[version]
     if version in ("3.0", "3.1"):
         validator_class = _with_rust_meta_checks(validator_class, version)
+    validator_class = _with_schema_sets(validator_class)
     handlers = _LoadedOnly(data, base_uri, documents)
 
     class Confined(validator_class):  # type: ignore[misc]
@@ -124,6 +125,44 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
         diagnostics.warning("W101", f"the validator stopped early: {_exception_text(exc)}",
                             Location(file), "generation goes on; the builder checks what it uses")
     return count
+
+
+class _IdList(list[int]):
+    """A list of ids whose `in` is a set lookup. The schema keyword validator keeps the ids of
+    the schemas it visited and meta-checked in lists it searches with `in` at every schema,
+    which made validation quadratic in the number of Schema Objects (20,000 took 2.9 s, 40,000
+    took 8.9 s); it only appends to them and asks `in`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def _with_schema_sets(validator_class: Any) -> Any:
+    """The validator with its schema keyword validator's visit registries as `_IdList`s."""
+    stock = validator_class.keyword_validators.get("schema")
+    if stock is None:
+        return validator_class
+
+    class SchemaValidator(stock):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            for name in ("visited_schema_ids", "meta_checked_schema_ids"):
+                if type(getattr(self, name, None)) is list and not getattr(self, name):
+                    setattr(self, name, _IdList())
+
+    class Validator(validator_class):  # type: ignore[misc]
+        keyword_validators: ClassVar[dict[str, Any]] = {
+            **validator_class.keyword_validators, "schema": SchemaValidator}
+
+    return Validator
 
 
 def _with_rust_meta_checks(validator_class: Any, version: str) -> Any:

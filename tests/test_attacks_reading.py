@@ -450,3 +450,23 @@ def test_the_fast_yaml_scan_of_one_long_line_is_linear(line: object, n: int) -> 
                                                                    _SpecLoader)
 
     assert ratio < 24  # linear is about 8; slicing the line per candidate was about 64
+
+
+def test_validation_time_grows_linearly_with_the_number_of_schemas() -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.validate import validate_document
+
+    def validate(count: int) -> None:
+        document = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {},
+                    "components": {"schemas": {f"S{index}": {"type": "string"}
+                                               for index in range(count)}}}
+        diagnostics = Diagnostics()
+        validate_document(document, "3.1", "openapi.yaml", "file:///nowhere/openapi.yaml",
+                          diagnostics)
+        assert diagnostics.items == []
+
+    validate(100)  # warm up
+
+    ratio = _seconds(validate, 24_000) / _seconds(validate, 3_000)
+
+    assert ratio < 24  # linear is about 8; searching the visited lists was about 46
