@@ -31,17 +31,25 @@ wildcard `.*`, `[*]`; recursive descent `..name`, `..*`, `..[...]`; index `[0]`,
 `[start:end:step]`; filters `[?(@.key == 'value')]` and `[?@.key=='value']` with `==`, `!=`, `<`,
 `<=`, `>`, `>=`, existence `[?(@.key)]`, `!`, `&&`, `||`, parentheses, `$`-rooted queries and
 string, number, `true`, `false`, `null` literals. Dot names are read leniently (`.x-logo`,
-`.application/json` work). Function extensions (`length()`, `match()`) are not supported.
+`.application/json` work). Indexes and slice bounds are I-JSON integers (RFC 9535: at most
+2**53-1 either way). Function extensions (`length()`, `match()`, `search()`, ...) are not
+supported, so no regular expression from an overlay ever runs.
+
+`extends` is never followed (nothing is fetched or read): the overlay applies to the spec oagen
+was given. One that names a document elsewhere (a URL, an absolute path, `..`) is noted (I701).
 
 Limits, so a hostile overlay ends quickly with a located error: filters nest at most
 MAX_NESTING deep (parentheses, `!` and queries inside filters; deeper is E702); one action's
 target visits at most MAX_VISITS nodes (`$..*..*..*`, a `$`-rooted query inside a filter over a
-large spec), and copying the document and inserting `update` values copies at most MAX_COPIED
-nodes per overlay (a YAML alias bomb in `update`); past either the overlay is not applied (E703).
+large spec; comparing two subtrees or long strings is paid for too), copying the document and
+inserting `update` values copies at most MAX_COPIED nodes per overlay (a YAML alias bomb in
+`update`), and no update may nest the document deeper than the loader allows (bounds.MAX_DEPTH,
+which later stages rely on); past any of these the overlay is not applied (E703).
 
 Diagnostics: E701 invalid overlay, E702 invalid JSONPath, E703 overlay beyond its limits, W701
 ignored overlay content, W702 target matched nothing, W703 update or removal that does not fit
-the selected node.
+the selected node, I701 `extends` not followed. An overlay file that is missing or no regular
+file (a FIFO, a device) is E001 or E005, before anything opens it.
 """
 
 from __future__ import annotations
@@ -52,8 +60,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .bounds import MAX_DEPTH
 from .diagnostics import Diagnostics, Location, excerpt
-from .load import LoadError, SourceFile, Sources, read_source
+from .load import (
+    MAX_INTEGER_DIGITS,
+    LoadError,
+    SourceFile,
+    Sources,
+    read_source,
+    spec_file_problem,
+)
 
 __all__ = [
     "Action",
@@ -76,10 +92,18 @@ NodePath = tuple[Key, ...]
 MAX_NESTING = 32  # filters and parentheses inside each other; real targets nest two or three
 MAX_VISITS = 2_000_000  # nodes one target may visit (the Kubernetes spec has 130,000)
 MAX_COPIED = 5_000_000  # nodes one overlay may copy, the document included
+MAX_INDEX = 2**53 - 1  # RFC 9535: indexes and slice bounds are I-JSON integers
 
 
 class OverlayLimitError(ValueError):
-    """Evaluating a target, or copying values, went past MAX_VISITS or MAX_COPIED."""
+    """Evaluating a target, or copying values, went past MAX_VISITS, MAX_COPIED or MAX_DEPTH;
+    `hint` says what to do."""
+
+    def __init__(self, message: str,
+                 hint: str = "make the target more specific (fewer `..`), or the update "
+                             "smaller") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 # --- JSONPath -----------------------------------------------------------------------------------
 
@@ -207,6 +231,7 @@ def query(expression: str, document: Any) -> list[Any]:
 _SHORTHAND = re.compile(r"""[^\s.\[\]()=!<>&|,'"*?]+""")
 _INT = re.compile(r"-?\d+")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+_FUNCTION_NAME = re.compile(r"[A-Za-z_]\w*")
 _ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "/": "/", "\\": "\\",
             "'": "'", '"': '"'}
 
@@ -317,8 +342,7 @@ class _Parser:
             self.skip()
             match = _INT.match(self.text, self.pos)
             if match:
-                self.pos = match.end()
-                parts.append(int(match.group()))
+                parts.append(self.index_value(match))
             else:
                 parts.append(None)
             self.skip()
@@ -334,6 +358,16 @@ class _Parser:
             return _Index(value)
         parts += [None] * (3 - len(parts))
         return _Slice(parts[0], parts[1], parts[2])
+
+    def index_value(self, match: re.Match[str]) -> int:
+        """An index or slice bound; RFC 9535 allows only I-JSON integers, and the digits are
+        checked before `int()`, which refuses more than 4,300 of them with a ValueError."""
+        digits = match.group()
+        if len(digits.lstrip("-")) > len(str(MAX_INDEX)) or abs(int(digits)) > MAX_INDEX:
+            raise self.fail(f"the index {excerpt(digits, 40)} is outside -(2**53-1)..2**53-1, "
+                            "the range JSONPath allows")
+        self.pos = match.end()
+        return int(digits)
 
     def string(self) -> str:
         quote = self.text[self.pos]
@@ -422,16 +456,23 @@ class _Parser:
         if char in "'\"":
             return _Value(self.string())
         for word, value in (("true", True), ("false", False), ("null", None)):
-            if self.peek(word) and not self.text[self.pos + len(word):][:1].isalnum():
+            end = self.pos + len(word)
+            if self.peek(word) and not self.text[end:end + 1].isalnum():
                 self.pos += len(word)
                 return _Value(value)
         match = _NUMBER.match(self.text, self.pos)
         if match:
-            self.pos = match.end()
             text = match.group()
-            return _Value(float(text) if any(c in text for c in ".eE") else int(text))
-        name = re.match(r"[A-Za-z_]\w*", self.text[self.pos:])
-        if name and self.text[self.pos + name.end():].lstrip().startswith("("):
+            if any(c in text for c in ".eE"):
+                self.pos = match.end()
+                return _Value(float(text))
+            if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:  # int() would raise a ValueError
+                raise self.fail(f"an integer of {len(text.lstrip('-')):,} digits (at most "
+                                f"{MAX_INTEGER_DIGITS:,})")
+            self.pos = match.end()
+            return _Value(int(text))
+        name = _FUNCTION_NAME.match(self.text, self.pos)
+        if name and self.text[name.end():name.end() + 200].lstrip().startswith("("):
             raise self.fail(f"function {name.group()}() is not supported")
         raise self.fail(f"unexpected {char!r}: expected `@`, `$` or a literal")
 
@@ -536,13 +577,13 @@ def _test(expr: _Expr, current: Any, root: Any, budget: _Budget) -> bool:
     left = _operand(expr.left, current, root, budget)
     right = _operand(expr.right, current, root, budget)
     if expr.op == "==":
-        return _equal(left, right)
+        return _equal(left, right, budget)
     if expr.op == "!=":
-        return not _equal(left, right)
-    if expr.op in ("<=", ">=") and _equal(left, right):
+        return not _equal(left, right, budget)
+    if expr.op in ("<=", ">=") and _equal(left, right, budget):
         return True
     smaller, larger = (left, right) if expr.op in ("<", "<=") else (right, left)
-    return _less(smaller, larger)
+    return _less(smaller, larger, budget)
 
 
 def _operand(operand: _Query | _Value, current: Any, root: Any, budget: _Budget) -> Any:
@@ -556,24 +597,50 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _equal(a: Any, b: Any) -> bool:
-    if a is _NOTHING or b is _NOTHING:
-        return a is b
-    if _is_number(a) and _is_number(b):
-        return bool(a == b)
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, list):
-        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
-    return bool(a == b)
+# Characters of two strings compared per node of the budget: comparing the same long string at
+# every node (a YAML alias) costs its length each time.
+_CHARACTERS_PER_VISIT = 1024
 
 
-def _less(a: Any, b: Any) -> bool:
+def _equal(a: Any, b: Any, budget: _Budget) -> bool:
+    """JSONPath equality, with a work list rather than recursion (`@ == $` compares whole
+    subtrees, as deep as an overlay may make them) and every pair compared paid from the
+    target's budget: `$..[?@ == @]` would compare each subtree once per ancestor."""
+    pending = [(a, b)]
+    while pending:
+        a, b = pending.pop()
+        budget.spend(1)
+        if a is _NOTHING or b is _NOTHING:
+            if a is not b:
+                return False
+        elif _is_number(a) and _is_number(b):
+            if a != b:
+                return False
+        elif type(a) is not type(b):
+            return False
+        elif isinstance(a, list):
+            if len(a) != len(b):
+                return False
+            pending.extend(zip(a, b, strict=True))
+        elif isinstance(a, dict):
+            if a.keys() != b.keys():
+                return False
+            budget.spend(len(a))
+            pending.extend((a[key], b[key]) for key in a)
+        elif isinstance(a, str):
+            budget.spend(min(len(a), len(b)) // _CHARACTERS_PER_VISIT)
+            if a != b:
+                return False
+        elif a != b:
+            return False
+    return True
+
+
+def _less(a: Any, b: Any, budget: _Budget) -> bool:
     if _is_number(a) and _is_number(b):
         return bool(a < b)
     if isinstance(a, str) and isinstance(b, str):
+        budget.spend(min(len(a), len(b)) // _CHARACTERS_PER_VISIT)
         return a < b
     return False
 
@@ -582,8 +649,12 @@ def _less(a: Any, b: Any) -> bool:
 
 INVALID, BAD_PATH, LIMIT = "E701", "E702", "E703"
 IGNORED, UNMATCHED, MISFIT = "W701", "W702", "W703"
+NOT_FOLLOWED = "I701"  # information only: `extends` is never followed
 _VERSION = re.compile(r"1\.\d+\.\d+")
 _TOP_KEYS = {"overlay", "info", "extends", "actions"}
+# An `extends` that names a document elsewhere: a URL (`https:`, `file:`, `//host`), an absolute
+# path, or a path through `..`. oagen never follows `extends`, and says so for these.
+_LEADS_ELSEWHERE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//|/|\\)|(?:^|[/\\])\.\.(?:[/\\]|$)")
 _ACTION_KEYS = {"target", "description", "update", "remove"}
 
 
@@ -611,6 +682,13 @@ def load_overlay(path: Path, diagnostics: Diagnostics, sources: Sources | None =
 
     Pass the run's `Sources` so diagnostics in the overlay file get line numbers.
     """
+    problem = spec_file_problem(path)
+    if problem is not None:  # say it is the overlay, with an overlay's hint, before any read
+        diagnostics.error("E005" if problem.startswith("not a regular") else "E001",
+                          f"overlay {problem}: {_display(path)}", Location(_display(path)),
+                          "name an overlay file with --overlay FILE or `overlays = [...]` "
+                          "under [tool.oagen]")
+        return None
     try:
         if sources is not None:
             sources.name(path)  # a file the user named: read wherever it is
@@ -654,9 +732,14 @@ def parse_overlay(data: Any, file: str, diagnostics: Diagnostics) -> Overlay | N
     if "extends" in data and not isinstance(data["extends"], str):
         diagnostics.warning(IGNORED, "`extends` must be a string (a URI); it is ignored",
                             root.child("extends"))
+    elif _LEADS_ELSEWHERE.search(data.get("extends") or ""):
+        diagnostics.info(NOT_FOLLOWED, f"`extends` names {excerpt(data['extends'])}, which was "
+                         "not fetched or read: the overlay is applied to the spec oagen was "
+                         "given", root.child("extends"), "pass the spec to overlay as the spec "
+                         "argument (or `spec` in the config); `extends` only documents it")
     for key in data:
         if key not in _TOP_KEYS and not str(key).startswith("x-"):
-            diagnostics.warning(IGNORED, f"unknown overlay field `{key}` is ignored",
+            diagnostics.warning(IGNORED, f"unknown overlay field {excerpt(str(key))} is ignored",
                                 root.child(str(key)))
     raw_actions = data.get("actions")
     if not isinstance(raw_actions, list) or not raw_actions:
@@ -696,7 +779,7 @@ def parse_overlay(data: Any, file: str, diagnostics: Diagnostics) -> Overlay | N
             description = None
         for key in raw:
             if key not in _ACTION_KEYS and not str(key).startswith("x-"):
-                diagnostics.warning(IGNORED, f"unknown action field `{key}` is ignored",
+                diagnostics.warning(IGNORED, f"unknown action field {excerpt(str(key))} is ignored",
                                     where.child(str(key)))
         if not remove and "update" not in raw:
             diagnostics.warning(IGNORED, "the action has neither `update` nor `remove: true`; "
@@ -713,7 +796,7 @@ def apply_overlay(document: Any, overlay: Overlay, diagnostics: Diagnostics) -> 
     (with an E703 error) when an action goes past the overlay's limits."""
     copier = _Copier(MAX_COPIED)
     try:
-        result = copier.copy(document)
+        result = copier.copy(document, 1)
     except OverlayLimitError as exc:
         diagnostics.error(LIMIT, f"the document is too large to overlay: {exc}",
                           Location(overlay.file), "apply the overlay to a smaller document")
@@ -723,8 +806,7 @@ def apply_overlay(document: Any, overlay: Overlay, diagnostics: Diagnostics) -> 
             result = _apply(result, action, overlay.file, diagnostics, copier)
         except OverlayLimitError as exc:
             diagnostics.error(LIMIT, f"action {action.index}: {exc}; the overlay is not applied",
-                              Location(overlay.file).child("actions", action.index),
-                              "make the target more specific (fewer `..`), or the update smaller")
+                              Location(overlay.file).child("actions", action.index), exc.hint)
             return document
     return result
 
@@ -768,16 +850,17 @@ def _apply(document: Any, action: Action, file: str, diagnostics: Diagnostics,
     if not action.has_update:
         return document
     for path, node in matches:
-        shown = _pointer(path)
+        shown = excerpt(_pointer(path))
+        level = len(path) + 1  # the root is level 1, as the loader counts nesting
         if isinstance(node, list):
             items = action.update if isinstance(action.update, list) else [action.update]
-            node.extend(copier.copy(item) for item in items)
+            node.extend(copier.copy(item, level + 1) for item in items)
         elif isinstance(node, dict):
             if not isinstance(action.update, dict):
                 diagnostics.warning(MISFIT, f"the target {shown} is an object, so `update` must "
                                     f"be an object, not {_kind(action.update)}; skipped", where)
                 continue
-            _merge(node, action.update, copier)
+            _merge(node, action.update, copier, level)
         else:
             diagnostics.warning(MISFIT, f"the target {shown} is {_kind(node)}, not an object or "
                                 "an array; `update` was skipped", where,
@@ -815,30 +898,33 @@ def _at(document: Any, path: NodePath) -> Any:
     return node
 
 
-def _merge(target: dict[str, Any], update: dict[str, Any], copier: _Copier) -> None:
-    """Merge `update` into `target` (see the module's docstring), with a work list rather than
-    recursion: an update may nest as deep as the loader allows, and contain itself."""
-    pending = [(target, update)]
+def _merge(target: dict[str, Any], update: dict[str, Any], copier: _Copier, level: int) -> None:
+    """Merge `update` into `target`, which sits at nesting `level` (see the module's docstring),
+    with a work list rather than recursion: an update may nest as deep as the loader allows, and
+    contain itself."""
+    pending = [(target, update, level)]
     merged: set[tuple[int, int]] = set()  # pairs already merged: a cycle is merged once
     while pending:
-        into, source = pending.pop()
+        into, source, depth = pending.pop()
         if (id(into), id(source)) in merged:
             continue
         merged.add((id(into), id(source)))
         for key, value in source.items():
             old = into.get(key)
             if isinstance(old, dict) and isinstance(value, dict):
-                pending.append((old, value))
+                pending.append((old, value, depth + 1))
             elif isinstance(old, list) and isinstance(value, list):
-                old.extend(copier.copy(item) for item in value)
+                old.extend(copier.copy(item, depth + 2) for item in value)
             else:
-                into[key] = copier.copy(value)
+                into[key] = copier.copy(value, depth + 1)
 
 
 class _Copier:
     """Deep copies sharing one budget of nodes: a YAML alias bomb (each level an alias list of
     the one below) is a few lines of text but billions of nodes once copied.
 
+    A copy may not nest the document deeper than the loader allows (bounds.MAX_DEPTH): every
+    later stage relies on that bound, and a few updates, each within it, stack up past it.
     A node that contains itself (a recursive YAML alias) keeps its cycle, within the copy.
     Work list rather than recursion, so any depth the loader allows copies.
     """
@@ -847,10 +933,12 @@ class _Copier:
         self.left = budget
         self.limit = budget
 
-    def copy(self, value: Any) -> Any:
+    def copy(self, value: Any, level: int) -> Any:
+        """A copy of `value`, to be placed at nesting `level` (the document's root is 1)."""
         if not isinstance(value, dict | list):
             return value
         ancestors: dict[int, Any] = {}  # originals being copied -> their copies
+        self._check_level(level)
         root = self._empty(value, ancestors)
         # Each entry: an original, its copy, its remaining items; done when they run out.
         stack: list[tuple[Any, Any, Iterator[tuple[Any, Any]]]] = [
@@ -865,6 +953,7 @@ class _Copier:
                 if done is not None:
                     self._put(out, key, done)
                     continue
+                self._check_level(level + len(stack))
                 child = self._empty(item, ancestors)
                 self._put(out, key, child)
                 stack.append((item, child, self._items(item)))
@@ -873,6 +962,13 @@ class _Copier:
                 stack.pop()
                 del ancestors[id(original)]
         return root
+
+    @staticmethod
+    def _check_level(level: int) -> None:
+        if level > MAX_DEPTH:
+            raise OverlayLimitError(f"the update would nest the document more than {MAX_DEPTH} "
+                                    "levels deep", "flatten the update: move inner schemas to "
+                                    "components and $ref them")
 
     def _empty(self, value: Any, ancestors: dict[int, Any]) -> Any:
         self.left -= 1 + len(value)
