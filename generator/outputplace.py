@@ -84,7 +84,7 @@ def _refusal(output: Path, inputs: Iterable[tuple[str, Path]], cwd: Path) -> str
         return (f"{shown} is the current folder or holds it; oagen replaces its output folder "
                 "as a whole, which would pull the folder from under this shell: run oagen from "
                 "outside it, with -o pointing at it")
-    if ".git" in real.parts:
+    if any(part.casefold() == ".git" for part in real.parts):  # .GIT is .git on macOS
         return (f"{shown} is inside a .git folder, git's own data; choose a folder of its own "
                 "for the client")
     if (real / MANIFEST).is_file():

@@ -10,6 +10,8 @@ import os
 import time
 from typing import TextIO
 
+from .diagnostics import printable
+
 _DELAY = 1.0  # seconds before the first message: quick runs stay silent
 
 
@@ -23,7 +25,7 @@ class Progress:
     def __call__(self, message: str) -> None:
         if not self.enabled or time.perf_counter() - self.started < _DELAY:
             return
-        self.stream.write(f"\r\x1b[2Koagen: {message}")
+        self.stream.write(f"\r\x1b[2Koagen: {printable(message)}")  # a file name's own ESC
         self.stream.flush()
         self.shown = True
 

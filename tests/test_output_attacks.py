@@ -391,3 +391,26 @@ def test_an_output_through_a_dangling_or_looping_link_is_refused(
         err = capsys.readouterr().err
         assert code == EXIT_USAGE and "which does not exist or loops" in err, err
     assert sorted(p.name for p in project.parent.iterdir()) == ["project"]
+
+
+def test_an_output_inside_a_git_folder_in_any_case_is_refused(tmp_path: Path) -> None:
+    problem = refusal(tmp_path / ".GIT" / "out", [], tmp_path / "elsewhere")
+    assert problem is not None and "inside a .git folder" in problem
+
+
+def test_progress_escapes_control_characters_from_file_names(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from generator.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("CI", raising=False)
+    screen = Terminal()
+    progress = Progress(screen)
+    progress.started -= 60  # as if the run had been going a minute
+    progress("loading api\x1b]52;c;cGF5bG9hZA==\x07.yaml")
+    assert "\x1b]52" not in screen.getvalue() and "\\x1b]52" in screen.getvalue()
