@@ -6,14 +6,20 @@ client therefore sends with ``follow_redirects=False`` and builds each next requ
 same origin (scheme, host and port) keeps every credential (and gets the query-string ones back
 if the ``Location`` dropped them); any other origin gets none of them. The one exception, as in
 httpx, is an upgrade from ``http://host`` to ``https://host`` on default ports: the same host,
-reached more safely. Once a hop has left the origin, credentials are never added again, not even
-when another hop returns to it: the origin that redirected away is the one to trust, and the
-next one only says where it wants to go. Userinfo in a ``Location`` is dropped (httpx would turn
-it into an ``Authorization`` header the server chose). Targets other than http(s) are refused.
+reached more safely. Other headers named like credentials (``X-Vendor-Token``, ``Session-Id``,
+``X-Signature``: any name containing auth, token, key, secret, session, passw, signature,
+credential or cookie) are dropped too, since a caller may add them by hand through
+``default_headers`` or ``extra_headers``.
+
+Once a hop has left the origin, credentials are never added again, not even when another hop
+returns to it: the origin that redirected away is the one to trust, and the next one only says
+where it wants to go. Userinfo in a ``Location`` is dropped (httpx would turn it into an
+``Authorization`` header the server chose). Targets other than http(s) are refused.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from urllib.parse import unquote
 
@@ -25,6 +31,7 @@ from ._files import UploadStream
 __all__ = ["RedirectPolicy", "same_origin"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_SECRET_LIKE = re.compile(r"auth|token|key|secret|session|passw|signature|credential|cookie", re.I)
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -95,6 +102,10 @@ class RedirectPolicy:
         headers["host"] = url.netloc.decode("ascii")
         if not keeps:
             for name in self.credential_headers:
+                headers.pop(name, None)
+            # Headers the caller added by hand (default_headers, extra_headers) that are named
+            # like credentials: the policy cannot know them, so their name decides.
+            for name in [n for n in headers if _SECRET_LIKE.search(n) is not None]:
                 headers.pop(name, None)
         body: httpx.SyncByteStream | httpx.AsyncByteStream | None = request.stream
         if method != request.method and method == "GET":

@@ -342,3 +342,27 @@ def test_userinfo_a_server_writes_into_a_location_is_not_sent(
     with client_for(fault_server, k) as client:
         client.request(WITH_BEARER)
     assert_no_credentials(only(other_server.requests(k2)))
+
+
+def test_headers_named_like_credentials_that_the_caller_added_stay_on_the_origin(
+    fault_server: FaultServer, other_server: FaultServer
+) -> None:
+    # Not a security scheme of the spec: a key the caller sends by hand.
+    hand_made = {"X-Vendor-Token": "vt-secret", "Session-Id": "sid-secret", "X-Plain": "kept"}
+    k, k2 = key(), key()
+    fault_server.redirect(k, 307, f"{other_server.url}/ok/{k2}")
+    client = client_for(fault_server, k, default_headers=hand_made)
+    with client:
+        client.request(WITH_BEARER, extra_headers={"X-Request-Signature": "sig-secret"})
+    sent = only(fault_server.requests(k)).headers
+    assert sent["x-vendor-token"] == "vt-secret" and sent["x-request-signature"] == "sig-secret"
+    landed = only(other_server.requests(k2))
+    assert_no_credentials(landed)
+    assert "secret" not in repr(landed.headers)
+    assert landed.headers["x-plain"] == "kept"
+
+    k, k2 = key(), key()
+    fault_server.redirect(k, 307, f"/ok/{k2}")  # same origin: every header kept
+    with client_for(fault_server, k, default_headers=hand_made) as client:
+        client.request(WITH_BEARER)
+    assert only(fault_server.requests(k2)).headers["session-id"] == "sid-secret"
