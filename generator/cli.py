@@ -322,12 +322,12 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
     inputs = [config.spec.parent.resolve()]
     for extra in (config.source, config.templates, *config.overlays):
         if extra is not None:
-            inputs.append(extra.resolve() if extra.is_dir() else extra.parent.resolve())
+            inputs.append(extra.resolve() if _is_folder(extra) else extra.parent.resolve())
     relevant = _watch_filter(real)
     if _generate(run, config, args, started) == EXIT_USAGE:
         return EXIT_USAGE  # an output it will not write: watching would only repeat that
-    print(f"oagen: watching {', '.join(sorted({str(p) for p in inputs}))} (Ctrl-C to stop)",
-          file=sys.stderr)
+    shown = ", ".join(sorted({printable(str(p)) for p in inputs}))
+    print(f"oagen: watching {shown} (Ctrl-C to stop)", file=sys.stderr)
     try:
         for _changes in watch(*sorted(set(inputs)), watch_filter=relevant, debounce=300,
                               raise_interrupt=True):
@@ -335,11 +335,23 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
             current = _configure(args, fresh)  # the config itself may have changed
             if current is not None:
                 fresh.config = current
-                _generate(fresh, current, args, time.perf_counter())
+                try:
+                    _generate(fresh, current, args, time.perf_counter())
+                except OSError as exc:  # an input removed or replaced mid-run: wait for the next
+                    print(f"oagen: error: {printable(str(exc))}; nothing was written; still "
+                          "watching", file=sys.stderr)
     except KeyboardInterrupt:
         pass
     print("oagen: stopped watching", file=sys.stderr)
     return EXIT_OK
+
+
+def _is_folder(path: Path) -> bool:
+    """Whether `path` is a folder; False when the system cannot say (a name too long)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _watch_filter(output: Path | None) -> Callable[[object, str], bool]:

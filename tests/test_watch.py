@@ -84,3 +84,63 @@ def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
     assert code == 0, log.read_text()[-2000:]
     assert "stopped watching" in log.read_text()
     assert "Traceback" not in log.read_text()
+
+
+def _overlay(name: str) -> str:
+    return ('overlay: 1.0.0\ninfo: {title: o, version: "1"}\nactions:\n'
+            "- target: $.components.schemas.Thing.properties\n"
+            f"  update: {{{name}: {{type: integer}}}}\n")
+
+
+def test_watch_survives_a_vanishing_overlay_and_a_device_spec(tmp_path: Path) -> None:
+    """In a folder whose name holds a terminal escape: the overlay is deleted, then comes back
+    changed; the spec becomes a link to /dev/zero, then comes back. Each problem is reported
+    and watching goes on; nothing hangs, and no control character is printed raw."""
+    if not os.path.exists("/dev/zero"):
+        import pytest
+
+        pytest.skip("no /dev/zero here")
+    project = tmp_path / "pro\x1b[2Jj\x07"
+    project.mkdir()
+    (project / "spec.yaml").write_text(SPEC, encoding="utf-8")
+    (project / "fix.yaml").write_text(_overlay("weight"), encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        '[tool.oagen]\nspec = "spec.yaml"\noutput = "out"\npackage = "watched"\n'
+        'overlays = ["fix.yaml"]\n', encoding="utf-8")
+    log = tmp_path / "watch.log"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OAGEN_CACHE_DIR": "off"}
+    with log.open("w") as stream:
+        process = subprocess.Popen([sys.executable, "-m", "generator", "watch"], cwd=project,
+                                   stdout=stream, stderr=subprocess.STDOUT, env=env,
+                                   preexec_fn=_default_sigint)
+    model = project / "out" / "watched" / "models" / "thing.py"
+    try:
+        _wait_for(lambda: "watching" in log.read_text(), 90, "the first generation", log)
+        assert "weight" in model.read_text()
+        (project / "fix.yaml").unlink()
+        _wait_for(lambda: "overlay not found" in log.read_text(), 60, "the missing overlay",
+                  log)
+        (project / "fix.yaml").write_text(_overlay("size"), encoding="utf-8")
+        _wait_for(lambda: "size" in model.read_text(), 60, "the changed overlay", log)
+        (project / "spec.yaml").unlink()
+        (project / "spec.yaml").symlink_to("/dev/zero")
+        _wait_for(lambda: "is not a regular file" in log.read_text(), 60, "the device spec",
+                  log)
+        (project / "spec.yaml").unlink()
+        (project / "spec.yaml").write_text(SPEC.replace("name: {type: string}",
+                                                        "label: {type: string}"),
+                                           encoding="utf-8")
+        _wait_for(lambda: "label" in model.read_text(), 60, "the restored spec", log)
+        assert process.poll() is None, log.read_text()[-2000:]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            code = process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    text = log.read_text()
+    assert code == 0, text[-2000:]
+    assert "Traceback" not in text and "stopped watching" in text
+    assert not any(char in text for char in "\x1b\x07"), text[-2000:]
+    assert "pro\\x1b[2Jj\\x07" in text
