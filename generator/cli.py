@@ -31,6 +31,7 @@ from .pipeline import Run
 from .progress import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_DIFF_LIMIT = 4 * 2**20  # bytes of an old file `check` compares (or twice the new one's size)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -568,6 +569,7 @@ def _print_diff(output: Path, expected: dict[str, bytes], written: list[str],
     import difflib
 
     from .emit import through_link
+    from .plainfile import read_regular
 
     for path in written:
         old_path = output / path
@@ -575,8 +577,14 @@ def _print_diff(output: Path, expected: dict[str, bytes], written: list[str],
             stream.write(f"--- a/{path}\n+++ b/{path}\n(a symbolic link, to be replaced by a "
                          "file)\n")
             continue
-        old = old_path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True) \
-            if old_path.is_file() else []
+        try:  # bounded: a checkout's 1 GB file at a generated path would stall difflib
+            data = read_regular(old_path, max(_DIFF_LIMIT, 2 * len(expected[path])))
+        except FileNotFoundError:
+            data = b""
+        except OSError as exc:
+            stream.write(f"--- a/{path}\n+++ b/{path}\n(not compared: {exc.strerror})\n")
+            continue
+        old = data.decode("utf-8", errors="replace").splitlines(keepends=True)
         new = expected[path].decode("utf-8", errors="replace").splitlines(keepends=True)
         stream.writelines(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
     for path in removed:

@@ -414,3 +414,19 @@ def test_progress_escapes_control_characters_from_file_names(
     progress.started -= 60  # as if the run had been going a minute
     progress("loading api\x1b]52;c;cGF5bG9hZA==\x07.yaml")
     assert "\x1b]52" not in screen.getvalue() and "\\x1b]52" in screen.getvalue()
+
+
+def test_check_does_not_compare_a_huge_or_special_file_at_a_generated_path(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A checkout's 1 GB README.md would be read whole and handed to difflib by `oagen check`
+    in CI; a FIFO is not opened."""
+    assert main(["generate", "-q", "spec/api.yaml", "-o", "out"]) == EXIT_OK
+    with open(project / "out" / "README.md", "r+b") as stream:
+        stream.truncate(5 * 2**20)  # sparse
+    (project / "out" / "pyproject.toml").unlink()
+    os.mkfifo(project / "out" / "pyproject.toml")
+    code = _finishes(lambda: main(["check", "-q", "spec/api.yaml", "-o", "out"]))
+    out = capsys.readouterr().out
+    assert code == EXIT_FAILED
+    assert "+++ b/README.md\n(not compared: larger than 4 MiB)" in out
+    assert "+++ b/pyproject.toml\n(not compared: not a regular file)" in out
