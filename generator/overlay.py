@@ -54,11 +54,13 @@ file (a FIFO, a device) is E001 or E005, before anything opens it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from .bounds import MAX_DEPTH
 from .diagnostics import Diagnostics, Location, excerpt
@@ -650,6 +652,7 @@ def _less(a: Any, b: Any, budget: _Budget) -> bool:
 INVALID, BAD_PATH, LIMIT = "E701", "E702", "E703"
 IGNORED, UNMATCHED, MISFIT = "W701", "W702", "W703"
 NOT_FOLLOWED = "I701"  # information only: `extends` is never followed
+REFERENCE_NOTE = "I702"  # where a refused `$ref` an update inserted came from
 _VERSION = re.compile(r"1\.\d+\.\d+")
 _TOP_KEYS = {"overlay", "info", "extends", "actions"}
 # An `extends` that names a document elsewhere: a URL (`https:`, `file:`, `//host`), an absolute
@@ -791,9 +794,11 @@ def parse_overlay(data: Any, file: str, diagnostics: Diagnostics) -> Overlay | N
     return Overlay(file, version, title, tuple(actions))
 
 
-def apply_overlay(document: Any, overlay: Overlay, diagnostics: Diagnostics) -> Any:
+def apply_overlay(document: Any, overlay: Overlay, diagnostics: Diagnostics,
+                  updated: list[Action] | None = None) -> Any:
     """A copy of `document` with each action of `overlay` applied in order; `document` itself
-    (with an E703 error) when an action goes past the overlay's limits."""
+    (with an E703 error) when an action goes past the overlay's limits. The actions that
+    inserted something are appended to `updated`."""
     copier = _Copier(MAX_COPIED)
     try:
         result = copier.copy(document, 1)
@@ -803,11 +808,13 @@ def apply_overlay(document: Any, overlay: Overlay, diagnostics: Diagnostics) -> 
         return document
     for action in overlay.actions:
         try:
-            result = _apply(result, action, overlay.file, diagnostics, copier)
+            inserted = _apply(result, action, overlay.file, diagnostics, copier)
         except OverlayLimitError as exc:
             diagnostics.error(LIMIT, f"action {action.index}: {exc}; the overlay is not applied",
                               Location(overlay.file).child("actions", action.index), exc.hint)
             return document
+        if inserted and updated is not None:
+            updated.append(action)
     return result
 
 
@@ -818,58 +825,131 @@ def apply_overlays(document: Any, overlays: Sequence[Path], diagnostics: Diagnos
     All overlays are loaded and checked first; if any is invalid (errors in `diagnostics`) the
     document is returned unchanged, so nothing is half-applied.
     """
+    return _apply_all(document, overlays, diagnostics, sources)[0]
+
+
+def _apply_all(document: Any, overlays: Sequence[Path], diagnostics: Diagnostics,
+               sources: Sources | None) -> tuple[Any, list[tuple[Overlay, list[Action]]]]:
+    """`document` overlaid, with each overlay applied and its actions that updated something
+    (none when an overlay is invalid)."""
     loaded = [load_overlay(path, diagnostics, sources) for path in overlays]
-    if any(item is None for item in loaded):
-        return document
-    for item in loaded:
-        assert item is not None
-        document = apply_overlay(document, item, diagnostics)
-    return document
+    valid = [item for item in loaded if item is not None]
+    if len(valid) < len(loaded):
+        return document, []
+    applied: list[tuple[Overlay, list[Action]]] = []
+    for item in valid:
+        applied.append((item, []))
+        document = apply_overlay(document, item, diagnostics, applied[-1][1])
+    return document, applied
 
 
 def overlay_source(source: SourceFile, overlays: Sequence[Path], diagnostics: Diagnostics,
                    sources: Sources | None = None) -> SourceFile:
-    """`source` with its data overlaid (its text, and so its source map, are the original)."""
+    """`source` with its data overlaid (its text, and so its source map, are the original).
+
+    A `$ref` an update inserts that will not be followed (a URL, an absolute path, a file
+    outside the folders `$ref`s may read) is reported where it lands in the spec, whose text
+    does not hold it; a note (I702) at the overlay's own line says where it came from."""
     if not overlays:
         return source
-    data = apply_overlays(source.data, overlays, diagnostics, sources)
+    data, applied = _apply_all(source.data, overlays, diagnostics, sources)
+    if sources is not None and not diagnostics.has_errors:
+        for item, updated in applied:
+            _note_unread_references(item.file, updated, source.path.parent, sources,
+                                    diagnostics)
     return replace(source, data=data)
 
 
+def _note_unread_references(file: str, updated: list[Action], folder: Path, sources: Sources,
+                            diagnostics: Diagnostics) -> None:
+    for action in updated:
+        where = Location(file).child("actions", action.index, "update")
+        for pointer, ref in _references_in(action.update):
+            reason = _unread_reason(ref.split("#", 1)[0], folder, sources)
+            if reason is not None:
+                diagnostics.info(REFERENCE_NOTE, f"action {action.index} inserts the $ref "
+                                 f"{excerpt(ref)}, which {reason}; it is reported again where "
+                                 "it lands in the spec", where.child(*pointer, "$ref"),
+                                 "refer to a file under the spec's folder by a relative path")
+
+
+def _references_in(update: Any) -> Iterator[tuple[tuple[Key, ...], str]]:
+    """(path inside `update`, value) of each `$ref` to another file, outside examples, defaults,
+    enums and `x-` extensions (data, not references); each shared node once."""
+    seen: set[int] = set()
+    stack: list[tuple[tuple[Key, ...], Any]] = [((), update)]
+    while stack:
+        path, node = stack.pop()
+        if not isinstance(node, dict | list) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, list):
+            stack.extend(((*path, index), item) for index, item in enumerate(node))
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            yield path, ref
+        stack.extend(((*path, key), value) for key, value in node.items()
+                     if key not in _DATA_KEYS and not str(key).startswith("x-"))
+
+
+_DATA_KEYS = frozenset(("example", "examples", "default", "enum", "const"))
+_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
+
+
+def _unread_reason(file_part: str, folder: Path, sources: Sources) -> str | None:
+    """Why the loader will not read the file a `$ref` names (the same rules, without reading
+    anything), or None when it may."""
+    if _URL.match(file_part):
+        return "oagen does not read (a file: URL)" if file_part[:5].lower() == "file:" \
+            else "oagen does not fetch"
+    relative = unquote(file_part)
+    if "\0" in relative or os.path.isabs(relative):
+        return "oagen does not read (an absolute path)"
+    if not sources.allows(Path(os.path.realpath(folder / relative))):
+        return "lies outside the folder $refs may read"
+    return None
+
+
 def _apply(document: Any, action: Action, file: str, diagnostics: Diagnostics,
-           copier: _Copier) -> Any:
+           copier: _Copier) -> bool:
+    """Apply `action` to `document` in place; whether it inserted anything."""
     where = Location(file).child("actions", action.index, "target")
     matches = action.target.find(document)
     if not matches:
         diagnostics.warning(UNMATCHED, f"target {excerpt(action.target.expression)} matched "
                             "nothing; the action was skipped", where,
                             "check the target against the spec; the spec may have changed")
-        return document
+        return False
     if action.remove:
-        return _remove(document, [path for path, _ in matches], action, where, diagnostics)
+        _remove(document, [path for path, _ in matches], where, diagnostics)
+        return False
     if not action.has_update:
-        return document
+        return False
+    inserted = False
     for path, node in matches:
         shown = excerpt(_pointer(path))
         level = len(path) + 1  # the root is level 1, as the loader counts nesting
         if isinstance(node, list):
             items = action.update if isinstance(action.update, list) else [action.update]
             node.extend(copier.copy(item, level + 1) for item in items)
+            inserted = True
         elif isinstance(node, dict):
             if not isinstance(action.update, dict):
                 diagnostics.warning(MISFIT, f"the target {shown} is an object, so `update` must "
                                     f"be an object, not {_kind(action.update)}; skipped", where)
                 continue
             _merge(node, action.update, copier, level)
+            inserted = True
         else:
             diagnostics.warning(MISFIT, f"the target {shown} is {_kind(node)}, not an object or "
                                 "an array; `update` was skipped", where,
                                 "target the object that contains it and update the key")
-    return document
+    return inserted
 
 
-def _remove(document: Any, paths: list[NodePath], action: Action, where: Location,
-            diagnostics: Diagnostics) -> Any:
+def _remove(document: Any, paths: list[NodePath], where: Location,
+            diagnostics: Diagnostics) -> None:
     # Find every parent first: removing one node must not move the others.
     from_dicts: list[tuple[dict[str, Any], str]] = []
     from_lists: dict[int, tuple[list[Any], set[int]]] = {}
@@ -888,7 +968,6 @@ def _remove(document: Any, paths: list[NodePath], action: Action, where: Locatio
         mapping.pop(key, None)
     for sequence, indexes in from_lists.values():
         sequence[:] = [item for index, item in enumerate(sequence) if index not in indexes]
-    return document
 
 
 def _at(document: Any, path: NodePath) -> Any:

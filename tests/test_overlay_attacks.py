@@ -327,6 +327,38 @@ def test_an_overlay_inserting_references_reads_and_fetches_nothing(
     assert str(tmp_path / "secret.yaml") not in done.opened
     assert done.opened_outside([project]) == []
     assert "overlay.yaml:3:1: info I701 `extends` names" in done.output
-    # Each inserted reference is reported, at the spec's nearest line and its pointer.
-    for name in refs:
+    # Each inserted reference is reported at the spec's nearest line and its pointer, and
+    # noted at its own line in the overlay.
+    for line, name in enumerate(refs, start=7):
         assert f"(at #/components/schemas/Pet/properties/{name}/$ref)" in done.output, name
+        assert f"overlay.yaml:{line}:11: info I702 action 0 inserts the $ref" in done.output, name
+
+
+def test_only_inserted_references_that_will_not_be_read_are_noted(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "common").mkdir(parents=True)
+    (tmp_path / "shared").mkdir()
+    (project / "spec.yaml").write_text(SPEC, encoding="utf-8")
+    (project / "overlay.yaml").write_text(HEAD + """\
+actions:
+  - target: $.components.schemas.Pet.properties
+    update:
+      here: {$ref: 'common/pet.yaml'}
+      local: {$ref: '#/components/schemas/Pet'}
+      widened: {$ref: '../shared/pet.yaml'}
+      example: {$ref: 'https://example.com/data'}
+      x-data: {$ref: '/etc/passwd'}
+      out: {items: [{$ref: '../../elsewhere.yaml'}]}
+  - target: $.nothing
+    update: {never: {$ref: 'https://example.com/skipped'}}
+""", encoding="utf-8")
+    diagnostics = Diagnostics()
+    sources = Sources(project, diagnostics, roots=(project, tmp_path / "shared"))
+    source = sources.load(project / "spec.yaml")
+    from generator.overlay import overlay_source
+
+    overlay_source(source, [project / "overlay.yaml"], diagnostics, sources)
+    notes = [d for d in diagnostics.located(sources.locate) if d.code == "I702"]
+    assert [(n.location.pointer if n.location else None, n.line) for n in notes] == [
+        ("/actions/0/update/out/items/0/$ref", 11)]
+    assert "lies outside the folder" in notes[0].message
