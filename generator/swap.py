@@ -81,7 +81,11 @@ def install(staging: Path, output: Path, digest: str) -> None:
     journal = journal_path(output)
     _write_journal(journal, {"staging": staging.name, "retired": retired.name,
                              "manifest_sha256": digest})
-    os.unlink(marker(staging))  # from here on the journal names the staging folder
+    try:
+        _unlink_marker(staging)  # from here on the journal names the staging folder
+    except BaseException:
+        journal.unlink(missing_ok=True)
+        raise
     had_output = os.path.lexists(output)
     with _interrupts_held() as held:
         try:
@@ -104,6 +108,20 @@ def install(staging: Path, output: Path, digest: str) -> None:
         raise OutputReplaced from None
     if held:
         raise OutputReplaced
+
+
+def _unlink_marker(staging: Path) -> None:
+    """Remove the marker, even from a staging folder that already has the mode of a read-only
+    output (0555): it is opened for the owner only for that moment."""
+    try:
+        os.unlink(marker(staging))
+    except PermissionError:
+        mode = stat.S_IMODE(os.lstat(staging).st_mode)
+        os.chmod(staging, mode | stat.S_IWUSR | stat.S_IXUSR)
+        try:
+            os.unlink(marker(staging))
+        finally:
+            os.chmod(staging, mode)
 
 
 def recover(output: Path) -> list[str]:

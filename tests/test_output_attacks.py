@@ -430,3 +430,42 @@ def test_check_does_not_compare_a_huge_or_special_file_at_a_generated_path(
     assert code == EXIT_FAILED
     assert "+++ b/README.md\n(not compared: larger than 4 MiB)" in out
     assert "+++ b/pyproject.toml\n(not compared: not a regular file)" in out
+
+
+_READ_ONLY_OUTPUT = """
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from generator.emit import EmitError, emit
+out = Path(sys.argv[2]) / "out"
+files = {"README.md": b"# Pets\\n", "pets/__init__.py": b"x = 1\\n"}
+meta = {"oagen_version": "0", "spec": "pets.yaml", "spec_sha256": "0" * 64}
+emit(out, files, meta)
+(out / "mine.txt").write_bytes(b"mine\\n")
+os.chmod(out, 0o555)
+try:
+    emit(out, {**files, "README.md": b"# v2\\n"}, meta)
+    report = {"error": None}
+except (EmitError, OSError) as error:
+    report = {"error": str(error)}
+report["readme"] = (out / "README.md").read_text()
+report["mode"] = oct(os.lstat(out).st_mode & 0o7777)
+report["beside"] = sorted(os.listdir(out.parent))
+os.chmod(out, 0o755)
+print(json.dumps(report))
+"""
+
+
+def test_an_output_the_user_made_read_only_is_still_replaced(tmp_path: Path) -> None:
+    """The new folder takes the old one's mode (0555) before the swap, after which its
+    marker could not be removed: every run failed and left its journal beside the output."""
+    _require_nobody()
+    work = Path(tempfile.mkdtemp(prefix="oagen-read-only-"))
+    try:
+        os.chown(work, 65534, 65534)
+        result = _as_nobody(work, "", _READ_ONLY_OUTPUT)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout) == {"error": None, "readme": "# v2\n",
+                                             "mode": "0o555", "beside": ["out"]}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
