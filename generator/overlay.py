@@ -904,7 +904,9 @@ def _unread_reason(file_part: str, folder: Path, sources: Sources) -> str | None
         return "oagen does not read (a file: URL)" if file_part[:5].lower() == "file:" \
             else "oagen does not fetch"
     relative = unquote(file_part)
-    if "\0" in relative or os.path.isabs(relative):
+    if "\0" in relative:
+        return "oagen does not read (a NUL character)"
+    if os.path.isabs(relative):
         return "oagen does not read (an absolute path)"
     if not sources.allows(Path(os.path.realpath(folder / relative))):
         return "lies outside the folder $refs may read"

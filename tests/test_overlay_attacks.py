@@ -349,6 +349,7 @@ actions:
       example: {$ref: 'https://example.com/data'}
       x-data: {$ref: '/etc/passwd'}
       out: {items: [{$ref: '../../elsewhere.yaml'}]}
+      nul: {$ref: 'a%00b.yaml'}
   - target: $.nothing
     update: {never: {$ref: 'https://example.com/skipped'}}
 """, encoding="utf-8")
@@ -360,5 +361,6 @@ actions:
     overlay_source(source, [project / "overlay.yaml"], diagnostics, sources)
     notes = [d for d in diagnostics.located(sources.locate) if d.code == "I702"]
     assert [(n.location.pointer if n.location else None, n.line) for n in notes] == [
-        ("/actions/0/update/out/items/0/$ref", 11)]
+        ("/actions/0/update/out/items/0/$ref", 11), ("/actions/0/update/nul/$ref", 12)]
     assert "lies outside the folder" in notes[0].message
+    assert "a NUL character" in notes[1].message
