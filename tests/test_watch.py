@@ -144,3 +144,25 @@ def test_watch_survives_a_vanishing_overlay_and_a_device_spec(tmp_path: Path) ->
     assert "Traceback" not in text and "stopped watching" in text
     assert not any(char in text for char in "\x1b\x07"), text[-2000:]
     assert "pro\\x1b[2Jj\\x07" in text
+
+
+def test_a_spec_swapped_for_a_fifo_or_device_mid_run_is_reported_not_read(
+        tmp_path: Path) -> None:
+    """The manifest hashes the spec again after generating; watch regenerates while others
+    write the folder, and a FIFO put in the spec's place then hung that read for ever (a link to
+    /dev/zero would have filled memory). Checked in a child, so a hang fails the test."""
+    os.mkfifo(tmp_path / "fifo.yaml")
+    targets = ["fifo.yaml"]
+    if os.path.exists("/dev/zero"):
+        (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+        targets.append("zero.yaml")
+    program = ("import sys\nfrom pathlib import Path\nfrom generator.cli import _metadata\n"
+               "from generator.config import Config\n"
+               "print(_metadata(Config(spec=Path(sys.argv[1])), '1.0.0'))\n")
+    for name in targets:
+        done = subprocess.run([sys.executable, "-c", program, name], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+        assert done.stdout.strip() == "None", done.stdout + done.stderr
+        assert f"error: {name} changed while oagen ran (not a regular file)" in done.stderr
+        assert "Traceback" not in done.stderr
