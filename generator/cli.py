@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 errors in the spec, or (for `check`) the output is stal
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import os
 import sys
@@ -82,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--fail-on-breaking", action="store_true",
                       help="exit 1 when any change is breaking")
     diff.add_argument("--config", type=Path, help="TOML file with a [tool.oagen] table")
+    diff.add_argument("--root", type=Path, metavar="DIR",
+                      help="folder $refs may read files from (default: each spec's folder; "
+                           "for REV:PATH, the same folder in that revision)")
     diff.add_argument("--overlay", action="append", type=Path, metavar="FILE",
                       help="OpenAPI Overlay applied to both sides (repeatable)")
     diff.set_defaults(spec=None, strict=None)
@@ -299,8 +303,9 @@ def _auto_version(config: Config, output: Path) -> tuple[str, str | None]:
                            "without --bump first")
     if hashlib.sha256(config.spec.read_bytes()).hexdigest() == recorded:
         return previous, None
-    with spec_at(previous_spec_revision(config.spec, recorded)) as old:
-        result = diff_specs(old, config.spec, config)
+    revision = previous_spec_revision(config.spec, recorded)
+    with spec_at(revision) as old:
+        result = diff_specs(old, config.spec, config, _config_at(config, old, revision))
     if not result.ok:
         raise ReleaseError("the previous or the current spec could not be read; see above")
     version = bump(previous, suggested_bump(result.changes))
@@ -388,13 +393,23 @@ def _print_api_summary(config: Config, output: Path) -> None:
     if not isinstance(recorded, str) or recorded == current:
         return  # the templates or oagen changed, not the API
     try:
-        with spec_at(previous_spec_revision(config.spec, recorded)) as old:
-            result = diff_specs(old, config.spec, config)
+        revision = previous_spec_revision(config.spec, recorded)
+        with spec_at(revision) as old:
+            result = diff_specs(old, config.spec, config, _config_at(config, old, revision))
     except (ReleaseError, RevisionError) as exc:
         print(f"oagen: no API summary: {exc}", file=sys.stderr)
         return
     if result.ok:
         sys.stdout.write("\n" + render_markdown(result.changes))
+
+
+def _config_at(config: Config, spec: Path, argument: str | os.PathLike[str]) -> Config:
+    """`config` for a spec `spec_at` gave for `argument`: `root` follows a copy from git."""
+    from .gitrev import revision_root
+
+    if config.root is None:
+        return config
+    return dataclasses.replace(config, root=revision_root(config.root, spec, argument))
 
 
 def _diff(args: argparse.Namespace, run: Run) -> int:
@@ -411,7 +426,8 @@ def _diff(args: argparse.Namespace, run: Run) -> int:
                 if problem is not None:
                     print(f"error E001 file {problem}: {printable(str(path))}", file=sys.stderr)
                     return EXIT_USAGE
-            result = diff_specs(old, new, config)
+            result = diff_specs(old, new, _config_at(config, new, args.new),
+                                _config_at(config, old, args.old))
             for side in (result.old_run, result.new_run):
                 _print_diagnostics(side, quiet=True)
     except RevisionError as exc:

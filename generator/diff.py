@@ -127,9 +127,11 @@ class DiffResult:
             self.old_run.diagnostics.has_errors or self.new_run.diagnostics.has_errors)
 
 
-def diff_specs(old: Path, new: Path, config: Config) -> DiffResult:
-    """Build both specs (without schema validation) with the same config and compare them."""
-    old_run, new_run = Run(config), Run(config)
+def diff_specs(old: Path, new: Path, config: Config, old_config: Config | None = None
+               ) -> DiffResult:
+    """Build both specs (without schema validation) with the same config (or `old_config` for
+    the old one: its `root` where the old spec is a copy from git) and compare them."""
+    old_run, new_run = Run(old_config or config), Run(config)
     old_api = analyse(old_run, old, validate=False)
     new_api = analyse(new_run, new, validate=False)
     result = DiffResult(old_run, new_run, old_api, new_api)

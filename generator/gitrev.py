@@ -82,6 +82,25 @@ def spec_at(argument: str | os.PathLike[str], cwd: Path | None = None) -> Iterat
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def revision_root(root: Path, materialised: Path, argument: str | os.PathLike[str],
+                  cwd: Path | None = None) -> Path:
+    """The folder standing for `root` beside a spec `spec_at` materialised from `argument`
+    (`REV:PATH`): the copy mirrors the repository, so `root` maps to the same place in it; a
+    `root` outside the repository maps to the copy's top folder, which holds only what git
+    had. A plain path keeps `root`."""
+    parsed = parse_revision_argument(argument, cwd)
+    if parsed is None:
+        return root
+    git = _Git(cwd or Path.cwd())
+    depth = len(git.repo_path(parsed[1]).split("/"))
+    top = materialised.parents[depth - 1]
+    try:
+        inside = Path(os.path.realpath(root)).relative_to(os.path.realpath(git.top))
+    except ValueError:
+        return top
+    return top / inside
+
+
 def materialise(rev: str, path: str, destination: Path, cwd: Path | None = None) -> Path:
     """Write `path` at `rev` (and the files beside and below it) under `destination`."""
     git = _Git(cwd or Path.cwd())

@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from generator.diff import (
     render_markdown,
     suggested_bump,
 )
-from generator.gitrev import RevisionError, spec_at
+from generator.gitrev import RevisionError, revision_root, spec_at
 from generator.load import read_source
 from generator.pipeline import Run, analyse
 
@@ -500,7 +501,9 @@ def test_diff_against_the_previous_commit(repo: Path, openrouter: dict[str, Any]
     ]
 
 
-def test_a_multi_file_spec_at_a_revision_keeps_its_references(repo: Path) -> None:
+def test_a_multi_file_spec_at_a_revision_keeps_its_references(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copytree(FIXTURES / "multi", repo, dirs_exist_ok=True)
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "v1")
@@ -510,15 +513,38 @@ def test_a_multi_file_spec_at_a_revision_keeps_its_references(repo: Path) -> Non
     errors.write_text(errors.read_text().replace("    code:\n      type: integer\n", ""))
     _git(repo, "commit", "-q", "-am", "v2")
 
+    new = repo / "api" / "openapi.yaml"
     with spec_at("HEAD~1:api/openapi.yaml", cwd=repo) as old:
-        root = old.parents[1]
-        assert (root / "api" / "schemas" / "pet.yaml").is_file()  # the folder's tree
-        assert (root / "common" / "errors.yaml").is_file()  # reached by a ../ $ref
-        changes = changes_between(old, repo / "api" / "openapi.yaml")
+        top = old.parents[1]
+        assert (top / "api" / "schemas" / "pet.yaml").is_file()  # the folder's tree
+        assert (top / "common" / "errors.yaml").is_file()  # reached by a ../ $ref
+        # ../common is outside each spec's folder: refused on both sides without a root...
+        refused = diff_specs(old, new, Config())
+        assert not refused.ok
+        codes = {d.code for run in (refused.old_run, refused.new_run) for d in run.diagnostics}
+        assert "E005" in codes
+        # ...and read with the repository as the root, which maps into the copy from git.
+        assert revision_root(repo, old, "HEAD~1:api/openapi.yaml", cwd=repo) == top
+        assert revision_root(repo / "api", old, "HEAD~1:api/openapi.yaml", cwd=repo) == \
+            top / "api"
+        config = Config(root=repo)
+        result = diff_specs(old, new, config, replace(config, root=top))
+        assert result.ok, [d.format() for d in result.old_run.diagnostics]
+        changes = result.changes
     assert triples(changes) == [
         (B, "field-removed", "models.GetPetErrorDEFAULT.code"),
         (N, "field-added", "models.GetPetResponse.color"),
     ]
+    # The command line: refused without a root, compared with one.
+    from generator.cli import main
+
+    monkeypatch.chdir(repo)
+    args = ["diff", "HEAD~1:api/openapi.yaml", "api/openapi.yaml", "--format", "json"]
+    assert main(args) == 1
+    capsys.readouterr()
+    assert main([*args, "--root", str(repo)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert "models.GetPetResponse.color" in json.dumps(printed)
     # A path relative to the current folder, as git reads `REV:./path`.
     with spec_at("HEAD:./openapi.yaml", cwd=repo / "api") as current:
         assert current.read_text() == (repo / "api" / "openapi.yaml").read_text()
