@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 import re
 import stat
@@ -308,10 +309,13 @@ def read_source(
     if is_json:
         try:
             repeated: list[str] = []
-            data = _load_json(text, repeated)
+            infinite: list[str] = []
+            data = _load_json(text, repeated, infinite)
             for key in repeated:
                 diagnostics.warning("W003", f"duplicate key {excerpt(key)}; the last one is used",
                                     Location(display), "remove or rename one of the two")
+            if infinite:
+                _report_infinite_numbers(diagnostics, display, text)
         except json.JSONDecodeError as exc:
             if path.suffix.lower() == ".json":
                 _parse_failure(diagnostics, display, exc.lineno, exc.colno,
@@ -378,13 +382,48 @@ class _IntegerTooLong(yaml.constructor.ConstructorError):
         self.digits = digits
 
 
-def _load_json(text: str, repeated: list[str]) -> Any:
+def _load_json(text: str, repeated: list[str], infinite: list[str]) -> Any:
+    """The document; keys given twice are added to `repeated`, and NaN, Infinity and numbers
+    too large for a float (read as inf) to `infinite`."""
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         return _json_object(items, repeated)
 
-    if _LONG_DIGITS.search(text) is None:  # the common case: json's own integer parsing
-        return json.loads(text, object_pairs_hook=pairs)
-    return json.loads(text, object_pairs_hook=pairs, parse_int=_json_int)
+    def constant(token: str) -> float:
+        infinite.append(token)
+        return float(token)
+
+    def number(token: str) -> float:
+        value = float(token)
+        if math.isinf(value):
+            infinite.append(token)
+        return value
+
+    options: dict[str, Any] = {"object_pairs_hook": pairs, "parse_constant": constant}
+    if _LONG_DIGITS.search(text) is not None:  # else json's own integer parsing, faster
+        options["parse_int"] = _json_int
+    if _LARGE_EXPONENT.search(text) is not None:  # else json's own float parsing, faster
+        options["parse_float"] = number
+    return json.loads(text, **options)
+
+
+_LARGE_EXPONENT = re.compile(r"[0-9][eE][+]?[0-9]{3}")
+# A JSON string (skipped), or a number token that may not be finite.
+_JSON_ODD_NUMBER = re.compile(
+    r'"(?:[^"\\]|\\.)*"|(-?(?:NaN|Infinity)|-?[0-9]+(?:\.[0-9]+)?[eE][+]?[0-9]{3,})')
+
+
+def _report_infinite_numbers(diagnostics: Diagnostics, display: str, text: str) -> None:
+    """W004 at each NaN, Infinity or too-large number: not JSON (RFC 8259) or not a float,
+    and a validator reports each as `null`, which would not tell the author where or why."""
+    for match in _JSON_ODD_NUMBER.finditer(text):
+        token = match.group(1)
+        if token is None or math.isfinite(float(token)):
+            continue
+        line, column = _line_column(text, match.start(1))
+        diagnostics.items.append(Diagnostic(
+            Severity.WARNING, "W004", f"{excerpt(token)} is not a finite JSON number; it is "
+            f"read as {float(token)}", Location(display), "write a finite number (NaN and "
+            "Infinity are not JSON), or leave the keyword out", line, column))
 
 
 def _json_int(digits: str) -> int:

@@ -470,3 +470,24 @@ def test_validation_time_grows_linearly_with_the_number_of_schemas() -> None:
     ratio = _seconds(validate, 24_000) / _seconds(validate, 3_000)
 
     assert ratio < 24  # linear is about 8; searching the visited lists was about 46
+
+
+def test_nan_infinity_and_overflowing_json_numbers_are_warned_at_their_place(
+        tmp_path: Path) -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.load import read_source
+
+    spec = tmp_path / "openapi.json"
+    spec.write_text('{"openapi": "3.1.0", "info": {"title": "NaN Infinity 1e999", '
+                    '"version": "1"}, "paths": {},\n "x-a": [NaN, -Infinity, 1e999, 1.5e300, '
+                    '-0]}', encoding="utf-8")
+    diagnostics = Diagnostics()
+
+    source = read_source(spec, "openapi.json", diagnostics)
+
+    assert [(item.code, item.line, item.column, item.message.split(";")[0])
+            for item in diagnostics.items] == [
+        ("W004", 2, 10, "'NaN' is not a finite JSON number"),
+        ("W004", 2, 15, "'-Infinity' is not a finite JSON number"),
+        ("W004", 2, 26, "'1e999' is not a finite JSON number")]
+    assert source.data["x-a"][3:] == [1.5e300, 0]
