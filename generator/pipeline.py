@@ -237,7 +237,9 @@ def _validation_cache_entry(source: SourceFile, version: str, run_has_overlays: 
 
     # The findings' format is part of the key: file, pointer and hint since format 2.
     store = cache.folder("validate", f"{installed('openapi-spec-validator')}|findings-2")
-    return store, cache.key(source.text.encode(), version.encode(), source.display.encode())
+    # A file name may hold bytes that are not UTF-8 (kept as surrogates by Python).
+    return store, cache.key(source.text.encode(), version.encode(),
+                            source.display.encode("utf-8", "surrogateescape"))
 
 
 def build(run: Run, source: SourceFile, version: str) -> ir.Api:

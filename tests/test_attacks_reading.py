@@ -491,3 +491,28 @@ def test_nan_infinity_and_overflowing_json_numbers_are_warned_at_their_place(
         ("W004", 2, 15, "'-Infinity' is not a finite JSON number"),
         ("W004", 2, 26, "'1e999' is not a finite JSON number")]
     assert source.data["x-a"][3:] == [1.5e300, 0]
+
+
+@pytest.mark.parametrize("command", ["validate", "generate", "inspect"])
+def test_a_spec_whose_name_is_not_utf8_is_read_and_named_with_escapes(
+        tmp_path: Path, command: str) -> None:
+    name = os.fsdecode(b"\xff\x1b.yaml")  # a byte that is not UTF-8, and ESC
+    (tmp_path / name).write_text(_SPEC, encoding="utf-8")
+    extra = ["-o", "client"] if command == "generate" else []
+
+    done = subprocess.run([sys.executable, "-m", "generator", command, name, *extra],
+                          cwd=tmp_path, capture_output=True, timeout=120,
+                          env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)})
+
+    stderr = done.stderr.decode("utf-8")  # strictly UTF-8
+    assert done.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert b"\x1b" not in done.stdout + done.stderr
+    if command == "validate":
+        assert "oagen: \\xff\\x1b.yaml: usable" in stderr
+
+
+def test_printable_writes_bytes_kept_as_surrogates_as_escapes() -> None:
+    from generator.diagnostics import printable
+
+    assert printable(os.fsdecode(b"a\xff\x80b") + "\ud800") == "a\\xff\\x80b\\ud800"
