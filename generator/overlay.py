@@ -18,7 +18,7 @@ Semantics (Overlay 1.0.0, with the choices the specification leaves open written
 - `update` on an object merges recursively: objects merge key by key, an array in the update is
   appended to the array already there, anything else replaces the old value. On an array, the
   update is appended as one entry (an array update appends each of its items). On a scalar, or a
-  non-object update on an object, the action is skipped with a warning.
+  non-object update on an object, the node is skipped, with one warning per action.
 - `remove: true` deletes each selected node from its parent; it wins over `update`. The root
   cannot be removed.
 - A target that selects nothing is a warning (W702), located at `/actions/<i>/target` of the
@@ -41,7 +41,8 @@ was given. One that names a document elsewhere (a URL, an absolute path, `..`) i
 Limits, so a hostile overlay ends quickly with a located error: filters nest at most
 MAX_NESTING deep (parentheses, `!` and queries inside filters; deeper is E702); one action's
 target visits at most MAX_VISITS nodes (`$..*..*..*`, a `$`-rooted query inside a filter over a
-large spec; comparing two subtrees or long strings is paid for too), copying the document and
+large spec; comparing two subtrees or long strings is paid for too) and all the targets of one
+overlay MAX_OVERLAY_VISITS together (a thousand costly actions), copying the document and
 inserting `update` values copies at most MAX_COPIED nodes per overlay (a YAML alias bomb in
 `update`), and no update may nest the document deeper than the loader allows (bounds.MAX_DEPTH,
 which later stages rely on); past any of these the overlay is not applied (E703).
@@ -94,6 +95,9 @@ NodePath = tuple[Key, ...]
 MAX_NESTING = 32  # filters and parentheses inside each other; real targets nest two or three
 MAX_VISITS = 2_000_000  # nodes one target may visit (the Kubernetes spec has 130,000)
 MAX_COPIED = 5_000_000  # nodes one overlay may copy, the document included
+# Nodes the targets of one overlay may visit together: each action may visit MAX_VISITS, and
+# 1,000 actions near that took an hour; about 70 `$..name` targets over the Kubernetes spec fit.
+MAX_OVERLAY_VISITS = 10_000_000
 MAX_INDEX = 2**53 - 1  # RFC 9535: indexes and slice bounds are I-JSON integers
 
 
@@ -200,12 +204,14 @@ class JsonPath:
     expression: str
     query: _Query
 
-    def find(self, document: Any, max_visits: int = MAX_VISITS) -> list[tuple[NodePath, Any]]:
+    def find(self, document: Any, max_visits: int = MAX_VISITS, *,
+             budget: _Budget | None = None) -> list[tuple[NodePath, Any]]:
         """Each selected node as (path from the root, value), in document order, no repeats.
         Raises OverlayLimitError past `max_visits` nodes visited."""
         found: list[tuple[NodePath, Any]] = []
         seen: set[NodePath] = set()
-        for path, value in _run(self.query, document, document, _Budget(max_visits)):
+        budget = budget or _Budget(max_visits)
+        for path, value in _run(self.query, document, document, budget):
             if path not in seen:
                 seen.add(path)
                 found.append((path, value))
@@ -485,16 +491,18 @@ _NOTHING = object()
 
 
 class _Budget:
-    """Nodes a target may still visit, shared by its filters' queries."""
+    """Nodes a target may still visit, shared by its filters' queries; `reason` is the limit
+    reached when they run out."""
 
-    def __init__(self, visits: int) -> None:
+    def __init__(self, visits: int, reason: str | None = None) -> None:
         self.left = visits
         self.limit = visits
+        self.reason = reason or f"the target visits more than {visits:,} nodes"
 
     def spend(self, count: int = 1) -> None:
         self.left -= count
         if self.left < 0:
-            raise OverlayLimitError(f"the target visits more than {self.limit:,} nodes")
+            raise OverlayLimitError(self.reason)
 
 
 def _run(query_: _Query, current: Any, root: Any, budget: _Budget
@@ -795,10 +803,12 @@ def parse_overlay(data: Any, file: str, diagnostics: Diagnostics) -> Overlay | N
 
 
 def apply_overlay(document: Any, overlay: Overlay, diagnostics: Diagnostics,
-                  updated: list[Action] | None = None) -> Any:
+                  updated: list[Action] | None = None, *,
+                  max_visits: int = MAX_OVERLAY_VISITS) -> Any:
     """A copy of `document` with each action of `overlay` applied in order; `document` itself
-    (with an E703 error) when an action goes past the overlay's limits. The actions that
-    inserted something are appended to `updated`."""
+    (with an E703 error) when an action goes past the overlay's limits (its targets visit at
+    most `max_visits` nodes together). The actions that inserted something are appended to
+    `updated`."""
     copier = _Copier(MAX_COPIED)
     try:
         result = copier.copy(document, 1)
@@ -806,9 +816,10 @@ def apply_overlay(document: Any, overlay: Overlay, diagnostics: Diagnostics,
         diagnostics.error(LIMIT, f"the document is too large to overlay: {exc}",
                           Location(overlay.file), "apply the overlay to a smaller document")
         return document
+    visits = _Visits(max_visits)
     for action in overlay.actions:
         try:
-            inserted = _apply(result, action, overlay.file, diagnostics, copier)
+            inserted = _apply(result, action, overlay.file, diagnostics, copier, visits)
         except OverlayLimitError as exc:
             diagnostics.error(LIMIT, f"action {action.index}: {exc}; the overlay is not applied",
                               Location(overlay.file).child("actions", action.index), exc.hint)
@@ -914,10 +925,10 @@ def _unread_reason(file_part: str, folder: Path, sources: Sources) -> str | None
 
 
 def _apply(document: Any, action: Action, file: str, diagnostics: Diagnostics,
-           copier: _Copier) -> bool:
+           copier: _Copier, visits: _Visits) -> bool:
     """Apply `action` to `document` in place; whether it inserted anything."""
     where = Location(file).child("actions", action.index, "target")
-    matches = action.target.find(document)
+    matches = visits.find(action.target, document)
     if not matches:
         diagnostics.warning(UNMATCHED, f"target {excerpt(action.target.expression)} matched "
                             "nothing; the action was skipped", where,
@@ -929,25 +940,50 @@ def _apply(document: Any, action: Action, file: str, diagnostics: Diagnostics,
     if not action.has_update:
         return False
     inserted = False
+    misfits: list[tuple[NodePath, Any]] = []  # one warning for all: there may be millions
     for path, node in matches:
-        shown = excerpt(_pointer(path))
         level = len(path) + 1  # the root is level 1, as the loader counts nesting
         if isinstance(node, list):
             items = action.update if isinstance(action.update, list) else [action.update]
             node.extend(copier.copy(item, level + 1) for item in items)
             inserted = True
-        elif isinstance(node, dict):
-            if not isinstance(action.update, dict):
-                diagnostics.warning(MISFIT, f"the target {shown} is an object, so `update` must "
-                                    f"be an object, not {_kind(action.update)}; skipped", where)
-                continue
+        elif isinstance(node, dict) and isinstance(action.update, dict):
             _merge(node, action.update, copier, level)
             inserted = True
         else:
+            misfits.append((path, node))
+    if misfits:
+        path, node = misfits[0]
+        shown = excerpt(_pointer(path))
+        more = (f"; {len(misfits) - 1:,} more selected nodes were skipped for the same "
+                "reason or the other" if len(misfits) > 1 else "")
+        if isinstance(node, dict):
+            diagnostics.warning(MISFIT, f"the target {shown} is an object, so `update` must be "
+                                f"an object, not {_kind(action.update)}; skipped{more}", where)
+        else:
             diagnostics.warning(MISFIT, f"the target {shown} is {_kind(node)}, not an object or "
-                                "an array; `update` was skipped", where,
+                                f"an array; `update` was skipped{more}", where,
                                 "target the object that contains it and update the key")
     return inserted
+
+
+class _Visits:
+    """Nodes the targets of one overlay may still visit together."""
+
+    def __init__(self, visits: int) -> None:
+        self.left = visits
+        self.limit = visits
+
+    def find(self, target: JsonPath, document: Any) -> list[tuple[NodePath, Any]]:
+        if self.left >= MAX_VISITS:
+            budget = _Budget(MAX_VISITS)
+        else:
+            budget = _Budget(self.left, f"the overlay's targets visit more than {self.limit:,} "
+                             "nodes together")
+        try:
+            return target.find(document, budget=budget)
+        finally:
+            self.left -= budget.limit - max(budget.left, 0)
 
 
 def _remove(document: Any, paths: list[NodePath], where: Location,
