@@ -435,10 +435,40 @@ def _json_int(digits: str) -> int:
 def _construct_int(loader: _SpecLoader, node: yaml.ScalarNode) -> Any:
     if len(str(node.value)) > MAX_INTEGER_DIGITS:
         raise _IntegerTooLong(str(node.value), node.start_mark)
-    return _BaseLoader.construct_yaml_int(loader, node)
+    try:
+        return _BaseLoader.construct_yaml_int(loader, node)
+    except ValueError:  # `!!int zz`: a tag on text that is no number
+        raise _not_a(node, "an integer") from None
+
+
+def _construct_float(loader: _SpecLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return _BaseLoader.construct_yaml_float(loader, node)
+    except ValueError:
+        raise _not_a(node, "a number") from None
+
+
+def _not_a(node: yaml.Node, kind: str) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(
+        None, None, f"{excerpt(node.value)} is tagged {node.tag.rsplit(':', 1)[-1]} but is not "
+        f"{kind}", node.start_mark)
+
+
+def _construct_pairs(loader: _SpecLoader, node: yaml.SequenceNode) -> list[Any]:
+    # `!!omap` and `!!pairs` as the list of one-key mappings they are written as: the tuples
+    # PyYAML builds are no JSON data, and the depth check walks only lists and mappings.
+    return loader.construct_sequence(node, deep=True)
+
+
+def _construct_binary(loader: _SpecLoader, node: yaml.ScalarNode) -> str:
+    return str(node.value)  # the base64 text: JSON data has no bytes
 
 
 _SpecLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_SpecLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_SpecLoader.add_constructor("tag:yaml.org,2002:omap", _construct_pairs)
+_SpecLoader.add_constructor("tag:yaml.org,2002:pairs", _construct_pairs)
+_SpecLoader.add_constructor("tag:yaml.org,2002:binary", _construct_binary)
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:

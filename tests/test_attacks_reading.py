@@ -516,3 +516,41 @@ def test_printable_writes_bytes_kept_as_surrogates_as_escapes() -> None:
     from generator.diagnostics import printable
 
     assert printable(os.fsdecode(b"a\xff\x80b") + "\ud800") == "a\\xff\\x80b\\ud800"
+
+
+# --- YAML tags -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("!!int zz", "4:6: error E002 malformed YAML: 'zz' is tagged int but is not an integer"),
+    ("!!float zz", "4:6: error E002 malformed YAML: 'zz' is tagged float but is not a number"),
+])
+def test_a_tag_on_text_it_does_not_fit_is_an_error_at_its_place(tmp_path: Path, value: str,
+                                                                 expected: str) -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.load import LoadError, read_source
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(_HEAD + f"x-a: {value}\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+
+    with pytest.raises(LoadError):
+        read_source(spec, "openapi.yaml", diagnostics)
+
+    (item,) = diagnostics.items
+    assert item.format().startswith("openapi.yaml:" + expected), item.format()
+
+
+def test_binary_omap_and_pairs_are_read_as_json_data(tmp_path: Path) -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.load import read_source
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(_HEAD + "x-a: !!binary aGVsbG8=\nx-b: !!omap [x: 1, y: [2]]\n"
+                    "x-c: !!pairs [x: 1, x: 2]\n", encoding="utf-8")
+
+    data = read_source(spec, "openapi.yaml", Diagnostics()).data
+
+    assert (data["x-a"], data["x-b"], data["x-c"]) == (
+        "aGVsbG8=", [{"x": 1}, {"y": [2]}], [{"x": 1}, {"x": 2}])
+
