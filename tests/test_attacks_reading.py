@@ -553,4 +553,3 @@ def test_binary_omap_and_pairs_are_read_as_json_data(tmp_path: Path) -> None:
 
     assert (data["x-a"], data["x-b"], data["x-c"]) == (
         "aGVsbG8=", [{"x": 1}, {"y": [2]}], [{"x": 1}, {"x": 2}])
-
