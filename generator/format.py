@@ -78,7 +78,7 @@ _PARALLEL_WORK = 150_000  # about 20 ms; below that, forking costs more than it 
 def _cost(source: str) -> int:
     cost = len(source)
     for line in source.split("\n"):
-        if len(line) > LINE_LENGTH:
+        if pysource.width(line) > LINE_LENGTH:
             cost += _UNIT_COST + _DELIMITER_COST * (line.count(",") + line.count("|"))
     return cost
 

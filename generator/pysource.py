@@ -27,6 +27,22 @@ _INDENT = "    "
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
+def width(line: str) -> int:
+    """A line's width as black measures it against the limit: East Asian wide characters and
+    most emoji count two columns. Black's own measure (`black.strings.str_width`), so our layout
+    decisions agree with black's; loaded only for the rare line that is not ASCII."""
+    if line.isascii():
+        return len(line)
+    return _black_width()(line)
+
+
+@cache
+def _black_width() -> Callable[[str], int]:
+    from black.strings import str_width
+
+    return str_width
+
+
 def pystr(value: object) -> str:
     """A string literal as black writes it: double quotes unless single quotes need fewer
     escapes. `repr` escapes everything but the quote characters, so each side of a split on one
@@ -113,7 +129,7 @@ def from_import(module: str, names: Iterable[str], indent: int = 0) -> str:
     listed = list(names)
     pad = " " * indent
     line = f"{pad}from {module} import {', '.join(listed)}"
-    if len(line) <= LINE_LENGTH:
+    if width(line) <= LINE_LENGTH:
         return line
     inner = "".join(f"{pad}{_INDENT}{name},\n" for name in listed)
     return f"{pad}from {module} import (\n{inner}{pad})"
@@ -125,13 +141,13 @@ def assign_call(target: str, function: str, argument: str, indent: int = 0) -> s
     pad = " " * indent
     call = f"{function}({argument})"
     line = f"{pad}{target} = {call}"
-    if len(line) <= LINE_LENGTH:
+    if width(line) <= LINE_LENGTH:
         return line
     split = f"{pad}{target} = {function}(\n{pad}{_INDENT}{argument}\n{pad})"
-    head_fits = len(f"{pad}{target} = {function}(") <= LINE_LENGTH
-    if head_fits and len(pad) + len(_INDENT) + len(argument) <= LINE_LENGTH:
+    head_fits = width(f"{pad}{target} = {function}(") <= LINE_LENGTH
+    if head_fits and len(pad) + len(_INDENT) + width(argument) <= LINE_LENGTH:
         return split
-    if len(pad) + len(_INDENT) + len(call) <= LINE_LENGTH:  # the whole call in parentheses
+    if len(pad) + len(_INDENT) + width(call) <= LINE_LENGTH:  # the whole call in parentheses
         return f"{pad}{target} = (\n{pad}{_INDENT}{call}\n{pad})"
     return split  # a line still over the limit: finish_all has black lay the statement out
 
@@ -197,7 +213,7 @@ def long_units(lines: list[str]) -> list[Unit]:
         if depth == 0:
             start, whole = index, False
         change = _bracket_change(line)
-        if len(line) > LINE_LENGTH and not whole:
+        if width(line) > LINE_LENGTH and not whole:
             opener = lines[openers[-1]] if openers else ""
             element = (depth > 0 and change == 0 and line.rstrip().endswith(",")
                        and len(line) - len(stripped) == len(opener) - len(opener.lstrip()) + 4)
@@ -358,7 +374,7 @@ def finish_all(sources: dict[str, str],
     keys: list[Key] = []
     for path, source in sources.items():
         lines = source.split("\n")
-        if all(len(line) <= LINE_LENGTH for line in lines):
+        if all(width(line) <= LINE_LENGTH for line in lines):
             continue
         units = [unit for unit in long_units(lines) if not unsplittable(unit, lines)]
         if units:

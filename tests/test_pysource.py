@@ -234,3 +234,28 @@ def test_one_black_pass_lays_out_units_as_two_do(annotation: str, name: str, sha
     key = (context, (line,))
     once = pysource.lay_out_all([key], pysource.black_one_pass)
     assert once == pysource.lay_out_all([key], pysource.black_format)
+
+
+# Black measures a line by display width: an emoji or a CJK character is two columns, so a line
+# under 100 characters can be over 100 columns.
+WIDE = ["👨\u200d👩\u200d👧", "中文字符", "e\u0301", "\uff46\uff55\uff4c\uff4c", "\U0001f600" * 3]
+
+
+def test_width_is_blacks_measure() -> None:
+    from black.strings import str_width
+
+    for text in [*WIDE, "ascii only", ""]:
+        assert pysource.width(text) == str_width(text)
+    # What the layout decisions rely on: a black upgrade that measures otherwise fails here.
+    assert pysource.width("中") == 2 and pysource.width("\U0001f600") == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(WIDE), st.integers(1, 30), st.integers(20, 90))
+def test_lines_with_wide_characters_are_laid_out_as_black_lays_them_out(
+        wide: str, times: int, pad: int) -> None:
+    field = f'    p: int | None = Field(default=None, alias="{"x" * pad}{wide * times}")'
+    source = f"class M:\n{field}\n"
+    _stable(pysource.finish_all({"m.py": source})["m.py"])
+    call = pysource.assign_call("self.value", "make", f'"{wide * times}{"y" * pad}"', 8)
+    _stable(pysource.finish_all({"m.py": f"class A:\n    def f(self) -> None:\n{call}\n"})["m.py"])
