@@ -210,8 +210,9 @@ def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> tuple[dict[str
             laid_out.add(path)
 
     put("pyproject.toml", "pyproject.toml.j2")
-    put("README.md", "README.md.j2")
-    put("api.md", "api.md.j2", reference=api_reference(api))
+    reference = api_reference(api)
+    put("README.md", "README.md.j2", reference=reference)
+    put("api.md", "api.md.j2", reference=reference)
     put(f"{package}/__init__.py", "package/__init__.py.j2")
     put(f"{package}/_client.py", "package/_client.py.j2")
     put(f"{package}/py.typed", "package/py.typed.j2")

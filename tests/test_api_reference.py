@@ -296,3 +296,61 @@ def test_api_md_grows_linearly() -> None:
                                                                  for r in api.resources))
     long = "word " * 10_000
     assert len(render.md_text(long, 500)) < 520
+
+
+# --- example values ---------------------------------------------------------------------------
+
+
+def test_example_values_are_data_printed_as_python() -> None:
+    from datetime import date
+
+    from generator.build import examples
+
+    value = examples.from_spec({"when": date(2024, 5, 1), "n": float("nan"), "list": [1, 2.5],
+                                "nested": {"ok": True, "none": None}, "big": 10**30})
+    assert isinstance(value, ir.ExampleObject)
+    printed = pysource.example_value(value)
+    assert printed == ('{"when": "2024-05-01", "n": "nan", "list": [1, 2.5], '
+                       '"nested": {"ok": True, "none": None}, "big": ' + str(10**30) + "}")
+    assert pysource.example_value(float("inf")) == 'float("inf")'
+    assert pysource.example_value(ir.ExampleFile()) == 'b"file contents"'
+    assert ast.literal_eval(pysource.example_value((("\x00'\"", "\u2028"),))) == [["\x00'\"",
+                                                                                  "\u2028"]]
+
+
+def test_placeholders_follow_the_types() -> None:
+    from generator.build import examples
+    from generator.diagnostics import Location
+
+    where = Location("spec.yaml")
+    definitions: dict[str, ir.Definition] = {
+        "Color": ir.Enum("Color", "m", ("red", "blue"), "Literal['red', 'blue']", None, where),
+        "Pet": ir.Model("Pet", "m", (
+            ir.Field("name", "name", ir.Prim("str"), "str", True, None, None, False, False,
+                     False, where),
+            ir.Field("color", "color", ir.Ref("Color"), "Color", True, None, None, False, False,
+                     False, where),
+            ir.Field("id", "id", ir.Prim("int"), "int", True, None, None, False, True, False,
+                     where),
+            ir.Field("tag", "tag", ir.Prim("str"), "str", False, None, None, False, False,
+                     False, where),
+            ir.Field("self", "self", ir.Ref("Pet"), "Pet", True, None, None, False, False,
+                     False, where),
+        ), None, None, None, False, where),
+    }
+    value = examples.placeholder(ir.Ref("Pet"), definitions)
+    printed = pysource.example_value(value)
+    assert printed.startswith('{"name": "string", "color": "red", "self": {"name": "string"')
+    assert printed.count("{") == 5  # a recursive model stops at a bounded depth
+    assert examples.placeholder(ir.Nullable(ir.Array(ir.Prim("int"))), definitions) == ()
+    assert examples.placeholder(ir.Union((ir.Prim("none"), ir.Prim("int"))), definitions) == 0
+    assert examples.placeholder(ir.Prim("bytes"), definitions) == ir.ExampleFile()
+
+
+def test_readme_examples_are_laid_out_by_black() -> None:
+    readme = (GENERATED / "README.md").read_text(encoding="utf-8")
+    examples = [code for code in _python_blocks(readme) if code.startswith("result = client.")]
+    assert len(examples) == 7  # one per resource
+    for code in examples:
+        assert black.format_str(code + "\n", mode=pysource.black_mode()) == code + "\n"
+        assert max(len(line) for line in code.split("\n")) <= 100
