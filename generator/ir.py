@@ -178,6 +178,33 @@ class RequestBody:
 class ErrorType:
     status: str  # "400", "4XX", "default"
     annotation: str  # as a value for the runtime
+    error_class: str  # the runtime's exception raised for it: `BadRequestError`, `APIStatusError`
+
+
+# --- example values: data, printed as Python at render time ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleObject:
+    """A JSON object of an example, keys in the spec's order."""
+
+    items: tuple[tuple[str, ExampleValue], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleFile:
+    """A placeholder for an uploaded file (printed as a bytes literal)."""
+
+
+ExampleValue = (None | bool | int | float | str | tuple["ExampleValue", ...] | ExampleObject
+                | ExampleFile)
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleArgument:
+    name: str  # the Python keyword argument
+    value: ExampleValue
+    from_spec: bool  # False: a placeholder built from the argument's type
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +232,8 @@ class Operation:
     security: tuple[tuple[str, ...], ...]
     location: Location
     example: str  # keyword arguments of an example call, from the spec's examples
+    example_arguments: tuple[ExampleArgument, ...]  # the same as data, with placeholders for
+    # required arguments the spec gives no example for
     embedded_errors: bool  # False when a success body declares the error key as required data
 
 
@@ -220,6 +249,7 @@ class Resource:
     raw_class_name: str
     async_raw_class_name: str
     class_names: tuple[str, ...]  # the four classes above, in import order
+    model_names: tuple[str, ...]  # models its methods' annotations name, in import order
 
 
 @dataclass(frozen=True, slots=True)

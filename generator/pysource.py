@@ -392,3 +392,59 @@ def finish_all(sources: dict[str, str],
         out.extend(lines[position:])
         finished[path] = "\n".join(out)
     return finished
+
+
+# --- examples: values from the IR printed as Python ------------------------------------------
+
+
+def example_value(value: Any) -> str:
+    """An `ir.ExampleValue` as a Python literal on one line: strings with `pystr`, arrays as
+    lists, objects as dicts, a file as a bytes literal."""
+    from . import ir
+
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if value == value and abs(value) != float("inf") else (
+            f"float({pystr(repr(value))})")
+    if isinstance(value, str):
+        return pystr(value)
+    if isinstance(value, tuple):
+        return f"[{', '.join(example_value(item) for item in value)}]"
+    if isinstance(value, ir.ExampleObject):
+        entries = ", ".join(f"{pystr(key)}: {example_value(item)}" for key, item in value.items)
+        return f"{{{entries}}}"
+    if isinstance(value, ir.ExampleFile):
+        return 'b"file contents"'
+    raise TypeError(f"not an example value: {type(value).__name__}")
+
+
+def call_line(target: str, function: str, arguments: Iterable[tuple[str, str]]) -> str:
+    """`target = function(name=value, ...)` on one line (`function(...)` without a target)."""
+    call = f"{function}({', '.join(f'{name}={value}' for name, value in arguments)})"
+    return f"{target} = {call}" if target else call
+
+
+def lay_out_statements(statements: list[str]) -> list[str]:
+    """Each top-level statement as black lays it out: one whose lines all fit is kept (a
+    multi-line one is written in black's layout by its caller), the others go through
+    `black.format_str` in one call (in `black_mode`), each alone at the top level."""
+    keys: list[Key] = [(STATEMENT, tuple(text.split("\n"))) for text in statements]
+    long = [key for key in keys if any(len(line) > LINE_LENGTH for line in key[1])]
+    laid = lay_out_all(long, black_format)
+    return ["\n".join(laid[key]) if key in laid else text
+            for key, text in zip(keys, statements, strict=True)]
+
+
+def def_stub(name: str, parameters: list[str], returns: str) -> str:
+    """`def name(*, a: T, ...) -> R: ...` on one line when it fits, else one parameter per line
+    with a trailing comma (which black keeps); lines still too long are left to
+    `lay_out_statements`."""
+    listed = ["*", *parameters] if parameters else []
+    line = f"def {name}({', '.join(listed)}) -> {returns}: ..."
+    if len(line) <= LINE_LENGTH:
+        return line
+    inner = "".join(f"{_INDENT}{item},\n" for item in listed)
+    return f"def {name}(\n{inner}) -> {returns}: ..."

@@ -6,6 +6,7 @@ second step (`finish`), once every model has its module, so this module never gu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from ..pysource import from_import
 from ..resolve import Resolver
 from .annotations import Annotator
 from .bounded import is_small, scalar_text
+from .examples import argument as example_argument
 from .naming import (
     CLIENT_ATTRIBUTES,
     METHOD_NAME_RESERVED,
@@ -422,6 +424,8 @@ class OperationBuilder:
                     raw_class_name=names[2],
                     async_raw_class_name=names[3],
                     class_names=tuple(sorted(names, key=isort_key)),
+                    model_names=tuple(sorted((n for n in annotator.refs if n in definitions),
+                                             key=isort_key)),
                 )
             )
         return tuple(resources)
@@ -457,7 +461,8 @@ class OperationBuilder:
             runtime = annotator.plain(draft.response)
         stream = annotator.output(draft.stream) if draft.stream is not None else None
         stream_runtime = annotator.plain(draft.stream) if draft.stream is not None else None
-        errors = tuple(ir.ErrorType(code, annotator.plain(t)) for code, t in draft.errors)
+        errors = tuple(ir.ErrorType(code, annotator.plain(t), error_class(code))
+                       for code, t in draft.errors)
         return ir.Operation(
             operation_id=draft.operation_id,
             method_name=draft.method_name,
@@ -481,6 +486,7 @@ class OperationBuilder:
             security=draft.security,
             location=draft.location,
             example=_example_call(draft, params, body),
+            example_arguments=_example_arguments(draft, params, body, annotator.definitions),
             embedded_errors=not any(
                 _declares_required(annotator.definitions, t, self.error_key)
                 for t in (draft.response, draft.stream)),
@@ -540,6 +546,55 @@ def _example_call(draft: _OpDraft, params: tuple[ir.Parameter, ...],
             elif field.required:
                 lines.append(f"{field.name}=...")
     return ", ".join(lines)
+
+
+def _example_arguments(draft: _OpDraft, params: tuple[ir.Parameter, ...],
+                       body: ir.RequestBody | None,
+                       definitions: Mapping[str, ir.Definition]) -> tuple[ir.ExampleArgument, ...]:
+    """The example call's arguments as data, in signature order: the spec's examples, and a
+    placeholder from the type for each required argument without one (the stream flag is left
+    out: the example asks for the whole answer)."""
+    found: list[ir.ExampleArgument | None] = []
+    for param, param_draft in zip(params, draft.params, strict=True):
+        found.append(example_argument(param.name, param_draft.example, param.type,
+                                      param.required, definitions))
+    if body is not None:
+        value = draft.body_example[0] if draft.body_example else None
+        for field, field_draft in zip(body.fields, draft.body_fields or (), strict=True):
+            if field.is_stream_flag:
+                continue
+            given = (value[field.wire_name],) if (isinstance(value, dict) and not field.is_file
+                                                   and field.wire_name in value) else ()
+            found.append(example_argument(field.name, given, field_draft.type, field.required,
+                                          definitions))
+        if body.whole_name is not None and draft.body_whole is not None:
+            whole = draft.body_example if body.whole_annotation != "FileTypes" else ()
+            found.append(example_argument(body.whole_name, whole, draft.body_whole,
+                                          body.required, definitions))
+    return tuple(argument for argument in found if argument is not None)
+
+
+# The exception the runtime raises for each status (`_runtime/_errors.py`, `status_error_class`);
+# a test keeps the two in step.
+_ERROR_CLASSES = {
+    400: "BadRequestError",
+    401: "AuthenticationError",
+    403: "PermissionDeniedError",
+    404: "NotFoundError",
+    409: "ConflictError",
+    422: "UnprocessableEntityError",
+    429: "RateLimitError",
+}
+
+
+def error_class(status: str) -> str:
+    """The runtime's exception for a declared error response: by status for a number, any
+    `APIStatusError` for a range or `default` (`5XX` is always `InternalServerError`)."""
+    if status.isdigit():
+        code = int(status)
+        return "InternalServerError" if code >= 500 else _ERROR_CLASSES.get(code,
+                                                                            "APIStatusError")
+    return "InternalServerError" if status == "5XX" else "APIStatusError"
 
 
 def _resource_imports(annotator: Annotator, operations: tuple[ir.Operation, ...],
