@@ -7,6 +7,7 @@ error with a hint, never silently ignored. CLI flags override the file.
 from __future__ import annotations
 
 import errno
+import os
 import re
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -179,8 +180,23 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
         if key == "default_headers" and isinstance(value, dict) \
                 and not _check_headers(value, where, diagnostics):
             continue
+        if key == "root" and not _within(path.parent, path.parent / str(value)):
+            # A config travels with the checkout, so a pull request could point `root` at a
+            # home folder and have a $ref print a secret in a diagnostic: only the command line
+            # may widen the root beyond the project.
+            diagnostics.error(CONFIG_FILE_CODE, f"`root` {value!r} leads outside the folder "
+                              f"of {display}", where, "`root` in a config may only name a folder "
+                              "inside the project; pass --root DIR on the command line for one "
+                              "outside it")
+            continue
         values[key] = value
     return _from_table(values, path)
+
+
+def _within(folder: Path, path: Path) -> bool:
+    """Whether `path` (symbolic links resolved) is `folder` or inside it."""
+    base = os.path.realpath(folder)
+    return os.path.commonpath([base, os.path.realpath(path)]) == base
 
 
 _CONFIG_LIMIT = 4 * 2**20  # bytes; a pyproject.toml is a few kilobytes

@@ -68,9 +68,12 @@ class Diagnostic:
         return text
 
 
-# C0 controls, DEL and C1 controls (CSI 0x9b among them): a terminal acts on these. Lone
-# surrogates (a file name's bytes that are not UTF-8) cannot be written to a UTF-8 stream.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls, DEL and C1 controls (CSI 0x9b among them): a terminal acts on these. The Unicode
+# line separators and the bidirectional controls (U+202E and the isolates reorder what a reader
+# sees, as in "Trojan Source") change how a line reads. Lone surrogates (a file name's bytes that
+# are not UTF-8) cannot be written to a UTF-8 stream.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069"
+                       "\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
@@ -99,7 +102,7 @@ def _escape_control(match: re.Match[str]) -> str:
     char = match.group()
     if "\udc80" <= char <= "\udcff":  # a byte that is not UTF-8, as os.fsdecode keeps it
         return f"\\x{ord(char) - 0xdc00:02x}"
-    if char >= "\ud800":
+    if char > "\xff":
         return f"\\u{ord(char):04x}"
     return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char, f"\\x{ord(char):02x}")
 

@@ -58,7 +58,8 @@ def test_excerpt_escapes_controls() -> None:
     assert "\x1b" not in excerpt({"\x1b]52;c;aGk=\x07": "\x9b2J"})
 
 
-@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x00", "\x7f", "\x9b", "\x85", "\r", "\t"])
+@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x00", "\x7f", "\x9b", "\x85", "\r", "\t",
+                                  "\u202e", "\u2066", "\u2069", "\u200f", "\u2028"])
 def test_printable_escapes_every_control(char: str) -> None:
     text = printable(f"a{char}b")
     assert char not in text and text.startswith("a\\") and text.endswith("b")
@@ -232,11 +233,28 @@ def test_root_from_the_config_file(home: Path, capsys: pytest.CaptureFixture[str
     (home / "common" / "pet.yaml").write_text("Pet:\n  type: object\n", encoding="utf-8")
     spec = home / "proj" / "spec.yaml"
     spec.write_text(_spec({"a": "../common/pet.yaml#/Pet"}), encoding="utf-8")
-    config = home / "proj" / "oagen.toml"
-    config.write_text('[tool.oagen]\nroot = ".."\n', encoding="utf-8")
+    config = home / "oagen.toml"  # the project's top folder, above the spec's
+    config.write_text('[tool.oagen]\nroot = "."\n', encoding="utf-8")
     code = main(["validate", str(spec), "--config", str(config)])
     err = capsys.readouterr().err
     assert code == 0 and "E005" not in err, err
+
+
+@pytest.mark.parametrize("root", ["..", "/", "../fakehome", "link-out"])
+def test_a_config_root_may_not_leave_the_config_folder(
+        home: Path, root: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # A config travels with a pull request; only the command line may widen reads beyond it.
+    (home / "proj" / "link-out").symlink_to(home / "fakehome")
+    spec = home / "proj" / "spec.yaml"
+    spec.write_text(_spec({"a": "../fakehome/.kube/config#/users/0/user/token"}),
+                    encoding="utf-8")
+    config = home / "proj" / "oagen.toml"
+    config.write_text(f'[tool.oagen]\nroot = "{root}"\n', encoding="utf-8")
+    code = main(["validate", str(spec), "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "oagen.toml:2:1: error E010 `root`" in err and "--root DIR" in err
+    assert SECRET not in err
 
 
 def test_an_overlay_the_user_names_is_read_wherever_it_is(
