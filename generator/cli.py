@@ -301,7 +301,12 @@ def _auto_version(config: Config, output: Path) -> tuple[str, str | None]:
     if not isinstance(recorded, str) or not isinstance(previous, str):
         raise ReleaseError(f"{output} has no record of a previous generation; generate once "
                            "without --bump first")
-    if hashlib.sha256(config.spec.read_bytes()).hexdigest() == recorded:
+    try:
+        current = _spec_sha256(config.spec)
+    except OSError as exc:
+        raise ReleaseError(f"{printable(str(config.spec))} cannot be read again "
+                           f"({printable(exc.strerror or str(exc))})") from None
+    if current == recorded:
         return previous, None
     revision = previous_spec_revision(config.spec, recorded)
     with spec_at(revision) as old:
@@ -389,7 +394,10 @@ def _print_api_summary(config: Config, output: Path) -> None:
 
     assert config.spec is not None
     recorded = read_manifest(output).get("spec_sha256")
-    current = hashlib.sha256(config.spec.read_bytes()).hexdigest()
+    try:
+        current = _spec_sha256(config.spec)
+    except OSError:
+        return  # the spec changed under us; the stale-output report above stands
     if not isinstance(recorded, str) or recorded == current:
         return  # the templates or oagen changed, not the API
     try:
@@ -542,22 +550,26 @@ def _output(config: Config) -> Path | None:
     return config.output
 
 
-def _metadata(config: Config, package_version: str) -> dict[str, str] | None:
-    """The manifest's record of this generation; None (reported) when the spec cannot be read
-    again to hash it. It is read as the loader reads it, a regular file of at most 64 MB without
-    blocking: a FIFO swapped in for the spec while watch regenerated hung here for ever, and a
-    link to /dev/zero would have filled memory."""
+def _spec_sha256(spec: Path) -> str:
+    """The spec's hash, read as the loader reads it: a regular file of at most 64 MB, without
+    blocking (a FIFO swapped in for the spec while watch regenerated hung here for ever, and a
+    link to /dev/zero would have filled memory). OSError when it is no longer such a file."""
     from .load import MAX_FILE_BYTES
     from .plainfile import read_regular
 
+    return hashlib.sha256(read_regular(Path(os.path.realpath(spec)), MAX_FILE_BYTES)).hexdigest()
+
+
+def _metadata(config: Config, package_version: str) -> dict[str, str] | None:
+    """The manifest's record of this generation; None (reported) when the spec cannot be read
+    again to hash it."""
     assert config.spec is not None
     try:
-        data = read_regular(Path(os.path.realpath(config.spec)), MAX_FILE_BYTES)
+        digest = _spec_sha256(config.spec)
     except OSError as exc:
         print(f"oagen: error: {printable(str(config.spec))} changed while oagen ran "
               f"({printable(exc.strerror or str(exc))}); nothing was written", file=sys.stderr)
         return None
-    digest = hashlib.sha256(data).hexdigest()
     return {"oagen_version": __version__, "spec": config.spec.name, "spec_sha256": digest,
             "package_version": package_version}
 
