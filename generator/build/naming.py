@@ -36,7 +36,8 @@ RESERVED_CLASS_NAMES = frozenset(
     {"Any", "Annotated", "BaseModel", "Field", "Lenient", "Literal", "Tag", "TypeAlias",
      "Mapping", "Sequence", "NotGiven", "Operation", "Param", "Stream", "AsyncStream", "Body",
      "Headers", "Query", "TimeoutTypes", "FileTypes", "SyncAPIResource", "AsyncAPIResource",
-     "TYPE_CHECKING", "ClassVar", "SecurityScheme", "ClientConfig", "SyncClient", "AsyncClient"}
+     "TYPE_CHECKING", "ClassVar", "SecurityScheme", "ClientConfig", "SyncClient", "AsyncClient",
+     "RetryPolicy"}
 )
 
 # Names the generated package exports or its client module imports: client classes avoid them.
@@ -56,8 +57,8 @@ CLIENT_ATTRIBUTES = frozenset(
 
 # Keyword arguments every generated method already takes.
 METHOD_RESERVED = frozenset(
-    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "cast", "overload",
-     "super"}
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "retry", "cast",
+     "overload", "super"}
 )
 
 # Names resource class bodies refer to: no method takes one.
