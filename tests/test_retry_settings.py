@@ -153,6 +153,7 @@ def test_the_generated_client_applies_the_description(tmp_path: Path) -> None:
         status = replies.pop(0) if replies else 200
         return httpx.Response(status, json={})
 
+    assert module.RetryPolicy is module._runtime.RetryPolicy  # exported by the package
     client = module.RetryDemo(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     sleeps: list[float] = []
     client._sleep = sleeps.append
