@@ -52,7 +52,8 @@ RESERVED_CLIENT_NAMES = RESERVED_CLASS_NAMES | frozenset(
 # Attributes of the generated clients: a resource (tag) never takes one.
 CLIENT_ATTRIBUTES = frozenset(
     {"request", "close", "aclose", "timeout", "base_url", "max_retries", "with_options",
-     "is_closed", "with_raw_response", "default_headers", "default_query", "http_client"}
+     "is_closed", "with_raw_response", "default_headers", "default_query", "http_client",
+     "retry", "max_response_bytes", "max_event_bytes"}
 )
 
 # Keyword arguments every generated method already takes.
