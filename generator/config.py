@@ -19,6 +19,17 @@ from .diagnostics import Diagnostics, Location
 
 
 @dataclass(frozen=True, slots=True)
+class RetryTable:
+    """`[tool.oagen.retry]`: each key given replaces the API description's value (and the
+    default); None = not given."""
+
+    max_retries: int | None = None
+    initial_delay: float | None = None  # seconds
+    max_delay: float | None = None  # seconds
+    statuses: tuple[str, ...] | None = None  # "429", "5XX"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     spec: Path | None = None
     output: Path | None = None
@@ -44,6 +55,10 @@ class Config:
     operation_names: tuple[tuple[str, str], ...] = ()
     model_names: tuple[tuple[str, str], ...] = ()
     field_names: tuple[tuple[str, str], ...] = ()
+    retry: RetryTable | None = None
+    # Header of the idempotency key sent on POST/PATCH; None: the description's
+    # (x-fern-idempotency-headers), else Idempotency-Key; False: no key.
+    idempotency_header: str | bool | None = None
     # Where the config came from, so relative paths and diagnostics make sense.
     source: Path | None = None
 
@@ -70,6 +85,17 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "base_url_env": ((str,), "environment variable overriding the base URL"),
     "log_env": ((str,), "environment variable switching logging on (debug or info)"),
     "names": ((dict,), "naming overrides: tables `operations`, `models`, `fields`"),
+    "retry": ((dict,), "retry policy: `max_retries`, `initial_delay`, `max_delay`, `statuses`"),
+    "idempotency_header": ((str, bool), "header of the idempotency key sent on POST and PATCH, "
+                                        "or false for none"),
+}
+
+# [tool.oagen.retry] key -> (expected python type(s), description used in hints)
+_RETRY_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "max_retries": ((int,), "retries after the first attempt, a whole number >= 0"),
+    "initial_delay": ((int, float), "seconds before the first retry (backoff start), >= 0"),
+    "max_delay": ((int, float), "longest backoff between attempts, in seconds, >= 0"),
+    "statuses": ((list,), "HTTP statuses retried, e.g. [429, \"5XX\"]"),
 }
 
 CONFIG_FILE_CODE = "E010"
@@ -189,6 +215,19 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
                               "inside the project; pass --root DIR on the command line for one "
                               "outside it")
             continue
+        if key == "retry" and isinstance(value, dict) and not _check_retry(value, where,
+                                                                          diagnostics):
+            continue
+        if key == "idempotency_header":
+            if value is True:
+                diagnostics.error(CONFIG_FILE_CODE, "`idempotency_header` must be a header name "
+                                  "or false, got true", where, f"`{key}`: {description}")
+                continue
+            if isinstance(value, str) and not _HEADER_NAME.fullmatch(value):
+                diagnostics.error(CONFIG_FILE_CODE, f"`idempotency_header` {value!r} is not a "
+                                  "header name", where, "use ASCII letters, digits and "
+                                  "!#$%&'*+-.^_`|~ (no spaces, colons or line breaks)")
+                continue
         values[key] = value
     return _from_table(values, path)
 
@@ -254,6 +293,49 @@ def _check_names(value: dict[str, Any], where: Location, diagnostics: Diagnostic
 
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an HTTP token (RFC 9110)
+_STATUS = re.compile(r"[1-5](?:[0-9][0-9]|XX)", re.IGNORECASE)
+_MAX_RETRIES = 100  # a policy retrying more than this is a typo, not a policy
+_MAX_DELAY = 86400.0  # seconds
+
+
+def _check_retry(value: dict[str, Any], where: Location, diagnostics: Diagnostics) -> bool:
+    """`[tool.oagen.retry]`: known keys, each of its type and range."""
+    ok = True
+    item: Any
+    for key, item in value.items():
+        place = where.child(key)
+        spec = _RETRY_KEYS.get(key)
+        if spec is None:
+            close = [known for known in _RETRY_KEYS if _similar(known, key)]
+            hint = (f"did you mean `{close[0]}`?" if close
+                    else "known keys: " + ", ".join(_RETRY_KEYS))
+            diagnostics.error(CONFIG_FILE_CODE, f"unknown key `{key}` in [tool.oagen.retry]",
+                              place, hint)
+            ok = False
+            continue
+        types, description = spec
+        if isinstance(item, bool) or not isinstance(item, types):
+            expected = {"max_retries": "an integer", "statuses": "a list"}.get(key, "a number")
+            diagnostics.error(CONFIG_FILE_CODE, f"`retry.{key}` must be {expected}, got "
+                              f"{type(item).__name__}", place, f"`retry.{key}`: {description}")
+            ok = False
+            continue
+        problem = None
+        item = value[key]  # Any again: isinstance() above narrowed it to object
+        if key == "max_retries" and not 0 <= item <= _MAX_RETRIES:
+            problem = f"`retry.max_retries` must be between 0 and {_MAX_RETRIES}, got {item}"
+        elif key in ("initial_delay", "max_delay") and not 0 <= item <= _MAX_DELAY:
+            problem = f"`retry.{key}` must be between 0 and {_MAX_DELAY:g} seconds, got {item}"
+        elif key == "statuses":
+            bad = [s for s in item if isinstance(s, bool) or not isinstance(s, (int, str))
+                   or not _STATUS.fullmatch(str(s))]
+            if bad:
+                problem = (f"`retry.statuses` holds {bad[0]!r}, which is not an HTTP status "
+                           "(100-599) or range (1XX-5XX)")
+        if problem is not None:
+            diagnostics.error(CONFIG_FILE_CODE, problem, place, f"`retry.{key}`: {description}")
+            ok = False
+    return ok
 _HEADER_VALUE_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
@@ -295,11 +377,23 @@ def _from_table(values: dict[str, Any], path: Path) -> Config:
             value = tuple(base / str(item) for item in value)
         elif key == "default_headers":
             value = tuple(sorted((str(k), str(v)) for k, v in value.items()))
+        elif key == "retry":
+            statuses = value.get("statuses")
+            value = RetryTable(
+                max_retries=value.get("max_retries"),
+                initial_delay=_float_or_none(value.get("initial_delay")),
+                max_delay=_float_or_none(value.get("max_delay")),
+                statuses=None if statuses is None else tuple(str(s).upper() for s in statuses),
+            )
         elif key in ("sse_done", "error_key") and isinstance(value, bool):
             value = None
         if key in names:
             out = replace(out, **{key: value})
     return out
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def with_overrides(config: Config, **overrides: Any) -> Config:
@@ -309,18 +403,33 @@ def with_overrides(config: Config, **overrides: Any) -> Config:
 
 
 def locate_in_toml(path: Path, pointer: str) -> tuple[int, int] | None:
-    """Line of `key = ` for a `/tool/oagen/key` pointer, for printing config diagnostics."""
-    key = pointer.rsplit("/", 1)[-1]
+    """Line of `key = ` for a `/tool/oagen/key` pointer, for printing config diagnostics.
+
+    A pointer into a sub-table (`/tool/oagen/retry/max_retries`) finds the key under
+    `[tool.oagen.retry]`, else the line of the table's own key (`retry = {...}`)."""
+    parts = pointer.removeprefix("/tool/oagen/").split("/")
     try:
         lines = _read_config(path).splitlines()
     except (OSError, ValueError):
         return None
+    if len(parts) == 2:
+        found = _find_key(lines, f"tool.oagen.{parts[0]}", parts[1], path.name)
+        if found is not None:
+            return found
+    return _find_key(lines, "tool.oagen", parts[0] if len(parts) == 2 else parts[-1], path.name)
+
+
+def _find_key(lines: list[str], table: str, key: str, file_name: str) -> tuple[int, int] | None:
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-    in_table = path.name != "pyproject.toml"
+    sub = table.removeprefix("tool.oagen").removeprefix(".")
+    dedicated = file_name != "pyproject.toml"
+    # A dedicated config file may hold the keys at the top level, without [tool.oagen].
+    headers = {f"[{table}]", f"[{sub}]"} if sub and dedicated else {f"[{table}]"}
+    in_table = dedicated and not sub
     for number, line in enumerate(lines, 1):
-        stripped = line.strip()
+        stripped = line.split("#", 1)[0].strip()
         if stripped.startswith("["):
-            in_table = stripped == "[tool.oagen]" or path.name != "pyproject.toml"
+            in_table = stripped in headers or (dedicated and not sub)
         elif in_table and pattern.match(line):
             return number, 1
     return None

@@ -208,6 +208,21 @@ class ExampleArgument:
 
 
 @dataclass(frozen=True, slots=True)
+class RetrySettings:
+    """A retry policy as data: from `x-speakeasy-retries` and `[tool.oagen.retry]` (config wins,
+    key by key). None = not given (the runtime's default applies)."""
+
+    max_retries: int | None
+    initial_delay: float | None  # seconds
+    max_delay: float | None  # seconds
+    statuses: tuple[str, ...] | None  # "429", "5XX"
+    retry_connection_errors: bool | None
+    exponent: float | None
+    max_elapsed: float | None  # seconds
+    sources: tuple[str, ...]  # where the values came from: "x-speakeasy-retries", "config"
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -235,6 +250,14 @@ class Operation:
     example_arguments: tuple[ExampleArgument, ...]  # the same as data, with placeholders for
     # required arguments the spec gives no example for
     embedded_errors: bool  # False when a success body declares the error key as required data
+    retry: RetrySettings | None  # the description's policy for this operation (with config)
+    # Header of the idempotency key when this operation declares its own (a header parameter
+    # named like one); None: the API's.
+    idempotency_header: str | None
+    # The argument taking a caller's idempotency key (a declared header parameter, or the
+    # per-call option); None on idempotent methods.
+    idempotency_argument: str | None
+    idempotency_option: bool  # True: the argument is the per-call option, not a parameter
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +310,8 @@ class Api:
     default_headers: tuple[tuple[str, str], ...]
     sse_done: str | None
     error_key: str | None
+    retry: RetrySettings | None  # the API's policy (config, else document-level description)
+    idempotency_header: str | None  # None: no idempotency key
     license: str | None
     urls: tuple[tuple[str, str], ...]  # (label, url) for the distribution's metadata
     operation_total: int  # operations in the spec, generated or not

@@ -379,7 +379,8 @@ def test_each_method_calls_its_own_operation_with_wire_names(
         client = Names(base_url="http://test",
                        http_client=httpx.Client(transport=httpx.MockTransport(handler)))
         calls = {{}}
-        skip = {{"self", "extra_headers", "extra_query", "extra_body", "timeout"}}
+        skip = {{"self", "extra_headers", "extra_query", "extra_body", "timeout", "retry",
+                 "idempotency_key"}}
         for attribute in json.loads(sys.argv[2]):
             resource = getattr(client, attribute)
             for method in json.loads(sys.argv[3])["Names." + attribute]:
@@ -621,7 +622,7 @@ def test_bug_bare_ref_cycle(tmp_path: Path) -> None:
 @_fixed("a tag named like a client attribute (request, close, timeout, base_url, max_retries, "
       "with_options, is_closed, with_raw_response) replaces it: build/__init__ and operations."
       "finish never reserve the client's own names, so client.request becomes a resource")
-@pytest.mark.parametrize("tag", ["request", "with_raw_response"])
+@pytest.mark.parametrize("tag", ["request", "with_raw_response", "retry"])
 def test_bug_tag_named_like_client_attribute(tag: str, tmp_path: Path) -> None:
     _assert_safe(_doc(paths={"/a": {"get": {"operationId": "a", "tags": [tag],
                                             "responses": _ok()}}}), tmp_path)

@@ -31,6 +31,7 @@ from ._runtime import (
     RateLimitError,
     RedirectError,
     ResponseTooLargeError,
+    RetryPolicy,
     Stream,
     UnprocessableEntityError,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "RateLimitError",
     "RedirectError",
     "ResponseTooLargeError",
+    "RetryPolicy",
     "Stream",
     "UnprocessableEntityError",
 ]

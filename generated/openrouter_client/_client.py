@@ -14,6 +14,7 @@ from ._runtime import (
     AsyncClient,
     ClientConfig,
     NotGiven,
+    RetryPolicy,
     SecurityScheme,
     SyncClient,
     TimeoutTypes,
@@ -82,6 +83,7 @@ _CONFIG = ClientConfig(
     user_agent="openrouter-client/1.0.0",
     sse_done="[DONE]",
     error_key="error",
+    idempotency_header="Idempotency-Key",
     default_headers={},
 )
 
@@ -107,6 +109,7 @@ class OpenRouter(SyncClient):
         strict_response_validation: bool = False,
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
     ) -> None:
         """Create a client.
 
@@ -123,6 +126,8 @@ class OpenRouter(SyncClient):
             max_response_bytes: the largest response body read whole (default 256 MiB); a larger
                 one raises `ResponseTooLargeError`.
             max_event_bytes: the largest line or event of a stream (default 16 MiB).
+            retry: a `RetryPolicy` (retries, waits, statuses) replacing the API's for every call;
+                `max_retries` still sets the number of retries.
         """
         super().__init__(
             credentials={
@@ -137,6 +142,7 @@ class OpenRouter(SyncClient):
             strict_response_validation=strict_response_validation,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            retry=retry,
         )
 
     @cached_property
@@ -215,6 +221,7 @@ class AsyncOpenRouter(AsyncClient):
         strict_response_validation: bool = False,
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
     ) -> None:
         """Create a client.
 
@@ -231,6 +238,8 @@ class AsyncOpenRouter(AsyncClient):
             max_response_bytes: the largest response body read whole (default 256 MiB); a larger
                 one raises `ResponseTooLargeError`.
             max_event_bytes: the largest line or event of a stream (default 16 MiB).
+            retry: a `RetryPolicy` (retries, waits, statuses) replacing the API's for every call;
+                `max_retries` still sets the number of retries.
         """
         super().__init__(
             credentials={
@@ -245,6 +254,7 @@ class AsyncOpenRouter(AsyncClient):
             strict_response_validation=strict_response_validation,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            retry=retry,
         )
 
     @cached_property

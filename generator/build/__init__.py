@@ -14,6 +14,7 @@ from ..config import Config
 from ..diagnostics import Diagnostics, Location
 from ..resolve import Resolver
 from ..specdata import mapping, text
+from . import retries
 from .bounded import scalar_text
 from .modules import build_modules
 from .naming import RESERVED_CLIENT_NAMES, Namer, class_identifier, snake_case, snake_identifier
@@ -32,9 +33,11 @@ def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: 
     schemas.reserve_components(named, named_where)
     schemas.build_components(named, named_where)
 
+    retry_config = retries.from_config(config.retry)
+    idempotency_header = retries.idempotency_header(document, config, file, diagnostics)
     operations = OperationBuilder(document, file, resolver, schemas, diagnostics,
                                   config.stream_flag, dict(config.operation_names),
-                                  config.error_key)
+                                  config.error_key, retry_config, idempotency_header)
     operations.build()
     _unused_overrides(config, schemas, operations, diagnostics)
 
@@ -71,6 +74,8 @@ def build_api(document: dict[str, Any], spec_version: str, file: str, resolver: 
         default_headers=config.default_headers,
         sse_done=config.sse_done,
         error_key=config.error_key,
+        retry=retries.merge(operations.document_retry, retry_config),
+        idempotency_header=idempotency_header,
         license=_license(license_info),
         urls=_urls(document, info),
         operation_total=operations.total,
@@ -101,7 +106,8 @@ def _security_schemes(value: Any, env_prefix: str, api_key_env: str | None, wher
                        and v.get("type") in ("http", "apiKey", "oauth2", "openIdConnect")]
     single = len(credential_like) == 1
     arguments = Namer({"base_url", "timeout", "max_retries", "default_headers", "default_query",
-                       "http_client", "strict_response_validation", "self", "super"})
+                       "http_client", "strict_response_validation", "self", "super", "retry",
+                       "max_response_bytes", "max_event_bytes"})
     out: list[ir.SecurityScheme] = []
     for key in credential_like:
         scheme = value[key]

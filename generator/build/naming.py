@@ -36,7 +36,8 @@ RESERVED_CLASS_NAMES = frozenset(
     {"Any", "Annotated", "BaseModel", "Field", "Lenient", "Literal", "Tag", "TypeAlias",
      "Mapping", "Sequence", "NotGiven", "Operation", "Param", "Stream", "AsyncStream", "Body",
      "Headers", "Query", "TimeoutTypes", "FileTypes", "SyncAPIResource", "AsyncAPIResource",
-     "TYPE_CHECKING", "ClassVar", "SecurityScheme", "ClientConfig", "SyncClient", "AsyncClient"}
+     "TYPE_CHECKING", "ClassVar", "SecurityScheme", "ClientConfig", "SyncClient", "AsyncClient",
+     "RetryPolicy"}
 )
 
 # Names the generated package exports or its client module imports: client classes avoid them.
@@ -51,13 +52,14 @@ RESERVED_CLIENT_NAMES = RESERVED_CLASS_NAMES | frozenset(
 # Attributes of the generated clients: a resource (tag) never takes one.
 CLIENT_ATTRIBUTES = frozenset(
     {"request", "close", "aclose", "timeout", "base_url", "max_retries", "with_options",
-     "is_closed", "with_raw_response", "default_headers", "default_query", "http_client"}
+     "is_closed", "with_raw_response", "default_headers", "default_query", "http_client",
+     "retry", "max_response_bytes", "max_event_bytes"}
 )
 
 # Keyword arguments every generated method already takes.
 METHOD_RESERVED = frozenset(
-    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "cast", "overload",
-     "super"}
+    {"self", "extra_headers", "extra_query", "extra_body", "timeout", "retry", "cast",
+     "overload", "super"}
 )
 
 # Names resource class bodies refer to: no method takes one.

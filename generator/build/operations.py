@@ -14,6 +14,7 @@ from .. import ir
 from ..diagnostics import Diagnostics, Location
 from ..pysource import from_import
 from ..resolve import Resolver
+from . import retries
 from .annotations import Annotator
 from .bounded import is_small, scalar_text
 from .examples import argument as example_argument
@@ -93,13 +94,19 @@ class _OpDraft:
     security: tuple[tuple[str, ...], ...] = ()
     body_example: tuple[Any, ...] = ()  # (value,) when the spec gives one
     body_argument: str | None = None  # the argument taking a body that is not exploded
+    retry: ir.RetrySettings | None = None
+    idempotency_header: str | None = None  # the operation's own header, when it declares one
+    idempotency_argument: str | None = None
+    idempotency_option: bool = False
 
 
 class OperationBuilder:
     def __init__(self, document: dict[str, Any], file: str, resolver: Resolver,
                  schemas: SchemaBuilder, diagnostics: Diagnostics, stream_flag: str,
                  method_names: dict[str, str] | None = None,
-                 error_key: str | None = "error") -> None:
+                 error_key: str | None = "error",
+                 retry_config: ir.RetrySettings | None = None,
+                 idempotency_header: str | None = retries.DEFAULT_IDEMPOTENCY_HEADER) -> None:
         self.document = document
         self.file = file
         self.resolver = resolver
@@ -114,6 +121,10 @@ class OperationBuilder:
         self._operation_ids = Namer()
         self._method_names: dict[str, Namer] = {}
         self._global_security = _security(document.get("security"))
+        self.retry_config = retry_config
+        self.idempotency_header = idempotency_header
+        self.document_retry = retries.speakeasy_retries(
+            document.get(retries.SPEAKEASY), Location(file).child(retries.SPEAKEASY), diagnostics)
 
     def build(self) -> None:
         paths = self.document.get("paths")
@@ -192,8 +203,18 @@ class OperationBuilder:
             security=_security(operation["security"]) if "security" in operation
             else self._global_security,
         )
+        own_retry = retries.speakeasy_retries(operation.get(retries.SPEAKEASY),
+                                              where.child(retries.SPEAKEASY), self.diagnostics)
+        if own_retry is not None:
+            # The operation's keys over the document's, and the config's over both.
+            draft.retry = retries.merge(self.document_retry, own_retry, self.retry_config)
         arguments = Namer(METHOD_RESERVED)
         self._parameters(draft, operation, where, shared, item_where, base, arguments)
+        if draft.http_method not in retries.IDEMPOTENT_METHODS \
+                and draft.idempotency_argument is None \
+                and (draft.idempotency_header or self.idempotency_header):
+            draft.idempotency_argument = arguments.take("idempotency_key")
+            draft.idempotency_option = True
         self._responses(draft, operation.get("responses"), where.child("responses"), base)
         self._request_body(draft, operation.get("requestBody"), where.child("requestBody"), base,
                            arguments)
@@ -237,12 +258,22 @@ class OperationBuilder:
             param_type = (self.schemas.type_of(schema, schema_where, base + pascal_case(wire))
                           if schema is not None else ir.Prim("str"))
             required = bool(param.get("required")) or location_in == "path"
+            key_param = location_in == "header" and self.idempotency_header is not None \
+                and draft.http_method not in retries.IDEMPOTENT_METHODS \
+                and draft.idempotency_argument is None \
+                and retries.is_idempotency_header(wire, self.idempotency_header)
             if location_in == "path" and not param.get("required"):
                 self.diagnostics.warning("W403", f"path parameter {wire!r} must be required; it "
                                          "is treated as required", param_where)
+            name = arguments.take("idempotency_key" if key_param
+                                  else snake_identifier(wire, "param"))
+            if key_param:
+                draft.idempotency_argument = name
+                if wire.lower() != (self.idempotency_header or "").lower():
+                    draft.idempotency_header = wire
             draft.params.append(
                 _ParamDraft(
-                    name=arguments.take(snake_identifier(wire, "param")),
+                    name=name,
                     wire_name=wire,
                     location_in=location_in,
                     type=param_type,
@@ -490,6 +521,10 @@ class OperationBuilder:
             embedded_errors=not any(
                 _declares_required(annotator.definitions, t, self.error_key)
                 for t in (draft.response, draft.stream)),
+            retry=draft.retry,
+            idempotency_header=draft.idempotency_header,
+            idempotency_argument=draft.idempotency_argument,
+            idempotency_option=draft.idempotency_option,
         )
 
 
@@ -614,7 +649,8 @@ def _resource_imports(annotator: Annotator, operations: tuple[ir.Operation, ...]
     if "Tag" in annotator.needs:
         lines.extend(["from pydantic import Tag", ""])
     runtime = {"NOT_GIVEN", "AsyncAPIResource", "Body", "Headers", "NotGiven", "Operation",
-               "Query", "SyncAPIResource", "TimeoutTypes", "async_to_raw_response_wrapper",
+               "Query", "RetryPolicy", "SyncAPIResource", "TimeoutTypes",
+               "async_to_raw_response_wrapper",
                "to_raw_response_wrapper"}
     if any(op.parameters for op in operations):
         runtime.add("Param")

@@ -39,6 +39,7 @@ from ._response import (
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
+from ._retries import RetryPolicy
 from ._streaming import AsyncStream, ServerSentEvent, SSEDecoder, Stream
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, TimeoutTypes
 
@@ -77,6 +78,7 @@ __all__ = [
     "RateLimitError",
     "RedirectError",
     "ResponseTooLargeError",
+    "RetryPolicy",
     "SSEDecoder",
     "SecurityScheme",
     "ServerSentEvent",

@@ -58,7 +58,7 @@ from ._models import SchemaMismatch, validate_json
 from ._operation import ClientConfig, Operation, SecurityScheme
 from ._redirects import RedirectPolicy
 from ._response import APIResponse, AsyncAPIResponse, raw_response_requested
-from ._retries import retry_delay, should_retry_status
+from ._retries import RetryPolicy, retry_delay, should_retry_status
 from ._serialize import (
     build_path,
     encode_body,
@@ -162,6 +162,21 @@ def _retry_count(value: object) -> int:
     return value
 
 
+def _retry_policy(value: object) -> RetryPolicy:
+    if not isinstance(value, RetryPolicy):
+        raise InvalidRequestError(
+            "retry must be a RetryPolicy (or a whole number of retries), got "
+            f"{type(value).__name__}"
+        )
+    return value
+
+
+def _new_idempotency_key() -> str:
+    import uuid  # not needed at import time
+
+    return f"oagen-{uuid.uuid4()}"
+
+
 def _positive(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValueError(f"{name} must be a positive number of bytes, got {value!r}")
@@ -185,12 +200,15 @@ class _BaseClient:
     _base_url: str
     _timeout: httpx.Timeout
     _max_retries: int
+    _retry: RetryPolicy | None  # given to the client; None: the operation's, else the config's
+    _default_retry: RetryPolicy
     _max_response_bytes: int
     _max_event_bytes: int
     _credentials: dict[str, Credential]
     _custom_headers: dict[str, str | NotGiven | None]
     _custom_query: dict[str, object]
     _strict: bool
+    _max_retries_given: bool
     _owns_http: bool
     _logger: logging.Logger
     # Derived by _derive(); read on every call.
@@ -216,6 +234,7 @@ class _BaseClient:
         strict_response_validation: bool,
         max_response_bytes: int | NotGiven,
         max_event_bytes: int | NotGiven,
+        retry: RetryPolicy | None = None,
     ) -> None:
         config = self._config
         self._credentials = resolve_credentials(config.security_schemes, credentials or {})
@@ -224,7 +243,17 @@ class _BaseClient:
             base_url = (os.environ.get(env) if env else None) or config.default_base_url
         self._base_url = _checked_base_url(base_url)
         self._timeout = config.timeout if isinstance(timeout, NotGiven) else _as_timeout(timeout)
-        self._max_retries = config.max_retries if max_retries is None else _retry_count(max_retries)
+        self._default_retry = config.retry or RetryPolicy(
+            max_retries=config.max_retries,
+            initial_delay=config.initial_retry_delay,
+            max_delay=config.max_retry_delay,
+        )
+        self._retry = None if retry is None else _retry_policy(retry)
+        if max_retries is not None:
+            self._max_retries = _retry_count(max_retries)
+        else:
+            self._max_retries = (self._retry or self._default_retry).max_retries
+        self._max_retries_given = max_retries is not None
         self._set_limits(max_response_bytes, max_event_bytes)
         self._custom_headers = dict(default_headers or {})
         self._custom_query = dict(default_query or {})
@@ -311,6 +340,11 @@ class _BaseClient:
         return self._max_retries
 
     @property
+    def retry(self) -> RetryPolicy | None:
+        """The retry policy given to this client (None: the API's, per operation)."""
+        return self._retry
+
+    @property
     def max_response_bytes(self) -> int:
         return self._max_response_bytes
 
@@ -342,8 +376,13 @@ class _BaseClient:
         timeout = overrides.get("timeout", NOT_GIVEN)
         if not isinstance(timeout, NotGiven):
             clone._timeout = _as_timeout(timeout)
+        if overrides.get("retry") is not None:
+            clone._retry = _retry_policy(overrides["retry"])
+            if not self._max_retries_given:
+                clone._max_retries = clone._retry.max_retries
         if overrides.get("max_retries") is not None:
             clone._max_retries = _retry_count(overrides["max_retries"])
+            clone._max_retries_given = True
         if overrides.get("default_headers") is not None:
             clone._custom_headers = {**self._custom_headers, **overrides["default_headers"]}
         if overrides.get("default_query") is not None:
@@ -371,6 +410,7 @@ class _BaseClient:
         extra_query: Query | None,
         extra_body: Mapping[str, object] | None,
         timeout: TimeoutTypes | NotGiven,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> httpx.Request:
         try:
             return self._compose_request(
@@ -385,6 +425,7 @@ class _BaseClient:
                 extra_query,
                 extra_body,
                 timeout,
+                idempotency_key,
             )
         except UnicodeEncodeError as exc:
             # A lone surrogate (text decoded with errors="surrogateescape", a broken file name)
@@ -409,6 +450,7 @@ class _BaseClient:
         extra_query: Query | None,
         extra_body: Mapping[str, object] | None,
         timeout: TimeoutTypes | NotGiven,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> httpx.Request:
         h = self._headers.copy()
         if stream:
@@ -461,6 +503,9 @@ class _BaseClient:
                 else:
                     h[_header_name(name)] = _header_value(name, value)
 
+        if operation.needs_idempotency_key:
+            self._add_idempotency_key(operation, h, extra_headers, idempotency_key)
+
         ext = (
             self._timeout_ext
             if isinstance(timeout, NotGiven)
@@ -490,6 +535,27 @@ class _BaseClient:
                 self._redactor.headers(request.headers.multi_items()),
             )
         return request
+
+    def _add_idempotency_key(
+        self,
+        operation: Operation,
+        h: dict[str, str | bytes],
+        extra_headers: Headers | None,
+        idempotency_key: str | NotGiven,
+    ) -> None:
+        """One key per call, on the first attempt and every retry (the request is reused)."""
+        name = operation.idempotency_header or self._config.idempotency_header
+        if not name:
+            return
+        if not isinstance(idempotency_key, NotGiven):
+            h[_header_name(name)] = _header_value(name, idempotency_key)
+            return
+        lower = name.lower()
+        if lower in h:
+            return  # the caller's: a header parameter, extra_headers or default_headers
+        if extra_headers and any(k.lower() == lower for k in extra_headers):
+            return  # extra_headers={name: None} asks for no key
+        h[lower] = _new_idempotency_key()
 
     def _query_string(
         self,
@@ -556,20 +622,48 @@ class _BaseClient:
 
     # -- deciding about a response --------------------------------------------------------------
 
+    def _policy(
+        self, operation: Operation, retry: RetryPolicy | int | NotGiven
+    ) -> tuple[RetryPolicy, int]:
+        """The retry policy of one call and its number of retries.
+
+        Precedence: the call's ``retry=``, the client's (constructor or ``with_options``), the
+        operation's (from the API description), the API's (config or description). An int, and
+        the client's ``max_retries``, replace only the number of retries.
+        """
+        if isinstance(retry, RetryPolicy):
+            return retry, retry.max_retries
+        policy = self._retry or operation.retry or self._default_retry
+        if isinstance(retry, int) and not isinstance(retry, NotGiven):
+            return policy, _retry_count(retry)
+        if not isinstance(retry, NotGiven):
+            _retry_policy(retry)  # raises
+        if self._max_retries_given or self._retry is not None:
+            return policy, self._max_retries
+        return policy, policy.max_retries
+
     def _retry_after_response(
-        self, response: httpx.Response, retries_taken: int, max_retries: int
+        self,
+        response: httpx.Response,
+        retries_taken: int,
+        max_retries: int,
+        policy: RetryPolicy,
+        elapsed: float,
     ) -> float | None:
         """Seconds to wait before retrying an error response, or None to raise it."""
-        if not should_retry_status(response.status_code, response.headers):
+        if not should_retry_status(response.status_code, response.headers, policy.status_codes):
             return None
         config = self._config
         delay = retry_delay(
             retries_taken,
             max_retries,
             response.headers,
-            initial=config.initial_retry_delay,
-            maximum=config.max_retry_delay,
+            initial=policy.initial_delay,
+            maximum=policy.max_delay,
             max_retry_after=config.max_retry_after,
+            exponent=policy.exponent,
+            elapsed=elapsed,
+            max_elapsed=policy.max_elapsed,
         )
         if self._logger.isEnabledFor(_INFO):
             reason = f"HTTP {response.status_code}"
@@ -577,28 +671,40 @@ class _BaseClient:
                 self._log_retry(response.request, reason, delay, retries_taken, max_retries)
             elif retries_taken < max_retries:
                 self._logger.info(
-                    "Not retrying %s %s (%s): the server asks to wait longer than %s s",
+                    "Not retrying %s %s (%s): the server asks to wait longer than %s s, or the "
+                    "retry time limit (%s s) is reached",
                     response.request.method,
                     self._redactor.url(str(response.request.url)),
                     reason,
                     config.max_retry_after,
+                    policy.max_elapsed,
                 )
         return delay
 
     def _retry_after_error(
-        self, exc: Exception, request: httpx.Request, retries_taken: int, max_retries: int
+        self,
+        exc: Exception,
+        request: httpx.Request,
+        retries_taken: int,
+        max_retries: int,
+        policy: RetryPolicy,
+        elapsed: float,
     ) -> float | None:
         """Seconds to wait before retrying after a transport error, or None to raise."""
         if isinstance(exc, (httpx.UnsupportedProtocol, httpx.LocalProtocolError)):
             return None  # a bad URL or request: trying again cannot help
-        config = self._config
+        if not policy.retry_connection_errors:
+            return None
         delay = retry_delay(
             retries_taken,
             max_retries,
             None,
-            initial=config.initial_retry_delay,
-            maximum=config.max_retry_delay,
-            max_retry_after=config.max_retry_after,
+            initial=policy.initial_delay,
+            maximum=policy.max_delay,
+            max_retry_after=self._config.max_retry_after,
+            exponent=policy.exponent,
+            elapsed=elapsed,
+            max_elapsed=policy.max_elapsed,
         )
         if delay is not None and self._logger.isEnabledFor(_INFO):
             self._log_retry(request, type(exc).__name__, delay, retries_taken, max_retries)
@@ -782,6 +888,7 @@ class SyncClient(_BaseClient):
         strict_response_validation: bool = False,
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._configure(
             credentials=credentials,
@@ -793,6 +900,7 @@ class SyncClient(_BaseClient):
             strict_response_validation=strict_response_validation,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            retry=retry,
         )
         self._owns_http = http_client is None
         self._http = (
@@ -818,6 +926,7 @@ class SyncClient(_BaseClient):
         http_client: httpx.Client | None = None,
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
     ) -> Self:
         """A copy with some settings replaced, sharing this client's connection pool."""
         clone = self._clone(
@@ -830,6 +939,7 @@ class SyncClient(_BaseClient):
             strict_response_validation=strict_response_validation,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            retry=retry,
         )
         if http_client is not None:
             clone._http = http_client
@@ -885,18 +995,21 @@ class SyncClient(_BaseClient):
         extra_query: Query | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
         streaming = stream is True
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
-            extra_headers, extra_query, extra_body, timeout,
+            extra_headers, extra_query, extra_body, timeout, idempotency_key,
         )  # fmt: skip
-        max_retries = self._max_retries
+        policy, max_retries = self._policy(operation, retry)
         if isinstance(request.stream, UploadStream) and not request.stream.replayable:
             max_retries = 0  # an upload from a pipe cannot be sent a second time
         limit = self._max_response_bytes
         retries_taken = 0
+        first = perf_counter()
         while True:
             start = perf_counter()
             delay: float | None = None
@@ -906,13 +1019,17 @@ class SyncClient(_BaseClient):
                     if not streaming:
                         response = read_body(response, limit)
                     break
-                delay = self._retry_after_response(response, retries_taken, max_retries)
+                delay = self._retry_after_response(
+                    response, retries_taken, max_retries, policy, perf_counter() - first
+                )
                 if delay is not None:
                     response.close()
                 else:
                     response = read_body(response, limit)
             except httpx.TransportError as exc:
-                delay = self._retry_after_error(exc, request, retries_taken, max_retries)
+                delay = self._retry_after_error(
+                    exc, request, retries_taken, max_retries, policy, perf_counter() - first
+                )
                 if delay is None:
                     raise self._connection_error(exc, request) from exc
             except httpx.RequestError as exc:
@@ -991,6 +1108,7 @@ class AsyncClient(_BaseClient):
         strict_response_validation: bool = False,
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._configure(
             credentials=credentials,
@@ -1002,6 +1120,7 @@ class AsyncClient(_BaseClient):
             strict_response_validation=strict_response_validation,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            retry=retry,
         )
         self._owns_http = http_client is None
         self._http = (
@@ -1026,6 +1145,7 @@ class AsyncClient(_BaseClient):
         http_client: httpx.AsyncClient | None = None,
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
     ) -> Self:
         """A copy with some settings replaced, sharing this client's connection pool."""
         clone = self._clone(
@@ -1038,6 +1158,7 @@ class AsyncClient(_BaseClient):
             strict_response_validation=strict_response_validation,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            retry=retry,
         )
         if http_client is not None:
             clone._http = http_client
@@ -1095,18 +1216,21 @@ class AsyncClient(_BaseClient):
         extra_query: Query | None = None,
         extra_body: Mapping[str, object] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> Any:
         """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
         streaming = stream is True
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
-            extra_headers, extra_query, extra_body, timeout,
+            extra_headers, extra_query, extra_body, timeout, idempotency_key,
         )  # fmt: skip
-        max_retries = self._max_retries
+        policy, max_retries = self._policy(operation, retry)
         if isinstance(request.stream, UploadStream) and not request.stream.replayable:
             max_retries = 0  # an upload from a pipe cannot be sent a second time
         limit = self._max_response_bytes
         retries_taken = 0
+        first = perf_counter()
         while True:
             start = perf_counter()
             delay: float | None = None
@@ -1116,13 +1240,17 @@ class AsyncClient(_BaseClient):
                     if not streaming:
                         response = await aread_body(response, limit)
                     break
-                delay = self._retry_after_response(response, retries_taken, max_retries)
+                delay = self._retry_after_response(
+                    response, retries_taken, max_retries, policy, perf_counter() - first
+                )
                 if delay is not None:
                     await response.aclose()
                 else:
                     response = await aread_body(response, limit)
             except httpx.TransportError as exc:
-                delay = self._retry_after_error(exc, request, retries_taken, max_retries)
+                delay = self._retry_after_error(
+                    exc, request, retries_taken, max_retries, policy, perf_counter() - first
+                )
                 if delay is None:
                     raise self._connection_error(exc, request) from exc
             except httpx.RequestError as exc:

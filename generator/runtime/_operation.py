@@ -14,11 +14,14 @@ from typing import Final, Literal
 import httpx
 import pydantic
 
+from ._retries import RetryPolicy
+
 __all__ = [
     "DEFAULT_MAX_EVENT_BYTES",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "IDEMPOTENT_METHODS",
     "ClientConfig",
     "Operation",
     "Param",
@@ -42,6 +45,8 @@ _DEFAULT_STYLE: Final[Mapping[str, str]] = {
     "cookie": "form",
 }
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+# Methods a server must treat as idempotent (RFC 9110 9.2.2): retried without an idempotency key.
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +87,15 @@ class Operation:
     # False when a successful body declares the error key as its own (required) data, so an
     # object there is a result, not an error report.
     embedded_errors: bool = True
+    # Retry policy the API description gives this operation (x-speakeasy-retries); None: the
+    # client's. A policy given to the client or the call replaces it.
+    retry: RetryPolicy | None = None
+    # Header carrying the idempotency key when the description names one for this operation;
+    # None: ClientConfig.idempotency_header.
+    idempotency_header: str | None = None
 
     # Derived once; read on every call.
+    needs_idempotency_key: bool = field(init=False, repr=False, compare=False)
     path_parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
     param_index: Mapping[tuple[str, str], Param] = field(init=False, repr=False, compare=False)
     body_encoding: BodyEncoding = field(init=False, repr=False, compare=False)
@@ -93,6 +105,7 @@ class Operation:
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "method", self.method.upper())
+        set_(self, "needs_idempotency_key", self.method not in IDEMPOTENT_METHODS)
         # Alternating literal text and parameter names: "/keys/{hash}" -> ("/keys/", "hash", "").
         set_(self, "path_parts", tuple(_PATH_PARAM.split(self.path)))
         set_(self, "param_index", {(p.location, p.name): p for p in self.params})
@@ -138,6 +151,12 @@ class ClientConfig:
     initial_retry_delay: float = 0.5
     max_retry_delay: float = 8.0
     max_retry_after: float = 60.0
+    # The API's retry policy (config, else the description's document-level
+    # x-speakeasy-retries); None: max_retries, initial_retry_delay and max_retry_delay above.
+    retry: RetryPolicy | None = None
+    # Header sending a key generated once per call (reused by its retries) on every POST, PATCH
+    # and other non-idempotent request, so a server can recognise a repeat; None: no key.
+    idempotency_header: str | None = "Idempotency-Key"
     # Size caps (bytes), overridable per client: a whole non-streamed body (decoded), and one
     # line or event of a stream. A response over them raises ResponseTooLargeError.
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES

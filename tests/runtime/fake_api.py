@@ -22,6 +22,7 @@ from generator.runtime import (
     Operation,
     Param,
     Query,
+    RetryPolicy,
     SecurityScheme,
     Stream,
     SyncAPIResource,
@@ -249,6 +250,7 @@ class FakeAPI(SyncClient):
         strict_response_validation: bool = False,
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
     ) -> None:
         super().__init__(
             credentials={"bearerAuth": api_key},
@@ -261,6 +263,7 @@ class FakeAPI(SyncClient):
             strict_response_validation=strict_response_validation,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            retry=retry,
         )
 
     @cached_property
@@ -333,6 +336,7 @@ class AsyncFakeAPI(AsyncClient):
         strict_response_validation: bool = False,
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
     ) -> None:
         super().__init__(
             credentials={"bearerAuth": api_key},
@@ -343,6 +347,7 @@ class AsyncFakeAPI(AsyncClient):
             strict_response_validation=strict_response_validation,
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
+            retry=retry,
         )
 
     @cached_property

@@ -15,6 +15,7 @@ from .._runtime import (
     NotGiven,
     Operation,
     Query,
+    RetryPolicy,
     Stream,
     SyncAPIResource,
     TimeoutTypes,
@@ -85,6 +86,8 @@ class Chat(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionResponse: ...
 
     @overload
@@ -109,6 +112,8 @@ class Chat(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> Stream[ChatCompletionChunk]: ...
 
     @overload
@@ -133,6 +138,8 @@ class Chat(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionResponse | Stream[ChatCompletionChunk]: ...
 
     def create_chat_completion(
@@ -156,6 +163,8 @@ class Chat(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionResponse | Stream[ChatCompletionChunk]:
         """Create chat completion
 
@@ -178,6 +187,7 @@ class Chat(SyncAPIResource):
             response_format: Output format the model must follow. `json_object` enables JSON mode; `json_schema` enables structured outputs that conform to the given schema.
             provider: Provider routing preferences for this request, used when several providers serve the model.
             user: A stable identifier for your end user, used to help detect and prevent abuse.
+            idempotency_key: sent as `Idempotency-Key` on every attempt; default: a new key per call.
         """
         return cast(
             "ChatCompletionResponse | Stream[ChatCompletionChunk]",
@@ -202,6 +212,8 @@ class Chat(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
+                idempotency_key=idempotency_key,
             ),
         )
 
@@ -231,6 +243,8 @@ class AsyncChat(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionResponse: ...
 
     @overload
@@ -255,6 +269,8 @@ class AsyncChat(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[ChatCompletionChunk]: ...
 
     @overload
@@ -279,6 +295,8 @@ class AsyncChat(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionResponse | AsyncStream[ChatCompletionChunk]: ...
 
     async def create_chat_completion(
@@ -302,6 +320,8 @@ class AsyncChat(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> ChatCompletionResponse | AsyncStream[ChatCompletionChunk]:
         """Create chat completion
 
@@ -324,6 +344,7 @@ class AsyncChat(AsyncAPIResource):
             response_format: Output format the model must follow. `json_object` enables JSON mode; `json_schema` enables structured outputs that conform to the given schema.
             provider: Provider routing preferences for this request, used when several providers serve the model.
             user: A stable identifier for your end user, used to help detect and prevent abuse.
+            idempotency_key: sent as `Idempotency-Key` on every attempt; default: a new key per call.
         """
         return cast(
             "ChatCompletionResponse | AsyncStream[ChatCompletionChunk]",
@@ -348,6 +369,8 @@ class AsyncChat(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
+                idempotency_key=idempotency_key,
             ),
         )
 

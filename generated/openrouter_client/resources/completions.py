@@ -14,6 +14,7 @@ from .._runtime import (
     NotGiven,
     Operation,
     Query,
+    RetryPolicy,
     Stream,
     SyncAPIResource,
     TimeoutTypes,
@@ -71,6 +72,8 @@ class Completions(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> CreateCompletionResponse: ...
 
     @overload
@@ -86,6 +89,8 @@ class Completions(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> Stream[CompletionChunk]: ...
 
     @overload
@@ -101,6 +106,8 @@ class Completions(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> CreateCompletionResponse | Stream[CompletionChunk]: ...
 
     def create_completion(
@@ -115,6 +122,8 @@ class Completions(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> CreateCompletionResponse | Stream[CompletionChunk]:
         """Create completion
 
@@ -128,6 +137,7 @@ class Completions(SyncAPIResource):
             stream: Stream the response as server-sent events (`text/event-stream`) instead of returning a single JSON object.
             max_tokens: Maximum number of tokens to generate (range `[1, context_length)`).
             temperature: Sampling temperature; higher values make the output more random.
+            idempotency_key: sent as `Idempotency-Key` on every attempt; default: a new key per call.
         """
         return cast(
             "CreateCompletionResponse | Stream[CompletionChunk]",
@@ -145,6 +155,8 @@ class Completions(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
+                idempotency_key=idempotency_key,
             ),
         )
 
@@ -165,6 +177,8 @@ class AsyncCompletions(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> CreateCompletionResponse: ...
 
     @overload
@@ -180,6 +194,8 @@ class AsyncCompletions(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> AsyncStream[CompletionChunk]: ...
 
     @overload
@@ -195,6 +211,8 @@ class AsyncCompletions(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> CreateCompletionResponse | AsyncStream[CompletionChunk]: ...
 
     async def create_completion(
@@ -209,6 +227,8 @@ class AsyncCompletions(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> CreateCompletionResponse | AsyncStream[CompletionChunk]:
         """Create completion
 
@@ -222,6 +242,7 @@ class AsyncCompletions(AsyncAPIResource):
             stream: Stream the response as server-sent events (`text/event-stream`) instead of returning a single JSON object.
             max_tokens: Maximum number of tokens to generate (range `[1, context_length)`).
             temperature: Sampling temperature; higher values make the output more random.
+            idempotency_key: sent as `Idempotency-Key` on every attempt; default: a new key per call.
         """
         return cast(
             "CreateCompletionResponse | AsyncStream[CompletionChunk]",
@@ -239,6 +260,8 @@ class AsyncCompletions(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
+                idempotency_key=idempotency_key,
             ),
         )
 

@@ -13,6 +13,7 @@ from .._runtime import (
     NotGiven,
     Operation,
     Query,
+    RetryPolicy,
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
@@ -53,6 +54,7 @@ class Credits(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> GetCreditsResponse:
         """Get credit balance
 
@@ -68,6 +70,7 @@ class Credits(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -82,6 +85,7 @@ class AsyncCredits(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> GetCreditsResponse:
         """Get credit balance
 
@@ -97,6 +101,7 @@ class AsyncCredits(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 

@@ -14,6 +14,7 @@ from .._runtime import (
     Operation,
     Param,
     Query,
+    RetryPolicy,
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
@@ -59,6 +60,7 @@ class Generation(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> GetGenerationResponse:
         """Get generation stats
 
@@ -81,6 +83,7 @@ class Generation(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -96,6 +99,7 @@ class AsyncGeneration(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> GetGenerationResponse:
         """Get generation stats
 
@@ -118,6 +122,7 @@ class AsyncGeneration(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 

@@ -14,6 +14,7 @@ from .._runtime import (
     Operation,
     Param,
     Query,
+    RetryPolicy,
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
@@ -130,6 +131,7 @@ class Keys(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> ListKeysResponse:
         """List API keys
 
@@ -154,6 +156,7 @@ class Keys(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -170,6 +173,8 @@ class Keys(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> CreateKeyResponse:
         """Create API key
 
@@ -184,6 +189,7 @@ class Keys(SyncAPIResource):
             include_byok_in_limit: Whether bring-your-own-key usage counts towards the limit.
             expires_at: Optional ISO 8601 UTC timestamp at which the key expires; other timezones are rejected.
             workspace_id: Workspace to create the key in; defaults to the default workspace.
+            idempotency_key: sent as `Idempotency-Key` on every attempt; default: a new key per call.
         """
         return cast(
             "CreateKeyResponse",
@@ -201,6 +207,8 @@ class Keys(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
+                idempotency_key=idempotency_key,
             ),
         )
 
@@ -212,6 +220,7 @@ class Keys(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> GetKeyResponse:
         """Get API key
 
@@ -232,6 +241,7 @@ class Keys(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -243,6 +253,7 @@ class Keys(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> DeleteKeyResponse:
         """Delete API key
 
@@ -264,6 +275,7 @@ class Keys(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -280,6 +292,8 @@ class Keys(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> UpdateKeyResponse:
         """Update API key
 
@@ -294,6 +308,7 @@ class Keys(SyncAPIResource):
             limit: New spending limit for the key in USD, or null to remove the limit.
             limit_reset: How often the limit resets (`daily`, `weekly` or `monthly`, at midnight UTC; weeks run Monday to Sunday), or null for never.
             include_byok_in_limit: Whether bring-your-own-key usage counts towards the limit.
+            idempotency_key: sent as `Idempotency-Key` on every attempt; default: a new key per call.
         """
         return cast(
             "UpdateKeyResponse",
@@ -313,6 +328,8 @@ class Keys(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
+                idempotency_key=idempotency_key,
             ),
         )
 
@@ -330,6 +347,7 @@ class AsyncKeys(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> ListKeysResponse:
         """List API keys
 
@@ -354,6 +372,7 @@ class AsyncKeys(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -370,6 +389,8 @@ class AsyncKeys(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> CreateKeyResponse:
         """Create API key
 
@@ -384,6 +405,7 @@ class AsyncKeys(AsyncAPIResource):
             include_byok_in_limit: Whether bring-your-own-key usage counts towards the limit.
             expires_at: Optional ISO 8601 UTC timestamp at which the key expires; other timezones are rejected.
             workspace_id: Workspace to create the key in; defaults to the default workspace.
+            idempotency_key: sent as `Idempotency-Key` on every attempt; default: a new key per call.
         """
         return cast(
             "CreateKeyResponse",
@@ -401,6 +423,8 @@ class AsyncKeys(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
+                idempotency_key=idempotency_key,
             ),
         )
 
@@ -412,6 +436,7 @@ class AsyncKeys(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> GetKeyResponse:
         """Get API key
 
@@ -432,6 +457,7 @@ class AsyncKeys(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -443,6 +469,7 @@ class AsyncKeys(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> DeleteKeyResponse:
         """Delete API key
 
@@ -464,6 +491,7 @@ class AsyncKeys(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -480,6 +508,8 @@ class AsyncKeys(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> UpdateKeyResponse:
         """Update API key
 
@@ -494,6 +524,7 @@ class AsyncKeys(AsyncAPIResource):
             limit: New spending limit for the key in USD, or null to remove the limit.
             limit_reset: How often the limit resets (`daily`, `weekly` or `monthly`, at midnight UTC; weeks run Monday to Sunday), or null for never.
             include_byok_in_limit: Whether bring-your-own-key usage counts towards the limit.
+            idempotency_key: sent as `Idempotency-Key` on every attempt; default: a new key per call.
         """
         return cast(
             "UpdateKeyResponse",
@@ -513,6 +544,8 @@ class AsyncKeys(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
+                idempotency_key=idempotency_key,
             ),
         )
 

@@ -14,6 +14,7 @@ from .._runtime import (
     Operation,
     Param,
     Query,
+    RetryPolicy,
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
@@ -96,6 +97,7 @@ class Models(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> ModelList:
         """List available models
 
@@ -122,6 +124,7 @@ class Models(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -134,6 +137,7 @@ class Models(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> ListModelEndpointsResponse:
         """List endpoints for a model
 
@@ -157,6 +161,7 @@ class Models(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -190,6 +195,7 @@ class AsyncModels(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> ModelList:
         """List available models
 
@@ -216,6 +222,7 @@ class AsyncModels(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -228,6 +235,7 @@ class AsyncModels(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> ListModelEndpointsResponse:
         """List endpoints for a model
 
@@ -251,6 +259,7 @@ class AsyncModels(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 

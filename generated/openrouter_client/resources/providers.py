@@ -13,6 +13,7 @@ from .._runtime import (
     NotGiven,
     Operation,
     Query,
+    RetryPolicy,
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
@@ -51,6 +52,7 @@ class Providers(SyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> ListProvidersResponse:
         """List providers
 
@@ -65,6 +67,7 @@ class Providers(SyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
@@ -79,6 +82,7 @@ class AsyncProviders(AsyncAPIResource):
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
     ) -> ListProvidersResponse:
         """List providers
 
@@ -93,6 +97,7 @@ class AsyncProviders(AsyncAPIResource):
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
+                retry=retry,
             ),
         )
 
