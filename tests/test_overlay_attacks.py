@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from generator.overlay import (
     parse_overlay,
 )
 from tests.support.audited import run_oagen
+from tests.support.counting_server import counting_server
 
 HEAD = 'overlay: 1.0.0\ninfo: {title: o, version: "1"}\n'
 SPEC = """\
@@ -275,32 +274,11 @@ def test_an_extends_beside_the_overlay_is_not_noted() -> None:
 # --- end to end: no request, no read outside, no secret printed ---------------------------------
 
 
-class _Counter(BaseHTTPRequestHandler):
-    hits: list[str]
-
-    def do_GET(self) -> None:
-        self.hits.append(self.path)
-        body = json.dumps({"type": "object", "description": SECRET}).encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def server() -> Iterator[tuple[str, list[str]]]:
-    hits: list[str] = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Counter,), {"hits": hits}))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    body = json.dumps({"type": "object", "description": SECRET}).encode()
+    with counting_server(body) as (url, hits):
+        yield url, hits
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="audit of a POSIX run")
