@@ -22,21 +22,9 @@ from generator import cache
 from generator.render import template_dirs
 
 from .conftest import REPO
+from .support.specs import PETS_SPEC
 
-SPEC = """\
-openapi: 3.1.0
-info:
-  title: Pet Store
-  version: 1.0.0
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      tags: [pets]
-      responses:
-        "200":
-          description: ok
-"""
+SPEC = PETS_SPEC
 CANARY = 'CANARY = "poisoned"\n'
 
 

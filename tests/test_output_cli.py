@@ -12,21 +12,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from tests.support.specs import PETS_SPEC
 
-SPEC = """\
-openapi: 3.1.0
-info:
-  title: Pet Store
-  version: 1.0.0
-paths:
-  /pets:
-    get:
-      operationId: listPets
-      tags: [pets]
-      responses:
-        "200":
-          description: ok
-"""
+SPEC = PETS_SPEC
 
 
 @pytest.fixture
