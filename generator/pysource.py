@@ -427,13 +427,14 @@ def call_line(target: str, function: str, arguments: Iterable[tuple[str, str]]) 
     return f"{target} = {call}" if target else call
 
 
-def lay_out_statements(statements: list[str]) -> list[str]:
+def lay_out_statements(statements: list[str],
+                       formatter: Callable[[str], str] | None = None) -> list[str]:
     """Each top-level statement as black lays it out: one whose lines all fit is kept (a
     multi-line one is written in black's layout by its caller), the others go through
-    `black.format_str` in one call (in `black_mode`), each alone at the top level."""
+    `formatter` (default `black_format`) in one call, each alone at the top level."""
     keys: list[Key] = [(STATEMENT, tuple(text.split("\n"))) for text in statements]
-    long = [key for key in keys if any(len(line) > LINE_LENGTH for line in key[1])]
-    laid = lay_out_all(long, black_format)
+    long = [key for key in keys if any(width(line) > LINE_LENGTH for line in key[1])]
+    laid = lay_out_all(long, formatter or black_format)
     return ["\n".join(laid[key]) if key in laid else text
             for key, text in zip(keys, statements, strict=True)]
 

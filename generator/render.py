@@ -123,11 +123,13 @@ def _example(resource: ir.Resource, op: ir.Operation) -> str:
 
 def api_reference(api: ir.Api) -> dict[str, dict[str, MethodReference]]:
     """`reference[resource attribute][method name]` for `api.md.j2`: every signature and example
-    laid out by black in one call."""
+    laid out by black in one call (cached by content)."""
+    from .format import cached_black
+
     keys = [(resource, op) for resource in api.resources for op in resource.operations]
     statements = [text for resource, op in keys
                   for text in (_signature(op), _example(resource, op))]
-    laid = pysource.lay_out_statements(statements)
+    laid = pysource.lay_out_statements(statements, cached_black)
     reference: dict[str, dict[str, MethodReference]] = {}
     for index, (resource, op) in enumerate(keys):
         reference.setdefault(resource.attribute, {})[op.method_name] = MethodReference(

@@ -3,6 +3,8 @@ in-process path and on the forked one."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator import forked
@@ -31,3 +33,19 @@ def test_files_that_do_not_compile_are_reported(forking: bool,
     assert reported == ["pkg/compiler.py", "pkg/repeated.py", "pkg/syntax.py"]
     assert max(len(line) for line in out["pkg/good.py"].decode().splitlines()) <= 100
     compile(out["pkg/good.py"], "good.py", "exec")
+
+
+def test_cached_black_answers_a_repeat_from_the_cache(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pysource
+
+    monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path))
+    source = "x = call(" + ", ".join(f"argument_{n}={n}" for n in range(12)) + ")\n"
+    first = formatting.cached_black(source)
+    assert first == pysource.black_format(source) != source
+
+    def no_black(text: str) -> str:
+        raise AssertionError("black ran although the cache holds the answer")
+
+    monkeypatch.setattr(pysource, "black_format", no_black)
+    assert formatting.cached_black(source) == first
