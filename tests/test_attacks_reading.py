@@ -10,7 +10,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -553,3 +555,38 @@ def test_binary_omap_and_pairs_are_read_as_json_data(tmp_path: Path) -> None:
 
     assert (data["x-a"], data["x-b"], data["x-c"]) == (
         "aGVsbG8=", [{"x": 1}, {"y": [2]}], [{"x": 1}, {"x": 2}])
+
+
+def _operations(count: int, operation_id: Callable[[int], object]) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "info": {"title": "T", "version": "1"},
+            "paths": {f"/p{index}": {"get": {"operationId": operation_id(index), "responses": {
+                "200": {"description": "ok"}}}} for index in range(count)}}
+
+
+def test_validation_time_grows_linearly_with_the_number_of_operations() -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.validate import validate_document
+
+    def validate(count: int) -> None:
+        diagnostics = Diagnostics()
+        validate_document(_operations(count, lambda index: f"op{index}"), "3.1",
+                          "openapi.yaml", "file:///nowhere/openapi.yaml", diagnostics)
+        assert diagnostics.items == []
+
+    validate(100)  # warm up
+    ratio = _seconds(validate, 32_000) / _seconds(validate, 2_000)
+    assert ratio < 40  # linear is about 16 (19 measured); searching the operationId list: 70
+
+
+def test_duplicate_operation_ids_are_still_found_hashable_or_not() -> None:
+    from generator.diagnostics import Diagnostics
+    from generator.validate import validate_document
+
+    diagnostics = Diagnostics()
+    ids: list[object] = ["same", "same", {"an": "object"}, {"an": "object"}, "other"]
+    validate_document(_operations(5, lambda index: ids[index]), "3.1", "openapi.yaml",
+                      "file:///nowhere/openapi.yaml", diagnostics)
+    messages = [d.message for d in diagnostics.items]
+    assert any("Operation ID 'same'" in m and "is not unique" in m for m in messages), messages
+    assert any("Operation ID '{'an': 'object'}'" in m for m in messages), messages
+    assert not any("'other'" in m and "is not unique" in m for m in messages)
