@@ -126,15 +126,14 @@ def _cache() -> Path | None:
 
 
 def cached_black(source: str) -> str:
-    """`pysource.black_format(source)`, from the content cache when it holds the answer: a
-    regeneration then skips black for the API reference's examples (about 0.4 s on the full
-    OpenRouter description)."""
+    """`pysource.black_one_pass(source)`, from the content cache when it holds the answer: a
+    regeneration then skips black for the API reference's examples and signatures."""
     store = _cache()
-    entry = cache.key(source.encode())
+    entry = cache.key(b"one pass", source.encode())
     hit = cache.read(store, entry)
     if hit is not None:
         return hit
-    text = pysource.black_format(source)
+    text = pysource.black_one_pass(source)
     cache.write(store, entry, text)
     return text
 

@@ -428,15 +428,13 @@ def call_line(target: str, function: str, arguments: Iterable[tuple[str, str]]) 
 
 
 def lay_out_statements(statements: list[str],
-                       formatter: Callable[[str], str] | None = None) -> list[str]:
-    """Each top-level statement as black lays it out: one whose lines all fit is kept (a
-    multi-line one is written in black's layout by its caller), the others go through
-    `formatter` (default `black_format`) in one call, each alone at the top level."""
-    keys: list[Key] = [(STATEMENT, tuple(text.split("\n"))) for text in statements]
-    long = [key for key in keys if any(width(line) > LINE_LENGTH for line in key[1])]
-    laid = lay_out_all(long, formatter or black_format)
-    return ["\n".join(laid[key]) if key in laid else text
-            for key, text in zip(keys, statements, strict=True)]
+                       formatter: Callable[[str], str] = black_one_pass) -> list[str]:
+    """Each top-level statement as black lays it out, through `finish_all`: only its over-long
+    lines go to black (an element line of a construct alone, as in generated modules), all in
+    one call to `formatter`."""
+    finished = finish_all({str(index): text for index, text in enumerate(statements)},
+                          formatter)
+    return [finished[str(index)] for index in range(len(statements))]
 
 
 def def_stub(name: str, parameters: list[str], returns: str) -> str:

@@ -42,10 +42,10 @@ def test_cached_black_answers_a_repeat_from_the_cache(tmp_path: Path,
     monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path))
     source = "x = call(" + ", ".join(f"argument_{n}={n}" for n in range(12)) + ")\n"
     first = formatting.cached_black(source)
-    assert first == pysource.black_format(source) != source
+    assert first == pysource.black_one_pass(source) != source
 
     def no_black(text: str) -> str:
         raise AssertionError("black ran although the cache holds the answer")
 
-    monkeypatch.setattr(pysource, "black_format", no_black)
+    monkeypatch.setattr(pysource, "black_one_pass", no_black)
     assert formatting.cached_black(source) == first
