@@ -99,9 +99,6 @@ class RetryPolicy:
         object.__setattr__(self, "status_codes", codes)
 
 
-DEFAULT_RETRY_POLICY = RetryPolicy()
-
-
 def should_retry_status(
     status: int, headers: httpx.Headers, statuses: frozenset[int] | None = None
 ) -> bool:
