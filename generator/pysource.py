@@ -427,6 +427,21 @@ def call_line(target: str, function: str, arguments: Iterable[tuple[str, str]]) 
     return f"{target} = {call}" if target else call
 
 
+def retry_policy(settings: Any) -> str:
+    """An `ir.RetrySettings` as a `RetryPolicy(...)` call passing the values it gives, in the
+    order `ir.RetrySettings` declares them."""
+    import dataclasses
+
+    arguments: list[tuple[str, str]] = []
+    for field in dataclasses.fields(settings):
+        value = getattr(settings, field.name)
+        if field.name == "sources" or value is None:
+            continue
+        arguments.append((field.name, pytuple(map(pystr, value)) if field.name == "statuses"
+                          else str(value)))
+    return call_line("", "RetryPolicy", arguments)
+
+
 def lay_out_statements(statements: list[str],
                        formatter: Callable[[str], str] = black_one_pass) -> list[str]:
     """Each top-level statement as black lays it out, through `finish_all`: only its over-long

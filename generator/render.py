@@ -163,6 +163,7 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     env.filters["doc_text"] = pysource.doc_text
     env.globals["from_import"] = pysource.from_import
     env.globals["assign_call"] = pysource.assign_call
+    env.globals["retry_policy"] = pysource.retry_policy
     env.filters["tomlstr"] = tomlstr
     env.filters["md_text"] = md_text
     env.filters["md_code"] = md_code
