@@ -28,6 +28,7 @@ import yaml
 
 from . import bounds, fastyaml, yamlpos
 from .diagnostics import Diagnostic, Diagnostics, Location, Severity, excerpt
+from .plainfile import FileTooLarge, NotRegularFile, read_regular
 
 try:  # the C parser is several times faster on large specs
     from yaml import CSafeLoader as _BaseLoader
@@ -277,11 +278,11 @@ def read_source(
         _fail(diagnostics, "E005", f"{display} changed while it was opened (a symbolic link "
               "replaced it or a folder on its path); it was not read", referenced_from,
               "make sure nothing else changes the spec's folder while oagen runs")
-    except _NotRegular:
+    except NotRegularFile:
         _fail(diagnostics, "E005", f"{display} is not a regular file (a device, FIFO or "
               "socket); it was not read", referenced_from,
               "refer to a regular file under the spec's folder")
-    except _TooLarge:
+    except FileTooLarge:
         _fail(diagnostics, "E006", f"{display} is larger than {max_bytes // (1024 * 1024)} MB; "
               "it was not read", referenced_from,
               "split the description into smaller files, or check it is the right file")
@@ -507,14 +508,6 @@ def _bounds_failure(diagnostics: Diagnostics, display: str, text: str, is_json: 
     raise LoadError(display)
 
 
-class _NotRegular(OSError):
-    """A device, FIFO, socket or anything else that is not a regular file."""
-
-
-class _TooLarge(OSError):
-    """A file larger than the cap."""
-
-
 class _Moved(OSError):
     """The file opened is not the one at the checked real path any more."""
 
@@ -532,26 +525,21 @@ def _read_regular_file(path: Path, max_bytes: int, real_path: bool = False) -> b
     if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(path)
     if not stat.S_ISREG(info.st_mode):
-        raise _NotRegular(path)
+        raise NotRegularFile(path)
     if info.st_size > max_bytes:
-        raise _TooLarge(path)
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        raise FileTooLarge(path)
+
+    def check(opened: os.stat_result) -> None:
+        if not _still_at(path, opened):
+            raise _Moved(path)
+
     try:
-        descriptor = os.open(path, flags | (getattr(os, "O_NOFOLLOW", 0) if real_path else 0))
+        return read_regular(path, max_bytes, follow=not real_path,
+                            check=check if real_path else None)
     except OSError as exc:
         if real_path and exc.errno == errno.ELOOP:
             raise _Moved(path) from None  # a link where the checked real path had a file
         raise
-    with os.fdopen(descriptor, "rb") as stream:
-        opened = os.fstat(stream.fileno())
-        if not stat.S_ISREG(opened.st_mode):
-            raise _NotRegular(path)  # swapped for something else since the stat
-        if real_path and not _still_at(path, opened):
-            raise _Moved(path)
-        raw = stream.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise _TooLarge(path)
-    return raw
 
 
 def _still_at(path: Path, opened: os.stat_result) -> bool:
