@@ -654,17 +654,7 @@ class _BaseClient:
         if not should_retry_status(response.status_code, response.headers, policy.status_codes):
             return None
         config = self._config
-        delay = retry_delay(
-            retries_taken,
-            max_retries,
-            response.headers,
-            initial=policy.initial_delay,
-            maximum=policy.max_delay,
-            max_retry_after=config.max_retry_after,
-            exponent=policy.exponent,
-            elapsed=elapsed,
-            max_elapsed=policy.max_elapsed,
-        )
+        delay = self._delay(policy, retries_taken, max_retries, response.headers, elapsed)
         if self._logger.isEnabledFor(_INFO):
             reason = f"HTTP {response.status_code}"
             if delay is not None:
@@ -695,10 +685,23 @@ class _BaseClient:
             return None  # a bad URL or request: trying again cannot help
         if not policy.retry_connection_errors:
             return None
-        delay = retry_delay(
+        delay = self._delay(policy, retries_taken, max_retries, None, elapsed)
+        if delay is not None and self._logger.isEnabledFor(_INFO):
+            self._log_retry(request, type(exc).__name__, delay, retries_taken, max_retries)
+        return delay
+
+    def _delay(
+        self,
+        policy: RetryPolicy,
+        retries_taken: int,
+        max_retries: int,
+        headers: httpx.Headers | None,
+        elapsed: float,
+    ) -> float | None:
+        return retry_delay(
             retries_taken,
             max_retries,
-            None,
+            headers,
             initial=policy.initial_delay,
             maximum=policy.max_delay,
             max_retry_after=self._config.max_retry_after,
@@ -706,9 +709,6 @@ class _BaseClient:
             elapsed=elapsed,
             max_elapsed=policy.max_elapsed,
         )
-        if delay is not None and self._logger.isEnabledFor(_INFO):
-            self._log_retry(request, type(exc).__name__, delay, retries_taken, max_retries)
-        return delay
 
     def _log_retry(
         self, request: httpx.Request, reason: str, delay: float, taken: int, max_retries: int
