@@ -259,3 +259,16 @@ def test_lines_with_wide_characters_are_laid_out_as_black_lays_them_out(
     _stable(pysource.finish_all({"m.py": source})["m.py"])
     call = pysource.assign_call("self.value", "make", f'"{wide * times}{"y" * pad}"', 8)
     _stable(pysource.finish_all({"m.py": f"class A:\n    def f(self) -> None:\n{call}\n"})["m.py"])
+
+
+def test_retry_policy_passes_the_values_given() -> None:
+    from generator import ir
+
+    settings = ir.RetrySettings(max_retries=0, initial_delay=0.5, max_delay=None,
+                                statuses=("503",), retry_connection_errors=False, exponent=None,
+                                max_elapsed=60.0, sources=("config",))
+    assert pysource.retry_policy(settings) == (
+        'RetryPolicy(max_retries=0, initial_delay=0.5, statuses=("503",), '
+        "retry_connection_errors=False, max_elapsed=60.0)")
+    empty = ir.RetrySettings(None, None, None, None, None, None, None, ("config",))
+    assert pysource.retry_policy(empty) == "RetryPolicy()"
