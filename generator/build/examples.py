@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import ir
-from .bounded import is_small
 
 _PLACEHOLDER_DEPTH = 4  # models nested deeper get `{}`
 _PRIMITIVES: dict[str, ir.ExampleValue] = {
@@ -80,9 +79,10 @@ def placeholder(expr: ir.TypeExpr, definitions: Mapping[str, ir.Definition],
 
 def argument(name: str, example: tuple[Any, ...], expr: ir.TypeExpr, required: bool,
              definitions: Mapping[str, ir.Definition]) -> ir.ExampleArgument | None:
-    """The argument with the spec's example when it gives one (`(value,)`), else a placeholder
-    when it is required, else none."""
-    if example and is_small(example[0]):
+    """The argument with the spec's example when it gives one (`(value,)`, from
+    `operations._example_of`, which has checked `bounded.is_small`), else a placeholder when it
+    is required, else none."""
+    if example:
         return ir.ExampleArgument(name, from_spec(example[0]), True)
     if required:
         return ir.ExampleArgument(name, placeholder(expr, definitions), False)
