@@ -48,17 +48,18 @@ def locked(output: Path, waiting: Callable[[str], None],
     created = [folder for folder in (output.parent, *output.parent.parents)
                if not os.path.lexists(folder)]
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = _acquire(path, output, limit, waiting)
         try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = _acquire(path, output, limit, waiting)
+        except OSError as error:  # a read-only filesystem, a folder we may not write in
+            raise LockError(f"cannot create the folder {error.filename} for {output}: "
+                            f"{error.strerror}; choose an output where you may write") from None
+        try:  # an OSError of the block itself is its own, not the lock's
             yield
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(path)  # while still holding it: a waiter re-checks the inode
             os.close(descriptor)
-    except OSError as error:  # a read-only filesystem, a folder we may not write in
-        raise LockError(f"cannot create the folder {error.filename} for {output}: "
-                        f"{error.strerror}; choose an output where you may write") from None
     finally:
         for folder in created:  # deepest first; a run that wrote nothing leaves no folder
             with contextlib.suppress(OSError):

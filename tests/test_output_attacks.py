@@ -469,3 +469,10 @@ def test_an_output_the_user_made_read_only_is_still_replaced(tmp_path: Path) -> 
                                              "mode": "0o555", "beside": ["out"]}
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_an_error_inside_the_locked_block_is_not_taken_for_the_lock(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError), locked(tmp_path / "out", lambda _message: None,
+                                                  timeout=0):
+        raise FileNotFoundError(2, "No such file or directory", str(tmp_path / "gone"))
+    assert not lock_path(tmp_path / "out").exists()
