@@ -70,8 +70,8 @@ def _external_refs(source: SourceFile) -> list[tuple[str, Location]]:
             if isinstance(ref, str) and not ref.startswith("#"):
                 file_part = ref.split("#", 1)[0]
                 if file_part:
-                    found.append((file_part, Location(source.display, _pointer(entry))
-                                  .child("$ref")))
+                    found.append((file_part, Location(source.display)
+                                  .child(*_path(entry), "$ref")))
             parent_key = entry[2]
             names = parent_key in _NAME_MAPS
             for key, value in node.items():
@@ -94,9 +94,13 @@ def _is_data(key: str, entry: _Entry) -> bool:
     return key == "examples" and isinstance(entry[0].get(key), list)  # a schema's examples
 
 
-def _pointer(entry: _Entry) -> str:
-    parts: list[str] = []
+def _path(entry: _Entry) -> list[str | int]:
+    """The keys and indexes from the document's top down to `entry`."""
+    parts: list[str | int] = []
     while entry is not None and entry[1] is not None:
-        parts.append(str(entry[2]).replace("~", "~0").replace("/", "~1"))
+        key = entry[2]
+        assert key is not None  # only the top entry has no key
+        parts.append(key)
         entry = entry[1]
-    return "".join("/" + part for part in reversed(parts))
+    parts.reverse()
+    return parts
