@@ -207,3 +207,17 @@ def test_a_good_retry_table_generates(tmp_path: Path) -> None:
     _, files = _import(tmp_path, config)
     client_source = files["retry_good/_client.py"].decode()
     assert "408, 409, 429 and 5xx (default 4)" in client_source
+
+
+def test_a_huge_extension_value_is_quoted_as_an_excerpt() -> None:
+    bomb: Any = ["lol"]
+    for _ in range(60):  # 2**60 leaves when printed whole
+        bomb = [bomb, bomb]
+    spec = {**SPEC, "x-speakeasy-retries": {"strategy": bomb, "statusCodes": [bomb]}}
+    run, _ = _build(spec, Config(package="retry_bomb"))
+    messages = [d.message for d in run.diagnostics if d.code == "W420"]
+    assert len(messages) == 1 and "strategy [[[[" in messages[0] and len(messages[0]) < 200
+    spec = {**SPEC, "x-speakeasy-retries": {"statusCodes": [bomb]}}
+    run, _ = _build(spec, Config(package="retry_bomb"))
+    messages = [d.message for d in run.diagnostics if d.code == "W420"]
+    assert len(messages) == 1 and "entry [[[[" in messages[0] and len(messages[0]) < 200

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import ir
 from ..config import Config, RetryTable
-from ..diagnostics import Diagnostics, Location
+from ..diagnostics import Diagnostics, Location, excerpt
 
 DEFAULT_IDEMPOTENCY_HEADER = "Idempotency-Key"
 # Methods a server must treat as idempotent (RFC 9110 9.2.2): no idempotency key.
@@ -43,7 +43,7 @@ def speakeasy_retries(value: Any, where: Location, diagnostics: Diagnostics
     if strategy == "none":
         found["max_retries"] = 0
     elif strategy != "backoff":
-        diagnostics.warning("W420", f"{SPEAKEASY}: strategy {str(strategy)[:40]!r} is not "
+        diagnostics.warning("W420", f"{SPEAKEASY}: strategy {excerpt(strategy, 40)} is not "
                             "known (backoff, none); it is ignored", where.child("strategy"))
         return None
     backoff = value.get("backoff")
@@ -82,7 +82,7 @@ def speakeasy_retries(value: Any, where: Location, diagnostics: Diagnostics
                 if text not in statuses:
                     statuses.append(text)
             else:
-                diagnostics.warning("W420", f"{SPEAKEASY}: statusCodes entry {str(code)[:40]!r}"
+                diagnostics.warning("W420", f"{SPEAKEASY}: statusCodes entry {excerpt(code, 40)}"
                                     " is not a status (429) or range (5XX); it is ignored",
                                     where.child("statusCodes", index))
         found["statuses"] = tuple(statuses)
