@@ -2,8 +2,10 @@
 
 A server chooses much of what ends up in error messages and log records (reason phrases, error
 bodies, keys of a body). Escaped here: C0 and C1 controls (ESC starts ANSI sequences, CR/LF
-forge lines, 0x9b is CSI on its own), DEL, the line and paragraph separators, and bidi
-overrides that reorder what is shown. Everything else, non-ASCII letters included, is kept.
+forge lines, 0x9b is CSI on its own), DEL, the line and paragraph separators, the bidi marks,
+overrides and isolates that reorder what is shown, and lone surrogates (a JSON body may hold
+``"\\ud800"``; a UTF-8 stream cannot write one). Everything
+else, non-ASCII letters included, is kept.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 
 __all__ = ["escape_unprintable"]
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -298,3 +298,13 @@ def test_retry_after_values_keep_waits_bounded(
     assert info.value.status_code == 429
     assert fault_server.attempts("canned", k) == attempts
     assert len(sleeps) == attempts - 1 and all(0 <= s <= 8 for s in sleeps)
+
+
+def test_direction_marks_and_lone_surrogates_of_a_message_are_escaped(
+    fault_server: FaultServer,
+) -> None:
+    # json.loads turns "\ud800" into a lone surrogate, which a UTF-8 terminal cannot print.
+    body = b'{"error": {"message": "a\\u200fb \\ud800 c"}}'
+    error = failure(canned(fault_server, response(400, body)))
+    assert "a\\u200fb \\ud800 c" in str(error)
+    str(error).encode("utf-8")  # printable on a UTF-8 stream
