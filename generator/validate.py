@@ -98,7 +98,6 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
     _use_cached_subscriptable_check()
     count = 0
     seen: set[tuple[Location, str]] = set()
-    referenced = _ReferencedFiles(documents)
     try:
         errors = Confined(data, base_uri=base_uri).iter_errors()
         for error in errors:
@@ -109,7 +108,7 @@ def validate_document(data: dict[str, Any], version: str, file: str, base_uri: s
                                     "rest are not checked", Location(file),
                                     "fix these first; generation goes on")
                 break
-            location = _location_of(data, error, file, referenced)
+            location = _location_of(data, error, file, documents)
             message = _message_of(error)
             if (location, message) in seen:
                 continue
@@ -300,7 +299,7 @@ def _message_of(error: Any) -> str:
     return message if len(message) <= 300 else message[:297] + "..."
 
 
-def _location_of(data: Any, error: Any, file: str, referenced: _ReferencedFiles) -> Location:
+def _location_of(data: Any, error: Any, file: str, referenced: Sequence[Document]) -> Location:
     """Where an error is: its pointer in the document, or in a file the document refers to.
 
     Errors from the schema-of-schemas checks carry a path relative to the schema being checked,
@@ -316,10 +315,10 @@ def _location_of(data: Any, error: Any, file: str, referenced: _ReferencedFiles)
     found = next(_find_suffix(data, path, []), None)
     if found is not None:
         return Location(file, _join(found))
-    for source in referenced.files():
-        found = next(_find_suffix(source.data, path, []), None)
+    for _, display, document in referenced:
+        found = next(_find_suffix(document, path, []), None)
         if found is not None:
-            return Location(source.display, _join(found))
+            return Location(display, _join(found))
     return Location(file, _join(path[:1]))
 
 
@@ -370,26 +369,6 @@ def _path_of(uri: str) -> str | None:
     if "\0" in path:
         return None
     return os.path.realpath(path)
-
-
-class _ReferencedFiles:
-    """The files a document refers to (already loaded and checked), for error locations."""
-
-    def __init__(self, documents: Sequence[Document]) -> None:
-        self._documents = documents
-        self._files: list[Any] | None = None
-
-    def files(self) -> list[Any]:
-        if self._files is None:
-            self._files = [_Referenced(display, data) for _, display, data in self._documents]
-        return self._files
-
-
-class _Referenced:
-    __slots__ = ("data", "display")
-
-    def __init__(self, display: str, data: Any) -> None:
-        self.display, self.data = display, data
 
 
 _OPERATION_IN_PATH = re.compile(r"for '(\w+)' (?:operation )?in '([^']+)'")
