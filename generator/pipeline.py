@@ -29,7 +29,6 @@ class PendingValidation(NamedTuple):
 
     child: Forked
     source: SourceFile
-    version: str
     store: Path | None  # the validator's cache
     entry: str
 
@@ -168,7 +167,7 @@ def _validate_spec(run: Run, source: SourceFile, background: bool,
         job = _job(run, source, version)
         child: Forked = early if early is not None and early.send(job) else \
             forked.Forked(lambda: _findings_of(job), memory=validation_budget()[1])
-        run.pending_validation = PendingValidation(child, source, version, store, entry)
+        run.pending_validation = PendingValidation(child, source, store, entry)
         if not background:  # a budgeted child all the same; wait for it now
             join_validation(run)
     else:
@@ -185,7 +184,7 @@ def join_validation(run: Run) -> None:
     budget is reported (W103) and not redone here: the same work would have no budget."""
     if run.pending_validation is None:
         return
-    child, source, _, store, entry = run.pending_validation
+    child, source, store, entry = run.pending_validation
     run.pending_validation = None
     started = time.perf_counter()
     seconds, memory = validation_budget()
