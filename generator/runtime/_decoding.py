@@ -5,7 +5,10 @@ about 64 MiB before anything can count it, and ``Content-Encoding: gzip, gzip`` 
 thousand bytes into a gigabyte at once. Here gzip and deflate are inflated with ``max_length``:
 no piece is larger than ``PIECE`` bytes, so a size cap holds within one piece of its value
 whatever the compression ratio. Other encodings (br, zstd: only decoded when their packages are
-installed) are left to httpx; ``bounded_decoder`` returns None for them.
+installed) are left to httpx; ``bounded_decoder`` returns None for them. More than
+``MAX_LAYERS`` gzip or deflate layers is a ``DecodingError``: each layer holds a decompressor and
+a frame of the generator chain, so ``gzip`` repeated through a 64 KiB header would cost memory
+and end in a ``RecursionError``.
 """
 
 from __future__ import annotations
@@ -15,9 +18,17 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 
 import httpx
 
-__all__ = ["PIECE", "BoundedDecoder", "aiter_decoded", "bounded_decoder", "iter_decoded"]
+__all__ = [
+    "MAX_LAYERS",
+    "PIECE",
+    "BoundedDecoder",
+    "aiter_decoded",
+    "bounded_decoder",
+    "iter_decoded",
+]
 
 PIECE = 64 * 1024
+MAX_LAYERS = 8  # no server compresses a body more than twice on purpose
 
 
 class _Inflate:
@@ -91,6 +102,12 @@ def bounded_decoder(response: httpx.Response) -> BoundedDecoder | None:
             layers.append(_Inflate(encoding))
         elif encoding not in ("identity", ""):
             return None
+    if len(layers) > MAX_LAYERS:
+        raise httpx.DecodingError(
+            f"The response is compressed {len(layers)} times (Content-Encoding); at most "
+            f"{MAX_LAYERS} layers are undone.",
+            request=response.request,
+        )
     layers.reverse()
     return BoundedDecoder(layers, response.request)
 

@@ -332,3 +332,22 @@ def test_response_seen_by_an_event_hook_holds_the_body(fault_server: FaultServer
     with http, client(fault_server, "ok", key(), http_client=http) as c:
         c.chat.create(model="m", messages=MESSAGES)
     assert seen[0].json()["id"] == "gen-1"
+
+
+@pytest.mark.parametrize("layers", [9, 2000])
+def test_too_many_content_encodings_are_a_connection_error(
+    fault_server: FaultServer, layers: int
+) -> None:
+    # Each layer would hold a decompressor; 2,000 of them ended in a raw RecursionError.
+    body = b"{}"
+    for _ in range(layers):
+        body = gzip.compress(body)
+    head = (
+        f"HTTP/1.1 200 OK\r\nContent-Encoding: {', '.join(['gzip'] * layers)}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    k = key()
+    fault_server.canned(k, head.encode("ascii") + body)
+    with client(fault_server, "canned", k) as c, pytest.raises(APIConnectionError) as info:
+        c.chat.create(model="m", messages=MESSAGES)
+    assert "DecodingError" in str(info.value) and "at most 8 layers" in str(info.value)
