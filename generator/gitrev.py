@@ -152,6 +152,27 @@ def _follow_refs(git: _Git, commit: str, destination: Path, start: str,
             written |= git.write_blobs(commit, missing, destination)
 
 
+def blob_sizes(top: Path, objects: list[str]) -> dict[str, int]:
+    """The size of each `REV:PATH` in `objects` that is a blob, from one `git cat-file
+    --batch-check` run in `top` (nothing is read into memory); RevisionError if git fails."""
+    if not objects:
+        return {}
+    request = "".join(f"{name}\n" for name in objects).encode("utf-8", "surrogateescape")
+    try:
+        done = subprocess.run(["git", "cat-file", "--batch-check"], cwd=top, input=request,
+                              capture_output=True, check=False)
+    except OSError as exc:
+        raise RevisionError(f"cannot run git: {exc}") from exc
+    if done.returncode != 0:
+        raise RevisionError(f"`git cat-file` failed: {done.stderr.decode().strip()}")
+    sizes: dict[str, int] = {}
+    for name, line in zip(objects, done.stdout.split(b"\n"), strict=False):
+        header = line.split(b" ")  # "<oid> <type> <size>", or "<name> missing"
+        if len(header) == 3 and _OID.fullmatch(header[0]) and header[1] == b"blob":
+            sizes[name] = int(header[2])
+    return sizes
+
+
 def _plain(path: str) -> bool:
     """Whether `path` (from a tree listing or a `$ref`) names a file strictly inside the folder it
     is written into: relative, no empty, `.` or `..` part, no backslash, NUL or line break."""
@@ -239,10 +260,10 @@ class _Git:
         other than the spec (the first path, with `spec_first`) stop once `_MAX_TOTAL_BYTES`
         are written in all."""
         paths = [path for path in paths if _plain(path)]
-        sizes = self._blob_sizes(commit, paths)
+        sizes = blob_sizes(self.top, [f"{commit}:{path}" for path in paths])
         chosen: list[tuple[str, int]] = []
         for index, path in enumerate(paths):
-            size = sizes.get(path)
+            size = sizes.get(f"{commit}:{path}")
             if size is None:
                 continue
             size = min(size, _MAX_BLOB_BYTES + 1)
@@ -277,25 +298,6 @@ class _Git:
                     pass
                 output.seek(start + size + 1)  # past the blob and its newline
         return written
-
-    def _blob_sizes(self, commit: str, paths: list[str]) -> dict[str, int]:
-        """The size of each path that is a blob at `commit`."""
-        if not paths:
-            return {}
-        request = "".join(f"{commit}:{p}\n" for p in paths).encode("utf-8", "surrogateescape")
-        try:
-            done = subprocess.run(["git", "cat-file", "--batch-check"], cwd=self.top,
-                                  input=request, capture_output=True, check=False)
-        except OSError as exc:
-            raise RevisionError(f"cannot run git: {exc}") from exc
-        if done.returncode != 0:
-            raise RevisionError(f"`git cat-file` failed: {done.stderr.decode().strip()}")
-        sizes: dict[str, int] = {}
-        for path, line in zip(paths, done.stdout.split(b"\n"), strict=False):
-            header = line.split(b" ")  # "<oid> <type> <size>", or "<name> missing"
-            if len(header) == 3 and _OID.fullmatch(header[0]) and header[1] == b"blob":
-                sizes[path] = int(header[2])
-        return sizes
 
     def _batch(self, request: Any, output: Any) -> None:
         try:

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .gitrev import RevisionError, blob_sizes
 from .load import MAX_FILE_BYTES
 from .plainfile import read_regular
 
@@ -38,7 +39,10 @@ def previous_spec_revision(spec: Path, recorded_sha256: str) -> str:
     except (OSError, subprocess.CalledProcessError, ValueError) as exc:
         raise ReleaseError(f"the spec is not in a git repository ({exc}); --bump auto needs "
                            "the history of the spec") from None
-    sizes = _blob_sizes(Path(top), [f"{commit}:{relative}" for commit in commits])
+    try:  # a history may hold a huge blob at the spec's path: it is never read into memory
+        sizes = blob_sizes(Path(top), [f"{commit}:{relative}" for commit in commits])
+    except RevisionError:
+        sizes = {}
     for commit in commits:
         if sizes.get(f"{commit}:{relative}", MAX_FILE_BYTES + 1) > MAX_FILE_BYTES:
             continue  # not a file there, or more than the loader reads: never the spec used
@@ -51,25 +55,6 @@ def previous_spec_revision(spec: Path, recorded_sha256: str) -> str:
             return f"{commit}:{relative}"
     raise ReleaseError(f"no commit of {relative} matches the spec the output was generated from; "
                        "commit that spec, or set `version` yourself instead of --bump auto")
-
-
-def _blob_sizes(top: Path, objects: list[str]) -> dict[str, int]:
-    """The size of each `REV:PATH` that is a file, from one `git cat-file --batch-check` (a
-    history may hold a huge blob at the spec's path; it is never read into memory)."""
-    if not objects:
-        return {}
-    request = "".join(f"{name}\n" for name in objects).encode("utf-8", "surrogateescape")
-    try:
-        answer = subprocess.run(["git", "cat-file", "--batch-check"], cwd=top, input=request,
-                                capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return {}
-    sizes: dict[str, int] = {}
-    for name, line in zip(objects, answer.split(b"\n"), strict=False):
-        parts = line.split(b" ")  # "<oid> blob <size>", or "<name> missing"
-        if len(parts) == 3 and parts[1] == b"blob" and parts[2].isdigit():
-            sizes[name] = int(parts[2])
-    return sizes
 
 
 def bump(version: str, level: str) -> str:
