@@ -29,6 +29,7 @@ __all__ = [
 
 PIECE = 64 * 1024
 MAX_LAYERS = 8  # no server compresses a body more than twice on purpose
+_LEFT_TO_HTTPX = frozenset({"br", "zstd"})  # decoded by httpx when their packages are installed
 
 
 class _Inflate:
@@ -94,13 +95,17 @@ class BoundedDecoder:
 
 
 def bounded_decoder(response: httpx.Response) -> BoundedDecoder | None:
-    """The decoder for ``response``'s encodings, or None if one is not gzip/deflate/identity."""
+    """The decoder for ``response``'s encodings, or None if one is br or zstd.
+
+    Other names (identity, or one nobody knows) are passed over, as httpx passes them over: were
+    they left to httpx, ``gzip, gzip, x`` would inflate a bomb a whole chunk at a time.
+    """
     layers: list[_Inflate] = []
     for value in response.headers.get_list("content-encoding", split_commas=True):
         encoding = value.strip().lower()
         if encoding in ("gzip", "x-gzip", "deflate"):
             layers.append(_Inflate(encoding))
-        elif encoding not in ("identity", ""):
+        elif encoding in _LEFT_TO_HTTPX:
             return None
     if len(layers) > MAX_LAYERS:
         raise httpx.DecodingError(

@@ -351,3 +351,26 @@ def test_too_many_content_encodings_are_a_connection_error(
     with client(fault_server, "canned", k) as c, pytest.raises(APIConnectionError) as info:
         c.chat.create(model="m", messages=MESSAGES)
     assert "DecodingError" in str(info.value) and "at most 8 layers" in str(info.value)
+
+
+def test_gzip_bomb_behind_an_unknown_encoding_is_still_inflated_in_bounded_pieces(
+    fault_server: FaultServer,
+) -> None:
+    # An unknown name ("x") made the runtime hand every layer to httpx, which skips the name
+    # and inflates a whole chunk at once: 64 MiB for a 272-byte body.
+    body = gzip.compress(gzip.compress(b"\0" * 64 * MiB))
+    head = (
+        "HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip, x\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    k = key()
+    fault_server.canned(k, head.encode("ascii") + body)
+    with client(fault_server, "canned", k, max_response_bytes=MiB) as c:
+        tracemalloc.start()
+        try:
+            with pytest.raises(ResponseTooLargeError):
+                c.chat.create(model="m", messages=MESSAGES)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 16 * MiB
