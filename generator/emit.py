@@ -312,15 +312,8 @@ def _same_file(path: Path, content: bytes) -> bool:
 
 
 def _write(target: Path, content: bytes) -> None:
-    """A new file, through the system calls alone (Python's buffered file objects cost more than
-    the write itself for a small file)."""
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(descriptor, view):]
-    finally:
-        os.close(descriptor)
+    """A new file in the staging folder (one place, so a failed write can be simulated)."""
+    swap.write_new(target, content, exclusive=True)
 
 
 def _carry_over(output: Path, staging: Path, generated: set[str], previous: set[str],

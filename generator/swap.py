@@ -61,7 +61,7 @@ def new_staging(output: Path) -> Path:
     staging = output.parent / staging_name(output)
     os.mkdir(staging, 0o777)
     try:
-        _write_new(marker(staging), _MARKER_TEXT, exclusive=True)
+        write_new(marker(staging), _MARKER_TEXT, exclusive=True)
     except BaseException:  # a full disk: an unmarked folder would stay for ever
         remove_tree(staging)
         raise
@@ -161,14 +161,16 @@ def recover(output: Path) -> list[str]:
 def _write_journal(journal: Path, record: dict[str, str]) -> None:
     data = (json.dumps(record, sort_keys=True) + "\n").encode("utf-8")
     try:
-        _write_new(journal, data, exclusive=False)
+        write_new(journal, data, exclusive=False)
     except BaseException:  # half a journal would only be reported as foreign by the next run
         journal.unlink(missing_ok=True)
         raise
 
 
-def _write_new(path: Path, data: bytes, *, exclusive: bool) -> None:
-    """Write `data` to `path` whole (a short write is continued), never through a link."""
+def write_new(path: Path, data: bytes, *, exclusive: bool) -> None:
+    """Write `data` to `path` whole (a short write is continued), never through a link, through
+    the system calls alone (Python's buffered file objects cost more than the write itself for
+    a small file)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
     flags |= os.O_EXCL if exclusive else os.O_TRUNC
     descriptor = os.open(path, flags, 0o644)
