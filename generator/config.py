@@ -6,7 +6,6 @@ error with a hint, never silently ignored. CLI flags override the file.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import tomllib
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostics, Location
+from .plainfile import read_regular
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,14 +244,9 @@ _PATH_KEYS = ("spec", "output", "templates", "root", "overlays")
 
 def _read_config(path: Path) -> str:
     """The config's text, only from a regular file (a FIFO or /dev/zero named with --config
-    would block or never end) and at most _CONFIG_LIMIT bytes."""
-    if not path.is_file():
-        raise OSError(errno.EINVAL, "not a regular file")
-    with path.open("rb") as stream:
-        data = stream.read(_CONFIG_LIMIT + 1)
-    if len(data) > _CONFIG_LIMIT:
-        raise OSError(errno.EFBIG, f"larger than {_CONFIG_LIMIT // 2**20} MiB")
-    return data.decode("utf-8")
+    would block or never end) and at most _CONFIG_LIMIT bytes; a link the user named is
+    followed."""
+    return read_regular(Path(os.path.realpath(path)), _CONFIG_LIMIT).decode("utf-8")
 
 
 def _path_problem(key: str, value: object) -> str | None:

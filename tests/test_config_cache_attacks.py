@@ -99,3 +99,11 @@ def test_the_changelog_keeps_its_mode_and_bytes_or_follows_the_umask(tmp_path: P
     prepend_changelog(kept, "## 1.0.1\n")
     assert stat.S_IMODE(os.lstat(kept).st_mode) == 0o664
     assert kept.read_bytes() == b"# Changelog\n\n## 1.0.1\n\n## 1.0.0\nlatin-1: \xe9\n"
+
+
+def test_a_config_named_through_a_link_is_read(project: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "real.toml").write_text("[tool.oagen]\nspec = \"nope.yaml\"\n", encoding="utf-8")
+    (project / "oagen.toml").symlink_to(project / "real.toml")
+    code = main(["validate", "-q", "--config", "oagen.toml"])
+    assert code == EXIT_USAGE and "nope.yaml" in capsys.readouterr().err
