@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
+import importlib.util
 import json
 import time
 import tracemalloc
@@ -353,14 +354,17 @@ def test_too_many_content_encodings_are_a_connection_error(
     assert "DecodingError" in str(info.value) and "at most 8 layers" in str(info.value)
 
 
+@pytest.mark.parametrize("last", ["x", "br"])
 def test_gzip_bomb_behind_an_unknown_encoding_is_still_inflated_in_bounded_pieces(
-    fault_server: FaultServer,
+    fault_server: FaultServer, last: str
 ) -> None:
-    # An unknown name ("x") made the runtime hand every layer to httpx, which skips the name
-    # and inflates a whole chunk at once: 64 MiB for a 272-byte body.
+    # An unknown name ("x", or "br" without a brotli package) made the runtime hand every layer
+    # to httpx, which skips the name and inflates a whole chunk at once: 64 MiB for 272 bytes.
+    if last == "br" and any(importlib.util.find_spec(m) for m in ("brotli", "brotlicffi")):
+        pytest.skip("with brotli installed, httpx decodes br (and the layers under it)")
     body = gzip.compress(gzip.compress(b"\0" * 64 * MiB))
     head = (
-        "HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip, x\r\n"
+        f"HTTP/1.1 200 OK\r\nContent-Encoding: gzip, gzip, {last}\r\n"
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     )
     k = key()

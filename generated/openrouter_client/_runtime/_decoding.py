@@ -13,6 +13,7 @@ and end in a ``RecursionError``.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import AsyncIterator, Iterator, Sequence
 
@@ -29,7 +30,8 @@ __all__ = [
 
 PIECE = 64 * 1024
 MAX_LAYERS = 8  # no server compresses a body more than twice on purpose
-_LEFT_TO_HTTPX = frozenset({"br", "zstd"})  # decoded by httpx when their packages are installed
+# Encodings httpx decodes when one of these packages is installed (and passes over otherwise).
+_HTTPX_DECODES = {"br": ("brotli", "brotlicffi"), "zstd": ("zstandard",)}
 
 
 class _Inflate:
@@ -95,17 +97,18 @@ class BoundedDecoder:
 
 
 def bounded_decoder(response: httpx.Response) -> BoundedDecoder | None:
-    """The decoder for ``response``'s encodings, or None if one is br or zstd.
+    """The decoder for ``response``'s encodings, or None if httpx must decode one (br, zstd).
 
-    Other names (identity, or one nobody knows) are passed over, as httpx passes them over: were
-    they left to httpx, ``gzip, gzip, x`` would inflate a bomb a whole chunk at a time.
+    Other names (identity, one nobody knows, br without its package) are passed over, as httpx
+    passes them over: were they left to httpx, ``gzip, gzip, x`` would inflate a bomb a whole
+    chunk at a time.
     """
     layers: list[_Inflate] = []
     for value in response.headers.get_list("content-encoding", split_commas=True):
         encoding = value.strip().lower()
         if encoding in ("gzip", "x-gzip", "deflate"):
             layers.append(_Inflate(encoding))
-        elif encoding in _LEFT_TO_HTTPX:
+        elif encoding in _HTTPX_DECODES and _httpx_decodes(encoding):
             return None
     if len(layers) > MAX_LAYERS:
         raise httpx.DecodingError(
@@ -115,6 +118,13 @@ def bounded_decoder(response: httpx.Response) -> BoundedDecoder | None:
         )
     layers.reverse()
     return BoundedDecoder(layers, response.request)
+
+
+@functools.cache
+def _httpx_decodes(encoding: str) -> bool:
+    import importlib.util  # only a br or zstd response gets here
+
+    return any(importlib.util.find_spec(name) is not None for name in _HTTPX_DECODES[encoding])
 
 
 def iter_decoded(response: httpx.Response) -> Iterator[bytes]:
