@@ -321,21 +321,20 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
     """Generate, then again after every change to an input; only changed files are rewritten."""
     from watchfiles import watch
 
+    from .outputplace import holds, resolved
+
     output = _output(config)
     if output is None:
         return EXIT_USAGE
-    assert config.spec is not None
-    real = output.resolve()
-    for named in (config.spec, config.source, config.templates, *config.overlays):
-        if named is not None and (named.resolve() == real or real in named.resolve().parents):
-            print(f"oagen: error: {printable(str(named))} is inside the output folder "
+    real = resolved(output)
+    named = [path for _what, path in _inputs(config)]
+    for path in named:
+        if holds(real, path):
+            print(f"oagen: error: {printable(str(path))} is inside the output folder "
                   f"{printable(str(output))}, whose changes watch ignores (each generation "
                   "makes them): move it out of the output folder", file=sys.stderr)
             return EXIT_USAGE
-    inputs = [config.spec.parent.resolve()]
-    for extra in (config.source, config.templates, *config.overlays):
-        if extra is not None:
-            inputs.append(extra.resolve() if _is_folder(extra) else extra.parent.resolve())
+    inputs = [path.resolve() if _is_folder(path) else path.parent.resolve() for path in named]
     relevant = _watch_filter(real)
     if _generate(run, config, args, started) == EXIT_USAGE:
         return EXIT_USAGE  # an output it will not write: watching would only repeat that

@@ -25,6 +25,12 @@ def resolved(output: Path) -> Path:
     return Path(os.path.realpath(output))
 
 
+def holds(folder: Path, path: Path) -> bool:
+    """Whether the real folder `folder` is the real path of `path` or holds it."""
+    place = resolved(path)
+    return folder == place or folder in place.parents
+
+
 def unusable(output: Path) -> str | None:
     """Why `output` cannot be a folder at all (a file on its way, a name too long, a folder
     oagen may not look into), or None. Never raises."""
@@ -72,15 +78,13 @@ def _refusal(output: Path, inputs: Iterable[tuple[str, Path]], cwd: Path) -> str
             and not (real / MANIFEST).is_file():
         return (f"{shown} is a folder at the top of the filesystem (such as /etc or /usr) and "
                 "not a previous oagen output; choose a folder of its own for the client")
-    home = resolved(Path.home())
-    if real == home or real in home.parents:
+    if holds(real, Path.home()):
         return (f"{shown} is your home folder or holds it; oagen replaces its output folder as a "
                 "whole: choose a folder of its own for the client, e.g. a `generated` folder "
                 "in your project")
     if os.path.lexists(real) and not real.is_dir():
         return f"{shown} is a file, not a folder; choose a folder for the client"
-    here = resolved(cwd)
-    if real == here or real in here.parents:
+    if holds(real, cwd):
         return (f"{shown} is the current folder or holds it; oagen replaces its output folder "
                 "as a whole, which would pull the folder from under this shell: run oagen from "
                 "outside it, with -o pointing at it")
@@ -94,8 +98,7 @@ def _refusal(output: Path, inputs: Iterable[tuple[str, Path]], cwd: Path) -> str
                 f"{MANIFEST}); choose a folder of its own for the client, e.g. "
                 f"{output / 'generated'}")
     for what, path in inputs:
-        place = resolved(path)
-        if real == place or real in place.parents:
+        if holds(real, path):
             return (f"{shown} holds {what} ({path}) and is not a previous oagen output (no "
                     f"{MANIFEST}); oagen replaces its output folder as a whole: choose a folder "
                     f"of its own for the client, e.g. {output / 'generated'}")
