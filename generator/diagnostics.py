@@ -85,9 +85,9 @@ def printable(text: str) -> str:
     return _CONTROLS.sub(_escape_control, text)
 
 
-# What json.dumps(ensure_ascii=False) leaves raw: DEL, C1 controls and the two Unicode line
-# separators (C0 controls it escapes itself).
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+# What json.dumps(ensure_ascii=False) leaves raw of `_CONTROLS` (it escapes C0 controls itself):
+# DEL, C1 controls, the line separators, the bidirectional controls and lone surrogates.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def json_text(value: Any) -> str:

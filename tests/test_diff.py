@@ -418,6 +418,15 @@ def test_render_json_groups_and_bumps() -> None:
     assert document == json.loads(render_json(changes))  # order of the input does not matter
 
 
+def test_render_json_escapes_bidirectional_and_c1_controls() -> None:
+    # A description's text may hold a "Trojan Source" override or a C1 CSI: the JSON a terminal
+    # shows has them as \u escapes, and reads back as the same strings.
+    message = "renamed \u202eevil\u2066 \x9b2J"
+    text = render_json([Change("k", B, "#/paths/~1a\u2067", message)])
+    assert not any(char in text for char in "\u202e\u2066\u2067\x9b")
+    assert json.loads(text)["breaking"][0]["message"] == message
+
+
 def test_render_markdown_is_grouped_and_stable() -> None:
     changes = changes_between(FIXTURES / "rules" / "old.yaml", FIXTURES / "rules" / "new.yaml")
     text = render_markdown(changes)
