@@ -632,8 +632,8 @@ def _print_diff(output: Path, expected: dict[str, bytes], written: list[str],
         old = data.decode("utf-8", errors="replace").splitlines(keepends=True)
         new = expected[path].decode("utf-8", errors="replace").splitlines(keepends=True)
         stream.writelines(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
-    for path in removed:
-        stream.write(f"--- a/{path}\n+++ /dev/null\n(stale file, to be removed)\n")
+    for path in removed:  # a name the checkout's manifest lists: its controls are escaped
+        stream.write(f"--- a/{printable(path)}\n+++ /dev/null\n(stale file, to be removed)\n")
 
 
 def entry() -> None:  # pragma: no cover - console-script shim

@@ -180,3 +180,18 @@ def test_a_corrupt_manifest_is_reported_and_nothing_outside_is_touched(
         assert "0 removed" in err or command == "check"
         assert code in (EXIT_OK, EXIT_FAILED)
     assert victim.read_text(encoding="utf-8") == "keep\n"
+
+
+def test_check_escapes_a_stale_name_the_manifest_lists(project: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = _generate(capsys, "-o", "out")
+    assert code == EXIT_OK
+    name = "stale\x1b]52;c;aGk=\x07.py"
+    (project / "out" / name).write_bytes(b"")
+    manifest = project / "out" / ".oagen-manifest.json"
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    document["files"][name] = "0" * 64
+    manifest.write_text(json.dumps(document), encoding="utf-8")
+    assert main(["check", "-q", "-o", "out"]) == EXIT_FAILED
+    out = capsys.readouterr().out
+    assert "--- a/stale\\x1b]52;c;aGk=\\x07.py\n+++ /dev/null" in out and "\x1b" not in out
