@@ -145,3 +145,14 @@ def test_control_characters_a_server_sends_are_escaped_in_log_records(
     lines = [r.getMessage() for r in debug_logs.records if r.name in ("httpx", "multi_auth")]
     assert any("\\x1b[31mboom" in line for line in lines), lines
     assert [line for line in lines if UNPRINTABLE.search(line)] == []
+
+
+def test_headers_named_like_credentials_are_masked_as_a_redirect_strips_them() -> None:
+    # A header the caller adds by hand (default_headers) is not known to the client: its name
+    # decides, by the rule that drops it on a redirect to another origin.
+    from generator.runtime._logging import Redactor
+
+    shown = Redactor().headers(
+        {"X-Vendor-Token": "t0k3n", "Session-Id": "s3ss", "Accept": "application/json"}
+    )
+    assert shown == {"X-Vendor-Token": "***", "Session-Id": "***", "Accept": "application/json"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import weakref
 from collections.abc import Iterable, Mapping
@@ -19,7 +20,14 @@ from urllib.parse import quote
 
 from ._text import escape_unprintable
 
-__all__ = ["REDACTED", "SECRET_HEADERS", "Redactor", "protect_loggers", "setup_logger"]
+__all__ = [
+    "REDACTED",
+    "SECRET_HEADERS",
+    "Redactor",
+    "protect_loggers",
+    "secret_like",
+    "setup_logger",
+]
 
 REDACTED = "***"
 
@@ -34,6 +42,14 @@ SECRET_HEADERS = frozenset(
         "api-key",
     }
 )
+# Headers a caller may add by hand (default_headers, extra_headers) that the API description does
+# not name: their name decides (X-Vendor-Token, Session-Id, X-Signature).
+_SECRET_LIKE = re.compile(r"auth|token|key|secret|session|passw|signature|credential|cookie", re.I)
+
+
+def secret_like(name: str) -> bool:
+    """Whether a header named ``name`` may carry a credential, judging by its name alone."""
+    return _SECRET_LIKE.search(name) is not None
 
 
 def setup_logger(name: str, env_var: str | None) -> logging.Logger:
@@ -53,7 +69,11 @@ def setup_logger(name: str, env_var: str | None) -> logging.Logger:
 
 
 class Redactor:
-    """Masks credentials: secret header and query parameter values, and known secret strings."""
+    """Masks credentials: secret header and query parameter values, and known secret strings.
+
+    Secret headers: ``SECRET_HEADERS``, the API's apiKey headers, and any name ``secret_like``
+    (the same rule that strips headers on a redirect to another origin).
+    """
 
     __slots__ = ("__weakref__", "_headers", "_query", "_secrets")
 
@@ -79,7 +99,10 @@ class Redactor:
 
     def headers(self, headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
         items = headers.items() if isinstance(headers, Mapping) else headers
-        return {k: REDACTED if k.lower() in self._headers else self.text(v) for k, v in items}
+        return {
+            k: REDACTED if k.lower() in self._headers or secret_like(k) else self.text(v)
+            for k, v in items
+        }
 
     def url(self, url: str) -> str:
         scheme, sep, rest = url.partition("://")

@@ -19,7 +19,6 @@ where it wants to go. Userinfo in a ``Location`` is dropped (httpx would turn it
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from urllib.parse import unquote
 
@@ -27,11 +26,11 @@ import httpx
 
 from ._errors import RedirectError
 from ._files import UploadStream
+from ._logging import secret_like
 
 __all__ = ["RedirectPolicy", "same_origin"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_SECRET_LIKE = re.compile(r"auth|token|key|secret|session|passw|signature|credential|cookie", re.I)
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -105,7 +104,7 @@ class RedirectPolicy:
                 headers.pop(name, None)
             # Headers the caller added by hand (default_headers, extra_headers) that are named
             # like credentials: the policy cannot know them, so their name decides.
-            for name in [n for n in headers if _SECRET_LIKE.search(n) is not None]:
+            for name in [n for n in headers if secret_like(n)]:
                 headers.pop(name, None)
         body: httpx.SyncByteStream | httpx.AsyncByteStream | None = request.stream
         if method != request.method and method == "GET":
