@@ -26,7 +26,7 @@ from pathlib import Path
 from . import swap
 from .plainfile import read_regular
 
-MANIFEST = ".oagen-manifest.json"
+MANIFEST = swap.MANIFEST
 MANIFEST_LIMIT = swap.MANIFEST_LIMIT
 _LISTED = 10  # conflicts named in the message; the rest are counted
 

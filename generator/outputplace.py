@@ -17,7 +17,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-MANIFEST = ".oagen-manifest.json"
+from .swap import MANIFEST
 
 
 def resolved(output: Path) -> Path:

@@ -34,7 +34,7 @@ from pathlib import Path
 from .plainfile import read_regular
 
 _MARKER_TEXT = b"oagen staging folder: safe to delete when no oagen run is writing\n"
-_MANIFEST = ".oagen-manifest.json"
+MANIFEST = ".oagen-manifest.json"  # the list of files oagen wrote, in each output
 MANIFEST_LIMIT = 64 * 2**20  # bytes; a manifest of 100,000 files is about 12 MB
 
 
@@ -70,7 +70,7 @@ def new_staging(output: Path) -> Path:
 
 def manifest_digest(folder: Path) -> str | None:
     try:
-        return hashlib.sha256(read_regular(folder / _MANIFEST, MANIFEST_LIMIT)).hexdigest()
+        return hashlib.sha256(read_regular(folder / MANIFEST, MANIFEST_LIMIT)).hexdigest()
     except OSError:
         return None
 
