@@ -106,7 +106,7 @@ def where(text: str, is_json: bool, kind: str, loader: Any) -> tuple[int, int]:
             if token in "[{":
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return _line_column(text, match.start())
+                    return line_column(text, match.start())
             elif token in "]}":
                 depth -= 1
         return 1, 1
@@ -131,7 +131,10 @@ def _position(event: yaml.Event) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-def _line_column(text: str, offset: int) -> tuple[int, int]:
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of `offset` in `text` (1:1 for a negative offset: not found)."""
+    if offset < 0:
+        return 1, 1
     line_start = text.rfind("\n", 0, offset) + 1
     return text.count("\n", 0, offset) + 1, offset - line_start + 1
 

@@ -325,7 +325,7 @@ def read_source(
         except RecursionError:
             _bounds_failure(diagnostics, display, text, True, bounds.TOO_DEEP)
         except _IntegerTooLong as exc:
-            line, column = _line_column(text, text.find(exc.digits))
+            line, column = bounds.line_column(text, text.find(exc.digits))
             _integer_failure(diagnostics, display, len(exc.digits), line, column)
     if not is_json and (fast := fastyaml.load(text, _SpecLoader)) is not None:
         data = fast
@@ -355,7 +355,7 @@ def read_source(
             problem = exc.problem or exc.context or "invalid YAML"
             _parse_failure(diagnostics, display, line, column, f"malformed YAML: {problem}")
         except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at an offset
-            line, column = _line_column(text, exc.position)
+            line, column = bounds.line_column(text, exc.position)
             _parse_failure(diagnostics, display, line, column, "malformed YAML: the character "
                            f"U+{exc.character:04X} is not allowed in YAML" if isinstance(
                                exc.character, int) else "malformed YAML: a character YAML "
@@ -420,7 +420,7 @@ def _report_infinite_numbers(diagnostics: Diagnostics, display: str, text: str) 
         token = match.group(1)
         if token is None or math.isfinite(float(token)):
             continue
-        line, column = _line_column(text, match.start(1))
+        line, column = bounds.line_column(text, match.start(1))
         diagnostics.items.append(Diagnostic(
             Severity.WARNING, "W004", f"{excerpt(token)} is not a finite JSON number; it is "
             f"read as {float(token)}", Location(display), "write a finite number (NaN and "
@@ -470,12 +470,6 @@ _SpecLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _SpecLoader.add_constructor("tag:yaml.org,2002:omap", _construct_pairs)
 _SpecLoader.add_constructor("tag:yaml.org,2002:pairs", _construct_pairs)
 _SpecLoader.add_constructor("tag:yaml.org,2002:binary", _construct_binary)
-
-
-def _line_column(text: str, offset: int) -> tuple[int, int]:
-    if offset < 0:
-        return 1, 1
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _integer_failure(diagnostics: Diagnostics, display: str, digits: int, line: int,
