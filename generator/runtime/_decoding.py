@@ -124,6 +124,8 @@ def bounded_decoder(response: httpx.Response) -> BoundedDecoder | None:
 def _httpx_decodes(encoding: str) -> bool:
     import importlib.util  # only a br or zstd response gets here
 
+    if encoding == "zstd" and tuple(map(int, httpx.__version__.split(".")[:2])) < (0, 28):
+        return False  # httpx decodes zstd from 0.28 on
     return any(importlib.util.find_spec(name) is not None for name in _HTTPX_DECODES[encoding])
 
 
