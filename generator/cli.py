@@ -216,16 +216,14 @@ def _generate_locked(run: Run, config: Config, args: argparse.Namespace, started
 
     changelog: str | None = None
     if getattr(args, "bump", None) == "auto":
-        from dataclasses import replace
-
         from .release import ReleaseError
 
         try:
             version, changelog = _auto_version(config, output)
         except ReleaseError as exc:
-            print(f"oagen: error: {exc}", file=sys.stderr)
+            print(f"oagen: error: {printable(str(exc))}", file=sys.stderr)
             return EXIT_FAILED
-        config = replace(config, version=version)
+        config = dataclasses.replace(config, version=version)
         run.config = config
         changes_file = output / "CHANGELOG.md"
         if changelog and (changes_file.is_symlink()
@@ -404,7 +402,7 @@ def _print_api_summary(config: Config, output: Path) -> None:
         with spec_at(revision) as old:
             result = diff_specs(old, config.spec, config, _config_at(config, old, revision))
     except (ReleaseError, RevisionError) as exc:
-        print(f"oagen: no API summary: {exc}", file=sys.stderr)
+        print(f"oagen: no API summary: {printable(str(exc))}", file=sys.stderr)
         return
     if result.ok:
         sys.stdout.write("\n" + render_markdown(result.changes))
@@ -438,7 +436,7 @@ def _diff(args: argparse.Namespace, run: Run) -> int:
             for side in (result.old_run, result.new_run):
                 _print_diagnostics(side, quiet=True)
     except RevisionError as exc:
-        print(f"oagen: error: {exc}", file=sys.stderr)
+        print(f"oagen: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     if not result.ok:
         print("oagen: a spec could not be read; nothing was compared", file=sys.stderr)

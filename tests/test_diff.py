@@ -596,3 +596,18 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(RevisionError, match="not inside a git repository"), \
             spec_at("HEAD:spec.yaml", cwd=tmp_path):
         pass
+
+
+def test_a_revision_error_prints_no_raw_control_character(
+        repo: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.cli import main
+
+    (repo / "spec.yaml").write_text("openapi: 3.1.0\n", encoding="utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "v1")
+    monkeypatch.chdir(repo)
+    assert main(["diff", "HEAD:evil\x1b]52;c;aGk=\x07.yaml", "spec.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err
+    assert "\x1b" not in err and "\x07" not in err and "\\x1b]52;" in err
