@@ -26,11 +26,13 @@ generate: $(STAMP)
 check: $(STAMP)
 	$(VENV)/bin/oagen check
 
-test: $(STAMP) $(NODE_STAMP)
+# The test command lints first: a formatting or typing slip fails CI like a failing test.
+test: lint $(NODE_STAMP)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check generator tests benchmarks
+	$(VENV)/bin/ruff check generator tests benchmarks scripts
+	$(VENV)/bin/ruff format --check generator tests benchmarks scripts
 	$(VENV)/bin/mypy generator
 
 clean:

@@ -38,12 +38,20 @@ def _timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, i
     # (seconds for a thousand files on a slow disk) is not charged to whichever tool runs next.
     os.sync()
     started = time.perf_counter()
-    result = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, timeout=1800)
+    result = subprocess.run(
+        command,
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=1800,
+    )
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
-        print(f"  ! {command[0]} exited {result.returncode}: {result.stderr[-300:]}",
-              file=sys.stderr)
+        print(
+            f"  ! {command[0]} exited {result.returncode}: {result.stderr[-300:]}", file=sys.stderr
+        )
     return elapsed, result.returncode
 
 
@@ -57,8 +65,12 @@ def _parse_only(spec: Path) -> float:
         "json.loads(text) if p.endswith('.json') else yaml.load(text, Loader=CSafeLoader)\n"
         "print(time.perf_counter() - t)\n"
     )
-    out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", code],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(out.stdout)
 
 
@@ -82,8 +94,18 @@ def main() -> int:
             work = Path(work_dir)
             cache = work / "cache"
             base = {k: v for k, v in os.environ.items() if not k.startswith("OAGEN_")}
-            oagen = [str(OAGEN), "generate", str(spec), "-o", str(work / "out"), "--package",
-                     "bench_client", "-q", "--config", str(work / "none.toml")]
+            oagen = [
+                str(OAGEN),
+                "generate",
+                str(spec),
+                "-o",
+                str(work / "out"),
+                "--package",
+                "bench_client",
+                "-q",
+                "--config",
+                str(work / "none.toml"),
+            ]
             (work / "none.toml").write_text("", encoding="utf-8")
             _timed(oagen, {**base, "OAGEN_CACHE_DIR": str(cache)}, work)  # fill the cache
             for _ in range(args.runs):
@@ -91,24 +113,43 @@ def main() -> int:
                 shutil.rmtree(work / "out", ignore_errors=True)
                 times["cold"].append(_timed(oagen, {**base, "OAGEN_CACHE_DIR": "off"}, work)[0])
                 shutil.rmtree(work / "out", ignore_errors=True)
-                times["warm"].append(_timed(oagen, {**base, "OAGEN_CACHE_DIR": str(cache)},
-                                            work)[0])
+                times["warm"].append(
+                    _timed(oagen, {**base, "OAGEN_CACHE_DIR": str(cache)}, work)[0]
+                )
                 shutil.rmtree(work / "opc", ignore_errors=True)
-                times["opc"].append(_timed([str(OPC), "generate", "--path", str(spec),
-                                            "--output-path", str(work / "opc"), "--overwrite"],
-                                           base, work)[0])
+                times["opc"].append(
+                    _timed(
+                        [
+                            str(OPC),
+                            "generate",
+                            "--path",
+                            str(spec),
+                            "--output-path",
+                            str(work / "opc"),
+                            "--overwrite",
+                        ],
+                        base,
+                        work,
+                    )[0]
+                )
         median = {key: statistics.median(values) for key, values in times.items()}
         rows.append((name, median))
-    print(f"{'spec':18} {'parse':>7} {'oagen cold':>11} {'oagen warm':>11} {'opc 0.29.1':>11} "
-          f"{'cold/opc':>9} {'warm/opc':>9}")
+    print(
+        f"{'spec':18} {'parse':>7} {'oagen cold':>11} {'oagen warm':>11} {'opc 0.29.1':>11} "
+        f"{'cold/opc':>9} {'warm/opc':>9}"
+    )
     for name, m in rows:
-        print(f"{name:18} {m['parse']:7.2f} {m['cold']:11.2f} {m['warm']:11.2f} {m['opc']:11.2f} "
-              f"{m['cold'] / m['opc']:9.2f} {m['warm'] / m['opc']:9.2f}")
+        print(
+            f"{name:18} {m['parse']:7.2f} {m['cold']:11.2f} {m['warm']:11.2f} {m['opc']:11.2f} "
+            f"{m['cold'] / m['opc']:9.2f} {m['warm'] / m['opc']:9.2f}"
+        )
     print(f"target: oagen cold at most {TARGET:.2f}x openapi-python-client")
     for name, m in rows:
         met = "met" if m["cold"] / m["opc"] <= TARGET else "NOT met"
-        print(f"  {name}: {m['cold'] / m['opc']:.2f}x cold, {m['warm'] / m['opc']:.2f}x warm: {met}"
-              f" (parse-only floor {m['parse']:.2f} s)")
+        print(
+            f"  {name}: {m['cold'] / m['opc']:.2f}x cold, {m['warm'] / m['opc']:.2f}x warm: {met}"
+            f" (parse-only floor {m['parse']:.2f} s)"
+        )
     print(json.dumps({name: m for name, m in rows}), file=sys.stderr)
     return 0
 

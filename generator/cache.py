@@ -23,7 +23,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .plainfile import read_regular
+from generator.load.plainfile import read_regular
 
 _KEY_FILE = "secret.key"
 _ENTRY_LIMIT = 256 * 2**20  # bytes; a formatted module of a large API is a few MB
@@ -65,7 +65,7 @@ def read(cache: Path | None, entry: str) -> str | None:
     if secret is None or not newline or not header.startswith(_SIGNATURE):
         return None
     expected = _sign(secret, entry, content).encode("ascii")
-    if not hmac.compare_digest(header[len(_SIGNATURE):], expected):
+    if not hmac.compare_digest(header[len(_SIGNATURE) :], expected):
         return None  # forged, corrupted, or written under another key: recompute
     try:
         return content.decode("utf-8")
@@ -93,8 +93,9 @@ def write(cache: Path | None, entry: str, text: str) -> None:
 
 
 def _sign(secret: bytes, entry: str, content: bytes) -> str:
-    return hmac.new(secret, entry.encode("ascii", "replace") + b"\0" + content,
-                    hashlib.sha256).hexdigest()
+    return hmac.new(
+        secret, entry.encode("ascii", "replace") + b"\0" + content, hashlib.sha256
+    ).hexdigest()
 
 
 @functools.cache
@@ -107,8 +108,11 @@ def _secret(base: str) -> bytes | None:
         info = os.stat(folder)
     except OSError:
         return None
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() \
-            or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+    if (
+        not stat.S_ISDIR(info.st_mode)
+        or info.st_uid != os.geteuid()
+        or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    ):
         return None
     path = folder / _KEY_FILE
     secret = _read_key(path)
@@ -125,8 +129,12 @@ def _read_key(path: Path) -> bytes | None:
         return None
     try:
         info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() \
-                or info.st_mode & 0o077 or info.st_size != _KEY_BYTES:
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_uid != os.geteuid()
+            or info.st_mode & 0o077
+            or info.st_size != _KEY_BYTES
+        ):
             return None
         secret = os.read(descriptor, _KEY_BYTES)
     finally:

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from . import __version__
-from .config import (
+from generator import __version__
+from generator.config import (
     Config,
     find_pyproject,
     load_config,
@@ -25,11 +25,11 @@ from .config import (
     name_problem,
     with_overrides,
 )
-from .diagnostics import Diagnostic, Location, Severity, json_text, printable
-from .ir import Api
-from .load import spec_file_problem
-from .pipeline import Run
-from .progress import Progress
+from generator.diagnostics import Diagnostic, Location, Severity, json_text, printable
+from generator.load.sources import spec_file_problem
+from generator.model.ir import Api
+from generator.pipeline import Run
+from generator.progress import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _DIFF_LIMIT = 4 * 2**20  # bytes of an old file `check` compares (or twice the new one's size)
@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="oagen",
         description="Generate a typed Python client package from an OpenAPI description.",
         epilog="Exit codes: 0 ok, 1 errors or stale output, 2 usage. Defaults come from "
-               "[tool.oagen] in pyproject.toml.",
+        "[tool.oagen] in pyproject.toml.",
     )
     parser.add_argument("--version", action="version", version=f"oagen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -50,44 +50,79 @@ def _parser() -> argparse.ArgumentParser:
         if output:
             sub.add_argument("-o", "--output", type=Path, help="output folder (default: config)")
             sub.add_argument("--package", help="import name of the generated package")
-            sub.add_argument("--templates", type=Path,
-                             help="folder of templates that replace the built-ins by name")
+            sub.add_argument(
+                "--templates",
+                type=Path,
+                help="folder of templates that replace the built-ins by name",
+            )
         sub.add_argument("--config", type=Path, help="TOML file with a [tool.oagen] table")
-        sub.add_argument("--overlay", action="append", type=Path, metavar="FILE",
-                         help="OpenAPI Overlay applied before validation (repeatable)")
-        sub.add_argument("--strict", action="store_true", default=None,
-                         help="treat warnings as errors")
-        sub.add_argument("--root", type=Path, metavar="DIR",
-                         help="folder $refs may read files from (default: the spec's folder)")
+        sub.add_argument(
+            "--overlay",
+            action="append",
+            type=Path,
+            metavar="FILE",
+            help="OpenAPI Overlay applied before validation (repeatable)",
+        )
+        sub.add_argument(
+            "--strict", action="store_true", default=None, help="treat warnings as errors"
+        )
+        sub.add_argument(
+            "--root",
+            type=Path,
+            metavar="DIR",
+            help="folder $refs may read files from (default: the spec's folder)",
+        )
         sub.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
     generate = commands.add_parser("generate", help="generate the client package")
     common(generate)
-    generate.add_argument("--force", action="store_true",
-                          help="replace files at generated paths that oagen did not write "
-                               "(everything else in the output folder is kept)")
-    generate.add_argument("--bump", choices=["auto"],
-                          help="version the package by what changed since the last generation, "
-                               "and prepend the changes to CHANGELOG.md")
+    generate.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files at generated paths that oagen did not write "
+        "(everything else in the output folder is kept)",
+    )
+    generate.add_argument(
+        "--bump",
+        choices=["auto"],
+        help="version the package by what changed since the last generation, "
+        "and prepend the changes to CHANGELOG.md",
+    )
     common(commands.add_parser("check", help="exit 1 with a diff if the output is stale"))
-    common(commands.add_parser("watch", help="regenerate whenever the spec, config or a "
-                                             "custom template changes (Ctrl-C to stop)"))
-    common(commands.add_parser("validate", help="report every problem in the spec"),
-           output=False)
+    common(
+        commands.add_parser(
+            "watch",
+            help="regenerate whenever the spec, config or a "
+            "custom template changes (Ctrl-C to stop)",
+        )
+    )
+    common(commands.add_parser("validate", help="report every problem in the spec"), output=False)
     diff = commands.add_parser(
-        "diff", help="list the client-level changes between two versions of a spec",
-        description="OLD and NEW are spec files or REV:PATH (e.g. HEAD~1:spec/openrouter.yaml).")
+        "diff",
+        help="list the client-level changes between two versions of a spec",
+        description="OLD and NEW are spec files or REV:PATH (e.g. HEAD~1:spec/openrouter.yaml).",
+    )
     diff.add_argument("old")
     diff.add_argument("new")
     diff.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    diff.add_argument("--fail-on-breaking", action="store_true",
-                      help="exit 1 when any change is breaking")
+    diff.add_argument(
+        "--fail-on-breaking", action="store_true", help="exit 1 when any change is breaking"
+    )
     diff.add_argument("--config", type=Path, help="TOML file with a [tool.oagen] table")
-    diff.add_argument("--root", type=Path, metavar="DIR",
-                      help="folder $refs may read files from (default: each spec's folder; "
-                           "for REV:PATH, the same folder in that revision)")
-    diff.add_argument("--overlay", action="append", type=Path, metavar="FILE",
-                      help="OpenAPI Overlay applied to both sides (repeatable)")
+    diff.add_argument(
+        "--root",
+        type=Path,
+        metavar="DIR",
+        help="folder $refs may read files from (default: each spec's folder; "
+        "for REV:PATH, the same folder in that revision)",
+    )
+    diff.add_argument(
+        "--overlay",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="OpenAPI Overlay applied to both sides (repeatable)",
+    )
     diff.set_defaults(spec=None, strict=None)
     inspect = commands.add_parser("inspect", help="print the structure of a spec")
     common(inspect, output=False)
@@ -130,23 +165,32 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress(sys.stderr)
     run.progress = progress
     if config.spec is None:
-        print("oagen: no spec given: pass a path, or set `spec` under [tool.oagen] in "
-              "pyproject.toml", file=sys.stderr)
+        print(
+            "oagen: no spec given: pass a path, or set `spec` under [tool.oagen] in pyproject.toml",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     problem = spec_file_problem(config.spec)
     if problem is not None:
         print(f"error E001 file {problem}: {printable(str(config.spec))}", file=sys.stderr)
         return EXIT_USAGE
-    handler = {"generate": _generate, "check": _check, "validate": _validate,
-               "inspect": _inspect, "watch": _watch}[args.command]
-    from .swap import OutputReplaced
+    handler = {
+        "generate": _generate,
+        "check": _check,
+        "validate": _validate,
+        "inspect": _inspect,
+        "watch": _watch,
+    }[args.command]
+    from generator.write.swap import OutputReplaced
 
     try:
         return handler(run, config, args, started)
     except OutputReplaced:
         progress.clear()
-        print("oagen: interrupted after the output folder was replaced; it holds the new client",
-              file=sys.stderr)
+        print(
+            "oagen: interrupted after the output folder was replaced; it holds the new client",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     except KeyboardInterrupt:
         progress.clear()
@@ -165,12 +209,16 @@ def _configure(args: argparse.Namespace, run: Run) -> Config | None:
     if problem is not None:
         print(f"oagen: error: --package {problem}", file=sys.stderr)
         return None
-    return with_overrides(config, spec=args.spec, strict=args.strict,
-                          output=getattr(args, "output", None),
-                          package=getattr(args, "package", None),
-                          templates=getattr(args, "templates", None),
-                          overlays=tuple(args.overlay) if getattr(args, "overlay", None)
-                          else None, root=getattr(args, "root", None))
+    return with_overrides(
+        config,
+        spec=args.spec,
+        strict=args.strict,
+        output=getattr(args, "output", None),
+        package=getattr(args, "package", None),
+        templates=getattr(args, "templates", None),
+        overlays=tuple(args.overlay) if getattr(args, "overlay", None) else None,
+        root=getattr(args, "root", None),
+    )
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -178,9 +226,9 @@ def _configure(args: argparse.Namespace, run: Run) -> Config | None:
 
 def _generate(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
     """Check the output folder, then generate into it holding its lock: one run at a time."""
-    from .outputlock import LockError, locked
-    from .outputplace import refusal, resolved
-    from .swap import recover
+    from generator.write.lock import LockError, locked
+    from generator.write.place import refusal, resolved
+    from generator.write.swap import recover
 
     output = _output(config)
     if output is None:
@@ -191,8 +239,7 @@ def _generate(run: Run, config: Config, args: argparse.Namespace, started: float
         return EXIT_USAGE
     real = resolved(output)
     try:
-        with locked(real, lambda message: print(f"oagen: {printable(message)}",
-                                                file=sys.stderr)):
+        with locked(real, lambda message: print(f"oagen: {printable(message)}", file=sys.stderr)):
             for note in recover(real):
                 print(f"oagen: {printable(note)}", file=sys.stderr)
             return _generate_locked(run, config, args, started, real)
@@ -203,20 +250,24 @@ def _generate(run: Run, config: Config, args: argparse.Namespace, started: float
 
 def _inputs(config: Config) -> list[tuple[str, Path]]:
     """The user's own files an output folder must not hold."""
-    named = [("the spec", config.spec), ("the config file", config.source),
-             ("the custom templates", config.templates)]
+    named = [
+        ("the spec", config.spec),
+        ("the config file", config.source),
+        ("the custom templates", config.templates),
+    ]
     named += [("an overlay", overlay) for overlay in config.overlays]
     return [(what, path) for what, path in named if path is not None]
 
 
-def _generate_locked(run: Run, config: Config, args: argparse.Namespace, started: float,
-                     output: Path) -> int:
-    from .emit import EmitError, emit
-    from .swap import OutputReplaced
+def _generate_locked(
+    run: Run, config: Config, args: argparse.Namespace, started: float, output: Path
+) -> int:
+    from generator.write.emit import EmitError, emit
+    from generator.write.swap import OutputReplaced
 
     changelog: str | None = None
     if getattr(args, "bump", None) == "auto":
-        from .release import ReleaseError
+        from generator.review.release import ReleaseError
 
         try:
             version, changelog = _auto_version(config, output)
@@ -226,11 +277,14 @@ def _generate_locked(run: Run, config: Config, args: argparse.Namespace, started
         config = dataclasses.replace(config, version=version)
         run.config = config
         changes_file = output / "CHANGELOG.md"
-        if changelog and (changes_file.is_symlink()
-                          or (changes_file.exists() and not changes_file.is_file())):
-            print(f"oagen: error: {changes_file} is a link or not a file; --bump writes the "
-                  "changelog there: replace it with a plain file (or remove it) and run again",
-                  file=sys.stderr)
+        if changelog and (
+            changes_file.is_symlink() or (changes_file.exists() and not changes_file.is_file())
+        ):
+            print(
+                f"oagen: error: {changes_file} is a link or not a file; --bump writes the "
+                "changelog there: replace it with a plain file (or remove it) and run again",
+                file=sys.stderr,
+            )
             return EXIT_FAILED
     result = _produce(run, config, args)
     if result is None:
@@ -243,27 +297,37 @@ def _generate_locked(run: Run, config: Config, args: argparse.Namespace, started
         writing = time.perf_counter()
         emitted = emit(output, files, metadata, force=bool(getattr(args, "force", False)))
     except (EmitError, OSError) as exc:
-        print(f"oagen: error: cannot write {printable(str(output))}: "
-              f"{printable(_write_failure(exc))}", file=sys.stderr)
+        print(
+            f"oagen: error: cannot write {printable(str(output))}: "
+            f"{printable(_write_failure(exc))}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     try:
         run.timings["emit"] = time.perf_counter() - writing
         for warning in emitted.warnings:
             print(f"oagen: warning: {printable(warning)}", file=sys.stderr)
         if changelog:
-            from .release import prepend_changelog
+            from generator.review.release import prepend_changelog
 
             try:
                 prepend_changelog(output / "CHANGELOG.md", changelog)
             except OSError as exc:
-                print(f"oagen: error: the client was written, but "
-                      f"{printable(str(output / 'CHANGELOG.md'))} could not be updated "
-                      f"({printable(_write_failure(exc))}); add the entry yourself:\n{changelog}",
-                      file=sys.stderr)
+                print(
+                    f"oagen: error: the client was written, but "
+                    f"{printable(str(output / 'CHANGELOG.md'))} could not be updated "
+                    f"({printable(_write_failure(exc))}); add the entry yourself:\n{changelog}",
+                    file=sys.stderr,
+                )
                 return EXIT_FAILED
-        _summary(run, api, started, f"{len(emitted.written)} written, "
-                 f"{len(emitted.unchanged)} unchanged, {len(emitted.removed)} removed",
-                 args.quiet)
+        _summary(
+            run,
+            api,
+            started,
+            f"{len(emitted.written)} written, "
+            f"{len(emitted.unchanged)} unchanged, {len(emitted.removed)} removed",
+            args.quiet,
+        )
     except KeyboardInterrupt:
         raise OutputReplaced from None
     return EXIT_OK
@@ -275,12 +339,14 @@ def _write_failure(exc: Exception) -> str:
 
     if not isinstance(exc, OSError) or exc.errno is None:
         return str(exc)
-    hints = {errno.ENOSPC: "the disk is full: free some space",
-             errno.EDQUOT: "your disk quota is used up: free some space",
-             errno.EFBIG: "a file is larger than this process may write (ulimit -f)",
-             errno.EROFS: "the filesystem is read-only: choose another output",
-             errno.EACCES: "permission denied: choose an output you may write",
-             errno.EPERM: "operation not permitted: choose an output you may write"}
+    hints = {
+        errno.ENOSPC: "the disk is full: free some space",
+        errno.EDQUOT: "your disk quota is used up: free some space",
+        errno.EFBIG: "a file is larger than this process may write (ulimit -f)",
+        errno.EROFS: "the filesystem is read-only: choose another output",
+        errno.EACCES: "permission denied: choose an output you may write",
+        errno.EPERM: "operation not permitted: choose an output you may write",
+    }
     where = f" ({exc.filename})" if exc.filename else ""
     reason = hints.get(exc.errno or 0, exc.strerror or str(exc))
     return f"{reason}{where}; the previous output was left as it was"
@@ -288,22 +354,25 @@ def _write_failure(exc: Exception) -> str:
 
 def _auto_version(config: Config, output: Path) -> tuple[str, str | None]:
     """The bumped version and its changelog entry (None when nothing changed)."""
-    from .diff import diff_specs, render_markdown, suggested_bump
-    from .emit import read_manifest
-    from .gitrev import spec_at
-    from .release import ReleaseError, bump, previous_spec_revision
+    from generator.review.diff import diff_specs, render_markdown, suggested_bump
+    from generator.review.gitrev import spec_at
+    from generator.review.release import ReleaseError, bump, previous_spec_revision
+    from generator.write.emit import read_manifest
 
     assert config.spec is not None
     manifest = read_manifest(output)
     recorded, previous = manifest.get("spec_sha256"), manifest.get("package_version")
     if not isinstance(recorded, str) or not isinstance(previous, str):
-        raise ReleaseError(f"{output} has no record of a previous generation; generate once "
-                           "without --bump first")
+        raise ReleaseError(
+            f"{output} has no record of a previous generation; generate once without --bump first"
+        )
     try:
         current = _spec_sha256(config.spec)
     except OSError as exc:
-        raise ReleaseError(f"{printable(str(config.spec))} cannot be read again "
-                           f"({printable(exc.strerror or str(exc))})") from None
+        raise ReleaseError(
+            f"{printable(str(config.spec))} cannot be read again "
+            f"({printable(exc.strerror or str(exc))})"
+        ) from None
     if current == recorded:
         return previous, None
     revision = previous_spec_revision(config.spec, recorded)
@@ -319,7 +388,7 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
     """Generate, then again after every change to an input; only changed files are rewritten."""
     from watchfiles import watch
 
-    from .outputplace import holds, resolved
+    from generator.write.place import holds, resolved
 
     output = _output(config)
     if output is None:
@@ -328,9 +397,12 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
     named = [path for _what, path in _inputs(config)]
     for path in named:
         if holds(real, path):
-            print(f"oagen: error: {printable(str(path))} is inside the output folder "
-                  f"{printable(str(output))}, whose changes watch ignores (each generation "
-                  "makes them): move it out of the output folder", file=sys.stderr)
+            print(
+                f"oagen: error: {printable(str(path))} is inside the output folder "
+                f"{printable(str(output))}, whose changes watch ignores (each generation "
+                "makes them): move it out of the output folder",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
     inputs = [path.resolve() if _is_folder(path) else path.parent.resolve() for path in named]
     relevant = _watch_filter(real)
@@ -339,8 +411,9 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
     shown = ", ".join(sorted({printable(str(p)) for p in inputs}))
     print(f"oagen: watching {shown} (Ctrl-C to stop)", file=sys.stderr)
     try:
-        for _changes in watch(*sorted(set(inputs)), watch_filter=relevant, debounce=300,
-                              raise_interrupt=True):
+        for _changes in watch(
+            *sorted(set(inputs)), watch_filter=relevant, debounce=300, raise_interrupt=True
+        ):
             fresh = Run(Config())
             current = _configure(args, fresh)  # the config itself may have changed
             if current is not None:
@@ -348,8 +421,10 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
                 try:
                     _generate(fresh, current, args, time.perf_counter())
                 except OSError as exc:  # an input removed or replaced mid-run: wait for the next
-                    print(f"oagen: error: {printable(str(exc))}; nothing was written; still "
-                          "watching", file=sys.stderr)
+                    print(
+                        f"oagen: error: {printable(str(exc))}; nothing was written; still watching",
+                        file=sys.stderr,
+                    )
     except KeyboardInterrupt:
         pass
     print("oagen: stopped watching", file=sys.stderr)
@@ -374,8 +449,7 @@ def _watch_filter(output: Path | None) -> Callable[[object, str], bool]:
             return True
         changed = Path(path)
         for place in (changed, *changed.parents):
-            if place == output or (place.parent == output.parent
-                                   and place.name.startswith(beside)):
+            if place == output or (place.parent == output.parent and place.name.startswith(beside)):
                 return False
         return True
 
@@ -384,10 +458,10 @@ def _watch_filter(output: Path | None) -> Callable[[object, str], bool]:
 
 def _print_api_summary(config: Config, output: Path) -> None:
     """What the stale output's spec change means for users, when git has the old spec."""
-    from .diff import diff_specs, render_markdown
-    from .emit import read_manifest
-    from .gitrev import RevisionError, spec_at
-    from .release import ReleaseError, previous_spec_revision
+    from generator.review.diff import diff_specs, render_markdown
+    from generator.review.gitrev import RevisionError, spec_at
+    from generator.review.release import ReleaseError, previous_spec_revision
+    from generator.write.emit import read_manifest
 
     assert config.spec is not None
     recorded = read_manifest(output).get("spec_sha256")
@@ -410,7 +484,7 @@ def _print_api_summary(config: Config, output: Path) -> None:
 
 def _config_at(config: Config, spec: Path, argument: str | os.PathLike[str]) -> Config:
     """`config` for a spec `spec_at` gave for `argument`: `root` follows a copy from git."""
-    from .gitrev import revision_root
+    from generator.review.gitrev import revision_root
 
     if config.root is None:
         return config
@@ -418,8 +492,8 @@ def _config_at(config: Config, spec: Path, argument: str | os.PathLike[str]) -> 
 
 
 def _diff(args: argparse.Namespace, run: Run) -> int:
-    from .diff import diff_specs, render_json, render_markdown
-    from .gitrev import RevisionError, spec_at
+    from generator.review.diff import diff_specs, render_json, render_markdown
+    from generator.review.gitrev import RevisionError, spec_at
 
     config = _configure(args, run)
     if config is None:
@@ -431,8 +505,9 @@ def _diff(args: argparse.Namespace, run: Run) -> int:
                 if problem is not None:
                     print(f"error E001 file {problem}: {printable(str(path))}", file=sys.stderr)
                     return EXIT_USAGE
-            result = diff_specs(old, new, _config_at(config, new, args.new),
-                                _config_at(config, old, args.old))
+            result = diff_specs(
+                old, new, _config_at(config, new, args.new), _config_at(config, old, args.old)
+            )
             for side in (result.old_run, result.new_run):
                 _print_diagnostics(side, quiet=True)
     except RevisionError as exc:
@@ -448,8 +523,8 @@ def _diff(args: argparse.Namespace, run: Run) -> int:
 
 
 def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
-    from .emit import MANIFEST, manifest_bytes, plan
-    from .outputplace import unusable
+    from generator.write.emit import MANIFEST, manifest_bytes, plan
+    from generator.write.place import unusable
 
     output = _output(config)
     if output is None:
@@ -475,14 +550,16 @@ def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -
         return EXIT_OK
     _print_diff(output, expected, changes.written, changes.removed, sys.stdout)
     _print_api_summary(config, output)
-    print(f"oagen: {output} is stale: {len(changes.written)} file(s) differ, "
-          f"{len(changes.removed)} to remove; run `oagen generate` and commit the result",
-          file=sys.stderr)
+    print(
+        f"oagen: {output} is stale: {len(changes.written)} file(s) differ, "
+        f"{len(changes.removed)} to remove; run `oagen generate` and commit the result",
+        file=sys.stderr,
+    )
     return EXIT_FAILED
 
 
 def _validate(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
-    from .pipeline import analyse
+    from generator.pipeline import analyse
 
     assert config.spec is not None
     api = analyse(run, config.spec)
@@ -492,21 +569,23 @@ def _validate(run: Run, config: Config, args: argparse.Namespace, started: float
         warnings = run.diagnostics.count(Severity.WARNING)
         errors = run.diagnostics.count(Severity.ERROR)
         state = "invalid" if failed else "usable"
-        print(f"oagen: {printable(str(config.spec))}: {state}: {errors} error(s), "
-              f"{warnings} warning(s), "
-              f"{time.perf_counter() - started:.2f} s", file=sys.stderr)
+        print(
+            f"oagen: {printable(str(config.spec))}: {state}: {errors} error(s), "
+            f"{warnings} warning(s), "
+            f"{time.perf_counter() - started:.2f} s",
+            file=sys.stderr,
+        )
     return EXIT_FAILED if failed else EXIT_OK
 
 
 def _inspect(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
-    from .inspect import structure
-    from .pipeline import load_spec
-    from .validate import check_document_kind
+    from generator.pipeline import load_spec
+    from generator.review.structure import structure
+    from generator.validate.openapi import check_document_kind
 
     assert config.spec is not None
     source = load_spec(run, config.spec)
-    if source is None or check_document_kind(source.data, source.display,
-                                             run.diagnostics) is None:
+    if source is None or check_document_kind(source.data, source.display, run.diagnostics) is None:
         _print_diagnostics(run, quiet=False)
         return EXIT_FAILED
     print(json_text(structure(source.data)))
@@ -516,9 +595,10 @@ def _inspect(run: Run, config: Config, args: argparse.Namespace, started: float)
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _produce(run: Run, config: Config, args: argparse.Namespace
-             ) -> tuple[dict[str, bytes], Api] | None:
-    from .pipeline import analyse, cancel_validation, join_validation, render_and_format
+def _produce(
+    run: Run, config: Config, args: argparse.Namespace
+) -> tuple[dict[str, bytes], Api] | None:
+    from generator.pipeline import analyse, cancel_validation, join_validation, render_and_format
 
     assert config.spec is not None
     try:
@@ -530,8 +610,7 @@ def _produce(run: Run, config: Config, args: argparse.Namespace
     if api is None or run.failed():
         _print_diagnostics(run, quiet=args.quiet)
         if api is not None and not run.diagnostics.has_errors:
-            print("oagen: warnings are errors under --strict; nothing was written",
-                  file=sys.stderr)
+            print("oagen: warnings are errors under --strict; nothing was written", file=sys.stderr)
         else:
             print("oagen: errors above; nothing was written", file=sys.stderr)
         return None
@@ -541,8 +620,10 @@ def _produce(run: Run, config: Config, args: argparse.Namespace
 
 def _output(config: Config) -> Path | None:
     if config.output is None:
-        print("oagen: no output folder: pass -o/--output, or set `output` under [tool.oagen]",
-              file=sys.stderr)
+        print(
+            "oagen: no output folder: pass -o/--output, or set `output` under [tool.oagen]",
+            file=sys.stderr,
+        )
         return None
     return config.output
 
@@ -551,8 +632,8 @@ def _spec_sha256(spec: Path) -> str:
     """The spec's hash, read as the loader reads it: a regular file of at most 64 MB, without
     blocking (a FIFO swapped in for the spec while watch regenerated hung here for ever, and a
     link to /dev/zero would have filled memory). OSError when it is no longer such a file."""
-    from .load import MAX_FILE_BYTES
-    from .plainfile import read_regular
+    from generator.load.plainfile import read_regular
+    from generator.load.sources import MAX_FILE_BYTES
 
     return hashlib.sha256(read_regular(Path(os.path.realpath(spec)), MAX_FILE_BYTES)).hexdigest()
 
@@ -564,11 +645,18 @@ def _metadata(config: Config, package_version: str) -> dict[str, str] | None:
     try:
         digest = _spec_sha256(config.spec)
     except OSError as exc:
-        print(f"oagen: error: {printable(str(config.spec))} changed while oagen ran "
-              f"({printable(exc.strerror or str(exc))}); nothing was written", file=sys.stderr)
+        print(
+            f"oagen: error: {printable(str(config.spec))} changed while oagen ran "
+            f"({printable(exc.strerror or str(exc))}); nothing was written",
+            file=sys.stderr,
+        )
         return None
-    return {"oagen_version": __version__, "spec": config.spec.name, "spec_sha256": digest,
-            "package_version": package_version}
+    return {
+        "oagen_version": __version__,
+        "spec": config.spec.name,
+        "spec_sha256": digest,
+        "package_version": package_version,
+    }
 
 
 def _print_diagnostics(run: Run, *, quiet: bool) -> None:
@@ -585,9 +673,15 @@ def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:
         if config_path is not None and item.location is not None:
             position = locate_in_toml(config_path, item.location.pointer)
             if position is not None:
-                item = Diagnostic(item.severity, item.code, item.message,
-                                  Location(item.location.file, item.location.pointer),
-                                  item.hint, position[0], position[1])
+                item = Diagnostic(
+                    item.severity,
+                    item.code,
+                    item.message,
+                    Location(item.location.file, item.location.pointer),
+                    item.hint,
+                    position[0],
+                    position[1],
+                )
         print(item.format(), file=sys.stderr)
 
 
@@ -599,26 +693,31 @@ def _summary(run: Run, api: Api, started: float, files: str, quiet: bool) -> Non
     generated = sum(len(r.operations) for r in api.resources)
     warnings = run.diagnostics.count(Severity.WARNING)
     errors = run.diagnostics.count(Severity.ERROR)
-    print(f"oagen: {generated} of {api.operation_total} operations, {len(api.model_names)} "
-          f"models ({api.schema_total} named schemas); {warnings} warning(s), {errors} error(s); "
-          f"files: {files}; {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    print(
+        f"oagen: {generated} of {api.operation_total} operations, {len(api.model_names)} "
+        f"models ({api.schema_total} named schemas); {warnings} warning(s), {errors} error(s); "
+        f"files: {files}; {time.perf_counter() - started:.2f} s",
+        file=sys.stderr,
+    )
     if os.environ.get("OAGEN_TIMINGS"):
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in run.timings.items())
         print(f"oagen: stages: {stages}", file=sys.stderr)
 
 
-def _print_diff(output: Path, expected: dict[str, bytes], written: list[str],
-                removed: list[str], stream: TextIO) -> None:
+def _print_diff(
+    output: Path, expected: dict[str, bytes], written: list[str], removed: list[str], stream: TextIO
+) -> None:
     import difflib
 
-    from .emit import through_link
-    from .plainfile import read_regular
+    from generator.load.plainfile import read_regular
+    from generator.write.emit import through_link
 
     for path in written:
         old_path = output / path
         if through_link(output, path):  # never print what a link points at (a checkout's trap)
-            stream.write(f"--- a/{path}\n+++ b/{path}\n(a symbolic link, to be replaced by a "
-                         "file)\n")
+            stream.write(
+                f"--- a/{path}\n+++ b/{path}\n(a symbolic link, to be replaced by a file)\n"
+            )
             continue
         try:  # bounded: a checkout's 1 GB file at a generated path would stall difflib
             data = read_regular(old_path, max(_DIFF_LIMIT, 2 * len(expected[path])))

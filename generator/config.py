@@ -14,8 +14,8 @@ from keyword import iskeyword
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostics, Location
-from .plainfile import read_regular
+from generator.diagnostics import Diagnostics, Location
+from generator.load.plainfile import read_regular
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +86,10 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "log_env": ((str,), "environment variable switching logging on (debug or info)"),
     "names": ((dict,), "naming overrides: tables `operations`, `models`, `fields`"),
     "retry": ((dict,), "retry policy: `max_retries`, `initial_delay`, `max_delay`, `statuses`"),
-    "idempotency_header": ((str, bool), "header of the idempotency key sent on POST and PATCH, "
-                                        "or false for none"),
+    "idempotency_header": (
+        (str, bool),
+        "header of the idempotency key sent on POST and PATCH, or false for none",
+    ),
 }
 
 # [tool.oagen.retry] key -> (expected python type(s), description used in hints)
@@ -95,7 +97,7 @@ _RETRY_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "max_retries": ((int,), "retries after the first attempt, a whole number >= 0"),
     "initial_delay": ((int, float), "seconds before the first retry (backoff start), >= 0"),
     "max_delay": ((int, float), "longest backoff between attempts, in seconds, >= 0"),
-    "statuses": ((list,), "HTTP statuses retried, e.g. [429, \"5XX\"]"),
+    "statuses": ((list,), 'HTTP statuses retried, e.g. [429, "5XX"]'),
 }
 
 CONFIG_FILE_CODE = "E010"
@@ -104,25 +106,42 @@ CONFIG_FILE_CODE = "E010"
 # variable names and metadata: each must fit its rule, so none can climb out of the output folder
 # (`../x`) or break the code it is written into. key -> (pattern, what is allowed).
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ENV_NAME = (_IDENTIFIER, "an environment variable name: ASCII letters, digits and underscores, "
-                          "not starting with a digit")
-_PEP440 = re.compile(r"""
+_ENV_NAME = (
+    _IDENTIFIER,
+    "an environment variable name: ASCII letters, digits and underscores, "
+    "not starting with a digit",
+)
+_PEP440 = re.compile(
+    r"""
     v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*
     (?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?[0-9]*)?
     (?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?
     (?:[-_.]?dev[-_.]?[0-9]*)?
     (?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?
-""", re.VERBOSE | re.IGNORECASE)
+""",
+    re.VERBOSE | re.IGNORECASE,
+)
 _NAME_RULES: dict[str, tuple[re.Pattern[str], str]] = {
-    "package": (_IDENTIFIER, "a Python identifier: ASCII letters, digits and underscores, not "
-                             "starting with a digit and not a keyword (e.g. my_api_client)"),
-    "client": (_IDENTIFIER, "a Python class name: ASCII letters, digits and underscores, not "
-                            "starting with a digit and not a keyword (e.g. MyApi)"),
-    "async_client": (_IDENTIFIER, "a Python class name: ASCII letters, digits and underscores, "
-                                  "not starting with a digit and not a keyword (e.g. AsyncMyApi)"),
-    "distribution": (re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"),
-                     "a distribution name: ASCII letters and digits, with . _ - only between "
-                     "them (e.g. my-api-client)"),
+    "package": (
+        _IDENTIFIER,
+        "a Python identifier: ASCII letters, digits and underscores, not "
+        "starting with a digit and not a keyword (e.g. my_api_client)",
+    ),
+    "client": (
+        _IDENTIFIER,
+        "a Python class name: ASCII letters, digits and underscores, not "
+        "starting with a digit and not a keyword (e.g. MyApi)",
+    ),
+    "async_client": (
+        _IDENTIFIER,
+        "a Python class name: ASCII letters, digits and underscores, "
+        "not starting with a digit and not a keyword (e.g. AsyncMyApi)",
+    ),
+    "distribution": (
+        re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"),
+        "a distribution name: ASCII letters and digits, with . _ - only between "
+        "them (e.g. my-api-client)",
+    ),
     "version": (_PEP440, "a PEP 440 version (e.g. 1.2.0, 2.0.0rc1, 1.0.post1)"),
     "env_prefix": _ENV_NAME,
     "api_key_env": _ENV_NAME,
@@ -158,25 +177,41 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
     try:
         text = _read_config(path)
     except OSError as exc:
-        diagnostics.error(CONFIG_FILE_CODE, f"cannot read config {display}: {exc.strerror}",
-                          Location(display))
+        diagnostics.error(
+            CONFIG_FILE_CODE, f"cannot read config {display}: {exc.strerror}", Location(display)
+        )
         return Config()
     except UnicodeDecodeError as exc:
-        diagnostics.error(CONFIG_FILE_CODE, f"config {display} is not UTF-8 (byte "
-                          f"{exc.start})", Location(display), "save the file as UTF-8")
+        diagnostics.error(
+            CONFIG_FILE_CODE,
+            f"config {display} is not UTF-8 (byte {exc.start})",
+            Location(display),
+            "save the file as UTF-8",
+        )
         return Config()
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        diagnostics.error(CONFIG_FILE_CODE, f"malformed TOML in {display}: {exc}",
-                          Location(display), "fix the TOML syntax")
+        diagnostics.error(
+            CONFIG_FILE_CODE,
+            f"malformed TOML in {display}: {exc}",
+            Location(display),
+            "fix the TOML syntax",
+        )
         return Config()
     except RecursionError:
-        diagnostics.error(CONFIG_FILE_CODE, f"{display} nests arrays or tables too deeply to "
-                          "read", Location(display), "flatten the TOML")
+        diagnostics.error(
+            CONFIG_FILE_CODE,
+            f"{display} nests arrays or tables too deeply to read",
+            Location(display),
+            "flatten the TOML",
+        )
         return Config()
-    table: Any = document.get("tool", {}).get("oagen") if path.name == "pyproject.toml" \
+    table: Any = (
+        document.get("tool", {}).get("oagen")
+        if path.name == "pyproject.toml"
         else document.get("tool", {}).get("oagen", document)
+    )
     if table is None:
         if explicit:
             diagnostics.warning("W010", f"{display} has no [tool.oagen] table", Location(display))
@@ -193,40 +228,65 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
         types, description = spec
         if not isinstance(value, types):
             expected = " or ".join(t.__name__ for t in types)
-            diagnostics.error(CONFIG_FILE_CODE, f"`{key}` must be a {expected}, "
-                              f"got {type(value).__name__}", where, f"`{key}`: {description}")
+            diagnostics.error(
+                CONFIG_FILE_CODE,
+                f"`{key}` must be a {expected}, got {type(value).__name__}",
+                where,
+                f"`{key}`: {description}",
+            )
             continue
-        if key == "names" and isinstance(value, dict) and not _check_names(value, where,
-                                                                        diagnostics):
+        if (
+            key == "names"
+            and isinstance(value, dict)
+            and not _check_names(value, where, diagnostics)
+        ):
             continue
         problem = name_problem(key, value) or _path_problem(key, value)
         if problem is not None:
             diagnostics.error(CONFIG_FILE_CODE, problem, where, f"`{key}`: {description}")
             continue
-        if key == "default_headers" and isinstance(value, dict) \
-                and not _check_headers(value, where, diagnostics):
+        if (
+            key == "default_headers"
+            and isinstance(value, dict)
+            and not _check_headers(value, where, diagnostics)
+        ):
             continue
         if key == "root" and not _within(path.parent, path.parent / str(value)):
             # A config travels with the checkout, so a pull request could point `root` at a
             # home folder and have a $ref print a secret in a diagnostic: only the command line
             # may widen the root beyond the project.
-            diagnostics.error(CONFIG_FILE_CODE, f"`root` {value!r} leads outside the folder "
-                              f"of {display}", where, "`root` in a config may only name a folder "
-                              "inside the project; pass --root DIR on the command line for one "
-                              "outside it")
+            diagnostics.error(
+                CONFIG_FILE_CODE,
+                f"`root` {value!r} leads outside the folder of {display}",
+                where,
+                "`root` in a config may only name a folder "
+                "inside the project; pass --root DIR on the command line for one "
+                "outside it",
+            )
             continue
-        if key == "retry" and isinstance(value, dict) and not _check_retry(value, where,
-                                                                          diagnostics):
+        if (
+            key == "retry"
+            and isinstance(value, dict)
+            and not _check_retry(value, where, diagnostics)
+        ):
             continue
         if key == "idempotency_header":
             if value is True:
-                diagnostics.error(CONFIG_FILE_CODE, "`idempotency_header` must be a header name "
-                                  "or false, got true", where, f"`{key}`: {description}")
+                diagnostics.error(
+                    CONFIG_FILE_CODE,
+                    "`idempotency_header` must be a header name or false, got true",
+                    where,
+                    f"`{key}`: {description}",
+                )
                 continue
             if isinstance(value, str) and not _HEADER_NAME.fullmatch(value):
-                diagnostics.error(CONFIG_FILE_CODE, f"`idempotency_header` {value!r} is not a "
-                                  "header name", where, "use ASCII letters, digits and "
-                                  "!#$%&'*+-.^_`|~ (no spaces, colons or line breaks)")
+                diagnostics.error(
+                    CONFIG_FILE_CODE,
+                    f"`idempotency_header` {value!r} is not a header name",
+                    where,
+                    "use ASCII letters, digits and "
+                    "!#$%&'*+-.^_`|~ (no spaces, colons or line breaks)",
+                )
                 continue
         values[key] = value
     return _from_table(values, path)
@@ -270,8 +330,12 @@ def _check_names(value: dict[str, Any], where: Location, diagnostics: Diagnostic
     for table, entries in value.items():
         place = where.child(table)
         if table not in _NAME_TABLES:
-            diagnostics.error(CONFIG_FILE_CODE, f"unknown table `names.{table}`", place,
-                              "known tables: " + ", ".join(_NAME_TABLES))
+            diagnostics.error(
+                CONFIG_FILE_CODE,
+                f"unknown table `names.{table}`",
+                place,
+                "known tables: " + ", ".join(_NAME_TABLES),
+            )
             ok = False
             continue
         if not isinstance(entries, dict):
@@ -280,9 +344,12 @@ def _check_names(value: dict[str, Any], where: Location, diagnostics: Diagnostic
             continue
         for source, target in entries.items():
             if not isinstance(target, str) or not target.isidentifier() or iskeyword(target):
-                diagnostics.error(CONFIG_FILE_CODE, f"`names.{table}.{source}` must be a Python "
-                                  f"identifier, got {target!r}", place.child(source),
-                                  "use letters, digits and underscores, not starting with a digit")
+                diagnostics.error(
+                    CONFIG_FILE_CODE,
+                    f"`names.{table}.{source}` must be a Python identifier, got {target!r}",
+                    place.child(source),
+                    "use letters, digits and underscores, not starting with a digit",
+                )
                 ok = False
     return ok
 
@@ -302,17 +369,23 @@ def _check_retry(value: dict[str, Any], where: Location, diagnostics: Diagnostic
         spec = _RETRY_KEYS.get(key)
         if spec is None:
             close = [known for known in _RETRY_KEYS if _similar(known, key)]
-            hint = (f"did you mean `{close[0]}`?" if close
-                    else "known keys: " + ", ".join(_RETRY_KEYS))
-            diagnostics.error(CONFIG_FILE_CODE, f"unknown key `{key}` in [tool.oagen.retry]",
-                              place, hint)
+            hint = (
+                f"did you mean `{close[0]}`?" if close else "known keys: " + ", ".join(_RETRY_KEYS)
+            )
+            diagnostics.error(
+                CONFIG_FILE_CODE, f"unknown key `{key}` in [tool.oagen.retry]", place, hint
+            )
             ok = False
             continue
         types, description = spec
         if isinstance(item, bool) or not isinstance(item, types):
             expected = {"max_retries": "an integer", "statuses": "a list"}.get(key, "a number")
-            diagnostics.error(CONFIG_FILE_CODE, f"`retry.{key}` must be {expected}, got "
-                              f"{type(item).__name__}", place, f"`retry.{key}`: {description}")
+            diagnostics.error(
+                CONFIG_FILE_CODE,
+                f"`retry.{key}` must be {expected}, got {type(item).__name__}",
+                place,
+                f"`retry.{key}`: {description}",
+            )
             ok = False
             continue
         problem = None
@@ -322,15 +395,24 @@ def _check_retry(value: dict[str, Any], where: Location, diagnostics: Diagnostic
         elif key in ("initial_delay", "max_delay") and not 0 <= item <= _MAX_DELAY:
             problem = f"`retry.{key}` must be between 0 and {_MAX_DELAY:g} seconds, got {item}"
         elif key == "statuses":
-            bad = [s for s in item if isinstance(s, bool) or not isinstance(s, (int, str))
-                   or not _STATUS.fullmatch(str(s))]
+            bad = [
+                s
+                for s in item
+                if isinstance(s, bool)
+                or not isinstance(s, (int, str))
+                or not _STATUS.fullmatch(str(s))
+            ]
             if bad:
-                problem = (f"`retry.statuses` holds {bad[0]!r}, which is not an HTTP status "
-                           "(100-599) or range (1XX-5XX)")
+                problem = (
+                    f"`retry.statuses` holds {bad[0]!r}, which is not an HTTP status "
+                    "(100-599) or range (1XX-5XX)"
+                )
         if problem is not None:
             diagnostics.error(CONFIG_FILE_CODE, problem, place, f"`retry.{key}`: {description}")
             ok = False
     return ok
+
+
 _HEADER_VALUE_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
@@ -341,14 +423,21 @@ def _check_headers(value: dict[str, Any], where: Location, diagnostics: Diagnost
     for name, header in value.items():
         place = where.child(name)
         if not _HEADER_NAME.fullmatch(name):
-            diagnostics.error(CONFIG_FILE_CODE, f"`default_headers` name {name!r} is not a "
-                              "header name", place, "use ASCII letters, digits and "
-                              "!#$%&'*+-.^_`|~ (no spaces, colons or line breaks)")
+            diagnostics.error(
+                CONFIG_FILE_CODE,
+                f"`default_headers` name {name!r} is not a header name",
+                place,
+                "use ASCII letters, digits and !#$%&'*+-.^_`|~ (no spaces, colons or line breaks)",
+            )
             ok = False
         elif not isinstance(header, str) or _HEADER_VALUE_BREAK.search(header):
-            diagnostics.error(CONFIG_FILE_CODE, f"`default_headers.{name}` must be a string "
-                              f"without control characters, got {header!r}", place,
-                              "remove line breaks and other control characters")
+            diagnostics.error(
+                CONFIG_FILE_CODE,
+                f"`default_headers.{name}` must be a string "
+                f"without control characters, got {header!r}",
+                place,
+                "remove line breaks and other control characters",
+            )
             ok = False
     return ok
 
@@ -362,8 +451,9 @@ def _from_table(values: dict[str, Any], path: Path) -> Config:
             value = base / value
         elif key == "names":
             pairs: dict[str, Any] = {
-                table[:-1] + "_names": tuple(sorted((str(k), str(v))
-                                                    for k, v in value.get(table, {}).items()))
+                table[:-1] + "_names": tuple(
+                    sorted((str(k), str(v)) for k, v in value.get(table, {}).items())
+                )
                 for table in _NAME_TABLES
             }
             out = replace(out, **pairs)

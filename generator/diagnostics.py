@@ -72,8 +72,7 @@ class Diagnostic:
 # line separators and the bidirectional controls (U+202E and the isolates reorder what a reader
 # sees, as in "Trojan Source") change how a line reads. Lone surrogates (a file name's bytes that
 # are not UTF-8) cannot be written to a UTF-8 stream.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069"
-                       "\ud800-\udfff]")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
@@ -94,14 +93,16 @@ def json_text(value: Any) -> str:
     """`value` as indented JSON that keeps non-ASCII text readable but holds no control
     character a terminal or log viewer acts on: each is written as a \\u escape (the same
     string to a JSON reader)."""
-    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}",
-                            json.dumps(value, indent=2, ensure_ascii=False))
+    return _RAW_IN_JSON.sub(
+        lambda match: f"\\u{ord(match.group()):04x}",
+        json.dumps(value, indent=2, ensure_ascii=False),
+    )
 
 
 def _escape_control(match: re.Match[str]) -> str:
     char = match.group()
     if "\udc80" <= char <= "\udcff":  # a byte that is not UTF-8, as os.fsdecode keeps it
-        return f"\\x{ord(char) - 0xdc00:02x}"
+        return f"\\x{ord(char) - 0xDC00:02x}"
     if char > "\xff":
         return f"\\u{ord(char):04x}"
     return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char, f"\\x{ord(char):02x}")
@@ -134,8 +135,9 @@ def _excerpt_into(value: Any, parts: list[str], budget: list[int], depth: int) -
         return
     if isinstance(value, dict | list | tuple):
         is_dict = isinstance(value, dict)
-        opening, closing = ("{", "}") if is_dict else ("[", "]") if isinstance(value, list) \
-            else ("(", ")")
+        opening, closing = (
+            ("{", "}") if is_dict else ("[", "]") if isinstance(value, list) else ("(", ")")
+        )
         if depth >= _EXCERPT_DEPTH:
             _add(opening + "...", parts, budget)
             budget[0] = -1
@@ -156,7 +158,7 @@ def _excerpt_into(value: Any, parts: list[str], budget: list[int], depth: int) -
                 _excerpt_into(item, parts, budget, depth + 1)
         _add(closing, parts, budget)
     elif isinstance(value, str):
-        text = repr(value[:budget[0] + 1])
+        text = repr(value[: budget[0] + 1])
         _add(text, parts, budget)
     elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 600:
         _add(f"<an integer of about {int(value.bit_length() * 0.30103)} digits>", parts, budget)
@@ -192,16 +194,19 @@ class Diagnostics:
     ) -> None:
         self.items.append(Diagnostic(severity, code, message, location, hint))
 
-    def error(self, code: str, message: str, location: Location | None = None,
-              hint: str | None = None) -> None:
+    def error(
+        self, code: str, message: str, location: Location | None = None, hint: str | None = None
+    ) -> None:
         self.add(Severity.ERROR, code, message, location, hint)
 
-    def warning(self, code: str, message: str, location: Location | None = None,
-                hint: str | None = None) -> None:
+    def warning(
+        self, code: str, message: str, location: Location | None = None, hint: str | None = None
+    ) -> None:
         self.add(Severity.WARNING, code, message, location, hint)
 
-    def info(self, code: str, message: str, location: Location | None = None,
-             hint: str | None = None) -> None:
+    def info(
+        self, code: str, message: str, location: Location | None = None, hint: str | None = None
+    ) -> None:
         self.add(Severity.INFO, code, message, location, hint)
 
     def __iter__(self) -> Iterator[Diagnostic]:
@@ -237,14 +242,28 @@ class Diagnostics:
             if item.location is not None and item.line is None:
                 position = locate(item.location)
                 if position is not None:
-                    item = Diagnostic(item.severity, item.code, item.message, item.location,
-                                      item.hint, position[0], position[1])
+                    item = Diagnostic(
+                        item.severity,
+                        item.code,
+                        item.message,
+                        item.location,
+                        item.hint,
+                        position[0],
+                        position[1],
+                    )
             out.append(item)
         out.sort(key=_sort_key)
         for code, (count, severity) in sorted(hidden.items()):
-            out.append(Diagnostic(severity, code, f"{count} more {code} diagnostics not shown "
-                                  f"(the first {SHOWN_PER_CODE} are above)", None,
-                                  "fix those and run again to see the rest"))
+            out.append(
+                Diagnostic(
+                    severity,
+                    code,
+                    f"{count} more {code} diagnostics not shown "
+                    f"(the first {SHOWN_PER_CODE} are above)",
+                    None,
+                    "fix those and run again to see the rest",
+                )
+            )
         return out
 
 

@@ -43,8 +43,9 @@ class Forked:
     def __init__(self, function: Callable[[], Any], *, memory: int | None = None) -> None:
         self._start(lambda _inbox: function(), inbox=None, memory=memory)
 
-    def _start(self, compute: Callable[[int | None], Any], inbox: int | None,
-               memory: int | None) -> None:
+    def _start(
+        self, compute: Callable[[int | None], Any], inbox: int | None, memory: int | None
+    ) -> None:
         read_end, write_end = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -76,8 +77,9 @@ class Forked:
         with os.fdopen(self.read_end, "rb", buffering=0) as stream:
             while True:
                 if deadline is not None:
-                    ready, _, _ = select.select([stream], [], [],
-                                                max(0.0, deadline - time.monotonic()))
+                    ready, _, _ = select.select(
+                        [stream], [], [], max(0.0, deadline - time.monotonic())
+                    )
                     if not ready:
                         late = True
                         break
@@ -138,8 +140,13 @@ class Awaiting(Forked):
     None, bytes, set). `send` returns False when the value cannot be sent; the child then exits
     and the caller does the work some other way."""
 
-    def __init__(self, prepare: Callable[[], None], function: Callable[[Any], Any], *,
-                 memory: int | None = None) -> None:
+    def __init__(
+        self,
+        prepare: Callable[[], None],
+        function: Callable[[Any], Any],
+        *,
+        memory: int | None = None,
+    ) -> None:
         inbox, self._outbox = os.pipe()
 
         def compute(inbox: int | None) -> Any:
@@ -174,7 +181,7 @@ class Awaiting(Forked):
             view = memoryview(data)
             with contextlib.suppress(OSError):
                 while view:
-                    view = view[os.write(outbox, view[:1 << 20]):]
+                    view = view[os.write(outbox, view[: 1 << 20]) :]
             with contextlib.suppress(OSError):
                 os.close(outbox)
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import cache, forked, ir
-from .config import Config
-from .diagnostics import Diagnostics, Location, Severity
-from .forked import Forked
-from .load import LoadError, SourceFile, Sources
-from .progress import silent
+from generator import cache, forked
+from generator.config import Config
+from generator.diagnostics import Diagnostics, Location, Severity
+from generator.forked import Forked
+from generator.load.sources import LoadError, SourceFile, Sources
+from generator.model import ir
+from generator.progress import silent
 
 
 class PendingValidation(NamedTuple):
@@ -61,14 +62,14 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
     try:
         source = run.sources.load(spec)
         if run.config.overlays:
-            from .overlay import overlay_source
+            from generator.load.overlay import overlay_source
 
             source = overlay_source(source, run.config.overlays, run.diagnostics, run.sources)
             run.sources.files[source.path] = source
             if run.diagnostics.has_errors:
                 return None
         if run.config.overlays or _EXTERNAL_REF.search(source.text):
-            from .references import load_referenced
+            from generator.load.references import load_referenced
 
             run.referenced = load_referenced(run.sources, source)
     except LoadError:
@@ -122,37 +123,49 @@ def early_validator(spec: Path) -> forked.Awaiting | None:
 
 
 def _prepare_validation() -> None:
-    from .validate import preload
+    from generator.validate.openapi import preload
 
     preload()
 
 
 def _findings_of(job: list[Any]) -> list[list[Any]]:
-    from .validate import validate_document
+    from generator.validate.openapi import validate_document
 
     data, version, display, uri, documents = job
     found = Diagnostics()
     validate_document(data, version, display, uri, found, [tuple(item) for item in documents])
-    return [[d.severity.value, d.code, d.message, d.location.file if d.location else "",
-             d.location.pointer if d.location else "", d.hint] for d in found.items]
+    return [
+        [
+            d.severity.value,
+            d.code,
+            d.message,
+            d.location.file if d.location else "",
+            d.location.pointer if d.location else "",
+            d.hint,
+        ]
+        for d in found.items
+    ]
 
 
-def validate_spec(run: Run, source: SourceFile, *, background: bool = False,
-                  early: forked.Awaiting | None = None) -> str | None:
+def validate_spec(
+    run: Run, source: SourceFile, *, background: bool = False, early: forked.Awaiting | None = None
+) -> str | None:
     """Record the validator's findings. With `background`, a large document is validated in a
     forked child (`early`, if one is waiting) while the caller goes on; `join_validation` then
     adds its findings. `early` is used or cancelled."""
     try:
         return _validate_spec(run, source, background, early)
     finally:
-        if early is not None and (run.pending_validation is None
-                                  or run.pending_validation.child is not early):
+        if early is not None and (
+            run.pending_validation is None or run.pending_validation.child is not early
+        ):
             early.cancel()
 
 
-def _validate_spec(run: Run, source: SourceFile, background: bool,
-                   early: forked.Awaiting | None) -> str | None:
-    from .validate import check_document_kind
+def _validate_spec(
+    run: Run, source: SourceFile, background: bool, early: forked.Awaiting | None
+) -> str | None:
+    from generator.validate.openapi import check_document_kind
 
     version = check_document_kind(source.data, source.display, run.diagnostics)
     if version is None:
@@ -165,8 +178,11 @@ def _validate_spec(run: Run, source: SourceFile, background: bool,
         _add_findings(run, source, json.loads(cached))
     elif len(source.text) >= _BACKGROUND_MIN and forked.available():
         job = _job(run, source, version)
-        child: Forked = early if early is not None and early.send(job) else \
-            forked.Forked(lambda: _findings_of(job), memory=validation_budget()[1])
+        child: Forked = (
+            early
+            if early is not None and early.send(job)
+            else forked.Forked(lambda: _findings_of(job), memory=validation_budget()[1])
+        )
         run.pending_validation = PendingValidation(child, source, store, entry)
         if not background:  # a budgeted child all the same; wait for it now
             join_validation(run)
@@ -190,13 +206,17 @@ def join_validation(run: Run) -> None:
     seconds, memory = validation_budget()
     findings = child.collect(timeout=seconds)
     if findings is None:
-        why = {"timeout": f"did not finish within {seconds:g} s",
-               "out-of-memory": f"needed more than {memory >> 20} MB"}.get(
-                   child.outcome, "stopped without a result (out of memory, or it crashed)")
+        why = {
+            "timeout": f"did not finish within {seconds:g} s",
+            "out-of-memory": f"needed more than {memory >> 20} MB",
+        }.get(child.outcome, "stopped without a result (out of memory, or it crashed)")
         run.diagnostics.warning(
-            "W103", f"openapi-spec-validator {why}; the document was not fully validated",
-            Location(source.display), "generation goes on; OAGEN_VALIDATE_TIMEOUT (seconds) "
-            "and OAGEN_VALIDATE_MEMORY_MB raise the budget")
+            "W103",
+            f"openapi-spec-validator {why}; the document was not fully validated",
+            Location(source.display),
+            "generation goes on; OAGEN_VALIDATE_TIMEOUT (seconds) "
+            "and OAGEN_VALIDATE_MEMORY_MB raise the budget",
+        )
     else:
         if entry:
             cache.write(store, entry, json.dumps(findings))
@@ -219,15 +239,17 @@ def _job(run: Run, source: SourceFile, version: str) -> list[Any]:
 
 def _add_findings(run: Run, source: SourceFile, findings: list[list[Any]]) -> None:
     for severity, code, message, file, pointer, hint in findings:
-        run.diagnostics.add(Severity(severity), code, message,
-                            Location(file or source.display, pointer), hint)
+        run.diagnostics.add(
+            Severity(severity), code, message, Location(file or source.display, pointer), hint
+        )
 
 
 _EXTERNAL_REF = re.compile(r"""\$ref["']?\s*:\s*["']?[^#"'\s]""")
 
 
-def _validation_cache_entry(source: SourceFile, version: str, run_has_overlays: bool
-                            ) -> tuple[Path | None, str]:
+def _validation_cache_entry(
+    source: SourceFile, version: str, run_has_overlays: bool
+) -> tuple[Path | None, str]:
     """Where the validator's findings for this document are cached; no entry for documents
     that refer to other files, whose findings depend on more than this file's text."""
     if _EXTERNAL_REF.search(source.text) or run_has_overlays:
@@ -237,22 +259,22 @@ def _validation_cache_entry(source: SourceFile, version: str, run_has_overlays: 
     # The findings' format is part of the key: file, pointer and hint since format 2.
     store = cache.folder("validate", f"{installed('openapi-spec-validator')}|findings-2")
     # A file name may hold bytes that are not UTF-8 (kept as surrogates by Python).
-    return store, cache.key(source.text.encode(), version.encode(),
-                            source.display.encode("utf-8", "surrogateescape"))
+    return store, cache.key(
+        source.text.encode(), version.encode(), source.display.encode("utf-8", "surrogateescape")
+    )
 
 
 def build(run: Run, source: SourceFile, version: str) -> ir.Api:
-    from .build import build_api
-    from .convert import swagger_to_openapi
-    from .resolve import Resolver
+    from generator.load.convert import swagger_to_openapi
+    from generator.model.build import build_api
+    from generator.model.resolve import Resolver
 
     assert run.sources is not None
     started = time.perf_counter()
     run.progress("building")
     document = source.data
     if version == "2.0":
-        document = swagger_to_openapi(document, source.display, run.diagnostics,
-                                      run.sources.roots)
+        document = swagger_to_openapi(document, source.display, run.diagnostics, run.sources.roots)
         source = SourceFile(source.path, source.display, source.text, document, source.is_json)
     resolver = Resolver(run.sources, source, run.diagnostics)
     api = build_api(document, version, source.display, resolver, run.config, run.diagnostics)
@@ -260,8 +282,9 @@ def build(run: Run, source: SourceFile, version: str) -> ir.Api:
     return api
 
 
-def analyse(run: Run, spec: Path, *, validate: bool = True,
-            background: bool = False) -> ir.Api | None:
+def analyse(
+    run: Run, spec: Path, *, validate: bool = True, background: bool = False
+) -> ir.Api | None:
     """Everything up to the IR. None when the spec cannot be used at all. With `background`,
     validation may still be running: call `join_validation` before reading the diagnostics."""
     early = early_validator(spec) if validate and background else None
@@ -278,7 +301,7 @@ def analyse(run: Run, spec: Path, *, validate: bool = True,
     if validate:
         version = validate_spec(run, source, background=background, early=early)
     else:
-        from .validate import check_document_kind
+        from generator.validate.openapi import check_document_kind
 
         version = check_document_kind(source.data, source.display, run.diagnostics)
     if version is None:
@@ -287,8 +310,8 @@ def analyse(run: Run, spec: Path, *, validate: bool = True,
 
 
 def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
-    from .format import format_files
-    from .render import RenderError, render_api
+    from generator.render.format import format_files
+    from generator.render.package import RenderError, render_api
 
     started = time.perf_counter()
     run.progress("rendering")
@@ -296,8 +319,12 @@ def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
     try:
         files, laid_out = render_api(api, extra)
     except RenderError as exc:
-        run.diagnostics.error("E602", f"template error: {exc}", None,
-                              "fix the template (a custom one, or report a bug in oagen's)")
+        run.diagnostics.error(
+            "E602",
+            f"template error: {exc}",
+            None,
+            "fix the template (a custom one, or report a bug in oagen's)",
+        )
         return {}
     run.timings["render"] = time.perf_counter() - started
     started = time.perf_counter()

@@ -10,7 +10,7 @@ import os
 import time
 from typing import TextIO
 
-from .diagnostics import printable
+from generator.diagnostics import printable
 
 _DELAY = 1.0  # seconds before the first message: quick runs stay silent
 

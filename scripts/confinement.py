@@ -30,8 +30,22 @@ def audit(entry: Entry, work: Path) -> tuple[str, int | None, bool, int, list[st
     out = work / entry.name
     config = work / "oagen-empty.toml"
     config.write_text("[tool.oagen]\n", encoding="utf-8")
-    run = run_oagen(["generate", str(entry.spec), "-o", str(out), "--package", entry.package,
-                     "--config", str(config), "--root", str(root)], work, timeout=600)
+    run = run_oagen(
+        [
+            "generate",
+            str(entry.spec),
+            "-o",
+            str(out),
+            "--package",
+            entry.package,
+            "--config",
+            str(config),
+            "--root",
+            str(root),
+        ],
+        work,
+        timeout=600,
+    )
     outside = run.opened_outside([root, root.resolve(), work])
     return entry.name, run.returncode, "Traceback" in run.output, len(run.network), outside
 
@@ -47,8 +61,10 @@ def main() -> int:
     entries = [e for e in load_index() if args.only is None or e.name in args.only]
     failed = 0
     sockets = 0
-    with (tempfile.TemporaryDirectory(prefix="oagen-confinement-") as scratch,
-          concurrent.futures.ThreadPoolExecutor(args.j) as pool):
+    with (
+        tempfile.TemporaryDirectory(prefix="oagen-confinement-") as scratch,
+        concurrent.futures.ThreadPoolExecutor(args.j) as pool,
+    ):
         results = list(pool.map(lambda e: audit(e, Path(scratch)), entries))
     print("| entry | exit | traceback | socket events | files read outside |")
     print("|---|---|---|---|---|")
@@ -56,10 +72,14 @@ def main() -> int:
         sockets += network
         bad = crashed or network > 0 or bool(outside) or code is None
         failed += bad
-        print(f"| {name} | {code if code is not None else 'timeout'} | {'yes' if crashed else 'no'}"
-              f" | {network} | {', '.join(outside) or '-'} |")
-    print(f"\n{len(results)} entries; {failed} with a socket, an outside read, a traceback or a "
-          f"timeout; {sockets} socket events in all")
+        print(
+            f"| {name} | {code if code is not None else 'timeout'} | {'yes' if crashed else 'no'}"
+            f" | {network} | {', '.join(outside) or '-'} |"
+        )
+    print(
+        f"\n{len(results)} entries; {failed} with a socket, an outside read, a traceback or a "
+        f"timeout; {sockets} socket events in all"
+    )
     return 1 if failed else 0
 
 

@@ -68,8 +68,10 @@ SUMMARY = re.compile(
     r"\((?P<schemas>\d+) named schemas\); (?P<warnings>\d+) warning\(s\), (?P<errors>\d+) "
     r"error\(s\); files: (?P<files>.*); (?P<seconds>[\d.]+) s$"
 )
-MYPY_ERROR = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:\d+:)? error: (?P<message>.*?)"
-                        r"(?:  \[(?P<code>[a-z0-9-]+)\])?$")
+MYPY_ERROR = re.compile(
+    r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:\d+:)? error: (?P<message>.*?)"
+    r"(?:  \[(?P<code>[a-z0-9-]+)\])?$"
+)
 
 
 # --- the corpus ------------------------------------------------------------------------------
@@ -78,11 +80,11 @@ MYPY_ERROR = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:\d+:)? error: (?P<
 @dataclass(frozen=True, slots=True)
 class Entry:
     name: str
-    path: str            # relative to the corpus folder
+    path: str  # relative to the corpus folder
     version: str
-    ops: int             # operations in the spec, as counted by the corpus INDEX
+    ops: int  # operations in the spec, as counted by the corpus INDEX
     schemas: int
-    valid: bool          # accepted by openapi-spec-validator
+    valid: bool  # accepted by openapi-spec-validator
     first_error: str
 
     @property
@@ -111,11 +113,18 @@ def corpus_available() -> bool:
 def load_index(path: Path = INDEX) -> list[Entry]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [Entry(name=row["name"], path=row["path"], version=row["version"],
-                  ops=int(row["ops"] or 0), schemas=int(row["schemas"] or 0),
-                  valid=row["valid"].strip().lower() == "yes",
-                  first_error=row.get("first_error") or "")
-            for row in rows]
+    return [
+        Entry(
+            name=row["name"],
+            path=row["path"],
+            version=row["version"],
+            ops=int(row["ops"] or 0),
+            schemas=int(row["schemas"] or 0),
+            valid=row["valid"].strip().lower() == "yes",
+            first_error=row.get("first_error") or "",
+        )
+        for row in rows
+    ]
 
 
 # --- one entry ---------------------------------------------------------------------------------
@@ -130,7 +139,7 @@ class Result:
     index_ops: int
     package: str
     # generation
-    status: str = "not run"      # ok | failed (exit != 0) | crash (traceback) | timeout
+    status: str = "not run"  # ok | failed (exit != 0) | crash (traceback) | timeout
     exit_code: int | None = None
     ops_generated: int | None = None
     ops_total: int | None = None
@@ -138,21 +147,21 @@ class Result:
     named_schemas: int | None = None
     warnings: int = 0
     errors: int = 0
-    codes: dict[str, int] = field(default_factory=dict)   # diagnostic code -> count
+    codes: dict[str, int] = field(default_factory=dict)  # diagnostic code -> count
     generate_seconds: float = 0.0
-    generate_output: str = ""                             # stderr + stdout of the generator
+    generate_output: str = ""  # stderr + stdout of the generator
     # import
-    imports: bool | None = None                           # None: not attempted
+    imports: bool | None = None  # None: not attempted
     import_seconds: float = 0.0
     import_output: str = ""
     # mypy --strict
-    mypy_errors: int | None = None                        # None: not run
+    mypy_errors: int | None = None  # None: not run
     mypy_exit: int | None = None
     mypy_codes: dict[str, int] = field(default_factory=dict)
     mypy_seconds: float = 0.0
     mypy_output: str = ""
     # black --check: the generator lays out most files itself; black must agree
-    black_clean: bool | None = None                       # None: not run
+    black_clean: bool | None = None  # None: not run
     black_output: str = ""
 
     @property
@@ -165,8 +174,11 @@ class Result:
 
     @property
     def all_operations(self) -> bool:
-        return (self.ops_generated is not None and self.ops_total is not None
-                and self.ops_generated == self.ops_total)
+        return (
+            self.ops_generated is not None
+            and self.ops_total is not None
+            and self.ops_generated == self.ops_total
+        )
 
     @property
     def mypy_clean(self) -> bool:
@@ -194,8 +206,10 @@ class Result:
         if self.imports is False:
             found.append("package does not import")
         if self.mypy_errors is not None and not self.mypy_clean:
-            found.append(f"mypy --strict: {self.mypy_errors} error(s)"
-                         + (f" (exit {self.mypy_exit})" if self.mypy_exit not in (0, 1) else ""))
+            found.append(
+                f"mypy --strict: {self.mypy_errors} error(s)"
+                + (f" (exit {self.mypy_exit})" if self.mypy_exit not in (0, 1) else "")
+            )
         if self.black_clean is False:
             found.append("black would reformat")
         return found
@@ -234,20 +248,30 @@ IMPORT_PROBE = textwrap.dedent("""
 """)
 
 
-def _run(command: list[str], cwd: Path, timeout: float, extra_env: dict[str, str] | None = None
-         ) -> tuple[int | None, str, float]:
+def _run(
+    command: list[str], cwd: Path, timeout: float, extra_env: dict[str, str] | None = None
+) -> tuple[int | None, str, float]:
     """Run a command; return (exit code or None on timeout, stderr + stdout, seconds)."""
     env = dict(os.environ, PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1", **(extra_env or {}))
     env.pop("PYTHONPATH", None)
     started = time.perf_counter()
     try:
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                              env=env, errors="replace")
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            errors="replace",
+        )
     except subprocess.TimeoutExpired as exc:
+
         def text(value: str | bytes | None) -> str:
             if isinstance(value, bytes):
                 return value.decode("utf-8", "replace")
             return value or ""
+
         output = text(exc.stderr) + text(exc.stdout)
         return None, output + f"\n(timed out after {timeout:.0f} s)", time.perf_counter() - started
     output = done.stderr + (("\n" + done.stdout) if done.stdout.strip() else "")
@@ -257,8 +281,12 @@ def _run(command: list[str], cwd: Path, timeout: float, extra_env: dict[str, str
 def _portable(text: str, workdir: Path) -> str:
     """Output with the machine's folders replaced: `$TMP/` (the working folder), the corpus as
     `../shared/corpus/` and this repository as `./`, so reports compare across machines."""
-    replacements = ((workdir.resolve(), "$TMP"), (workdir, "$TMP"),
-                    (CORPUS, "../shared/corpus"), (REPO, "."))
+    replacements = (
+        (workdir.resolve(), "$TMP"),
+        (workdir, "$TMP"),
+        (CORPUS, "../shared/corpus"),
+        (REPO, "."),
+    )
     for folder, name in replacements:
         text = text.replace(str(folder) + os.sep, name + "/")
     return text
@@ -284,9 +312,16 @@ def parse_generator_output(result: Result, output: str) -> None:
     result.codes = dict(sorted(codes.items()))
 
 
-def run_entry(entry: Entry, workdir: Path, *, mypy: bool = True,
-              generate_timeout: float = GENERATE_TIMEOUT, mypy_timeout: float = MYPY_TIMEOUT,
-              python: str = sys.executable, oagen_cache: Path | None = None) -> Result:
+def run_entry(
+    entry: Entry,
+    workdir: Path,
+    *,
+    mypy: bool = True,
+    generate_timeout: float = GENERATE_TIMEOUT,
+    mypy_timeout: float = MYPY_TIMEOUT,
+    python: str = sys.executable,
+    oagen_cache: Path | None = None,
+) -> Result:
     """Generate, import and type-check one corpus entry inside `workdir` (created if needed).
 
     `oagen_cache`: the generator's cache folder (`OAGEN_CACHE_DIR`) for this run; None keeps the
@@ -302,12 +337,26 @@ def run_entry(entry: Entry, workdir: Path, *, mypy: bool = True,
     if not config.is_file():
         config.write_text("[tool.oagen]\n", encoding="utf-8")
     code, output, seconds = _run(
-        [python, "-m", "generator", "generate", str(entry.spec), "-o", str(out),
-         "--package", entry.package, "--config", str(config),
-         # $refs may read the entry's own folder of the corpus (a spec/ beside a common/)
-         "--root", str(CORPUS / Path(entry.path).parts[0])],
-        cwd=workdir, timeout=generate_timeout,
-        extra_env={"OAGEN_CACHE_DIR": str(oagen_cache)} if oagen_cache is not None else None)
+        [
+            python,
+            "-m",
+            "generator",
+            "generate",
+            str(entry.spec),
+            "-o",
+            str(out),
+            "--package",
+            entry.package,
+            "--config",
+            str(config),
+            # $refs may read the entry's own folder of the corpus (a spec/ beside a common/)
+            "--root",
+            str(CORPUS / Path(entry.path).parts[0]),
+        ],
+        cwd=workdir,
+        timeout=generate_timeout,
+        extra_env={"OAGEN_CACHE_DIR": str(oagen_cache)} if oagen_cache is not None else None,
+    )
     output = _portable(output, workdir)
     result.exit_code, result.generate_output, result.generate_seconds = code, output, seconds
     if TRACEBACK in output:
@@ -322,22 +371,38 @@ def run_entry(entry: Entry, workdir: Path, *, mypy: bool = True,
     if not result.generated or not (out / entry.package).is_dir():
         return result
 
-    code, output, seconds = _run([python, "-c", IMPORT_PROBE, str(out), entry.package],
-                                 cwd=workdir, timeout=IMPORT_TIMEOUT)
+    code, output, seconds = _run(
+        [python, "-c", IMPORT_PROBE, str(out), entry.package], cwd=workdir, timeout=IMPORT_TIMEOUT
+    )
     output = _portable(output, workdir)
     result.imports, result.import_output, result.import_seconds = code == 0, output, seconds
     # The package's own pyproject.toml carries its [tool.black] settings.
-    code, output, _ = _run([python, "-m", "black", "--check", "--quiet", "."], cwd=out,
-                           timeout=IMPORT_TIMEOUT)
+    code, output, _ = _run(
+        [python, "-m", "black", "--check", "--quiet", "."], cwd=out, timeout=IMPORT_TIMEOUT
+    )
     result.black_clean, result.black_output = code == 0, _portable(output, workdir)
     if not mypy:
         return result
 
     cache = workdir / ".mypy-cache" / entry.name
     code, output, seconds = _run(
-        [python, "-m", "mypy", "--strict", "--cache-dir", str(cache), "--no-error-summary",
-         "--show-error-codes", "--hide-error-context", "--no-color-output", "-p", entry.package],
-        cwd=out, timeout=mypy_timeout)
+        [
+            python,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(cache),
+            "--no-error-summary",
+            "--show-error-codes",
+            "--hide-error-context",
+            "--no-color-output",
+            "-p",
+            entry.package,
+        ],
+        cwd=out,
+        timeout=mypy_timeout,
+    )
     output = _portable(output, workdir)
     result.mypy_exit, result.mypy_output, result.mypy_seconds = code, output, seconds
     codes: collections.Counter[str] = collections.Counter()
@@ -373,10 +438,12 @@ def source_fingerprint() -> str:
 
 def git_revision() -> str:
     """The commit the generator is at, with `+ uncommitted changes` when generator/ is dirty."""
+
     def git(*args: str) -> str:
         try:
-            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
-                                  timeout=30).stdout.strip()
+            return subprocess.run(
+                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=30
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return ""
 
@@ -400,12 +467,19 @@ def _excerpt(output: str, *, limit: int = 25, mode: str = "head") -> list[str]:
     lines = [line.rstrip() for line in output.splitlines() if line.strip()]
     if mode == "traceback":
         start = next((i for i, line in enumerate(lines) if TRACEBACK in line), 0)
-        end = next((i for i in range(start + 1, len(lines))
-                    if lines[i].endswith(" failed:") or TRACEBACK in lines[i]
-                    or re.fullmatch(r"\d+ failure\(s\)", lines[i])), len(lines))
+        end = next(
+            (
+                i
+                for i in range(start + 1, len(lines))
+                if lines[i].endswith(" failed:")
+                or TRACEBACK in lines[i]
+                or re.fullmatch(r"\d+ failure\(s\)", lines[i])
+            ),
+            len(lines),
+        )
         block = _focus(lines[start:end])
         if len(block) > limit:
-            block = [*block[:3], "...", *block[-(limit - 4):]]
+            block = [*block[:3], "...", *block[-(limit - 4) :]]
         return block
     if mode == "tail":
         return lines[-limit:]
@@ -454,9 +528,13 @@ def _import_failures(output: str) -> list[str]:
         if line.endswith(" failed:") and not line[:1].isspace():
             flush()
             what, reasons = line[: -len(" failed:")], []
-        elif what is not None and line.strip() and not line[:1].isspace() \
-                and not line.startswith(("Traceback", "During handling", "The above exception")) \
-                and not re.fullmatch(r"\d+ failure\(s\)", line):
+        elif (
+            what is not None
+            and line.strip()
+            and not line[:1].isspace()
+            and not line.startswith(("Traceback", "During handling", "The above exception"))
+            and not re.fullmatch(r"\d+ failure\(s\)", line)
+        ):
             reasons.append(line.strip())
     flush()
     return failures
@@ -543,16 +621,24 @@ def _codes_table(title: str, per_entry: list[dict[str, int]]) -> list[str]:
     return [f"## {title}", "", "| code | count | entries |", "|---|---|---|", *rows, ""]
 
 
-def render_report(results: list[Result], wall_seconds: float, command: str, *,
-                  mypy: bool = True, revision: str | None = None,
-                  changed_during_run: bool = False) -> str:
+def render_report(
+    results: list[Result],
+    wall_seconds: float,
+    command: str,
+    *,
+    mypy: bool = True,
+    revision: str | None = None,
+    changed_during_run: bool = False,
+) -> str:
     t = totals(results, wall_seconds)
     out: list[str] = []
     w = out.append
     w("# Corpus report")
     w("")
-    w("Every entry of `../shared/corpus/INDEX.tsv` run through the whole pipeline "
-      "(generate, import, `mypy --strict`) into a temporary folder. Produced by:")
+    w(
+        "Every entry of `../shared/corpus/INDEX.tsv` run through the whole pipeline "
+        "(generate, import, `mypy --strict`) into a temporary folder. Produced by:"
+    )
     w("")
     w("```sh")
     w(command)
@@ -562,11 +648,15 @@ def render_report(results: list[Result], wall_seconds: float, command: str, *,
         w(f"Generator: commit {revision}.")
         w("")
     if changed_during_run:
-        w("**Warning: generator/ or templates/ changed while this report was being produced; "
-          "entries may have run against different versions of the generator. Run it again.**")
+        w(
+            "**Warning: generator/ or templates/ changed while this report was being produced; "
+            "entries may have run against different versions of the generator. Run it again.**"
+        )
         w("")
-    w("Regenerate with `make corpus` (see `scripts/corpus.py`). Times are wall-clock seconds "
-      "on the machine that produced this file and vary between runs (and with its load).")
+    w(
+        "Regenerate with `make corpus` (see `scripts/corpus.py`). Times are wall-clock seconds "
+        "on the machine that produced this file and vary between runs (and with its load)."
+    )
     w("")
     w("## Summary")
     w("")
@@ -577,21 +667,27 @@ def render_report(results: list[Result], wall_seconds: float, command: str, *,
     w(f"| timed out | {t.timeouts} |")
     w(f"| generated (exit 0) | {t.generated} of {t.entries} ({t.exit_failures} exited non-zero) |")
     w(f"| packages importing | {t.importing} of {t.import_attempted} generated |")
-    w(f"| entries with operations whose package imports | {t.with_ops_importing} of "
-      f"{t.with_ops} |")
-    w(f"| operations generated, all entries | {t.ops_generated} of {t.ops_total} "
-      f"({_pct(t.ops_generated, t.ops_total)}) |")
-    w(f"| operations generated, validator-accepted entries | {t.valid_ops_generated} of "
-      f"{t.valid_ops_total} ({_pct(t.valid_ops_generated, t.valid_ops_total)}); "
-      f"{t.valid_all_ops} of {t.valid_entries} entries complete |")
+    w(f"| entries with operations whose package imports | {t.with_ops_importing} of {t.with_ops} |")
+    w(
+        f"| operations generated, all entries | {t.ops_generated} of {t.ops_total} "
+        f"({_pct(t.ops_generated, t.ops_total)}) |"
+    )
+    w(
+        f"| operations generated, validator-accepted entries | {t.valid_ops_generated} of "
+        f"{t.valid_ops_total} ({_pct(t.valid_ops_generated, t.valid_ops_total)}); "
+        f"{t.valid_all_ops} of {t.valid_entries} entries complete |"
+    )
     if mypy:
-        w(f"| `mypy --strict` clean | {t.mypy_clean} of {t.mypy_run} packages checked "
-          f"({_pct(t.mypy_clean, t.mypy_run)}); {_pct(t.mypy_clean, t.entries)} of all entries |")
-        w(f"| `mypy --strict` errors, total | "
-          f"{sum(r.mypy_errors or 0 for r in results)} |")
+        w(
+            f"| `mypy --strict` clean | {t.mypy_clean} of {t.mypy_run} packages checked "
+            f"({_pct(t.mypy_clean, t.mypy_run)}); {_pct(t.mypy_clean, t.entries)} of all entries |"
+        )
+        w(f"| `mypy --strict` errors, total | {sum(r.mypy_errors or 0 for r in results)} |")
     w(f"| `black --check` clean | {t.black_clean} of {t.black_run} packages |")
-    w(f"| total time | {t.wall_seconds:.0f} s wall-clock ({t.step_seconds:.0f} s summed over "
-      "entries and steps) |")
+    w(
+        f"| total time | {t.wall_seconds:.0f} s wall-clock ({t.step_seconds:.0f} s summed over "
+        "entries and steps) |"
+    )
     w("")
 
     openrouter = next((r for r in results if r.name == "openrouter-full"), None)
@@ -603,35 +699,54 @@ def render_report(results: list[Result], wall_seconds: float, command: str, *,
     def target(name: str, measured: str, met: bool) -> None:
         w(f"| {name} | {measured} | {'yes' if met else '**no**'} |")
 
-    target("no traceback on every entry", f"{t.entries - t.crashes} of {t.entries}",
-           t.crashes == 0)
-    target("every entry with operations generates a package that imports",
-           f"{t.with_ops_importing} of {t.with_ops}", t.with_ops_importing == t.with_ops)
-    target("all operations generated, validator-accepted entries",
-           f"{t.valid_all_ops} of {t.valid_entries} entries", t.valid_all_ops == t.valid_entries)
+    target("no traceback on every entry", f"{t.entries - t.crashes} of {t.entries}", t.crashes == 0)
+    target(
+        "every entry with operations generates a package that imports",
+        f"{t.with_ops_importing} of {t.with_ops}",
+        t.with_ops_importing == t.with_ops,
+    )
+    target(
+        "all operations generated, validator-accepted entries",
+        f"{t.valid_all_ops} of {t.valid_entries} entries",
+        t.valid_all_ops == t.valid_entries,
+    )
     if openrouter is not None:
-        ops = (f"{openrouter.ops_generated} of {openrouter.ops_total}"
-               if openrouter.ops_generated is not None else "no summary")
-        target("all operations generated, full OpenRouter description", ops,
-               openrouter.all_operations)
+        ops = (
+            f"{openrouter.ops_generated} of {openrouter.ops_total}"
+            if openrouter.ops_generated is not None
+            else "no summary"
+        )
+        target(
+            "all operations generated, full OpenRouter description", ops, openrouter.all_operations
+        )
         if mypy:
-            target("`mypy --strict` clean, full OpenRouter client",
-                   f"{openrouter.mypy_errors} error(s)" if openrouter.mypy_errors is not None
-                   else "not checked", openrouter.mypy_clean)
+            target(
+                "`mypy --strict` clean, full OpenRouter client",
+                f"{openrouter.mypy_errors} error(s)"
+                if openrouter.mypy_errors is not None
+                else "not checked",
+                openrouter.mypy_clean,
+            )
     if mypy:
-        target("`mypy --strict` clean on >= 95% of the corpus packages",
-               f"{t.mypy_clean} of {t.entries} ({_pct(t.mypy_clean, t.entries)})",
-               t.entries > 0 and t.mypy_clean / t.entries >= 0.95)
+        target(
+            "`mypy --strict` clean on >= 95% of the corpus packages",
+            f"{t.mypy_clean} of {t.entries} ({_pct(t.mypy_clean, t.entries)})",
+            t.entries > 0 and t.mypy_clean / t.entries >= 0.95,
+        )
     w("")
 
     w("## Entries")
     w("")
-    w("`ops`: operations generated of operations in the spec (as the generator counts them; the "
-      "INDEX count is shown when they differ). `valid`: accepted by openapi-spec-validator. "
-      "`diagnostics`: count per code.")
+    w(
+        "`ops`: operations generated of operations in the spec (as the generator counts them; the "
+        "INDEX count is shown when they differ). `valid`: accepted by openapi-spec-validator. "
+        "`diagnostics`: count per code."
+    )
     w("")
-    w("| # | entry | version | valid | result | ops | models (named schemas) | warnings | "
-      "errors | diagnostics | imports | mypy errors | generate s | mypy s |")
+    w(
+        "| # | entry | version | valid | result | ops | models (named schemas) | warnings | "
+        "errors | diagnostics | imports | mypy errors | generate s | mypy s |"
+    )
     w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for number, r in enumerate(results, 1):
         if r.ops_generated is not None:
@@ -645,18 +760,22 @@ def render_report(results: list[Result], wall_seconds: float, command: str, *,
         result = "ok" if not problems else "**" + "; ".join(problems) + "**"
         diags = ", ".join(f"{code}: {count}" for code, count in r.codes.items()) or "-"
         imports = {True: "yes", False: "**no**", None: "-"}[r.imports]
-        mypy_cell = "-" if r.mypy_errors is None else (
-            str(r.mypy_errors) if r.mypy_clean else f"**{r.mypy_errors}**")
+        mypy_cell = (
+            "-"
+            if r.mypy_errors is None
+            else (str(r.mypy_errors) if r.mypy_clean else f"**{r.mypy_errors}**")
+        )
         mypy_s = f"{r.mypy_seconds:.1f}" if r.mypy_exit is not None or r.mypy_seconds else "-"
-        w(f"| {number} | {_cell(r.name)} | {_cell(r.version)} | {'yes' if r.valid else 'no'} | "
-          f"{_cell(result)} | {ops} | {models} | {r.warnings} | {r.errors} | {diags} | "
-          f"{imports} | {mypy_cell} | {r.generate_seconds:.1f} | {mypy_s} |")
+        w(
+            f"| {number} | {_cell(r.name)} | {_cell(r.version)} | {'yes' if r.valid else 'no'} | "
+            f"{_cell(result)} | {ops} | {models} | {r.warnings} | {r.errors} | {diags} | "
+            f"{imports} | {mypy_cell} | {r.generate_seconds:.1f} | {mypy_s} |"
+        )
     w("")
 
     out.extend(_codes_table("Diagnostics by code", [r.codes for r in results]))
     if mypy:
-        out.extend(_codes_table("`mypy --strict` errors by code",
-                                [r.mypy_codes for r in results]))
+        out.extend(_codes_table("`mypy --strict` errors by code", [r.mypy_codes for r in results]))
 
     failing = [r for r in results if r.problems()]
     w("## Failures")
@@ -667,8 +786,11 @@ def render_report(results: list[Result], wall_seconds: float, command: str, *,
     for r in failing:
         w(f"### {r.name}")
         w("")
-        w(f"`{r.path}` ({r.version}, validator: {'accepts' if r.valid else 'rejects'}): "
-          + "; ".join(r.problems()) + ".")
+        w(
+            f"`{r.path}` ({r.version}, validator: {'accepts' if r.valid else 'rejects'}): "
+            + "; ".join(r.problems())
+            + "."
+        )
         w("")
         blocks: list[tuple[str, list[str]]] = []
         if r.status == "crash":
@@ -687,10 +809,12 @@ def render_report(results: list[Result], wall_seconds: float, command: str, *,
             if failures:
                 if len(failures) > 20:
                     failures = [*failures[:20], f"... ({len(failures) - 20} more)"]
-                blocks.append((f"import ({len(_import_failures(r.import_output))} failure(s))",
-                               failures))
-            blocks.append(("import, first traceback",
-                           _excerpt(r.import_output, limit=14, mode="traceback")))
+                blocks.append(
+                    (f"import ({len(_import_failures(r.import_output))} failure(s))", failures)
+                )
+            blocks.append(
+                ("import, first traceback", _excerpt(r.import_output, limit=14, mode="traceback"))
+            )
         if r.black_clean is False:
             blocks.append(("black --check", _excerpt(r.black_output, mode="tail", limit=15)))
         if r.mypy_errors is not None and not r.mypy_clean:
@@ -716,51 +840,80 @@ def render_report(results: list[Result], wall_seconds: float, command: str, *,
 def _select(entries: list[Entry], patterns: list[str] | None) -> list[Entry]:
     if not patterns:
         return entries
-    return [e for e in entries if any(fnmatch.fnmatchcase(e.name, p) or e.name == p
-                                      for p in patterns)]
+    return [
+        e for e in entries if any(fnmatch.fnmatchcase(e.name, p) or e.name == p for p in patterns)
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", action="append", metavar="NAME",
-                        help="run only entries with this name (glob patterns allowed; repeatable)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="run only entries with this name (glob patterns allowed; repeatable)",
+    )
     parser.add_argument("-j", "--jobs", type=int, default=1, help="entries run in parallel")
-    parser.add_argument("--report", type=Path,
-                        help=f"report to write (default: {DEFAULT_REPORT.relative_to(REPO)} for "
-                             "a full run, none with --only)")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        help=f"report to write (default: {DEFAULT_REPORT.relative_to(REPO)} for "
+        "a full run, none with --only)",
+    )
     parser.add_argument("--json", type=Path, help="also write the raw results as JSON")
-    parser.add_argument("--from-json", type=Path, metavar="JSON",
-                        help="run nothing: write the report again from the results saved by "
-                             "--json (default report: " + str(DEFAULT_REPORT.relative_to(REPO))
-                        + ")")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="JSON",
+        help="run nothing: write the report again from the results saved by "
+        "--json (default report: " + str(DEFAULT_REPORT.relative_to(REPO)) + ")",
+    )
     parser.add_argument("--no-mypy", action="store_true", help="skip mypy --strict")
-    parser.add_argument("--keep", type=Path, metavar="DIR",
-                        help="generate into DIR and keep it (default: a temporary folder, removed)")
-    parser.add_argument("--warm-cache", action="store_true",
-                        help="let the generator use its usual cache (~/.cache/oagen); by default "
-                             "each run starts from an empty cache in the working folder, so times "
-                             "are those of a first run")
-    parser.add_argument("--timeout", type=float, default=GENERATE_TIMEOUT,
-                        help="seconds allowed for one generation")
-    parser.add_argument("--mypy-timeout", type=float, default=MYPY_TIMEOUT,
-                        help="seconds allowed for one mypy run")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="generate into DIR and keep it (default: a temporary folder, removed)",
+    )
+    parser.add_argument(
+        "--warm-cache",
+        action="store_true",
+        help="let the generator use its usual cache (~/.cache/oagen); by default "
+        "each run starts from an empty cache in the working folder, so times "
+        "are those of a first run",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=GENERATE_TIMEOUT, help="seconds allowed for one generation"
+    )
+    parser.add_argument(
+        "--mypy-timeout", type=float, default=MYPY_TIMEOUT, help="seconds allowed for one mypy run"
+    )
     args = parser.parse_args(argv)
 
     if args.from_json is not None:
         saved = json.loads(args.from_json.read_text(encoding="utf-8"))
         ordered = [Result(**item) for item in saved["results"]]
-        text = render_report(ordered, saved["wall_seconds"], saved["command"],
-                             mypy=saved["mypy"], revision=saved["revision"],
-                             changed_during_run=saved["changed_during_run"])
+        text = render_report(
+            ordered,
+            saved["wall_seconds"],
+            saved["command"],
+            mypy=saved["mypy"],
+            revision=saved["revision"],
+            changed_during_run=saved["changed_during_run"],
+        )
         report = args.report or DEFAULT_REPORT
         report.write_text(text, encoding="utf-8")
         print(f"corpus: report written to {report} from {args.from_json}", file=sys.stderr)
         return 0
 
     if not corpus_available():
-        print(f"corpus: skipped: no corpus index at {INDEX} (the shared corpus must sit beside "
-              "the repository, at ../shared/corpus)", file=sys.stderr)
+        print(
+            f"corpus: skipped: no corpus index at {INDEX} (the shared corpus must sit beside "
+            "the repository, at ../shared/corpus)",
+            file=sys.stderr,
+        )
         return 0
     entries = _select(load_index(), args.only)
     if not entries:
@@ -791,35 +944,48 @@ def main(argv: list[str] | None = None) -> int:
             continue
         shown.append(a)
     command = "python scripts/corpus.py" + "".join(
-        f" {a}" if not re.search(r"[^\w./=:-]", a) else f" '{a}'" for a in shown)
-    print(f"corpus: {len(entries)} entries, {args.jobs} job(s), working in {workdir}",
-          file=sys.stderr)
+        f" {a}" if not re.search(r"[^\w./=:-]", a) else f" '{a}'" for a in shown
+    )
+    print(
+        f"corpus: {len(entries)} entries, {args.jobs} job(s), working in {workdir}", file=sys.stderr
+    )
     lock = threading.Lock()
     results: dict[str, Result] = {}
     revision, fingerprint = git_revision(), source_fingerprint()
     started = time.perf_counter()
 
     def one(entry: Entry) -> Result:
-        result = run_entry(entry, workdir, mypy=not args.no_mypy,
-                           generate_timeout=args.timeout, mypy_timeout=args.mypy_timeout,
-                           oagen_cache=None if args.warm_cache else workdir / ".oagen-cache")
+        result = run_entry(
+            entry,
+            workdir,
+            mypy=not args.no_mypy,
+            generate_timeout=args.timeout,
+            mypy_timeout=args.mypy_timeout,
+            oagen_cache=None if args.warm_cache else workdir / ".oagen-cache",
+        )
         if cleanup:
             shutil.rmtree(workdir / entry.name, ignore_errors=True)
         with lock:
             problems = result.problems()
-            ops = (f"{result.ops_generated}/{result.ops_total}"
-                   if result.ops_generated is not None else "-")
-            print(f"corpus: [{len(results) + 1}/{len(entries)}] {entry.name}: "
-                  f"{'; '.join(problems) or 'ok'} (ops {ops}, mypy {result.mypy_errors}, "
-                  f"{result.seconds:.1f} s)", file=sys.stderr, flush=True)
+            ops = (
+                f"{result.ops_generated}/{result.ops_total}"
+                if result.ops_generated is not None
+                else "-"
+            )
+            print(
+                f"corpus: [{len(results) + 1}/{len(entries)}] {entry.name}: "
+                f"{'; '.join(problems) or 'ok'} (ops {ops}, mypy {result.mypy_errors}, "
+                f"{result.seconds:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
             results[entry.name] = result
         return result
 
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             # The biggest specs first, so the slowest entries do not end up alone at the end.
-            order = sorted(entries, key=lambda e: -e.spec.stat().st_size if e.spec.is_file()
-                           else 0)
+            order = sorted(entries, key=lambda e: -e.spec.stat().st_size if e.spec.is_file() else 0)
             for future in concurrent.futures.as_completed([pool.submit(one, e) for e in order]):
                 future.result()
     finally:
@@ -830,23 +996,35 @@ def main(argv: list[str] | None = None) -> int:
 
     changed = source_fingerprint() != fingerprint
     if changed:
-        print("corpus: warning: generator/ or templates/ changed during the run; results may mix "
-              "versions", file=sys.stderr)
-    text = render_report(ordered, wall, command, mypy=not args.no_mypy, revision=revision,
-                         changed_during_run=changed)
+        print(
+            "corpus: warning: generator/ or templates/ changed during the run; results may mix "
+            "versions",
+            file=sys.stderr,
+        )
+    text = render_report(
+        ordered, wall, command, mypy=not args.no_mypy, revision=revision, changed_during_run=changed
+    )
     if report is not None:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(text, encoding="utf-8")
         print(f"corpus: report written to {report}", file=sys.stderr)
     if args.json is not None:
-        saved = {"command": command, "revision": revision, "changed_during_run": changed,
-                 "wall_seconds": wall, "mypy": not args.no_mypy,
-                 "results": [asdict(r) for r in ordered]}
+        saved = {
+            "command": command,
+            "revision": revision,
+            "changed_during_run": changed,
+            "wall_seconds": wall,
+            "mypy": not args.no_mypy,
+            "results": [asdict(r) for r in ordered],
+        }
         args.json.write_text(json.dumps(saved, indent=1) + "\n", encoding="utf-8")
     t = totals(ordered, wall)
-    print(f"corpus: {t.entries} entries, {t.crashes} crashed, {t.generated} generated, "
-          f"{t.importing} import, ops {t.ops_generated}/{t.ops_total}, mypy clean "
-          f"{t.mypy_clean}/{t.mypy_run}, {wall:.0f} s", file=sys.stderr)
+    print(
+        f"corpus: {t.entries} entries, {t.crashes} crashed, {t.generated} generated, "
+        f"{t.importing} import, ops {t.ops_generated}/{t.ops_total}, mypy clean "
+        f"{t.mypy_clean}/{t.mypy_run}, {wall:.0f} s",
+        file=sys.stderr,
+    )
     failed = any(r.status != "ok" or r.imports is False for r in ordered)
     return 1 if failed else 0
 

@@ -30,8 +30,10 @@ SEED = SHARED / "seed"
 
 def require_corpus() -> Path:
     if not (CORPUS / "INDEX.tsv").is_file():
-        pytest.skip(f"the shared corpus is not at {os.path.relpath(CORPUS, REPO)}; "
-                    "corpus tests need ../shared/corpus beside the repository")
+        pytest.skip(
+            f"the shared corpus is not at {os.path.relpath(CORPUS, REPO)}; "
+            "corpus tests need ../shared/corpus beside the repository"
+        )
     return CORPUS
 
 

@@ -20,11 +20,13 @@ import httpx
 import pytest
 import yaml
 
-from generator import ir, pysource, render
-from generator.build.operations import error_class
 from generator.config import Config, load_config
 from generator.diagnostics import Diagnostics
+from generator.model import ir
+from generator.model.operations import error_class
 from generator.pipeline import Run, analyse
+from generator.render import package as render
+from generator.render import pysource
 from generator.runtime._errors import status_error_class
 
 from .conftest import CORPUS, GENERATED, REPO, SPEC, require_corpus
@@ -72,8 +74,11 @@ def test_every_showcase_operation_is_documented() -> None:
     api = _showcase_api()
     markdown = API_MD.read_text(encoding="utf-8")
     sections = _sections(markdown)
-    expected = {f"client.{r.attribute}.{op.method_name}": (r, op)
-                for r in api.resources for op in r.operations}
+    expected = {
+        f"client.{r.attribute}.{op.method_name}": (r, op)
+        for r in api.resources
+        for op in r.operations
+    }
     assert set(sections) == set(expected)
     assert len(expected) == 12
     for call_path, (_resource, op) in expected.items():
@@ -115,11 +120,14 @@ def test_showcase_blocks_compile_and_are_black_stable() -> None:
     assert max(len(line) for code in _python_blocks(markdown) for line in code.split("\n")) <= 100
 
 
-@pytest.mark.parametrize("path", [
-    "oai-learn-v3.0/petstore.yaml",
-    "apis-guru/APIs/xkcd.com/1.0.0/openapi.yaml",
-    "apis-guru/APIs/github.com/v3/swagger.yaml",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "oai-learn-v3.0/petstore.yaml",
+        "apis-guru/APIs/xkcd.com/1.0.0/openapi.yaml",
+        "apis-guru/APIs/github.com/v3/swagger.yaml",
+    ],
+)
 def test_corpus_blocks_compile_and_are_black_stable(path: str) -> None:
     require_corpus()
     if not (CORPUS / path).is_file():
@@ -169,8 +177,10 @@ def test_showcase_examples_run_against_a_stub() -> None:
 
 # --- (4) spec text cannot break the document --------------------------------------------------
 
-HOSTILE = ("x ```\n</details><script>alert(1)</script> | a | b |\n# Heading\n"
-           "\x1b[31m\u202e\x00 [l](javascript:x) &lt; ~~s~~ *e* _u_ \\")
+HOSTILE = (
+    "x ```\n</details><script>alert(1)</script> | a | b |\n# Heading\n"
+    "\x1b[31m\u202e\x00 [l](javascript:x) &lt; ~~s~~ *e* _u_ \\"
+)
 
 
 def _hostile_spec(path: Path) -> Path:
@@ -185,23 +195,55 @@ def _hostile_spec(path: Path) -> Path:
                     "tags": ["pets ```"],
                     "summary": "- " + HOSTILE,
                     "description": "1. " + HOSTILE,
-                    "parameters": [{"name": "id`|<b>", "in": "path", "required": True,
-                                    "description": HOSTILE, "example": "```\n<script>"},
-                                   {"name": "q```", "in": "query",
-                                    "schema": {"type": "string", "enum": ["`|``` <i>", "b"]},
-                                    "required": True, "description": HOSTILE}],
-                    "requestBody": {"required": True, "description": HOSTILE, "content": {
-                        "application/json": {"schema": {
-                            "type": "object", "required": ["na```me"],
-                            "properties": {"na```me": {"type": "string",
-                                                       "description": HOSTILE}}},
-                            "example": {"na```me": "```\n```python\n" + HOSTILE}}}},
+                    "parameters": [
+                        {
+                            "name": "id`|<b>",
+                            "in": "path",
+                            "required": True,
+                            "description": HOSTILE,
+                            "example": "```\n<script>",
+                        },
+                        {
+                            "name": "q```",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": ["`|``` <i>", "b"]},
+                            "required": True,
+                            "description": HOSTILE,
+                        },
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "description": HOSTILE,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["na```me"],
+                                    "properties": {
+                                        "na```me": {"type": "string", "description": HOSTILE}
+                                    },
+                                },
+                                "example": {"na```me": "```\n```python\n" + HOSTILE},
+                            }
+                        },
+                    },
                     "responses": {
-                        "200": {"description": HOSTILE, "content": {"application/json": {
-                            "schema": {"type": "object", "title": "Out ```",
-                                       "properties": {"a": {"type": "string"}}}}}},
-                        "4XX": {"description": "x", "content": {"application/json": {
-                            "schema": {"type": "object"}}}},
+                        "200": {
+                            "description": HOSTILE,
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "title": "Out ```",
+                                        "properties": {"a": {"type": "string"}},
+                                    }
+                                }
+                            },
+                        },
+                        "4XX": {
+                            "description": "x",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
                     },
                 },
             },
@@ -220,11 +262,15 @@ def test_hostile_spec_text_is_escaped(tmp_path: Path) -> None:
     tokens = _gfm(markdown_it).parse(markdown)
     assert tokens[0].type == "html_block" and tokens[0].content.startswith("<!-- This file is")
     tokens = tokens[1:]
-    assert not [t for t in tokens if t.type in ("html_block", "table_open", "blockquote_open",
-                                                "hr")]
+    assert not [
+        t for t in tokens if t.type in ("html_block", "table_open", "blockquote_open", "hr")
+    ]
     inline = [child for t in tokens for child in (t.children or [])]
-    assert not [t for t in inline if t.type in ("html_inline", "link_open", "s_open", "em_open",
-                                                "strong_open")]
+    assert not [
+        t
+        for t in inline
+        if t.type in ("html_inline", "link_open", "s_open", "em_open", "strong_open")
+    ]
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings[1:] == ["`client.pets`", "`client.pets.make_script()`"]
     fences = [t for t in tokens if t.type == "fence"]
@@ -251,16 +297,29 @@ def test_hostile_spec_text_is_escaped(tmp_path: Path) -> None:
     assert _assert_blocks_sound(markdown) == 4
 
 
-@pytest.mark.parametrize("text", [HOSTILE, "1) x", "===", "---", "+ x", "> q", "    code",
-                                  "a\u2028b", "\ud800", "&amp;", "a\r\nb"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        HOSTILE,
+        "1) x",
+        "===",
+        "---",
+        "+ x",
+        "> q",
+        "    code",
+        "a\u2028b",
+        "\ud800",
+        "&amp;",
+        "a\r\nb",
+    ],
+)
 def test_md_text_stays_one_plain_paragraph(text: str) -> None:
     markdown_it = pytest.importorskip("markdown_it")
     shown = render.md_text(text)
     assert "\n" not in shown
     tokens = _gfm(markdown_it).parse("para\n\n" + shown + "\n")
     assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] * 2
-    assert [c.type for c in tokens[4].children or []] in (["text"], ["text", "text"],
-                                                          ["text"] * 3)
+    assert [c.type for c in tokens[4].children or []] in (["text"], ["text", "text"], ["text"] * 3)
 
 
 @pytest.mark.parametrize("text", ["a`b", "``", "` x `", "x\ny", "|", "\x00"])
@@ -281,8 +340,12 @@ def test_api_md_is_identical_across_hash_seeds(tmp_path: Path) -> None:
         out = tmp_path / f"out{seed}"
         result = subprocess.run(
             [sys.executable, "-m", "generator", "generate", "-q", "--output", str(out)],
-            cwd=REPO, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True,
-            text=True, timeout=300)
+            cwd=REPO,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert result.returncode == 0, result.stderr
         outputs.append((out / "api.md").read_bytes())
     assert outputs[0] == outputs[1] == API_MD.read_bytes()
@@ -292,8 +355,9 @@ def test_api_md_grows_linearly() -> None:
     """Descriptions are cut, so each operation adds a bounded amount of reference."""
     api = _showcase_api()
     markdown = API_MD.read_text(encoding="utf-8")
-    assert len(markdown) < 3_000 * (len(api.resources) + sum(len(r.operations)
-                                                                 for r in api.resources))
+    assert len(markdown) < 3_000 * (
+        len(api.resources) + sum(len(r.operations) for r in api.resources)
+    )
     long = "word " * 10_000
     assert len(render.md_text(long, 500)) < 520
 
@@ -304,39 +368,103 @@ def test_api_md_grows_linearly() -> None:
 def test_example_values_are_data_printed_as_python() -> None:
     from datetime import date
 
-    from generator.build import examples
+    from generator.model import examples
 
-    value = examples.from_spec({"when": date(2024, 5, 1), "n": float("nan"), "list": [1, 2.5],
-                                "nested": {"ok": True, "none": None}, "big": 10**30})
+    value = examples.from_spec(
+        {
+            "when": date(2024, 5, 1),
+            "n": float("nan"),
+            "list": [1, 2.5],
+            "nested": {"ok": True, "none": None},
+            "big": 10**30,
+        }
+    )
     assert isinstance(value, ir.ExampleObject)
     printed = pysource.example_value(value)
-    assert printed == ('{"when": "2024-05-01", "n": "nan", "list": [1, 2.5], '
-                       '"nested": {"ok": True, "none": None}, "big": ' + str(10**30) + "}")
+    assert printed == (
+        '{"when": "2024-05-01", "n": "nan", "list": [1, 2.5], '
+        '"nested": {"ok": True, "none": None}, "big": ' + str(10**30) + "}"
+    )
     assert pysource.example_value(float("inf")) == 'float("inf")'
     assert pysource.example_value(ir.ExampleFile()) == 'b"file contents"'
-    assert ast.literal_eval(pysource.example_value((("\x00'\"", "\u2028"),))) == [["\x00'\"",
-                                                                                  "\u2028"]]
+    assert ast.literal_eval(pysource.example_value((("\x00'\"", "\u2028"),))) == [
+        ["\x00'\"", "\u2028"]
+    ]
 
 
 def test_placeholders_follow_the_types() -> None:
-    from generator.build import examples
     from generator.diagnostics import Location
+    from generator.model import examples
 
     where = Location("spec.yaml")
     definitions: dict[str, ir.Definition] = {
         "Color": ir.Enum("Color", "m", ("red", "blue"), "Literal['red', 'blue']", None, where),
-        "Pet": ir.Model("Pet", "m", (
-            ir.Field("name", "name", ir.Prim("str"), "str", True, None, None, False, False,
-                     False, where),
-            ir.Field("color", "color", ir.Ref("Color"), "Color", True, None, None, False, False,
-                     False, where),
-            ir.Field("id", "id", ir.Prim("int"), "int", True, None, None, False, True, False,
-                     where),
-            ir.Field("tag", "tag", ir.Prim("str"), "str", False, None, None, False, False,
-                     False, where),
-            ir.Field("self", "self", ir.Ref("Pet"), "Pet", True, None, None, False, False,
-                     False, where),
-        ), None, None, None, False, where),
+        "Pet": ir.Model(
+            "Pet",
+            "m",
+            (
+                ir.Field(
+                    "name",
+                    "name",
+                    ir.Prim("str"),
+                    "str",
+                    True,
+                    None,
+                    None,
+                    False,
+                    False,
+                    False,
+                    where,
+                ),
+                ir.Field(
+                    "color",
+                    "color",
+                    ir.Ref("Color"),
+                    "Color",
+                    True,
+                    None,
+                    None,
+                    False,
+                    False,
+                    False,
+                    where,
+                ),
+                ir.Field(
+                    "id", "id", ir.Prim("int"), "int", True, None, None, False, True, False, where
+                ),
+                ir.Field(
+                    "tag",
+                    "tag",
+                    ir.Prim("str"),
+                    "str",
+                    False,
+                    None,
+                    None,
+                    False,
+                    False,
+                    False,
+                    where,
+                ),
+                ir.Field(
+                    "self",
+                    "self",
+                    ir.Ref("Pet"),
+                    "Pet",
+                    True,
+                    None,
+                    None,
+                    False,
+                    False,
+                    False,
+                    where,
+                ),
+            ),
+            None,
+            None,
+            None,
+            False,
+            where,
+        ),
     }
     value = examples.placeholder(ir.Ref("Pet"), definitions)
     printed = pysource.example_value(value)

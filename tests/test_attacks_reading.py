@@ -28,17 +28,24 @@ components:
 """
 
 
-def _oagen(*args: str, cwd: Path, env: dict[str, str] | None = None
-           ) -> subprocess.CompletedProcess[str]:
+def _oagen(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO), **(env or {})},
-        check=False, timeout=120)
+        check=False,
+        timeout=120,
+    )
 
 
 def _git(cwd: Path, *args: str, stdin: str | None = None) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=cwd, input=stdin, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -62,7 +69,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_tree_entry_named_dotdot_writes_nothing_outside_the_revision_folder(
-        repo: Path, tmp_path: Path) -> None:
+    repo: Path, tmp_path: Path
+) -> None:
     # git builds and lists trees holding an entry named `..`: spec/../../../escaped.yaml at this
     # commit, written under TMPDIR/oagen-rev-*/, would land in tmp_path.
     blob = _git(repo, "hash-object", "-w", "--stdin", stdin="type: string\n")
@@ -70,8 +78,9 @@ def test_a_tree_entry_named_dotdot_writes_nothing_outside_the_revision_folder(
     tree = _git(repo, "mktree", stdin=f"100644 blob {blob}\tescaped.yaml\n")
     for _ in range(2):
         tree = _git(repo, "mktree", stdin=f"040000 tree {tree}\t..\n")
-    spec_tree = _git(repo, "mktree", stdin=f"100644 blob {spec}\topenapi.yaml\n"
-                                            f"040000 tree {tree}\t..\n")
+    spec_tree = _git(
+        repo, "mktree", stdin=f"100644 blob {spec}\topenapi.yaml\n040000 tree {tree}\t..\n"
+    )
     root = _git(repo, "mktree", stdin=f"040000 tree {spec_tree}\tspec\n")
     commit = _git(repo, "commit-tree", root, "-p", "HEAD", "-m", "crafted")
     _git(repo, "update-ref", "refs/heads/crafted", commit)
@@ -79,8 +88,13 @@ def test_a_tree_entry_named_dotdot_writes_nothing_outside_the_revision_folder(
     temporary = tmp_path / "t"
     temporary.mkdir()
 
-    done = _oagen("diff", "crafted:spec/openapi.yaml", "HEAD:spec/openapi.yaml", cwd=repo,
-                  env={"TMPDIR": str(temporary)})
+    done = _oagen(
+        "diff",
+        "crafted:spec/openapi.yaml",
+        "HEAD:spec/openapi.yaml",
+        cwd=repo,
+        env={"TMPDIR": str(temporary)},
+    )
 
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 0, done.stderr
@@ -89,10 +103,9 @@ def test_a_tree_entry_named_dotdot_writes_nothing_outside_the_revision_folder(
     assert list(temporary.iterdir()) == []  # the revision folders are gone too
 
 
-def test_blobs_are_written_only_up_to_the_size_the_loader_reads(
-        repo: Path, tmp_path: Path) -> None:
-    from generator import gitrev
-    from generator.load import MAX_FILE_BYTES
+def test_blobs_are_written_only_up_to_the_size_the_loader_reads(repo: Path, tmp_path: Path) -> None:
+    from generator.load.sources import MAX_FILE_BYTES
+    from generator.review import gitrev
 
     big = repo / "spec" / "big.yaml"
     with big.open("w", encoding="utf-8") as stream:
@@ -115,8 +128,9 @@ def test_diff_refuses_to_compare_a_spec_whose_refs_were_refused(tmp_path: Path) 
     project = tmp_path / "project"
     project.mkdir()
     (project / "old.yaml").write_text(_SPEC, encoding="utf-8")
-    (project / "new.yaml").write_text(_SPEC.replace("{type: string}",
-                                                    "{$ref: '../secret.yaml'}"), encoding="utf-8")
+    (project / "new.yaml").write_text(
+        _SPEC.replace("{type: string}", "{$ref: '../secret.yaml'}"), encoding="utf-8"
+    )
 
     done = _oagen("diff", "old.yaml", "new.yaml", cwd=project)
 
@@ -143,7 +157,7 @@ def _secret(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("swapped", ["file", "folder"])
 def test_a_link_swapped_in_after_the_check_is_not_read(tmp_path: Path, swapped: str) -> None:
     from generator.diagnostics import Diagnostics, Location
-    from generator.load import LoadError, read_source
+    from generator.load.sources import LoadError, read_source
 
     secret = _secret(tmp_path)
     inside = tmp_path / "spec"
@@ -167,13 +181,12 @@ def test_a_link_swapped_in_after_the_check_is_not_read(tmp_path: Path, swapped: 
 
 def test_a_real_path_is_read_as_before(tmp_path: Path) -> None:
     from generator.diagnostics import Diagnostics
-    from generator.load import read_source
+    from generator.load.sources import read_source
 
     part = tmp_path / "part.yaml"
     part.write_text("type: string\n", encoding="utf-8")
 
-    source = read_source(Path(os.path.realpath(part)), "part.yaml", Diagnostics(),
-                         real_path=True)
+    source = read_source(Path(os.path.realpath(part)), "part.yaml", Diagnostics(), real_path=True)
 
     assert source.data == {"type": "string"}
 
@@ -186,7 +199,8 @@ def test_100000_repeated_keys_print_a_bounded_number_of_lines(tmp_path: Path) ->
 
     (tmp_path / "openapi.yaml").write_text(
         "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\nx-a:\n" + "  k: 1\n" * 100_000,
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
     done = _oagen("validate", "openapi.yaml", cwd=tmp_path)
 
@@ -195,8 +209,10 @@ def test_100000_repeated_keys_print_a_bounded_number_of_lines(tmp_path: Path) ->
     assert len(lines) < 2 * SHOWN_PER_CODE + 10
     assert sum("W003 duplicate key 'k'" in line for line in lines) == SHOWN_PER_CODE
     assert lines[0].startswith("openapi.yaml:6:3: warning W003")  # located, in order
-    assert any(line.startswith(f"warning W003 {99_999 - SHOWN_PER_CODE} more W003 diagnostics "
-                               "not shown") for line in lines)
+    assert any(
+        line.startswith(f"warning W003 {99_999 - SHOWN_PER_CODE} more W003 diagnostics not shown")
+        for line in lines
+    )
     assert "99999 warning(s)" in lines[-1]  # every one is still counted
 
 
@@ -220,21 +236,24 @@ def test_the_cap_is_per_code_and_keeps_the_highest_severity() -> None:
 
 def test_a_key_overriding_a_merged_one_is_not_a_duplicate(tmp_path: Path) -> None:
     from generator.diagnostics import Diagnostics
-    from generator.load import read_source
+    from generator.load.sources import read_source
 
     spec = tmp_path / "openapi.yaml"
-    spec.write_text("openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
-                    "x-base: &base {description: base, type: string}\n"
-                    "components:\n  schemas:\n    A:\n      <<: *base\n      description: mine\n"
-                    "      type: string\n      type: integer\n", encoding="utf-8")
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
+        "x-base: &base {description: base, type: string}\n"
+        "components:\n  schemas:\n    A:\n      <<: *base\n      description: mine\n"
+        "      type: string\n      type: integer\n",
+        encoding="utf-8",
+    )
     diagnostics = Diagnostics()
 
     source = read_source(spec, "openapi.yaml", diagnostics)
 
-    assert source.data["components"]["schemas"]["A"] == {"description": "mine",
-                                                         "type": "integer"}
+    assert source.data["components"]["schemas"]["A"] == {"description": "mine", "type": "integer"}
     assert [(item.code, item.line, item.message) for item in diagnostics.items] == [
-        ("W003", 11, "duplicate key 'type'; the last one is used")]
+        ("W003", 11, "duplicate key 'type'; the last one is used")
+    ]
 
 
 # --- encodings -------------------------------------------------------------------------------
@@ -242,20 +261,31 @@ def test_a_key_overriding_a_merged_one_is_not_a_duplicate(tmp_path: Path) -> Non
 _HEAD = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (_HEAD.encode("utf-16"), "1:1: error E002 openapi.yaml is UTF-16 text (it starts with a "
-                             "UTF-16 byte order mark)"),
-    (_HEAD.encode("utf-32"), "1:1: error E002 openapi.yaml is UTF-32 text"),
-    (_HEAD.encode() + b"x-a: caf\xe9\n", "4:9: error E002 openapi.yaml is not UTF-8 text "
-                                         "(byte 64, 0xe9,"),
-    (_HEAD.encode() + b"x-a: \"\x00\"\n", "4:7: error E002 malformed YAML: the character "
-                                          "U+0000 is not allowed in YAML"),
-    (_HEAD.encode("utf-16-le"), "1:2: error E002 malformed YAML: the character U+0000"),
-], ids=["utf-16", "utf-32", "latin-1", "nul", "utf-16 without a mark"])
-def test_text_that_is_not_utf8_yaml_is_an_error_at_its_place(tmp_path: Path, raw: bytes,
-                                                             expected: str) -> None:
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            _HEAD.encode("utf-16"),
+            "1:1: error E002 openapi.yaml is UTF-16 text (it starts with a UTF-16 byte order mark)",
+        ),
+        (_HEAD.encode("utf-32"), "1:1: error E002 openapi.yaml is UTF-32 text"),
+        (
+            _HEAD.encode() + b"x-a: caf\xe9\n",
+            "4:9: error E002 openapi.yaml is not UTF-8 text (byte 64, 0xe9,",
+        ),
+        (
+            _HEAD.encode() + b'x-a: "\x00"\n',
+            "4:7: error E002 malformed YAML: the character U+0000 is not allowed in YAML",
+        ),
+        (_HEAD.encode("utf-16-le"), "1:2: error E002 malformed YAML: the character U+0000"),
+    ],
+    ids=["utf-16", "utf-32", "latin-1", "nul", "utf-16 without a mark"],
+)
+def test_text_that_is_not_utf8_yaml_is_an_error_at_its_place(
+    tmp_path: Path, raw: bytes, expected: str
+) -> None:
     from generator.diagnostics import Diagnostics
-    from generator.load import LoadError, read_source
+    from generator.load.sources import LoadError, read_source
 
     spec = tmp_path / "openapi.yaml"
     spec.write_bytes(raw)
@@ -272,16 +302,21 @@ def test_text_that_is_not_utf8_yaml_is_an_error_at_its_place(tmp_path: Path, raw
 
 # --- what inspect and diff print -------------------------------------------------------------
 
-_HOSTILE = ("openapi: 3.1.0\ninfo: {title: \"T\\e]52;c;aGk=\\a\\x9b2J\\N\\L\", version: '1'}\n"
-            "paths:\n  \"/x\\e[2J\\x9b\":\n    get:\n      operationId: \"op\\x9b\"\n"
-            "      summary: \"s\\x85\"\n      tags: [\"\\e[31m\"]\n"
-            "      responses: {'200': {description: ok}}\n"
-            "components:\n  schemas:\n    \"S\\x9b\": {type: object, required: [\"\\x85\"]}\n")
+_HOSTILE = (
+    "openapi: 3.1.0\ninfo: {title: \"T\\e]52;c;aGk=\\a\\x9b2J\\N\\L\", version: '1'}\n"
+    'paths:\n  "/x\\e[2J\\x9b":\n    get:\n      operationId: "op\\x9b"\n'
+    '      summary: "s\\x85"\n      tags: ["\\e[31m"]\n'
+    "      responses: {'200': {description: ok}}\n"
+    'components:\n  schemas:\n    "S\\x9b": {type: object, required: ["\\x85"]}\n'
+)
 
 
 def _raw_controls(text: str) -> set[str]:
-    return {char for char in text if (char < " " and char != "\n") or "\x7f" <= char <= "\x9f"
-            or char in "\u2028\u2029"}
+    return {
+        char
+        for char in text
+        if (char < " " and char != "\n") or "\x7f" <= char <= "\x9f" or char in "\u2028\u2029"
+    }
 
 
 def test_inspect_prints_no_raw_control_character(tmp_path: Path) -> None:
@@ -301,10 +336,12 @@ def test_inspect_prints_no_raw_control_character(tmp_path: Path) -> None:
 @pytest.mark.parametrize("output", ["markdown", "json"])
 def test_diff_prints_no_raw_control_character(tmp_path: Path, output: str) -> None:
     (tmp_path / "old.yaml").write_text(_HOSTILE, encoding="utf-8")
-    (tmp_path / "new.yaml").write_text(_HOSTILE.replace("summary: \"s\\x85\"",
-                                                        "summary: \"t\\e[2J\\x9b\\x85\"")
-                                       .replace("required: [\"\\x85\"]", "required: []"),
-                                       encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(
+        _HOSTILE.replace('summary: "s\\x85"', 'summary: "t\\e[2J\\x9b\\x85"').replace(
+            'required: ["\\x85"]', "required: []"
+        ),
+        encoding="utf-8",
+    )
 
     done = _oagen("diff", "old.yaml", "new.yaml", "--format", output, cwd=tmp_path)
 
@@ -317,13 +354,18 @@ def test_diff_prints_no_raw_control_character(tmp_path: Path, output: str) -> No
 
 
 @pytest.mark.parametrize("command", ["generate", "validate", "inspect", "diff-old", "diff-new"])
-@pytest.mark.parametrize(("name", "expected"), [
-    ("x" * 5000 + ".yaml", "error E001 file cannot be read (File name too long): xxx"),
-    ("/dev/stdin", "error E001 file not a regular file (a device, FIFO or socket): /dev/stdin"),
-    (".", "error E001 file a directory, not a spec file: ."),
-], ids=["name too long", "stdin", "folder"])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("x" * 5000 + ".yaml", "error E001 file cannot be read (File name too long): xxx"),
+        ("/dev/stdin", "error E001 file not a regular file (a device, FIFO or socket): /dev/stdin"),
+        (".", "error E001 file a directory, not a spec file: ."),
+    ],
+    ids=["name too long", "stdin", "folder"],
+)
 def test_a_spec_argument_that_cannot_be_a_spec_is_a_usage_error(
-        tmp_path: Path, command: str, name: str, expected: str) -> None:
+    tmp_path: Path, command: str, name: str, expected: str
+) -> None:
     (tmp_path / "openapi.yaml").write_text(_SPEC, encoding="utf-8")
     if command.startswith("diff"):
         pair = [name, "openapi.yaml"] if command == "diff-old" else ["openapi.yaml", name]
@@ -331,9 +373,15 @@ def test_a_spec_argument_that_cannot_be_a_spec_is_a_usage_error(
     else:
         args = [command, name]
 
-    done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=tmp_path,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60,
-                          env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)})
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)},
+    )
 
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
     assert done.returncode == 2
@@ -350,19 +398,21 @@ def test_a_revision_path_from_the_filesystem_root_is_refused(repo: Path) -> None
 # --- how much one description may load -------------------------------------------------------
 
 
-def test_hard_linked_copies_count_against_the_total_a_description_may_load(
-        tmp_path: Path) -> None:
+def test_hard_linked_copies_count_against_the_total_a_description_may_load(tmp_path: Path) -> None:
     from generator.diagnostics import Diagnostics
-    from generator.load import Sources
-    from generator.references import load_referenced
+    from generator.load.references import load_referenced
+    from generator.load.sources import Sources
 
     part = tmp_path / "part.yaml"
     part.write_text("Pet: {type: object}\n" + "#" * 1000 + "\n", encoding="utf-8")
     for index in range(1, 4):  # one file on disk, four names
         os.link(part, tmp_path / f"part{index}.yaml")
     spec = tmp_path / "openapi.yaml"
-    spec.write_text(_SPEC + "".join(f"    P{index}: {{$ref: 'part{index}.yaml#/Pet'}}\n"
-                                    for index in ("", 1, 2, 3)), encoding="utf-8")
+    spec.write_text(
+        _SPEC
+        + "".join(f"    P{index}: {{$ref: 'part{index}.yaml#/Pet'}}\n" for index in ("", 1, 2, 3)),
+        encoding="utf-8",
+    )
     diagnostics = Diagnostics()
     budget = spec.stat().st_size + 2 * part.stat().st_size + 10
     sources = Sources(tmp_path, diagnostics, max_total_bytes=budget)
@@ -370,23 +420,25 @@ def test_hard_linked_copies_count_against_the_total_a_description_may_load(
     loaded = load_referenced(sources, sources.load(spec))
 
     assert [source.path.name for source in loaded] == ["part.yaml", "part1.yaml"]
-    assert [(item.code, item.location.pointer if item.location else "")
-            for item in diagnostics.items] == [
-        ("E006", "/components/schemas/P2/$ref"), ("E006", "/components/schemas/P3/$ref")]
+    assert [
+        (item.code, item.location.pointer if item.location else "") for item in diagnostics.items
+    ] == [("E006", "/components/schemas/P2/$ref"), ("E006", "/components/schemas/P3/$ref")]
     assert "would pass" in diagnostics.items[0].message
 
 
 def test_a_missing_anchor_is_reported_without_the_document() -> None:
     from generator.diagnostics import Diagnostics
-    from generator.validate import validate_document
+    from generator.validate.openapi import validate_document
 
-    document = {"openapi": "3.1.0", "info": {"title": "T", "version": "1",
-                                             "description": "d" * 5000 + "\x1b[2J"},
-                "paths": {}, "components": {"schemas": {"A": {"$ref": "#nope\x1b]52;c;aGk="}}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1", "description": "d" * 5000 + "\x1b[2J"},
+        "paths": {},
+        "components": {"schemas": {"A": {"$ref": "#nope\x1b]52;c;aGk="}}},
+    }
     diagnostics = Diagnostics()
 
-    validate_document(document, "3.1", "openapi.yaml", "file:///nowhere/openapi.yaml",
-                      diagnostics)
+    validate_document(document, "3.1", "openapi.yaml", "file:///nowhere/openapi.yaml", diagnostics)
 
     (item,) = [item for item in diagnostics.items if item.code == "W101"]
     assert "NoSuchAnchor: the anchor 'nope\\x1b]52;c;aGk=' does not exist" in item.message
@@ -397,8 +449,8 @@ def test_bump_auto_never_reads_a_huge_blob_from_the_spec_history(repo: Path) -> 
     import hashlib
     import tracemalloc
 
-    from generator.load import MAX_FILE_BYTES
-    from generator.release import previous_spec_revision
+    from generator.load.sources import MAX_FILE_BYTES
+    from generator.review.release import previous_spec_revision
 
     spec = repo / "spec" / "openapi.yaml"
     first = _git(repo, "rev-parse", "HEAD")
@@ -433,14 +485,18 @@ def _seconds(function: object, *args: object) -> float:
     return best
 
 
-@pytest.mark.parametrize(("line", "n"), [
-    (lambda n: "x-a: [" + ", ".join(["1", "2.5", "-3"] * n) + "]", 4_000),  # numbers
-    (lambda n: 'x-a: "' + "&a !b c= " * n + '"', 20_000),  # like anchors, tags, bare =
-    (lambda n: 'x-a: "q ' + "a:]" * n + '"', 20_000),  # like flow keys ending in a colon
-], ids=["numbers", "anchors", "flow-colons"])
+@pytest.mark.parametrize(
+    ("line", "n"),
+    [
+        (lambda n: "x-a: [" + ", ".join(["1", "2.5", "-3"] * n) + "]", 4_000),  # numbers
+        (lambda n: 'x-a: "' + "&a !b c= " * n + '"', 20_000),  # like anchors, tags, bare =
+        (lambda n: 'x-a: "q ' + "a:]" * n + '"', 20_000),  # like flow keys ending in a colon
+    ],
+    ids=["numbers", "anchors", "flow-colons"],
+)
 def test_the_fast_yaml_scan_of_one_long_line_is_linear(line: object, n: int) -> None:
-    from generator import fastyaml
-    from generator.load import _SpecLoader
+    from generator.load import fastyaml
+    from generator.load.sources import _SpecLoader
 
     def text(n: int) -> str:
         return _HEAD + line(n) + "\n"  # type: ignore[operator]
@@ -448,23 +504,28 @@ def test_the_fast_yaml_scan_of_one_long_line_is_linear(line: object, n: int) -> 
     small, large = text(n), text(8 * n)
     fastyaml.load(small, _SpecLoader)  # warm up
 
-    ratio = _seconds(fastyaml.load, large, _SpecLoader) / _seconds(fastyaml.load, small,
-                                                                   _SpecLoader)
+    ratio = _seconds(fastyaml.load, large, _SpecLoader) / _seconds(
+        fastyaml.load, small, _SpecLoader
+    )
 
     assert ratio < 24  # linear is about 8; slicing the line per candidate was about 64
 
 
 def test_validation_time_grows_linearly_with_the_number_of_schemas() -> None:
     from generator.diagnostics import Diagnostics
-    from generator.validate import validate_document
+    from generator.validate.openapi import validate_document
 
     def validate(count: int) -> None:
-        document = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {},
-                    "components": {"schemas": {f"S{index}": {"type": "string"}
-                                               for index in range(count)}}}
+        document = {
+            "openapi": "3.1.0",
+            "info": {"title": "T", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {f"S{index}": {"type": "string"} for index in range(count)}},
+        }
         diagnostics = Diagnostics()
-        validate_document(document, "3.1", "openapi.yaml", "file:///nowhere/openapi.yaml",
-                          diagnostics)
+        validate_document(
+            document, "3.1", "openapi.yaml", "file:///nowhere/openapi.yaml", diagnostics
+        )
         assert diagnostics.items == []
 
     validate(100)  # warm up
@@ -475,36 +536,48 @@ def test_validation_time_grows_linearly_with_the_number_of_schemas() -> None:
 
 
 def test_nan_infinity_and_overflowing_json_numbers_are_warned_at_their_place(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     from generator.diagnostics import Diagnostics
-    from generator.load import read_source
+    from generator.load.sources import read_source
 
     spec = tmp_path / "openapi.json"
-    spec.write_text('{"openapi": "3.1.0", "info": {"title": "NaN Infinity 1e999", '
-                    '"version": "1"}, "paths": {},\n "x-a": [NaN, -Infinity, 1e999, 1.5e300, '
-                    '-0]}', encoding="utf-8")
+    spec.write_text(
+        '{"openapi": "3.1.0", "info": {"title": "NaN Infinity 1e999", '
+        '"version": "1"}, "paths": {},\n "x-a": [NaN, -Infinity, 1e999, 1.5e300, '
+        "-0]}",
+        encoding="utf-8",
+    )
     diagnostics = Diagnostics()
 
     source = read_source(spec, "openapi.json", diagnostics)
 
-    assert [(item.code, item.line, item.column, item.message.split(";")[0])
-            for item in diagnostics.items] == [
+    assert [
+        (item.code, item.line, item.column, item.message.split(";")[0])
+        for item in diagnostics.items
+    ] == [
         ("W004", 2, 10, "'NaN' is not a finite JSON number"),
         ("W004", 2, 15, "'-Infinity' is not a finite JSON number"),
-        ("W004", 2, 26, "'1e999' is not a finite JSON number")]
+        ("W004", 2, 26, "'1e999' is not a finite JSON number"),
+    ]
     assert source.data["x-a"][3:] == [1.5e300, 0]
 
 
 @pytest.mark.parametrize("command", ["validate", "generate", "inspect"])
 def test_a_spec_whose_name_is_not_utf8_is_read_and_named_with_escapes(
-        tmp_path: Path, command: str) -> None:
+    tmp_path: Path, command: str
+) -> None:
     name = os.fsdecode(b"\xff\x1b.yaml")  # a byte that is not UTF-8, and ESC
     (tmp_path / name).write_text(_SPEC, encoding="utf-8")
     extra = ["-o", "client"] if command == "generate" else []
 
-    done = subprocess.run([sys.executable, "-m", "generator", command, name, *extra],
-                          cwd=tmp_path, capture_output=True, timeout=120,
-                          env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)})
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", command, name, *extra],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)},
+    )
 
     stderr = done.stderr.decode("utf-8")  # strictly UTF-8
     assert done.returncode == 0, stderr
@@ -523,14 +596,18 @@ def test_printable_writes_bytes_kept_as_surrogates_as_escapes() -> None:
 # --- YAML tags -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("!!int zz", "4:6: error E002 malformed YAML: 'zz' is tagged int but is not an integer"),
-    ("!!float zz", "4:6: error E002 malformed YAML: 'zz' is tagged float but is not a number"),
-])
-def test_a_tag_on_text_it_does_not_fit_is_an_error_at_its_place(tmp_path: Path, value: str,
-                                                                 expected: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("!!int zz", "4:6: error E002 malformed YAML: 'zz' is tagged int but is not an integer"),
+        ("!!float zz", "4:6: error E002 malformed YAML: 'zz' is tagged float but is not a number"),
+    ],
+)
+def test_a_tag_on_text_it_does_not_fit_is_an_error_at_its_place(
+    tmp_path: Path, value: str, expected: str
+) -> None:
     from generator.diagnostics import Diagnostics
-    from generator.load import LoadError, read_source
+    from generator.load.sources import LoadError, read_source
 
     spec = tmp_path / "openapi.yaml"
     spec.write_text(_HEAD + f"x-a: {value}\n", encoding="utf-8")
@@ -545,32 +622,52 @@ def test_a_tag_on_text_it_does_not_fit_is_an_error_at_its_place(tmp_path: Path, 
 
 def test_binary_omap_and_pairs_are_read_as_json_data(tmp_path: Path) -> None:
     from generator.diagnostics import Diagnostics
-    from generator.load import read_source
+    from generator.load.sources import read_source
 
     spec = tmp_path / "openapi.yaml"
-    spec.write_text(_HEAD + "x-a: !!binary aGVsbG8=\nx-b: !!omap [x: 1, y: [2]]\n"
-                    "x-c: !!pairs [x: 1, x: 2]\n", encoding="utf-8")
+    spec.write_text(
+        _HEAD + "x-a: !!binary aGVsbG8=\nx-b: !!omap [x: 1, y: [2]]\nx-c: !!pairs [x: 1, x: 2]\n",
+        encoding="utf-8",
+    )
 
     data = read_source(spec, "openapi.yaml", Diagnostics()).data
 
     assert (data["x-a"], data["x-b"], data["x-c"]) == (
-        "aGVsbG8=", [{"x": 1}, {"y": [2]}], [{"x": 1}, {"x": 2}])
+        "aGVsbG8=",
+        [{"x": 1}, {"y": [2]}],
+        [{"x": 1}, {"x": 2}],
+    )
 
 
 def _operations(count: int, operation_id: Callable[[int], object]) -> dict[str, Any]:
-    return {"openapi": "3.1.0", "info": {"title": "T", "version": "1"},
-            "paths": {f"/p{index}": {"get": {"operationId": operation_id(index), "responses": {
-                "200": {"description": "ok"}}}} for index in range(count)}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            f"/p{index}": {
+                "get": {
+                    "operationId": operation_id(index),
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+            for index in range(count)
+        },
+    }
 
 
 def test_validation_time_grows_linearly_with_the_number_of_operations() -> None:
     from generator.diagnostics import Diagnostics
-    from generator.validate import validate_document
+    from generator.validate.openapi import validate_document
 
     def validate(count: int) -> None:
         diagnostics = Diagnostics()
-        validate_document(_operations(count, lambda index: f"op{index}"), "3.1",
-                          "openapi.yaml", "file:///nowhere/openapi.yaml", diagnostics)
+        validate_document(
+            _operations(count, lambda index: f"op{index}"),
+            "3.1",
+            "openapi.yaml",
+            "file:///nowhere/openapi.yaml",
+            diagnostics,
+        )
         assert diagnostics.items == []
 
     validate(100)  # warm up
@@ -580,12 +677,17 @@ def test_validation_time_grows_linearly_with_the_number_of_operations() -> None:
 
 def test_duplicate_operation_ids_are_still_found_hashable_or_not() -> None:
     from generator.diagnostics import Diagnostics
-    from generator.validate import validate_document
+    from generator.validate.openapi import validate_document
 
     diagnostics = Diagnostics()
     ids: list[object] = ["same", "same", {"an": "object"}, {"an": "object"}, "other"]
-    validate_document(_operations(5, lambda index: ids[index]), "3.1", "openapi.yaml",
-                      "file:///nowhere/openapi.yaml", diagnostics)
+    validate_document(
+        _operations(5, lambda index: ids[index]),
+        "3.1",
+        "openapi.yaml",
+        "file:///nowhere/openapi.yaml",
+        diagnostics,
+    )
     messages = [d.message for d in diagnostics.items]
     assert any("Operation ID 'same'" in m and "is not unique" in m for m in messages), messages
     assert any("Operation ID '{'an': 'object'}'" in m for m in messages), messages

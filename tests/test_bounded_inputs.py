@@ -23,14 +23,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import ir
-from generator.build.bounded import is_small
-from generator.build.naming import WINDOWS_DEVICE_NAMES, Namer, file_stem
-from generator.build.schemas import MAX_LITERAL_VALUES, MAX_SCHEMA_DEPTH
 from generator.cli import main
 from generator.config import Config
 from generator.diagnostics import Location
-from generator.load import SourceFile, Sources
+from generator.load.sources import SourceFile, Sources
+from generator.model import ir
+from generator.model.bounded import is_small
+from generator.model.naming import WINDOWS_DEVICE_NAMES, Namer, file_stem
+from generator.model.schemas import MAX_LITERAL_VALUES, MAX_SCHEMA_DEPTH
 from generator.pipeline import Run, build, render_and_format
 from tests.hostile.harness import PACKAGE, check_all
 from tests.hostile.strategies import alias_bomb
@@ -38,16 +38,23 @@ from tests.hostile.strategies import alias_bomb
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _spec(schema: dict[str, Any] | None = None, *, schemas: dict[str, Any] | None = None,
-          paths: dict[str, Any] | None = None) -> dict[str, Any]:
+def _spec(
+    schema: dict[str, Any] | None = None,
+    *,
+    schemas: dict[str, Any] | None = None,
+    paths: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """A 3.1 document whose one operation returns `schema` (or the given paths)."""
     if paths is None:
         response: dict[str, Any] = {"description": "ok"}
         if schema is not None:
             response["content"] = {"application/json": {"schema": schema}}
         paths = {"/x": {"get": {"operationId": "getX", "responses": {"200": response}}}}
-    doc: dict[str, Any] = {"openapi": "3.1.0", "info": {"title": "Bounded", "version": "1"},
-                           "paths": paths}
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "Bounded", "version": "1"},
+        "paths": paths,
+    }
     if schemas is not None:
         doc["components"] = {"schemas": schemas}
     return doc
@@ -79,8 +86,9 @@ def _nested(kind: str, depth: int) -> dict[str, Any]:
         "prefixItems": lambda s: {"type": "array", "prefixItems": [s]},
         "oneOf": lambda s: {"oneOf": [s, {"type": "integer"}]},
         "anyOf": lambda s: {"anyOf": [{"type": "integer"}, s]},
-        "allOf": lambda s: {"allOf": [s, {"type": "object", "properties": {
-            "x": {"type": "string"}}}]},
+        "allOf": lambda s: {
+            "allOf": [s, {"type": "object", "properties": {"x": {"type": "string"}}}]
+        },
         "additionalProperties": lambda s: {"type": "object", "additionalProperties": s},
     }
     schema: dict[str, Any] = {"type": "string"}
@@ -100,15 +108,20 @@ def test_a_huge_enum_keeps_each_value_once_in_order() -> None:
     assert not _codes(run)
 
 
-@pytest.mark.parametrize(("schema", "annotation"), [
-    ({"type": "string"}, "str"), ({"type": "integer"}, "int"), ({}, "str")])
-def test_an_enum_past_the_literal_limit_is_its_base_type(schema: dict[str, Any],
-                                                         annotation: str) -> None:
+@pytest.mark.parametrize(
+    ("schema", "annotation"),
+    [({"type": "string"}, "str"), ({"type": "integer"}, "int"), ({}, "str")],
+)
+def test_an_enum_past_the_literal_limit_is_its_base_type(
+    schema: dict[str, Any], annotation: str
+) -> None:
     count = MAX_LITERAL_VALUES + 1
-    values: list[Any] = list(range(count)) if schema.get("type") == "integer" else \
-        [f"v{i}" for i in range(count)]
-    run, api = _build(_spec({"$ref": "#/components/schemas/E"},
-                            schemas={"E": {**schema, "enum": values}}))
+    values: list[Any] = (
+        list(range(count)) if schema.get("type") == "integer" else [f"v{i}" for i in range(count)]
+    )
+    run, api = _build(
+        _spec({"$ref": "#/components/schemas/E"}, schemas={"E": {**schema, "enum": values}})
+    )
     (warning,) = list(run.diagnostics)
     assert warning.code == "W310" and str(count) in warning.message
     assert warning.location == Location("spec.json", "/components/schemas/E/enum")
@@ -122,7 +135,13 @@ def test_enum_values_equal_in_python_stay_distinct_json_values() -> None:
     run, api = _build(_spec(schemas={"E": {"enum": values}}))
     (enum,) = [d for m in api.modules for d in m.definitions if isinstance(d, ir.Enum)]
     assert [(type(v), v) for v in enum.values] == [
-        (int, 1), (bool, True), (str, "1"), (int, 0), (bool, False), (str, "True")]
+        (int, 1),
+        (bool, True),
+        (str, "1"),
+        (int, 0),
+        (bool, False),
+        (str, "True"),
+    ]
     assert not _codes(run)
 
 
@@ -136,9 +155,15 @@ def test_an_enum_of_structures_is_loosened_with_a_short_message() -> None:
 
 def test_an_integer_too_long_to_print_loosens_the_enum() -> None:
     huge = 10**3500  # repr works up to 4,300 digits; such a Literal helps nobody
-    run, api = _build(_spec({"$ref": "#/components/schemas/E"},
-                            schemas={"E": {"type": "integer", "enum": [1, huge]},
-                                     "F": {"type": "integer", "const": 10**30}}))
+    run, api = _build(
+        _spec(
+            {"$ref": "#/components/schemas/E"},
+            schemas={
+                "E": {"type": "integer", "enum": [1, huge]},
+                "F": {"type": "integer", "const": 10**30},
+            },
+        )
+    )
     (warning,) = list(run.diagnostics)
     assert warning.code == "W307" and len(warning.message) < 400
     kinds = {d.name: d for m in api.modules for d in m.definitions}
@@ -165,11 +190,14 @@ def _old_take(taken: set[str], wanted: str, key: Callable[[str], str]) -> str:
 _NAME_POOL = ["op", "Op", "OP", "op2", "op_2", "Op2", "op3", "a1", "a1_2", "a", "A", "", "x_"]
 
 
-@given(steps=st.lists(st.tuples(st.booleans(), st.sampled_from(_NAME_POOL)), max_size=60),
-       reserved=st.sets(st.sampled_from(_NAME_POOL), max_size=4),
-       case_insensitive=st.booleans())
-def test_namer_gives_the_names_it_always_gave(steps: list[tuple[bool, str]],
-                                              reserved: set[str], case_insensitive: bool) -> None:
+@given(
+    steps=st.lists(st.tuples(st.booleans(), st.sampled_from(_NAME_POOL)), max_size=60),
+    reserved=st.sets(st.sampled_from(_NAME_POOL), max_size=4),
+    case_insensitive=st.booleans(),
+)
+def test_namer_gives_the_names_it_always_gave(
+    steps: list[tuple[bool, str]], reserved: set[str], case_insensitive: bool
+) -> None:
     def key(name: str) -> str:
         return name.lower() if case_insensitive else name
 
@@ -185,16 +213,35 @@ def test_namer_gives_the_names_it_always_gave(steps: list[tuple[bool, str]],
 
 def test_twenty_thousand_colliding_operation_ids_and_schema_names() -> None:
     variants = ["op", "Op", "OP", "o-p", "o_p", "o p"]
-    paths = {f"/p{i}": {"get": {"operationId": variants[i % 6],
-                                "responses": {"200": {"description": "ok"}}}}
-             for i in range(20_000)}
-    schemas = {_punctuated("S", i): {"type": "object", "properties": {"a": {"type": "string"}}}
-               for i in range(20_000)}
+    paths = {
+        f"/p{i}": {
+            "get": {"operationId": variants[i % 6], "responses": {"200": {"description": "ok"}}}
+        }
+        for i in range(20_000)
+    }
+    schemas = {
+        _punctuated("S", i): {"type": "object", "properties": {"a": {"type": "string"}}}
+        for i in range(20_000)
+    }
     _, api = _build(_spec(paths=paths, schemas=schemas))
     methods = [op.method_name for r in api.resources for op in r.operations]
     assert len(methods) == len(set(methods)) == 20_000
-    assert methods[:14] == ["op", "op2", "op3", "o_p", "o_p2", "o_p3", "op_2", "op_2_2",
-                            "op_2_3", "o_p_2", "o_p_2_2", "o_p_2_3", "op_3", "op_3_2"]
+    assert methods[:14] == [
+        "op",
+        "op2",
+        "op3",
+        "o_p",
+        "o_p2",
+        "o_p3",
+        "op_2",
+        "op_2_2",
+        "op_2_3",
+        "o_p_2",
+        "o_p_2_2",
+        "o_p_2_3",
+        "op_3",
+        "op_3_2",
+    ]
     names = sorted((name for name, _ in api.model_names), key=lambda name: int(name[1:] or 1))
     assert names == ["S"] + [f"S{i}" for i in range(2, 20_001)]
 
@@ -215,8 +262,19 @@ def _punctuated(base: str, number: int) -> str:
 
 
 @pytest.mark.parametrize("depth", [500, 5000])
-@pytest.mark.parametrize("kind", ["properties", "untyped", "items", "prefixItems", "oneOf",
-                                  "anyOf", "allOf", "additionalProperties"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "properties",
+        "untyped",
+        "items",
+        "prefixItems",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "additionalProperties",
+    ],
+)
 def test_deep_inline_nesting_ends_with_a_located_warning(kind: str, depth: int) -> None:
     run, _, files = _generate(_spec(_nested(kind, depth)))
     assert files
@@ -224,7 +282,8 @@ def test_deep_inline_nesting_ends_with_a_located_warning(kind: str, depth: int) 
         assert diagnostic.code in ("W309", "W304"), diagnostic.format()
         assert diagnostic.location is not None
         assert diagnostic.location.pointer.startswith(
-            "/paths/~1x/get/responses/200/content/application~1json/schema/")
+            "/paths/~1x/get/responses/200/content/application~1json/schema/"
+        )
     if kind != "allOf":  # nested allOf parts are merged loosely first (W304)
         assert "W309" in _codes(run)
 
@@ -234,17 +293,25 @@ def test_nesting_within_the_limit_is_typed_in_full() -> None:
     assert not _codes(run)
     (operation,) = [op for r in api.resources for op in r.operations]
     assert operation.response_annotation == "list[" * (MAX_SCHEMA_DEPTH - 1) + "str" + "]" * (
-        MAX_SCHEMA_DEPTH - 1)
+        MAX_SCHEMA_DEPTH - 1
+    )
 
 
 def test_a_long_ref_chain_generates_with_warnings_at_lines(tmp_path: Path) -> None:
     """300 components each referring to the next: a RecursionError before the depth limit."""
-    schemas = {f"A{i}": {"type": "object", "properties": {"next": {
-        "$ref": f"#/components/schemas/A{i + 1}"}}} for i in range(300)}
+    schemas = {
+        f"A{i}": {
+            "type": "object",
+            "properties": {"next": {"$ref": f"#/components/schemas/A{i + 1}"}},
+        }
+        for i in range(300)
+    }
     schemas["A300"] = {"type": "string"}
     spec = tmp_path / "spec.json"
-    spec.write_text(json.dumps(_spec({"$ref": "#/components/schemas/A0"}, schemas=schemas),
-                               indent=1), encoding="utf-8")
+    spec.write_text(
+        json.dumps(_spec({"$ref": "#/components/schemas/A0"}, schemas=schemas), indent=1),
+        encoding="utf-8",
+    )
     stderr = io.StringIO()
     with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
         assert main(["generate", str(spec), "-o", str(tmp_path / "out")]) == 0
@@ -270,19 +337,34 @@ def test_huge_examples_and_defaults_are_not_printed() -> None:
     deep: Any = "leaf"
     for _ in range(5000):
         deep = [deep]
-    schema = {"type": "object", "properties": {
-        "a": {"type": "array", "default": bomb},
-        "b": {"type": "integer", "default": 10**4000},
-        "c": {"type": "array", "default": deep},
-    }}
-    paths = {"/x": {"post": {
-        "operationId": "postX",
-        "parameters": [{"name": "q", "in": "query", "schema": {"type": "array"},
-                        "example": bomb},
-                       {"name": "r", "in": "query", "schema": {"type": "integer"},
-                        "example": 10**4000}],
-        "requestBody": {"content": {"application/json": {"schema": schema, "example": deep}}},
-        "responses": {"200": {"description": "ok"}}}}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "array", "default": bomb},
+            "b": {"type": "integer", "default": 10**4000},
+            "c": {"type": "array", "default": deep},
+        },
+    }
+    paths = {
+        "/x": {
+            "post": {
+                "operationId": "postX",
+                "parameters": [
+                    {"name": "q", "in": "query", "schema": {"type": "array"}, "example": bomb},
+                    {
+                        "name": "r",
+                        "in": "query",
+                        "schema": {"type": "integer"},
+                        "example": 10**4000,
+                    },
+                ],
+                "requestBody": {
+                    "content": {"application/json": {"schema": schema, "example": deep}}
+                },
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+    }
     _, api, files = _generate(_spec(paths=paths))
     assert sum(len(data) for data in files.values()) < 2_000_000
     (operation,) = [op for r in api.resources for op in r.operations]
@@ -295,15 +377,35 @@ def test_structures_where_text_belongs_are_never_printed() -> None:
     """A bomb as the title, version, server URL and variable, a security scheme's fields, a tag,
     a required name and a format: each is read as absent."""
     bomb = alias_bomb(levels=9, width=10)
-    doc = _spec(paths={"/x": {"get": {
-        "operationId": "getX", "tags": [bomb],
-        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
-            "type": "object", "required": [bomb, "a"],
-            "properties": {"a": {"type": "string", "format": bomb}}}}}}}}}})
+    doc = _spec(
+        paths={
+            "/x": {
+                "get": {
+                    "operationId": "getX",
+                    "tags": [bomb],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": [bomb, "a"],
+                                        "properties": {"a": {"type": "string", "format": bomb}},
+                                    }
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        }
+    )
     doc["info"] = {"title": bomb, "version": bomb}
     doc["servers"] = [{"url": "https://{v}.example.com", "variables": {"v": {"default": bomb}}}]
-    doc["components"] = {"securitySchemes": {"k": {"type": "apiKey", "in": bomb, "name": bomb,
-                                                   "scheme": bomb}}}
+    doc["components"] = {
+        "securitySchemes": {"k": {"type": "apiKey", "in": bomb, "name": bomb, "scheme": bomb}}
+    }
     _, api, files = _generate(doc)
     assert (api.title, api.version, api.base_url) == ("API", "0.0.0", "https://.example.com")
     assert [r.attribute for r in api.resources] == ["default"]
@@ -313,24 +415,48 @@ def test_structures_where_text_belongs_are_never_printed() -> None:
 # --- 6. Windows device names --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "stem"), [
-    ("con", "con_"), ("aux", "aux_"), ("nul", "nul_"), ("prn", "prn_"), ("com1", "com1_"),
-    ("lpt9", "lpt9_"), ("con.py", "con.py_"), ("console", "console"), ("com10", "com10"),
-    ("com_1", "com_1"), ("x", "x"),
-])
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("con", "con_"),
+        ("aux", "aux_"),
+        ("nul", "nul_"),
+        ("prn", "prn_"),
+        ("com1", "com1_"),
+        ("lpt9", "lpt9_"),
+        ("con.py", "con.py_"),
+        ("console", "console"),
+        ("com10", "com10"),
+        ("com_1", "com_1"),
+        ("x", "x"),
+    ],
+)
 def test_file_stem(name: str, stem: str) -> None:
     assert file_stem(name) == stem
 
 
 def test_device_names_never_become_file_names(tmp_path: Path) -> None:
     devices = ["con", "PRN", "Aux", "nul", "com1", "LPT9", "con.py", "Con", "NUL", "COM¹"]
-    paths = {f"/d{i}": {"get": {
-        "operationId": f"get{i}", "tags": [name],
-        "responses": {"200": {"description": "ok", "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{name}"}}}}}}}
-        for i, name in enumerate(devices)}
-    schemas = {name: {"type": "object", "properties": {"v": {"type": "string"}}}
-               for name in devices}
+    paths = {
+        f"/d{i}": {
+            "get": {
+                "operationId": f"get{i}",
+                "tags": [name],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}
+                        },
+                    }
+                },
+            }
+        }
+        for i, name in enumerate(devices)
+    }
+    schemas = {
+        name: {"type": "object", "properties": {"v": {"type": "string"}}} for name in devices
+    }
     doc = _spec(paths=paths, schemas=schemas)
     result, report = check_all(doc, tmp_path)
     assert result.exit_code == 0 and report is not None, result.stderr[-2000:]
@@ -340,8 +466,10 @@ def test_device_names_never_become_file_names(tmp_path: Path) -> None:
     assert f"{PACKAGE}/resources/con_.py" in result.files
     assert f"{PACKAGE}/models/con_.py" in result.files
     # The client attribute keeps its name; only the file moved.
-    assert "self.con" in result.files[f"{PACKAGE}/_client.py"].decode() or \
-        "def con(" in result.files[f"{PACKAGE}/_client.py"].decode()
+    assert (
+        "self.con" in result.files[f"{PACKAGE}/_client.py"].decode()
+        or "def con(" in result.files[f"{PACKAGE}/_client.py"].decode()
+    )
 
 
 # --- 7. growth ratios -----------------------------------------------------------------------------
@@ -372,9 +500,14 @@ def _enum(n: int) -> dict[str, Any]:
 
 def _colliding_operations(n: int) -> dict[str, Any]:
     variants = ["op", "Op", "OP", "o-p"]
-    return _spec(paths={f"/p{i}": {"get": {"operationId": variants[i % 4],
-                                           "responses": {"200": {"description": "ok"}}}}
-                        for i in range(n)})
+    return _spec(
+        paths={
+            f"/p{i}": {
+                "get": {"operationId": variants[i % 4], "responses": {"200": {"description": "ok"}}}
+            }
+            for i in range(n)
+        }
+    )
 
 
 def _colliding_schemas(n: int) -> dict[str, Any]:
@@ -385,9 +518,16 @@ def _deep(n: int) -> dict[str, Any]:
     return _spec(_nested("properties", n))
 
 
-@pytest.mark.parametrize(("make", "n"), [
-    (_enum, 20_000), (_colliding_operations, 400), (_colliding_schemas, 400), (_deep, 300),
-], ids=["enum", "operation-ids", "schema-names", "nesting"])
+@pytest.mark.parametrize(
+    ("make", "n"),
+    [
+        (_enum, 20_000),
+        (_colliding_operations, 400),
+        (_colliding_schemas, 400),
+        (_deep, 300),
+    ],
+    ids=["enum", "operation-ids", "schema-names", "nesting"],
+)
 def test_build_grows_linearly(make: Callable[[int], dict[str, Any]], n: int) -> None:
     _cost(make, n, 1)  # warm up: imports and caches
     small_time, small_peak = _cost(make, n, 3)

@@ -22,14 +22,14 @@ UPDATE = os.environ.get("OAGEN_UPDATE_EXPECTED") == "1"
 
 # Cases whose `.expected` file holds the output oagen *should* print once a known bug is fixed.
 # OAGEN_UPDATE_EXPECTED leaves them alone; remove an entry once its bug is fixed.
-KNOWN_BUGS = {
-}
+KNOWN_BUGS = {}
 
 _TIMING = re.compile(r", \d+\.\d+ s$")
 
 
-def _validate(name: str, monkeypatch: pytest.MonkeyPatch,
-              capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def _validate(
+    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
     monkeypatch.chdir(BROKEN)
     code = main(["validate", "--config", "oagen.toml", name])
     captured = capsys.readouterr()
@@ -40,19 +40,25 @@ def _validate(name: str, monkeypatch: pytest.MonkeyPatch,
 
 def test_there_are_enough_cases() -> None:
     assert len(CASES) >= 10
-    orphans = sorted(p.name for p in BROKEN.glob("*.expected")
-                     if p.name.removesuffix(".expected") not in CASES)
+    orphans = sorted(
+        p.name for p in BROKEN.glob("*.expected") if p.name.removesuffix(".expected") not in CASES
+    )
     assert orphans == []
     assert set(KNOWN_BUGS) <= set(CASES)
 
 
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_BUGS[name], strict=True))
-     if name in KNOWN_BUGS else name for name in CASES],
+    [
+        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_BUGS[name], strict=True))
+        if name in KNOWN_BUGS
+        else name
+        for name in CASES
+    ],
 )
-def test_broken_spec(name: str, monkeypatch: pytest.MonkeyPatch,
-                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_spec(
+    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, actual = _validate(name, monkeypatch, capsys)
     expected_file = BROKEN / f"{name}.expected"
     if UPDATE and name not in KNOWN_BUGS:

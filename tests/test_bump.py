@@ -24,13 +24,18 @@ paths:
       responses:
         "200": {description: ok, content: {application/json: {schema: {type: string}}}}
 """
-ENV = {**os.environ, "PYTHONPATH": str(REPO), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
-       "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+ENV = {
+    **os.environ,
+    "PYTHONPATH": str(REPO),
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@t",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@t",
+}
 
 
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), cwd=cwd, env=ENV, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(list(args), cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300)
 
 
 def _generate(cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -47,8 +52,8 @@ def _version(project: Path) -> str:
 def test_bump_auto(tmp_path: Path) -> None:
     (tmp_path / "spec.yaml").write_text(SPEC, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.oagen]\nspec = "spec.yaml"\noutput = "out"\npackage = "bumped"\n',
-        encoding="utf-8")
+        '[tool.oagen]\nspec = "spec.yaml"\noutput = "out"\npackage = "bumped"\n', encoding="utf-8"
+    )
     assert _run(tmp_path, "git", "init", "-q").returncode == 0
     assert _generate(tmp_path).returncode == 0
     assert _version(tmp_path) == "1.0.0"
@@ -61,13 +66,16 @@ def test_bump_auto(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "CHANGELOG.md").exists()
 
     # An addition is a minor release.
-    added = SPEC + """\
+    added = (
+        SPEC
+        + """\
   /more:
     get:
       operationId: getMore
       responses:
         "200": {description: ok, content: {application/json: {schema: {type: string}}}}
 """
+    )
     (tmp_path / "spec.yaml").write_text(added, encoding="utf-8")
     minor = _generate(tmp_path, "--bump", "auto")
     assert minor.returncode == 0, minor.stderr
@@ -79,9 +87,9 @@ def test_bump_auto(tmp_path: Path) -> None:
     assert _run(tmp_path, "git", "commit", "-qm", "v1.1").returncode == 0
 
     # A removal is a major release; the new entry goes on top of the old one.
-    (tmp_path / "spec.yaml").write_text(added.replace("operationId: getOther",
-                                                      "operationId: fetchOther"),
-                                        encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text(
+        added.replace("operationId: getOther", "operationId: fetchOther"), encoding="utf-8"
+    )
     major = _generate(tmp_path, "--bump", "auto")
     assert major.returncode == 0, major.stderr
     assert _version(tmp_path) == "2.0.0"
@@ -105,15 +113,15 @@ def test_bump_auto_needs_a_previous_generation(tmp_path: Path) -> None:
 def test_check_prints_the_api_summary(tmp_path: Path) -> None:
     (tmp_path / "spec.yaml").write_text(SPEC, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.oagen]\nspec = "spec.yaml"\noutput = "out"\npackage = "checked"\n',
-        encoding="utf-8")
+        '[tool.oagen]\nspec = "spec.yaml"\noutput = "out"\npackage = "checked"\n', encoding="utf-8"
+    )
     _run(tmp_path, "git", "init", "-q")
     assert _generate(tmp_path).returncode == 0
     _run(tmp_path, "git", "add", "-A")
     assert _run(tmp_path, "git", "commit", "-qm", "v1").returncode == 0
-    (tmp_path / "spec.yaml").write_text(SPEC.replace("operationId: getOther",
-                                                     "operationId: fetchOther"),
-                                        encoding="utf-8")
+    (tmp_path / "spec.yaml").write_text(
+        SPEC.replace("operationId: getOther", "operationId: fetchOther"), encoding="utf-8"
+    )
     stale = _run(tmp_path, sys.executable, "-m", "generator", "check")
     assert stale.returncode == 1
     assert "+    def fetch_other(" in stale.stdout  # the unified diff

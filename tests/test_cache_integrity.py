@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator import cache
-from generator.render import template_dirs
+from generator.render.package import template_dirs
 
 from .conftest import REPO
 from .support.specs import PETS_SPEC
@@ -39,14 +39,33 @@ def _project(tmp_path: Path) -> Path:
 
 def _generate(folder: Path, output: str, cache_dir: Path) -> dict[str, bytes]:
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "pets.yaml", "-o", output, "--config",
-         "empty.toml", "--templates", "templates", "-q"],
-        cwd=folder, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "PYTHONPATH": str(REPO), "OAGEN_CACHE_DIR": str(cache_dir)})
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            "pets.yaml",
+            "-o",
+            output,
+            "--config",
+            "empty.toml",
+            "--templates",
+            "templates",
+            "-q",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO), "OAGEN_CACHE_DIR": str(cache_dir)},
+    )
     assert result.returncode == 0, result.stderr
     root = folder / output
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _entries(cache_dir: Path) -> list[Path]:
@@ -59,8 +78,9 @@ def _black_entries(cache_dir: Path) -> list[Path]:
 
 def _signed(secret: bytes, entry: Path, text: str) -> bytes:
     content = text.encode("utf-8")
-    return b"oagen-hmac-sha256 " + cache._sign(secret, entry.name, content).encode() + b"\n" \
-        + content
+    return (
+        b"oagen-hmac-sha256 " + cache._sign(secret, entry.name, content).encode() + b"\n" + content
+    )
 
 
 def test_forged_entries_are_not_used_and_the_output_matches_a_cold_run(tmp_path: Path) -> None:
@@ -111,7 +131,8 @@ def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path) -> None:
 
 
 def test_signed_entries_live_apart_from_an_older_oagens_unsigned_ones(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An older oagen sharing the cache folder read a signed entry as its result (a validator
     finding list that was not JSON: a traceback). The format is part of the folder name."""
     monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path / "cache"))

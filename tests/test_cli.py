@@ -90,22 +90,23 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def _diagnostics(err: str) -> list[str]:
     """The diagnostic lines of stderr (not hints, not the closing summary)."""
-    return [line for line in err.splitlines()
-            if not line.startswith(("    hint:", "oagen: "))]
+    return [line for line in err.splitlines() if not line.startswith(("    hint:", "oagen: "))]
 
 
 # --- usage ------------------------------------------------------------------------------------
 
 
-def test_no_command_prints_help_and_is_a_usage_error(work: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_command_prints_help_and_is_a_usage_error(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = _run(capsys)
     assert code == EXIT_USAGE == 2
     assert "usage: oagen" in err and "generate" in err and out == ""
 
 
-def test_unknown_command_and_bad_flag_are_usage_errors(work: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_command_and_bad_flag_are_usage_errors(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for argv in (["frobnicate"], ["validate", "--no-such-flag", "x.yaml"]):
         with pytest.raises(SystemExit) as exc:
             main(argv)
@@ -128,8 +129,9 @@ def test_no_spec_is_a_usage_error(work: Path, capsys: pytest.CaptureFixture[str]
     assert err.startswith("oagen: no spec given")
 
 
-def test_generate_without_output_is_a_usage_error(work: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_generate_without_output_is_a_usage_error(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (work / "pets.yaml").write_text(PETS, encoding="utf-8")
     code, _, err = _run(capsys, "generate", "pets.yaml")
     assert code == EXIT_USAGE
@@ -140,16 +142,16 @@ def test_generate_without_output_is_a_usage_error(work: Path,
 # --- load errors ------------------------------------------------------------------------------
 
 
-def test_missing_spec_file_is_one_located_line(work: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_spec_file_is_one_located_line(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = _run(capsys, "validate", "nope.yaml")
     assert code != EXIT_OK
     assert _diagnostics(err) == ["error E001 file not found: nope.yaml"]
     assert out == ""
 
 
-def test_missing_spec_file_is_a_usage_error(work: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_spec_file_is_a_usage_error(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for command in ("validate", "generate", "check", "inspect"):
         argv = [command, "nope.yaml"] + (["-o", "out"] if command in ("generate", "check") else [])
         code, _, _ = _run(capsys, *argv)
@@ -159,7 +161,9 @@ def test_missing_spec_file_is_a_usage_error(work: Path,
 def test_malformed_yaml_is_located(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (work / "bad.yaml").write_text(
         "openapi: 3.1.0\ninfo:\n  title: Bad\n  version: 1.0.0\npaths:\n"
-        "  /pets:\n    summary: a: b\n", encoding="utf-8")
+        "  /pets:\n    summary: a: b\n",
+        encoding="utf-8",
+    )
     code, out, err = _run(capsys, "validate", "bad.yaml")
     assert (code, out) == (EXIT_FAILED, "")
     # the second colon of `    summary: a: b`
@@ -172,7 +176,9 @@ def test_malformed_yaml_is_located(work: Path, capsys: pytest.CaptureFixture[str
 def test_malformed_json_is_located(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (work / "bad.json").write_text(
         '{\n  "openapi": "3.1.0",\n  "info": {"title": "Bad", "version": "1"},\n'
-        '  "paths": {"/pets": {"get": {}},}\n}\n', encoding="utf-8")
+        '  "paths": {"/pets": {"get": {}},}\n}\n',
+        encoding="utf-8",
+    )
     code, _, err = _run(capsys, "validate", "bad.json")
     assert code == EXIT_FAILED
     assert _diagnostics(err) == [
@@ -181,8 +187,9 @@ def test_malformed_json_is_located(work: Path, capsys: pytest.CaptureFixture[str
     ]
 
 
-def test_document_without_openapi_key_is_e003(work: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_document_without_openapi_key_is_e003(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (work / "plain.yaml").write_text("info:\n  title: not a spec\n", encoding="utf-8")
     code, _, err = _run(capsys, "validate", "plain.yaml")
     assert code == EXIT_FAILED
@@ -191,9 +198,11 @@ def test_document_without_openapi_key_is_e003(work: Path,
 
 
 def test_unsupported_version_is_e004_at_the_version_key(
-        work: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (work / "old.yaml").write_text("info:\n  title: x\n  version: '1'\nopenapi: 2.5.0\n",
-                                   encoding="utf-8")
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (work / "old.yaml").write_text(
+        "info:\n  title: x\n  version: '1'\nopenapi: 2.5.0\n", encoding="utf-8"
+    )
     code, _, err = _run(capsys, "validate", "old.yaml")
     assert code == EXIT_FAILED
     assert _diagnostics(err) == [
@@ -203,8 +212,7 @@ def test_unsupported_version_is_e004_at_the_version_key(
 
 def test_unresolved_ref_is_w201_at_the_ref(work: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unresolved $ref is loosened to Any with a located warning; --strict makes it fatal."""
-    (work / "pets.yaml").write_text(PETS.replace("schemas/Pet\"", "schemas/Pets\""),
-                                    encoding="utf-8")
+    (work / "pets.yaml").write_text(PETS.replace('schemas/Pet"', 'schemas/Pets"'), encoding="utf-8")
     code, _, err = _run(capsys, "validate", "pets.yaml")
     assert code == EXIT_OK
     found = [line for line in _diagnostics(err) if " W201 " in line]
@@ -217,10 +225,10 @@ def test_unresolved_ref_is_w201_at_the_ref(work: Path, capsys: pytest.CaptureFix
     assert strict == EXIT_FAILED
 
 
-def test_unresolved_ref_does_not_dump_the_document(work: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    (work / "pets.yaml").write_text(PETS.replace("schemas/Pet\"", "schemas/Pets\""),
-                                    encoding="utf-8")
+def test_unresolved_ref_does_not_dump_the_document(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (work / "pets.yaml").write_text(PETS.replace('schemas/Pet"', 'schemas/Pets"'), encoding="utf-8")
     _, _, err = _run(capsys, "validate", "pets.yaml")
     assert "'openapi': '3.1.0'" not in err
     assert max(len(line) for line in err.splitlines()) < 400
@@ -230,7 +238,8 @@ def test_unresolved_ref_does_not_dump_the_document(work: Path,
 
 
 def test_validate_reports_warnings_with_lines_and_succeeds(
-        work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (work / "warn.yaml").write_text(SLIGHTLY_INVALID, encoding="utf-8")
     code, out, err = _run(capsys, "validate", "warn.yaml")
     assert code == EXIT_OK
@@ -270,12 +279,14 @@ def test_generate_strict_writes_nothing(work: Path, capsys: pytest.CaptureFixtur
 
 
 def _pyproject(work: Path, table: str) -> None:
-    (work / "pyproject.toml").write_text(f'[project]\nname = "scratch"\n\n[tool.oagen]\n{table}',
-                                         encoding="utf-8")
+    (work / "pyproject.toml").write_text(
+        f'[project]\nname = "scratch"\n\n[tool.oagen]\n{table}', encoding="utf-8"
+    )
 
 
 def test_config_unknown_key_is_a_located_usage_error(
-        work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (work / "pets.yaml").write_text(PETS, encoding="utf-8")
     _pyproject(work, 'spec = "pets.yaml"\n\nspecs = "other.yaml"\n')
     code, _, err = _run(capsys, "validate")
@@ -288,7 +299,8 @@ def test_config_unknown_key_is_a_located_usage_error(
 
 
 def test_config_unknown_key_without_a_close_match_lists_the_known_keys(
-        work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _pyproject(work, 'colour = "blue"\n')
     code, _, err = _run(capsys, "validate", "pets.yaml")
     assert code == EXIT_USAGE
@@ -315,7 +327,8 @@ def test_config_malformed_toml_is_e010(work: Path, capsys: pytest.CaptureFixture
 
 
 def test_config_is_found_from_a_subfolder_and_paths_are_relative_to_it(
-        work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     (work / "api").mkdir()
     (work / "api" / "warn.yaml").write_text(SLIGHTLY_INVALID, encoding="utf-8")
     _pyproject(work, 'spec = "api/warn.yaml"\nstrict = true\n')
@@ -332,7 +345,7 @@ def test_explicit_config_file(work: Path, capsys: pytest.CaptureFixture[str]) ->
     (work / "oagen.toml").write_text('spec = "warn.yaml"\nstrict = true\n', encoding="utf-8")
     code, _, _ = _run(capsys, "validate", "-q", "--config", "oagen.toml")
     assert code == EXIT_FAILED
-    (work / "bad.toml").write_text('[tool.oagen]\nstirct = true\n', encoding="utf-8")
+    (work / "bad.toml").write_text("[tool.oagen]\nstirct = true\n", encoding="utf-8")
     code, _, err = _run(capsys, "validate", "--config", "bad.toml", "warn.yaml")
     assert code == EXIT_USAGE
     assert err.startswith("bad.toml:2:1: error E010 unknown key `stirct`")
@@ -348,8 +361,9 @@ def test_generate_then_check_then_stale(work: Path, capsys: pytest.CaptureFixtur
     code, out, err = _run(capsys, "generate")
     assert code == EXIT_OK, err
     assert out == ""
-    assert re.search(r"^oagen: 1 of 1 operations, 1 models .* written, 0 unchanged, 0 removed",
-                     err, re.M), err
+    assert re.search(
+        r"^oagen: 1 of 1 operations, 1 models .* written, 0 unchanged, 0 removed", err, re.M
+    ), err
     package = work / "client" / "petstore_sdk"
     assert (package / "__init__.py").is_file()
     assert (work / "client" / ".oagen-manifest.json").is_file()
@@ -389,8 +403,15 @@ def test_inspect_json_structure(work: Path, capsys: pytest.CaptureFixture[str]) 
     code, out, err = _run(capsys, "inspect", "--format", "json-structure", "pets.yaml")
     assert (code, err) == (EXIT_OK, "")
     document = json.loads(out)
-    assert list(document) == ["kind", "title", "version", "schemaCount", "operationCount",
-                              "schemas", "operations"]
+    assert list(document) == [
+        "kind",
+        "title",
+        "version",
+        "schemaCount",
+        "operationCount",
+        "schemas",
+        "operations",
+    ]
     assert document["kind"] == "json-structure"
     assert (document["title"], document["version"]) == ("Pet Store", "1.0.0")
     assert (document["schemaCount"], document["operationCount"]) == (1, 1)
@@ -402,8 +423,9 @@ def test_inspect_json_structure(work: Path, capsys: pytest.CaptureFixture[str]) 
     ]
 
 
-def test_inspect_of_a_non_spec_fails_with_e003(work: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_of_a_non_spec_fails_with_e003(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (work / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
     code, out, err = _run(capsys, "inspect", "list.yaml")
     assert (code, out) == (EXIT_FAILED, "")
@@ -413,7 +435,8 @@ def test_inspect_of_a_non_spec_fails_with_e003(work: Path,
 
 
 def test_inspect_string_tags_are_not_split_into_characters(
-        work: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (work / "warn.yaml").write_text(SLIGHTLY_INVALID, encoding="utf-8")
     code, out, _ = _run(capsys, "inspect", "warn.yaml")
     assert code == EXIT_OK
@@ -426,8 +449,14 @@ def test_inspect_string_tags_are_not_split_into_characters(
 def _python_m_generator(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", "generator", *argv], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_python_m_generator_entry_point(work: Path) -> None:

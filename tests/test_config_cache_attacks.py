@@ -12,7 +12,7 @@ import pytest
 
 from generator import cache
 from generator.cli import EXIT_USAGE, main
-from generator.release import prepend_changelog
+from generator.review.release import prepend_changelog
 
 from .test_output_attacks import SPEC, _finishes
 
@@ -30,18 +30,21 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # --- config values -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('[tool.oagen]\nspec = "spec/api.yaml"\noutput = "out\\u0000x"\n', "not a usable path"),
-    ('[tool.oagen]\nspec = "spec/api.yaml"\nroot = "\\u0000"\n', "not a usable path"),
-    ('[tool.oagen]\nspec = "spec/api.yaml"\noverlays = ["a\\u0000"]\n', "not a usable path"),
-    ('[tool.oagen]\nspec = "spec/api.yaml"\noutput = ""\n', "not a usable path"),
-    ("[tool.oagen]\nx = " + "[" * 50_000 + "]" * 50_000 + "\n", "nests arrays or tables"),
-    ("[tool.oagen]\n" + "#" * (5 * 2**20) + "\n", "larger than 4 MiB"),
-    (b"[tool.oagen]\n# \xff\n", "is not UTF-8"),
-])
-def test_hostile_config_values_are_located_errors(project: Path,
-                                                  capsys: pytest.CaptureFixture[str],
-                                                  text: str | bytes, message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[tool.oagen]\nspec = "spec/api.yaml"\noutput = "out\\u0000x"\n', "not a usable path"),
+        ('[tool.oagen]\nspec = "spec/api.yaml"\nroot = "\\u0000"\n', "not a usable path"),
+        ('[tool.oagen]\nspec = "spec/api.yaml"\noverlays = ["a\\u0000"]\n', "not a usable path"),
+        ('[tool.oagen]\nspec = "spec/api.yaml"\noutput = ""\n', "not a usable path"),
+        ("[tool.oagen]\nx = " + "[" * 50_000 + "]" * 50_000 + "\n", "nests arrays or tables"),
+        ("[tool.oagen]\n" + "#" * (5 * 2**20) + "\n", "larger than 4 MiB"),
+        (b"[tool.oagen]\n# \xff\n", "is not UTF-8"),
+    ],
+)
+def test_hostile_config_values_are_located_errors(
+    project: Path, capsys: pytest.CaptureFixture[str], text: str | bytes, message: str
+) -> None:
     config = project / "pyproject.toml"
     if isinstance(text, bytes):
         config.write_bytes(text)
@@ -53,8 +56,9 @@ def test_hostile_config_values_are_located_errors(project: Path,
     assert sorted(p.name for p in project.iterdir()) == ["pyproject.toml", "spec"]
 
 
-def test_a_config_that_is_a_fifo_is_not_opened(project: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_config_that_is_a_fifo_is_not_opened(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     os.mkfifo(project / "oagen.toml")
     code = _finishes(lambda: main(["generate", "-q", "--config", "oagen.toml"]))
     assert code == EXIT_USAGE and "not a regular file" in capsys.readouterr().err
@@ -64,7 +68,8 @@ def test_a_config_that_is_a_fifo_is_not_opened(project: Path,
 
 
 def test_a_cache_entry_replaced_by_a_link_or_fifo_is_a_miss(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = tmp_path / "cache"
     monkeypatch.setenv("OAGEN_CACHE_DIR", str(base))
     folder = cache.folder("attack", "1")
@@ -101,9 +106,10 @@ def test_the_changelog_keeps_its_mode_and_bytes_or_follows_the_umask(tmp_path: P
     assert kept.read_bytes() == b"# Changelog\n\n## 1.0.1\n\n## 1.0.0\nlatin-1: \xe9\n"
 
 
-def test_a_config_named_through_a_link_is_read(project: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
-    (project / "real.toml").write_text("[tool.oagen]\nspec = \"nope.yaml\"\n", encoding="utf-8")
+def test_a_config_named_through_a_link_is_read(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "real.toml").write_text('[tool.oagen]\nspec = "nope.yaml"\n', encoding="utf-8")
     (project / "oagen.toml").symlink_to(project / "real.toml")
     code = main(["validate", "-q", "--config", "oagen.toml"])
     assert code == EXIT_USAGE and "nope.yaml" in capsys.readouterr().err

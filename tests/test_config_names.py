@@ -31,9 +31,14 @@ ChatMessage = "Message"
 
 
 def _oagen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def test_overrides_rename_methods_models_fields_and_variables(tmp_path: Path) -> None:
@@ -55,7 +60,9 @@ def test_overrides_rename_methods_models_fields_and_variables(tmp_path: Path) ->
 def test_invalid_overrides_are_located_errors(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.oagen]\nspec = "x.yaml"\n\n[tool.oagen.names.operations]\nlistKeys = "not valid"\n'
-        '\n[tool.oagen.names.widgets]\na = "b"\n', encoding="utf-8")
+        '\n[tool.oagen.names.widgets]\na = "b"\n',
+        encoding="utf-8",
+    )
     result = _oagen(tmp_path, "validate")
     assert result.returncode == 2
     assert "error E010 `names.operations.listKeys` must be a Python identifier" in result.stderr
@@ -83,8 +90,16 @@ def test_names_from_the_config_must_fit_their_rules(tmp_path: Path) -> None:
     result = _oagen(tmp_path, "validate")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    expected = {3: "package", 4: "client", 5: "async_client", 6: "distribution",
-                7: "env_prefix", 8: "version", 9: "api_key_env", 10: "base_url_env"}
+    expected = {
+        3: "package",
+        4: "client",
+        5: "async_client",
+        6: "distribution",
+        7: "env_prefix",
+        8: "version",
+        9: "api_key_env",
+        10: "base_url_env",
+    }
     for line, key in expected.items():
         assert f"pyproject.toml:{line}:1: error E010 " in result.stderr, key
         assert f"is not allowed: `{key}` must be" in result.stderr, key
@@ -107,11 +122,11 @@ def test_default_headers_must_be_header_names_and_single_line_values(tmp_path: P
     (tmp_path / "pyproject.toml").write_text(
         '[tool.oagen]\nspec = "x.yaml"\n\n[tool.oagen.default_headers]\n'
         '"X-Ok" = "fine"\n"Bad Name" = "v"\n"X-Inject" = "a\\r\\nX-Evil: 1"\n"X-Num" = 5\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = _oagen(tmp_path, "validate")
     assert result.returncode == 2
     assert "`default_headers` name 'Bad Name' is not a header name" in result.stderr
-    assert "`default_headers.X-Inject` must be a string without control characters" \
-        in result.stderr
+    assert "`default_headers.X-Inject` must be a string without control characters" in result.stderr
     assert "`default_headers.X-Num` must be a string" in result.stderr
     assert "X-Ok" not in result.stderr and "Traceback" not in result.stderr

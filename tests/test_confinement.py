@@ -39,7 +39,7 @@ openapi: 3.1.0
 info:
   title: Confined
   version: 1.0.0
-  description: "{'x' * padding}"
+  description: "{"x" * padding}"
 paths:
   /things:
     get:
@@ -79,10 +79,13 @@ REMOTE = {"http", "https", "protocol-relative"}
 
 
 @pytest.mark.parametrize("padding", [0, 150_000], ids=["inline-validation", "background"])
-@pytest.mark.parametrize("route", ["parent", "absolute", "file-url", "http", "https",
-                                   "protocol-relative", "device", "symlink"])
-def test_refs_outside_the_root_are_refused_unread(route: str, padding: int, tmp_path: Path,
-                                                  server: tuple[str, list[str]]) -> None:
+@pytest.mark.parametrize(
+    "route",
+    ["parent", "absolute", "file-url", "http", "https", "protocol-relative", "device", "symlink"],
+)
+def test_refs_outside_the_root_are_refused_unread(
+    route: str, padding: int, tmp_path: Path, server: tuple[str, list[str]]
+) -> None:
     url, hits = server
     before = len(hits)
     ref = _targets(tmp_path, url)[route]
@@ -92,16 +95,22 @@ def test_refs_outside_the_root_are_refused_unread(route: str, padding: int, tmp_
     spec = project / "openapi.yaml"
     spec.write_text(_spec(ref, padding), encoding="utf-8")
     (project / "pyproject.toml").write_text("[project]\nname = 'scratch'\n", encoding="utf-8")
-    run = run_oagen(["generate", str(spec), "-o", str(project / "out"), "--package", "confined"],
-                    project, timeout=120)
+    run = run_oagen(
+        ["generate", str(spec), "-o", str(project / "out"), "--package", "confined"],
+        project,
+        timeout=120,
+    )
     printed = run.output
     assert run.returncode is not None, "timed out"
     assert "Traceback" not in printed, printed
     assert SECRET not in printed
     assert len(hits) == before, f"the run sent {hits[before:]} to the local server"
     assert run.network == (), run.network
-    forbidden = (str((tmp_path / "outside").resolve()), "/dev/zero",
-                 str(project / "inside-link.yaml"))
+    forbidden = (
+        str((tmp_path / "outside").resolve()),
+        "/dev/zero",
+        str(project / "inside-link.yaml"),
+    )
     opened = [path for path in run.opened if path.startswith(forbidden)]
     assert opened == [], opened
     # Reported where it is written, at the $ref's own line, with what to do. A remote reference
@@ -111,7 +120,7 @@ def test_refs_outside_the_root_are_refused_unread(route: str, padding: int, tmp_
     severity = "warning" if remote else "error"
     located = re.search(rf"openapi\.yaml:20:\d+: {severity} [EW]\d{{3}} .*", printed)
     assert located is not None, printed
-    assert "hint:" in printed[located.start():]
+    assert "hint:" in printed[located.start() :]
     assert run.returncode == (0 if remote else 1)
     assert (project / "out").exists() == remote
 
@@ -127,8 +136,9 @@ def test_real_descriptions_open_nothing_outside_their_inputs(tmp_path: Path) -> 
     for index, spec in enumerate(specs):
         work = tmp_path / str(index)
         work.mkdir()
-        run = run_oagen(["generate", str(spec), "-o", str(work / "out"), "--package", "confined"],
-                        work)
+        run = run_oagen(
+            ["generate", str(spec), "-o", str(work / "out"), "--package", "confined"], work
+        )
         assert run.returncode == 0, run.output
         assert run.network == ()
         assert run.opened_outside([spec.parent.resolve(), spec.parent, work]) == []

@@ -14,18 +14,19 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import ir
 from generator.config import Config
-from generator.convert import swagger_to_openapi
 from generator.diagnostics import Diagnostics, Severity
+from generator.load.convert import swagger_to_openapi
+from generator.model import ir
 from generator.pipeline import Run, analyse
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FILE = "spec.yaml"
 
 
-def convert(document: dict[str, Any], file: str = FILE, roots: tuple[Path, ...] = ()
-            ) -> tuple[dict[str, Any], Diagnostics]:
+def convert(
+    document: dict[str, Any], file: str = FILE, roots: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], Diagnostics]:
     diagnostics = Diagnostics()
     before = copy.deepcopy(document)
     out = swagger_to_openapi(document, file, diagnostics, roots)
@@ -50,15 +51,28 @@ def codes(diagnostics: Diagnostics) -> list[str]:
 
 def test_definitions_become_component_schemas_and_refs_follow() -> None:
     doc = swagger(
-        paths={"/pets": {"get": {"responses": {"200": {
-            "description": "ok", "schema": {"type": "array",
-                                            "items": {"$ref": "#/definitions/Pet"}}}}}}},
+        paths={
+            "/pets": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "schema": {"type": "array", "items": {"$ref": "#/definitions/Pet"}},
+                        }
+                    }
+                }
+            }
+        },
         definitions={
-            "Pet": {"type": "object", "properties": {
-                "tag": {"$ref": "#/definitions/Tag"},
-                "kind": {"type": "string", "x-nullable": True},
-                "photo": {"type": "file"},
-            }, "discriminator": "kind"},
+            "Pet": {
+                "type": "object",
+                "properties": {
+                    "tag": {"$ref": "#/definitions/Tag"},
+                    "kind": {"type": "string", "x-nullable": True},
+                    "photo": {"type": "file"},
+                },
+                "discriminator": "kind",
+            },
             "Tag": {"type": "string", "example": {"$ref": "not a reference"}},
         },
     )
@@ -84,27 +98,40 @@ def test_top_level_parameters_responses_and_their_refs() -> None:
         produces=["application/json", "application/xml"],
         parameters={
             "limit": {"name": "limit", "in": "query", "type": "integer", "minimum": 1},
-            "pet": {"name": "pet", "in": "body", "required": True,
-                    "schema": {"$ref": "#/definitions/Pet"}},
+            "pet": {
+                "name": "pet",
+                "in": "body",
+                "required": True,
+                "schema": {"$ref": "#/definitions/Pet"},
+            },
             "token": {"name": "token", "in": "formData", "type": "string", "required": True},
         },
-        responses={"NotFound": {"description": "missing",
-                                "schema": {"$ref": "#/definitions/Error"}},
-                   "Empty": {"description": "nothing"}},
+        responses={
+            "NotFound": {"description": "missing", "schema": {"$ref": "#/definitions/Error"}},
+            "Empty": {"description": "nothing"},
+        },
         definitions={"Pet": {"type": "object"}, "Error": {"type": "object"}},
-        paths={"/pets": {"post": {
-            "parameters": [{"$ref": "#/parameters/limit"}, {"$ref": "#/parameters/pet"}],
-            "responses": {"201": {"$ref": "#/responses/Empty"},
-                          "404": {"$ref": "#/responses/NotFound"}},
-        }, "put": {
-            "parameters": [{"$ref": "#/parameters/token"}],
-            "responses": {"204": {"description": "ok"}},
-        }}},
+        paths={
+            "/pets": {
+                "post": {
+                    "parameters": [{"$ref": "#/parameters/limit"}, {"$ref": "#/parameters/pet"}],
+                    "responses": {
+                        "201": {"$ref": "#/responses/Empty"},
+                        "404": {"$ref": "#/responses/NotFound"},
+                    },
+                },
+                "put": {
+                    "parameters": [{"$ref": "#/parameters/token"}],
+                    "responses": {"204": {"description": "ok"}},
+                },
+            }
+        },
     )
     out, _ = convert(doc)
     components = out["components"]
-    assert components["parameters"] == {"limit": {
-        "name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}}
+    assert components["parameters"] == {
+        "limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+    }
     assert components["requestBodies"]["pet"] == {
         "required": True,
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}},
@@ -114,27 +141,38 @@ def test_top_level_parameters_responses_and_their_refs() -> None:
     not_found = components["responses"]["NotFound"]
     assert list(not_found["content"]) == ["application/json", "application/xml"]
     assert not_found["content"]["application/xml"]["schema"] == {
-        "$ref": "#/components/schemas/Error"}
+        "$ref": "#/components/schemas/Error"
+    }
     assert "content" not in components["responses"]["Empty"]
     post = out["paths"]["/pets"]["post"]
     assert post["parameters"] == [{"$ref": "#/components/parameters/limit"}]
     assert post["requestBody"] == {"$ref": "#/components/requestBodies/pet"}
-    assert post["responses"] == {"201": {"$ref": "#/components/responses/Empty"},
-                                 "404": {"$ref": "#/components/responses/NotFound"}}
+    assert post["responses"] == {
+        "201": {"$ref": "#/components/responses/Empty"},
+        "404": {"$ref": "#/components/responses/NotFound"},
+    }
     put_body = out["paths"]["/pets"]["put"]["requestBody"]
     assert put_body["content"]["application/x-www-form-urlencoded"]["schema"] == {
-        "type": "object", "properties": {"token": {"type": "string"}}, "required": ["token"]}
+        "type": "object",
+        "properties": {"token": {"type": "string"}},
+        "required": ["token"],
+    }
 
 
 def test_a_component_used_with_other_media_types_is_copied_inline() -> None:
     doc = swagger(
         parameters={"pet": {"name": "pet", "in": "body", "schema": {"type": "object"}}},
         responses={"Pet": {"description": "a pet", "schema": {"type": "object"}}},
-        paths={"/pets": {"post": {
-            "consumes": ["application/xml"], "produces": ["text/plain"],
-            "parameters": [{"$ref": "#/parameters/pet"}],
-            "responses": {"200": {"$ref": "#/responses/Pet"}},
-        }}},
+        paths={
+            "/pets": {
+                "post": {
+                    "consumes": ["application/xml"],
+                    "produces": ["text/plain"],
+                    "parameters": [{"$ref": "#/parameters/pet"}],
+                    "responses": {"200": {"$ref": "#/responses/Pet"}},
+                }
+            }
+        },
     )
     out, _ = convert(doc)
     post = out["paths"]["/pets"]["post"]
@@ -142,51 +180,106 @@ def test_a_component_used_with_other_media_types_is_copied_inline() -> None:
     assert list(post["responses"]["200"]["content"]) == ["text/plain"]
 
 
-@pytest.mark.parametrize(("scheme", "expected"), [
-    ({"type": "basic", "description": "user and password"},
-     {"type": "http", "scheme": "basic", "description": "user and password"}),
-    ({"type": "apiKey", "name": "X-Key", "in": "header", "x-extra": 1},
-     {"type": "apiKey", "name": "X-Key", "in": "header", "x-extra": 1}),
-    ({"type": "oauth2", "flow": "implicit", "authorizationUrl": "https://a/auth",
-      "scopes": {"read": "read things"}},
-     {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "https://a/auth",
-                                               "scopes": {"read": "read things"}}}}),
-    ({"type": "oauth2", "flow": "password", "tokenUrl": "https://a/token", "scopes": {}},
-     {"type": "oauth2", "flows": {"password": {"tokenUrl": "https://a/token", "scopes": {}}}}),
-    ({"type": "oauth2", "flow": "application", "tokenUrl": "https://a/token"},
-     {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://a/token",
-                                                        "scopes": {}}}}),
-    ({"type": "oauth2", "flow": "accessCode", "authorizationUrl": "https://a/auth",
-      "tokenUrl": "https://a/token", "scopes": {"w": "write"}},
-     {"type": "oauth2", "flows": {"authorizationCode": {
-         "authorizationUrl": "https://a/auth", "tokenUrl": "https://a/token",
-         "scopes": {"w": "write"}}}}),
-])
+@pytest.mark.parametrize(
+    ("scheme", "expected"),
+    [
+        (
+            {"type": "basic", "description": "user and password"},
+            {"type": "http", "scheme": "basic", "description": "user and password"},
+        ),
+        (
+            {"type": "apiKey", "name": "X-Key", "in": "header", "x-extra": 1},
+            {"type": "apiKey", "name": "X-Key", "in": "header", "x-extra": 1},
+        ),
+        (
+            {
+                "type": "oauth2",
+                "flow": "implicit",
+                "authorizationUrl": "https://a/auth",
+                "scopes": {"read": "read things"},
+            },
+            {
+                "type": "oauth2",
+                "flows": {
+                    "implicit": {
+                        "authorizationUrl": "https://a/auth",
+                        "scopes": {"read": "read things"},
+                    }
+                },
+            },
+        ),
+        (
+            {"type": "oauth2", "flow": "password", "tokenUrl": "https://a/token", "scopes": {}},
+            {
+                "type": "oauth2",
+                "flows": {"password": {"tokenUrl": "https://a/token", "scopes": {}}},
+            },
+        ),
+        (
+            {"type": "oauth2", "flow": "application", "tokenUrl": "https://a/token"},
+            {
+                "type": "oauth2",
+                "flows": {"clientCredentials": {"tokenUrl": "https://a/token", "scopes": {}}},
+            },
+        ),
+        (
+            {
+                "type": "oauth2",
+                "flow": "accessCode",
+                "authorizationUrl": "https://a/auth",
+                "tokenUrl": "https://a/token",
+                "scopes": {"w": "write"},
+            },
+            {
+                "type": "oauth2",
+                "flows": {
+                    "authorizationCode": {
+                        "authorizationUrl": "https://a/auth",
+                        "tokenUrl": "https://a/token",
+                        "scopes": {"w": "write"},
+                    }
+                },
+            },
+        ),
+    ],
+)
 def test_security_definitions(scheme: dict[str, Any], expected: dict[str, Any]) -> None:
-    out, diagnostics = convert(swagger(securityDefinitions={"auth": scheme}, paths={},
-                                       security=[{"auth": []}]))
+    out, diagnostics = convert(
+        swagger(securityDefinitions={"auth": scheme}, paths={}, security=[{"auth": []}])
+    )
     assert out["components"]["securitySchemes"] == {"auth": expected}
     assert out["security"] == [{"auth": []}]
     assert not list(diagnostics)
 
 
 def test_unknown_security_flow_and_type_are_reported_at_their_place() -> None:
-    out, diagnostics = convert(swagger(paths={}, securityDefinitions={
-        "a": {"type": "oauth2", "flow": "magic"}, "b": {"type": "saml"}}))
+    out, diagnostics = convert(
+        swagger(
+            paths={},
+            securityDefinitions={"a": {"type": "oauth2", "flow": "magic"}, "b": {"type": "saml"}},
+        )
+    )
     assert out["components"]["securitySchemes"]["a"] == {"type": "oauth2", "flows": {}}
     assert out["components"]["securitySchemes"]["b"] == {"type": "saml"}
     assert [(d.code, d.location.pointer if d.location else None) for d in diagnostics] == [
-        ("W203", "/securityDefinitions/a/flow"), ("W203", "/securityDefinitions/b/type")]
+        ("W203", "/securityDefinitions/a/flow"),
+        ("W203", "/securityDefinitions/b/type"),
+    ]
 
 
-@pytest.mark.parametrize(("parts", "urls"), [
-    ({"host": "api.example.com", "basePath": "/v1", "schemes": ["http", "https"]},
-     ["https://api.example.com/v1", "http://api.example.com/v1"]),
-    ({"host": "api.example.com", "schemes": ["http"]}, ["http://api.example.com"]),
-    ({"host": "api.example.com", "basePath": "v2"}, ["https://api.example.com/v2"]),
-    ({"basePath": "/api"}, ["/api"]),
-    ({}, ["/"]),
-])
+@pytest.mark.parametrize(
+    ("parts", "urls"),
+    [
+        (
+            {"host": "api.example.com", "basePath": "/v1", "schemes": ["http", "https"]},
+            ["https://api.example.com/v1", "http://api.example.com/v1"],
+        ),
+        ({"host": "api.example.com", "schemes": ["http"]}, ["http://api.example.com"]),
+        ({"host": "api.example.com", "basePath": "v2"}, ["https://api.example.com/v2"]),
+        ({"basePath": "/api"}, ["/api"]),
+        ({}, ["/"]),
+    ],
+)
 def test_servers(parts: dict[str, Any], urls: list[str]) -> None:
     out, _ = convert(swagger(paths={}, **parts))
     assert [server["url"] for server in out["servers"]] == urls
@@ -194,9 +287,14 @@ def test_servers(parts: dict[str, Any], urls: list[str]) -> None:
 
 
 def test_document_order_is_kept() -> None:
-    doc = swagger(host="h", basePath="/b", tags=[{"name": "pets"}], paths={
-        "/b": {"get": operation()}, "/a": {"post": operation(), "get": operation()}},
-        definitions={"Z": {"type": "object"}, "A": {"type": "object"}}, **{"x-logo": "l"})
+    doc = swagger(
+        host="h",
+        basePath="/b",
+        tags=[{"name": "pets"}],
+        paths={"/b": {"get": operation()}, "/a": {"post": operation(), "get": operation()}},
+        definitions={"Z": {"type": "object"}, "A": {"type": "object"}},
+        **{"x-logo": "l"},
+    )
     out, _ = convert(doc)
     assert list(out) == ["openapi", "info", "servers", "tags", "paths", "components", "x-logo"]
     assert list(out["paths"]) == ["/b", "/a"]
@@ -207,19 +305,34 @@ def test_document_order_is_kept() -> None:
 # --- operations: bodies, forms, parameters ----------------------------------------------------
 
 
-@pytest.mark.parametrize(("global_consumes", "operation_consumes", "expected"), [
-    (None, None, ["application/json"]),
-    (["application/xml"], None, ["application/xml"]),
-    (["application/xml"], ["text/plain", "application/json"], ["text/plain", "application/json"]),
-])
-def test_body_parameter_becomes_request_body(global_consumes: list[str] | None,
-                                             operation_consumes: list[str] | None,
-                                             expected: list[str]) -> None:
-    op = operation(parameters=[
-        {"name": "id", "in": "query", "type": "string"},
-        {"name": "pet", "in": "body", "description": "the pet", "required": True,
-         "x-nullable": True, "schema": {"$ref": "#/definitions/Pet"}},
-    ])
+@pytest.mark.parametrize(
+    ("global_consumes", "operation_consumes", "expected"),
+    [
+        (None, None, ["application/json"]),
+        (["application/xml"], None, ["application/xml"]),
+        (
+            ["application/xml"],
+            ["text/plain", "application/json"],
+            ["text/plain", "application/json"],
+        ),
+    ],
+)
+def test_body_parameter_becomes_request_body(
+    global_consumes: list[str] | None, operation_consumes: list[str] | None, expected: list[str]
+) -> None:
+    op = operation(
+        parameters=[
+            {"name": "id", "in": "query", "type": "string"},
+            {
+                "name": "pet",
+                "in": "body",
+                "description": "the pet",
+                "required": True,
+                "x-nullable": True,
+                "schema": {"$ref": "#/definitions/Pet"},
+            },
+        ]
+    )
     if operation_consumes:
         op["consumes"] = operation_consumes
     doc = swagger(paths={"/pets": {"post": op}}, definitions={"Pet": {"type": "object"}})
@@ -239,17 +352,32 @@ def test_body_parameter_becomes_request_body(global_consumes: list[str] | None,
     assert "consumes" not in post
 
 
-@pytest.mark.parametrize(("fields", "consumes", "content_type"), [
-    ([{"name": "a", "in": "formData", "type": "string"}], None,
-     "application/x-www-form-urlencoded"),
-    ([{"name": "a", "in": "formData", "type": "string"}], ["multipart/form-data"],
-     "multipart/form-data"),
-    ([{"name": "a", "in": "formData", "type": "string"},
-      {"name": "f", "in": "formData", "type": "file"}], ["application/x-www-form-urlencoded"],
-     "multipart/form-data"),
-])
-def test_form_data_becomes_a_form_body(fields: list[dict[str, Any]], consumes: list[str] | None,
-                                       content_type: str) -> None:
+@pytest.mark.parametrize(
+    ("fields", "consumes", "content_type"),
+    [
+        (
+            [{"name": "a", "in": "formData", "type": "string"}],
+            None,
+            "application/x-www-form-urlencoded",
+        ),
+        (
+            [{"name": "a", "in": "formData", "type": "string"}],
+            ["multipart/form-data"],
+            "multipart/form-data",
+        ),
+        (
+            [
+                {"name": "a", "in": "formData", "type": "string"},
+                {"name": "f", "in": "formData", "type": "file"},
+            ],
+            ["application/x-www-form-urlencoded"],
+            "multipart/form-data",
+        ),
+    ],
+)
+def test_form_data_becomes_a_form_body(
+    fields: list[dict[str, Any]], consumes: list[str] | None, content_type: str
+) -> None:
     op = operation(parameters=fields)
     if consumes:
         op["consumes"] = consumes
@@ -263,13 +391,28 @@ def test_form_data_becomes_a_form_body(fields: list[dict[str, Any]], consumes: l
 
 
 def test_form_fields_keep_their_details() -> None:
-    op = operation(parameters=[
-        {"name": "name", "in": "formData", "type": "string", "required": True,
-         "description": "who", "maxLength": 10, "x-thing": 1, "allowEmptyValue": True},
-        {"name": "ids", "in": "formData", "type": "array", "items": {"type": "integer"},
-         "collectionFormat": "multi"},
-        {"name": "tags", "in": "formData", "type": "array", "items": {"type": "string"}},
-    ])
+    op = operation(
+        parameters=[
+            {
+                "name": "name",
+                "in": "formData",
+                "type": "string",
+                "required": True,
+                "description": "who",
+                "maxLength": 10,
+                "x-thing": 1,
+                "allowEmptyValue": True,
+            },
+            {
+                "name": "ids",
+                "in": "formData",
+                "type": "array",
+                "items": {"type": "integer"},
+                "collectionFormat": "multi",
+            },
+            {"name": "tags", "in": "formData", "type": "array", "items": {"type": "string"}},
+        ]
+    )
     out, _ = convert(swagger(paths={"/f": {"post": op}}))
     body = out["paths"]["/f"]["post"]["requestBody"]
     assert body["required"] is True
@@ -283,57 +426,94 @@ def test_form_fields_keep_their_details() -> None:
         },
         "required": ["name"],
     }
-    assert media["encoding"] == {"ids": {"style": "form", "explode": True},
-                                 "tags": {"style": "form", "explode": False}}
+    assert media["encoding"] == {
+        "ids": {"style": "form", "explode": True},
+        "tags": {"style": "form", "explode": False},
+    }
 
 
 def test_body_and_form_data_together_keep_the_body_and_warn() -> None:
-    op = operation(parameters=[
-        {"name": "a", "in": "formData", "type": "string"},
-        {"name": "b", "in": "body", "schema": {"type": "object"}},
-        {"name": "c", "in": "body", "schema": {"type": "string"}},
-    ])
+    op = operation(
+        parameters=[
+            {"name": "a", "in": "formData", "type": "string"},
+            {"name": "b", "in": "body", "schema": {"type": "object"}},
+            {"name": "c", "in": "body", "schema": {"type": "string"}},
+        ]
+    )
     out, diagnostics = convert(swagger(paths={"/x": {"post": op}}))
     body = out["paths"]["/x"]["post"]["requestBody"]
     assert body["content"]["application/json"]["schema"] == {"type": "object"}
     assert sorted((d.code, d.location.pointer if d.location else "") for d in diagnostics) == [
-        ("W202", "/paths/~1x/post/parameters/0"), ("W202", "/paths/~1x/post/parameters/2")]
+        ("W202", "/paths/~1x/post/parameters/0"),
+        ("W202", "/paths/~1x/post/parameters/2"),
+    ]
 
 
 def test_value_keywords_move_into_schema() -> None:
-    param = {"name": "size", "in": "query", "description": "how many", "required": False,
-             "type": "integer", "format": "int32", "minimum": 1, "maximum": 50, "default": 10,
-             "enum": [10, 20, 50], "allowEmptyValue": True, "x-example": 20}
+    param = {
+        "name": "size",
+        "in": "query",
+        "description": "how many",
+        "required": False,
+        "type": "integer",
+        "format": "int32",
+        "minimum": 1,
+        "maximum": 50,
+        "default": 10,
+        "enum": [10, 20, 50],
+        "allowEmptyValue": True,
+        "x-example": 20,
+    }
     out, _ = convert(swagger(paths={"/x": {"get": operation(parameters=[param])}}))
-    assert out["paths"]["/x"]["get"]["parameters"] == [{
-        "name": "size", "in": "query", "description": "how many", "required": False,
-        "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 50,
-                   "default": 10, "enum": [10, 20, 50]},
-        "allowEmptyValue": True, "x-example": 20,
-    }]
+    assert out["paths"]["/x"]["get"]["parameters"] == [
+        {
+            "name": "size",
+            "in": "query",
+            "description": "how many",
+            "required": False,
+            "schema": {
+                "type": "integer",
+                "format": "int32",
+                "minimum": 1,
+                "maximum": 50,
+                "default": 10,
+                "enum": [10, 20, 50],
+            },
+            "allowEmptyValue": True,
+            "x-example": 20,
+        }
+    ]
 
 
-@pytest.mark.parametrize(("place", "fmt", "style", "explode", "warned"), [
-    ("query", "csv", "form", False, False),
-    ("query", None, "form", False, False),  # Swagger's default is csv, OpenAPI 3's is multi
-    ("query", "ssv", "spaceDelimited", False, False),
-    ("query", "pipes", "pipeDelimited", False, False),
-    ("query", "multi", "form", True, False),
-    ("query", "tsv", "form", False, True),
-    ("path", "csv", "simple", False, False),
-    ("header", "csv", "simple", False, False),
-    ("header", None, "simple", False, False),
-    ("path", "pipes", "simple", False, True),
-    ("header", "multi", "simple", False, True),
-])
-def test_collection_format(place: str, fmt: str | None, style: str, explode: bool,
-                           warned: bool) -> None:
-    param: dict[str, Any] = {"name": "ids", "in": place, "required": True, "type": "array",
-                             "items": {"type": "string"}}
+@pytest.mark.parametrize(
+    ("place", "fmt", "style", "explode", "warned"),
+    [
+        ("query", "csv", "form", False, False),
+        ("query", None, "form", False, False),  # Swagger's default is csv, OpenAPI 3's is multi
+        ("query", "ssv", "spaceDelimited", False, False),
+        ("query", "pipes", "pipeDelimited", False, False),
+        ("query", "multi", "form", True, False),
+        ("query", "tsv", "form", False, True),
+        ("path", "csv", "simple", False, False),
+        ("header", "csv", "simple", False, False),
+        ("header", None, "simple", False, False),
+        ("path", "pipes", "simple", False, True),
+        ("header", "multi", "simple", False, True),
+    ],
+)
+def test_collection_format(
+    place: str, fmt: str | None, style: str, explode: bool, warned: bool
+) -> None:
+    param: dict[str, Any] = {
+        "name": "ids",
+        "in": place,
+        "required": True,
+        "type": "array",
+        "items": {"type": "string"},
+    }
     if fmt is not None:
         param["collectionFormat"] = fmt
-    out, diagnostics = convert(swagger(paths={"/x/{ids}": {"get": operation(
-        parameters=[param])}}))
+    out, diagnostics = convert(swagger(paths={"/x/{ids}": {"get": operation(parameters=[param])}}))
     converted = out["paths"]["/x/{ids}"]["get"]["parameters"][0]
     assert converted["schema"] == {"type": "array", "items": {"type": "string"}}
     assert (converted["style"], converted["explode"]) == (style, explode)
@@ -352,75 +532,105 @@ def test_collection_format(place: str, fmt: str | None, style: str, explode: boo
 def test_non_arrays_and_nested_arrays() -> None:
     params = [
         {"name": "q", "in": "query", "type": "string", "collectionFormat": "csv"},
-        {"name": "grid", "in": "query", "type": "array", "collectionFormat": "pipes",
-         "items": {"type": "array", "collectionFormat": "csv",
-                   "items": {"type": "integer"}}},
+        {
+            "name": "grid",
+            "in": "query",
+            "type": "array",
+            "collectionFormat": "pipes",
+            "items": {"type": "array", "collectionFormat": "csv", "items": {"type": "integer"}},
+        },
     ]
     out, diagnostics = convert(swagger(paths={"/x": {"get": operation(parameters=params)}}))
     q, grid = out["paths"]["/x"]["get"]["parameters"]
     assert q == {"name": "q", "in": "query", "schema": {"type": "string"}}
-    assert grid["schema"] == {"type": "array", "items": {"type": "array",
-                                                         "items": {"type": "integer"}}}
+    assert grid["schema"] == {
+        "type": "array",
+        "items": {"type": "array", "items": {"type": "integer"}},
+    }
     assert grid["style"] == "pipeDelimited"
     assert [(d.code, d.location.pointer if d.location else "") for d in diagnostics] == [
-        ("W201", "/paths/~1x/get/parameters/1/items/collectionFormat")]
+        ("W201", "/paths/~1x/get/parameters/1/items/collectionFormat")
+    ]
 
 
 def test_path_item_parameters_including_body_and_form_data() -> None:
-    doc = swagger(paths={
-        "/pets/{id}": {
-            "parameters": [
-                {"name": "id", "in": "path", "required": True, "type": "integer"},
-                {"name": "pet", "in": "body", "schema": {"type": "object"}},
-            ],
-            "put": operation(),
-            "patch": operation(parameters=[{"name": "other", "in": "body",
-                                            "schema": {"type": "string"}}]),
-            "post": operation(parameters=[{"name": "a", "in": "formData", "type": "string"}]),
-        },
-        "/forms": {
-            "parameters": [{"name": "shared", "in": "formData", "type": "string"}],
-            "post": operation(consumes=["multipart/form-data"], parameters=[
-                {"name": "own", "in": "formData", "type": "file"},
-                {"name": "shared", "in": "formData", "type": "integer"},
-            ]),
-        },
-    })
+    doc = swagger(
+        paths={
+            "/pets/{id}": {
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "type": "integer"},
+                    {"name": "pet", "in": "body", "schema": {"type": "object"}},
+                ],
+                "put": operation(),
+                "patch": operation(
+                    parameters=[{"name": "other", "in": "body", "schema": {"type": "string"}}]
+                ),
+                "post": operation(parameters=[{"name": "a", "in": "formData", "type": "string"}]),
+            },
+            "/forms": {
+                "parameters": [{"name": "shared", "in": "formData", "type": "string"}],
+                "post": operation(
+                    consumes=["multipart/form-data"],
+                    parameters=[
+                        {"name": "own", "in": "formData", "type": "file"},
+                        {"name": "shared", "in": "formData", "type": "integer"},
+                    ],
+                ),
+            },
+        }
+    )
     out, diagnostics = convert(doc)
     item = out["paths"]["/pets/{id}"]
-    assert item["parameters"] == [{"name": "id", "in": "path", "required": True,
-                                   "schema": {"type": "integer"}}]
+    assert item["parameters"] == [
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    ]
     assert list(item["put"]) == ["requestBody", "responses"]
-    assert item["put"]["requestBody"]["content"]["application/json"]["schema"] == {
-        "type": "object"}
+    assert item["put"]["requestBody"]["content"]["application/json"]["schema"] == {"type": "object"}
     assert item["patch"]["requestBody"]["content"]["application/json"]["schema"] == {
-        "type": "string"}
+        "type": "string"
+    }
     assert "application/x-www-form-urlencoded" in item["post"]["requestBody"]["content"]
     # the operation's own formData win over the path item's body, with a warning
     assert [(d.code, d.location.pointer if d.location else "") for d in diagnostics] == [
-        ("W202", "/paths/~1pets~1{id}/parameters/1")]
+        ("W202", "/paths/~1pets~1{id}/parameters/1")
+    ]
     forms = out["paths"]["/forms"]
     assert "parameters" not in forms
     schema = forms["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
-    assert schema["properties"] == {"shared": {"type": "integer"},
-                                    "own": {"type": "string", "format": "binary"}}
+    assert schema["properties"] == {
+        "shared": {"type": "integer"},
+        "own": {"type": "string", "format": "binary"},
+    }
 
 
 # --- responses ----------------------------------------------------------------------------------
 
 
 def test_responses() -> None:
-    doc = swagger(produces=["application/json"], paths={"/x": {
-        "get": {"produces": ["application/json", "text/csv"], "responses": {
-            "200": {"description": "ok", "schema": {"type": "array", "items": {"type": "string"}},
-                    "headers": {"X-Rate": {"type": "integer", "description": "left"},
-                                "X-Ids": {"type": "array", "items": {"type": "string"}}},
-                    "examples": {"application/json": ["a"], "application/xml": "<a/>"}},
-            "204": {"description": "empty"},
-            "default": {"description": "error", "schema": {"type": "file"}},
-        }},
-        "put": {"responses": {"200": {"description": "ok", "schema": {"type": "object"}}}},
-    }})
+    doc = swagger(
+        produces=["application/json"],
+        paths={
+            "/x": {
+                "get": {
+                    "produces": ["application/json", "text/csv"],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                            "headers": {
+                                "X-Rate": {"type": "integer", "description": "left"},
+                                "X-Ids": {"type": "array", "items": {"type": "string"}},
+                            },
+                            "examples": {"application/json": ["a"], "application/xml": "<a/>"},
+                        },
+                        "204": {"description": "empty"},
+                        "default": {"description": "error", "schema": {"type": "file"}},
+                    },
+                },
+                "put": {"responses": {"200": {"description": "ok", "schema": {"type": "object"}}}},
+            }
+        },
+    )
     out, _ = convert(doc)
     get = out["paths"]["/x"]["get"]["responses"]
     assert "produces" not in out["paths"]["/x"]["get"]
@@ -428,22 +638,36 @@ def test_responses() -> None:
     assert list(ok) == ["description", "content", "headers"]
     assert list(ok["content"]) == ["application/json", "text/csv"]
     assert ok["content"]["application/json"] == {
-        "schema": {"type": "array", "items": {"type": "string"}}, "example": ["a"]}
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "example": ["a"],
+    }
     assert "example" not in ok["content"]["text/csv"]
     assert ok["headers"] == {
         "X-Rate": {"schema": {"type": "integer"}, "description": "left"},
-        "X-Ids": {"schema": {"type": "array", "items": {"type": "string"}},
-                  "style": "simple", "explode": False},
+        "X-Ids": {
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "style": "simple",
+            "explode": False,
+        },
     }
     assert get["204"] == {"description": "empty"}
-    assert get["default"]["content"]["text/csv"]["schema"] == {"type": "string",
-                                                               "format": "binary"}
+    assert get["default"]["content"]["text/csv"]["schema"] == {"type": "string", "format": "binary"}
     put = out["paths"]["/x"]["put"]["responses"]["200"]
     assert list(put["content"]) == ["application/json"]
-    no_produces, _ = convert(swagger(paths={"/x": {"get": {"responses": {
-        "200": {"description": "ok", "schema": {"type": "object"}}}}}}))
+    no_produces, _ = convert(
+        swagger(
+            paths={
+                "/x": {
+                    "get": {
+                        "responses": {"200": {"description": "ok", "schema": {"type": "object"}}}
+                    }
+                }
+            }
+        )
+    )
     assert list(no_produces["paths"]["/x"]["get"]["responses"]["200"]["content"]) == [
-        "application/json"]
+        "application/json"
+    ]
 
 
 # --- references ---------------------------------------------------------------------------------
@@ -451,27 +675,39 @@ def test_responses() -> None:
 
 def test_refs_into_moved_nodes_are_rewritten() -> None:
     doc = swagger(
-        parameters={"body": {"name": "b", "in": "body", "schema": {"type": "object"}},
-                    "ids": {"name": "ids", "in": "query", "type": "array",
-                            "items": {"type": "string"}}},
+        parameters={
+            "body": {"name": "b", "in": "body", "schema": {"type": "object"}},
+            "ids": {"name": "ids", "in": "query", "type": "array", "items": {"type": "string"}},
+        },
         responses={"Ok": {"description": "ok", "schema": {"type": "integer"}}},
-        paths={"/a": {"post": {
-            "parameters": [{"name": "q", "in": "query", "type": "string"},
-                           {"name": "p", "in": "body", "schema": {"type": "number"}},
-                           {"name": "r", "in": "query", "type": "string"}],
-            "responses": {"200": {"description": "ok", "schema": {"type": "boolean"}}},
-        }}},
-        definitions={"Refs": {"type": "object", "properties": {
-            "a": {"$ref": "#/paths/~1a/post/responses/200/schema"},
-            "b": {"$ref": "#/paths/~1a/post/parameters/1/schema"},
-            "c": {"$ref": "#/paths/~1a/post/parameters/2"},
-            "d": {"$ref": "#/parameters/body/schema"},
-            "e": {"$ref": "#/parameters/ids/items"},
-            "f": {"$ref": "#/responses/Ok/schema"},
-            "g": {"$ref": "#/info"},
-            "h": {"$ref": "spec.yaml#/definitions/Refs"},
-            "i": {"$ref": "./spec.yaml#/definitions/Refs"},
-        }}},
+        paths={
+            "/a": {
+                "post": {
+                    "parameters": [
+                        {"name": "q", "in": "query", "type": "string"},
+                        {"name": "p", "in": "body", "schema": {"type": "number"}},
+                        {"name": "r", "in": "query", "type": "string"},
+                    ],
+                    "responses": {"200": {"description": "ok", "schema": {"type": "boolean"}}},
+                }
+            }
+        },
+        definitions={
+            "Refs": {
+                "type": "object",
+                "properties": {
+                    "a": {"$ref": "#/paths/~1a/post/responses/200/schema"},
+                    "b": {"$ref": "#/paths/~1a/post/parameters/1/schema"},
+                    "c": {"$ref": "#/paths/~1a/post/parameters/2"},
+                    "d": {"$ref": "#/parameters/body/schema"},
+                    "e": {"$ref": "#/parameters/ids/items"},
+                    "f": {"$ref": "#/responses/Ok/schema"},
+                    "g": {"$ref": "#/info"},
+                    "h": {"$ref": "spec.yaml#/definitions/Refs"},
+                    "i": {"$ref": "./spec.yaml#/definitions/Refs"},
+                },
+            }
+        },
     )
     out, _ = convert(doc)
     props = out["components"]["schemas"]["Refs"]["properties"]
@@ -500,41 +736,76 @@ MULTI_FILE = {
     "spec/swagger.yaml": swagger(
         host="pets.example.com",
         paths={
-            "/pets": {"get": {
-                "parameters": [{"$ref": "params.yaml#/tags"}, {"$ref": "params.yaml#/limit"},
-                               {"$ref": "../common/shared.yaml#/parameters/Body"}],
-                "responses": {
-                    "200": {"description": "pets", "schema": {
-                        "type": "array",
-                        "items": {"$ref": "../common/shared.yaml#/definitions/Pet"}}},
-                    "default": {"$ref": "../common/shared.yaml#/responses/Error"},
-                },
-            }},
+            "/pets": {
+                "get": {
+                    "parameters": [
+                        {"$ref": "params.yaml#/tags"},
+                        {"$ref": "params.yaml#/limit"},
+                        {"$ref": "../common/shared.yaml#/parameters/Body"},
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "pets",
+                            "schema": {
+                                "type": "array",
+                                "items": {"$ref": "../common/shared.yaml#/definitions/Pet"},
+                            },
+                        },
+                        "default": {"$ref": "../common/shared.yaml#/responses/Error"},
+                    },
+                }
+            },
             "/owners": {"$ref": "paths/owners.yaml"},
-            "/local": {"get": {"responses": {"200": {
-                "description": "ok", "schema": {"$ref": "#/definitions/Local"}}}}},
+            "/local": {
+                "get": {
+                    "responses": {
+                        "200": {"description": "ok", "schema": {"$ref": "#/definitions/Local"}}
+                    }
+                }
+            },
         },
-        definitions={"Local": {"type": "object", "properties": {
-            "pet": {"$ref": "../common/shared.yaml#/definitions/Pet"}}}},
+        definitions={
+            "Local": {
+                "type": "object",
+                "properties": {"pet": {"$ref": "../common/shared.yaml#/definitions/Pet"}},
+            }
+        },
     ),
     "spec/params.yaml": {
-        "tags": {"name": "tags", "in": "query", "type": "array", "collectionFormat": "pipes",
-                 "items": {"type": "string"}},
+        "tags": {
+            "name": "tags",
+            "in": "query",
+            "type": "array",
+            "collectionFormat": "pipes",
+            "items": {"type": "string"},
+        },
         "limit": {"name": "limit", "in": "query", "type": "integer", "format": "int32"},
     },
-    "spec/paths/owners.yaml": {"get": {
-        "parameters": [{"$ref": "../params.yaml#/limit"}],
-        "responses": {"200": {"description": "owners",
-                              "schema": {"$ref": "../../common/shared.yaml#/definitions/Owner"}}},
-    }},
+    "spec/paths/owners.yaml": {
+        "get": {
+            "parameters": [{"$ref": "../params.yaml#/limit"}],
+            "responses": {
+                "200": {
+                    "description": "owners",
+                    "schema": {"$ref": "../../common/shared.yaml#/definitions/Owner"},
+                }
+            },
+        }
+    },
     "common/shared.yaml": {
         "swagger": "2.0",
-        "parameters": {"Body": {"name": "pet", "in": "body",
-                                "schema": {"$ref": "#/definitions/Pet"}}},
+        "parameters": {
+            "Body": {"name": "pet", "in": "body", "schema": {"$ref": "#/definitions/Pet"}}
+        },
         "responses": {"Error": {"description": "error", "schema": {"$ref": "#/definitions/Error"}}},
         "definitions": {
-            "Pet": {"type": "object", "properties": {"owner": {"$ref": "#/definitions/Owner"},
-                                                     "name": {"type": "string"}}},
+            "Pet": {
+                "type": "object",
+                "properties": {
+                    "owner": {"$ref": "#/definitions/Owner"},
+                    "name": {"type": "string"},
+                },
+            },
             "Owner": {"type": "object", "properties": {"name": {"type": "string"}}},
             "Error": {"type": "object", "properties": {"message": {"type": "string"}}},
         },
@@ -543,7 +814,8 @@ MULTI_FILE = {
 
 
 def test_multi_file_parameters_responses_and_path_items_are_converted_inline(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     _write(tmp_path, MULTI_FILE)
     document = yaml.safe_load((tmp_path / "spec/swagger.yaml").read_text())
     # `spec/` refers to `../common/`: the files $refs may read are widened to the whole folder
@@ -551,22 +823,31 @@ def test_multi_file_parameters_responses_and_path_items_are_converted_inline(
     assert not list(diagnostics)
     get = out["paths"]["/pets"]["get"]
     assert get["parameters"] == [
-        {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
-         "style": "pipeDelimited", "explode": False},
+        {
+            "name": "tags",
+            "in": "query",
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "style": "pipeDelimited",
+            "explode": False,
+        },
         {"name": "limit", "in": "query", "schema": {"type": "integer", "format": "int32"}},
     ]
     # refs inside content copied from another file are rebased onto the root's folder; the
     # referenced files stay Swagger 2.0 (the resolver reads them as they are)
     assert get["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "../common/shared.yaml#/definitions/Pet"}
+        "$ref": "../common/shared.yaml#/definitions/Pet"
+    }
     assert get["responses"]["200"]["content"]["application/json"]["schema"]["items"] == {
-        "$ref": "../common/shared.yaml#/definitions/Pet"}
+        "$ref": "../common/shared.yaml#/definitions/Pet"
+    }
     assert get["responses"]["default"]["content"]["application/json"]["schema"] == {
-        "$ref": "../common/shared.yaml#/definitions/Error"}
+        "$ref": "../common/shared.yaml#/definitions/Error"
+    }
     owners = out["paths"]["/owners"]["get"]
     assert owners["parameters"][0]["schema"] == {"type": "integer", "format": "int32"}
     assert owners["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "$ref": "../common/shared.yaml#/definitions/Owner"}
+        "$ref": "../common/shared.yaml#/definitions/Owner"
+    }
     local = out["components"]["schemas"]["Local"]["properties"]["pet"]
     assert local == {"$ref": "../common/shared.yaml#/definitions/Pet"}
 
@@ -581,19 +862,30 @@ def test_multi_file_spec_builds_through_the_pipeline(tmp_path: Path) -> None:
     assert api.operation_total == len(operations) == 3
     pets = next(op for op in operations.values() if op.path == "/pets")
     assert [(p.wire_name, p.annotation, p.style) for p in pets.parameters] == [
-        ("tags", "Sequence[str]", "pipeDelimited"), ("limit", "int", None)]
+        ("tags", "Sequence[str]", "pipeDelimited"),
+        ("limit", "int", None),
+    ]
     assert pets.body is not None  # an object body: its properties become arguments
     assert [(f.wire_name, f.type) for f in pets.body.fields] == [
-        ("owner", ir.Ref("Owner")), ("name", ir.Prim("str"))]
+        ("owner", ir.Ref("Owner")),
+        ("name", ir.Prim("str")),
+    ]
     assert pets.response_annotation == "list[Pet]"
     assert {name for name, _ in api.model_names} >= {"Pet", "Owner", "Error", "Local"}
 
 
 def test_unreadable_external_refs_are_left_for_the_resolver() -> None:
-    doc = swagger(paths={"/x": {"get": {
-        "parameters": [{"$ref": "missing.yaml#/p"}],
-        "responses": {"200": {"$ref": "missing.yaml#/r"}},
-    }}, "/y": {"$ref": "https://example.com/paths.yaml"}})
+    doc = swagger(
+        paths={
+            "/x": {
+                "get": {
+                    "parameters": [{"$ref": "missing.yaml#/p"}],
+                    "responses": {"200": {"$ref": "missing.yaml#/r"}},
+                }
+            },
+            "/y": {"$ref": "https://example.com/paths.yaml"},
+        }
+    )
     out, diagnostics = convert(doc)
     assert out["paths"]["/x"]["get"]["parameters"] == [{"$ref": "missing.yaml#/p"}]
     assert out["paths"]["/x"]["get"]["responses"]["200"] == {"$ref": "missing.yaml#/r"}
@@ -602,10 +894,16 @@ def test_unreadable_external_refs_are_left_for_the_resolver() -> None:
 
 
 def test_unknown_local_refs_point_at_the_new_place() -> None:
-    doc = swagger(paths={"/x": {"get": {
-        "parameters": [{"$ref": "#/parameters/nope"}],
-        "responses": {"200": {"$ref": "#/responses/nope"}},
-    }}})
+    doc = swagger(
+        paths={
+            "/x": {
+                "get": {
+                    "parameters": [{"$ref": "#/parameters/nope"}],
+                    "responses": {"200": {"$ref": "#/responses/nope"}},
+                }
+            }
+        }
+    )
     out, _ = convert(doc)
     get = out["paths"]["/x"]["get"]
     assert get["parameters"] == [{"$ref": "#/components/parameters/nope"}]
@@ -616,23 +914,60 @@ def test_unknown_local_refs_point_at_the_new_place() -> None:
 
 
 _scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
-_keys = st.sampled_from([
-    "$ref", "in", "name", "type", "items", "schema", "parameters", "responses", "200", "get",
-    "post", "collectionFormat", "consumes", "produces", "properties", "headers", "examples",
-    "body", "formData", "query", "path", "header", "array", "file", "flow", "x-a",
-    "#/definitions/A", "#/parameters/A", "#/responses/A", "other.yaml#/a",
-])
-_values = st.recursive(_scalars | _keys, lambda inner: st.lists(inner, max_size=4)
-                       | st.dictionaries(_keys, inner, max_size=5), max_leaves=40)
-_documents = st.fixed_dictionaries({"swagger": st.just("2.0")}, optional={
-    "paths": st.dictionaries(st.sampled_from(["/a", "/b/{id}", "x-p"]), _values, max_size=3),
-    "definitions": st.dictionaries(st.sampled_from(["A", "B"]), _values, max_size=2),
-    "parameters": st.dictionaries(st.sampled_from(["A", "B"]), _values, max_size=2),
-    "responses": st.dictionaries(st.sampled_from(["A", "B"]), _values, max_size=2),
-    "securityDefinitions": st.dictionaries(st.sampled_from(["A"]), _values, max_size=1),
-    "consumes": _values, "produces": _values, "host": _values, "basePath": _values,
-    "schemes": _values,
-})
+_keys = st.sampled_from(
+    [
+        "$ref",
+        "in",
+        "name",
+        "type",
+        "items",
+        "schema",
+        "parameters",
+        "responses",
+        "200",
+        "get",
+        "post",
+        "collectionFormat",
+        "consumes",
+        "produces",
+        "properties",
+        "headers",
+        "examples",
+        "body",
+        "formData",
+        "query",
+        "path",
+        "header",
+        "array",
+        "file",
+        "flow",
+        "x-a",
+        "#/definitions/A",
+        "#/parameters/A",
+        "#/responses/A",
+        "other.yaml#/a",
+    ]
+)
+_values = st.recursive(
+    _scalars | _keys,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=5),
+    max_leaves=40,
+)
+_documents = st.fixed_dictionaries(
+    {"swagger": st.just("2.0")},
+    optional={
+        "paths": st.dictionaries(st.sampled_from(["/a", "/b/{id}", "x-p"]), _values, max_size=3),
+        "definitions": st.dictionaries(st.sampled_from(["A", "B"]), _values, max_size=2),
+        "parameters": st.dictionaries(st.sampled_from(["A", "B"]), _values, max_size=2),
+        "responses": st.dictionaries(st.sampled_from(["A", "B"]), _values, max_size=2),
+        "securityDefinitions": st.dictionaries(st.sampled_from(["A"]), _values, max_size=1),
+        "consumes": _values,
+        "produces": _values,
+        "host": _values,
+        "basePath": _values,
+        "schemes": _values,
+    },
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -677,20 +1012,27 @@ def _corpus_swagger() -> list[tuple[str, str, int]]:
     with index.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     # INDEX.tsv spells the version "swagger 2.0"
-    return [(row["name"], row["path"], int(row["ops"])) for row in rows
-            if row["version"].split()[-1:] == ["2.0"]]
+    return [
+        (row["name"], row["path"], int(row["ops"]))
+        for row in rows
+        if row["version"].split()[-1:] == ["2.0"]
+    ]
 
 
 _SWAGGER = _corpus_swagger()
 
 
-@pytest.mark.parametrize(("path", "operations"),
-                         [pytest.param(path, ops, id=name) for name, path, ops in _SWAGGER]
-                         or [pytest.param("", 0, id="no-corpus")])
+@pytest.mark.parametrize(
+    ("path", "operations"),
+    [pytest.param(path, ops, id=name) for name, path, ops in _SWAGGER]
+    or [pytest.param("", 0, id="no-corpus")],
+)
 def test_corpus_swagger_builds(path: str, operations: int) -> None:
     if not _SWAGGER:
-        pytest.skip(f"the shared corpus is not at {CORPUS} (corpus tests need "
-                    "../shared/corpus beside the repository)")
+        pytest.skip(
+            f"the shared corpus is not at {CORPUS} (corpus tests need "
+            "../shared/corpus beside the repository)"
+        )
     # An entry's $refs may read anything in its own folder of the corpus (`../common/`).
     run = Run(Config(package="corpus_client", root=CORPUS / Path(path).parts[0]))
     api = analyse(run, CORPUS / path, validate=False)

@@ -20,14 +20,14 @@ from .conftest import require_corpus
 # Small and medium entries covering Swagger 2.0, OpenAPI 3.0, 3.1 and 3.2, YAML and JSON, and a
 # description split over several files.
 SUBSET = [
-    "oai-learn-v2.0-petstore-separate-spec-swagger",   # 2.0, YAML, external $refs to other files
-    "oai-learn-v2.0-uber",                             # 2.0, YAML
-    "apis-guru-circleci.com-v1-swagger",               # 2.0, YAML, 22 operations
-    "oai-learn-v3.0-petstore-json",                    # 3.0, JSON
-    "apis-guru-xkcd.com-1.0.0-openapi",                # 3.0, YAML
-    "oai-learn-v3.1-tictactoe",                        # 3.1, YAML
-    "notion-notion-openapi",                           # 3.1, JSON, 24 operations
-    "oai-learn-v3.2-3.2-tags-example",                 # 3.2, YAML
+    "oai-learn-v2.0-petstore-separate-spec-swagger",  # 2.0, YAML, external $refs to other files
+    "oai-learn-v2.0-uber",  # 2.0, YAML
+    "apis-guru-circleci.com-v1-swagger",  # 2.0, YAML, 22 operations
+    "oai-learn-v3.0-petstore-json",  # 3.0, JSON
+    "apis-guru-xkcd.com-1.0.0-openapi",  # 3.0, YAML
+    "oai-learn-v3.1-tictactoe",  # 3.1, YAML
+    "notion-notion-openapi",  # 3.1, JSON, 24 operations
+    "oai-learn-v3.2-3.2-tags-example",  # 3.2, YAML
     # 3.0, JSON, 50 operations, rejected by the validator; a field named `datetime` once shadowed
     # the `datetime` module in its model and broke the import.
     "openapi-python-client-baseline_openapi_3.0",
@@ -51,13 +51,16 @@ def _generated(result: corpus_script.Result) -> None:
     assert corpus_script.TRACEBACK not in result.generate_output, result.generate_output[-5000:]
     assert result.status == "ok", (result.status, result.generate_output[-5000:])
     assert result.exit_code == 0, result.generate_output[-5000:]
-    assert result.ops_generated is not None, \
+    assert result.ops_generated is not None, (
         f"no summary line in the generator output:\n{result.generate_output[-3000:]}"
-    assert result.ops_generated == result.ops_total, \
-        f"{result.ops_generated} of {result.ops_total} operations:\n" \
+    )
+    assert result.ops_generated == result.ops_total, (
+        f"{result.ops_generated} of {result.ops_total} operations:\n"
         f"{result.generate_output[-5000:]}"
-    assert result.ops_total == result.index_ops, \
+    )
+    assert result.ops_total == result.index_ops, (
         f"the generator counts {result.ops_total} operations, the corpus INDEX {result.index_ops}"
+    )
     assert result.imports is True, result.import_output[-5000:]
     assert result.black_clean is True, f"black would reformat:\n{result.black_output[-3000:]}"
 
@@ -69,7 +72,8 @@ def test_corpus_entry_generates_and_imports(name: str, tmp_path: Path) -> None:
 
 
 def test_full_openrouter_description_generates_every_operation_and_passes_mypy_strict(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     entry = _entry(OPENROUTER)
     result = corpus_script.run_entry(entry, tmp_path, mypy=True)
     _generated(result)
@@ -81,14 +85,17 @@ def test_full_openrouter_description_generates_every_operation_and_passes_mypy_s
     streaming = set()
     for module in (package / "resources").glob("*.py"):
         text = module.read_text(encoding="utf-8")
-        for match in re.finditer(r"\n    def (\w+)\(.*?\n    \) -> (.*?):(?: \.\.\.)?\n", text,
-                                 re.S):
+        for match in re.finditer(
+            r"\n    def (\w+)\(.*?\n    \) -> (.*?):(?: \.\.\.)?\n", text, re.S
+        ):
             if re.search(r"\bStream\[", match.group(2)):
                 streaming.add(match.group(1))
     assert len(streaming) == 6, sorted(streaming)
     # Its 44 discriminators become pydantic tagged unions.
-    tagged = sum(module.read_text(encoding="utf-8").count("tagged_by(")
-                 for module in (package / "models").glob("*.py"))
+    tagged = sum(
+        module.read_text(encoding="utf-8").count("tagged_by(")
+        for module in (package / "models").glob("*.py")
+    )
     assert tagged >= 44, tagged
 
 
@@ -106,8 +113,12 @@ def test_generator_output_parsing() -> None:
     )
     result = corpus_script.Result("a", "a.yaml", "3.1.0", True, 4, "a")
     corpus_script.parse_generator_output(result, output)
-    assert (result.ops_generated, result.ops_total, result.models, result.named_schemas) == \
-        (3, 4, 5, 6)
+    assert (result.ops_generated, result.ops_total, result.models, result.named_schemas) == (
+        3,
+        4,
+        5,
+        6,
+    )
     assert (result.warnings, result.errors) == (1, 1)
     assert result.codes == {"E401": 1, "I401": 1, "W100": 1}
 
@@ -119,12 +130,35 @@ def test_safe_package_names() -> None:
 
 
 def test_report_lists_every_failure() -> None:
-    crashed = corpus_script.Result("bad", "bad.yaml", "3.0.0", True, 2, "bad", status="crash",
-                                   exit_code=1, generate_output="Traceback (most recent call "
-                                   "last):\n  File \"x.py\", line 1\nKeyError: 'boom'\n")
-    fine = corpus_script.Result("good", "good.yaml", "3.0.0", True, 1, "good", status="ok",
-                                exit_code=0, ops_generated=1, ops_total=1, models=0,
-                                named_schemas=0, imports=True, mypy_errors=0, mypy_exit=0)
+    crashed = corpus_script.Result(
+        "bad",
+        "bad.yaml",
+        "3.0.0",
+        True,
+        2,
+        "bad",
+        status="crash",
+        exit_code=1,
+        generate_output="Traceback (most recent call "
+        "last):\n  File \"x.py\", line 1\nKeyError: 'boom'\n",
+    )
+    fine = corpus_script.Result(
+        "good",
+        "good.yaml",
+        "3.0.0",
+        True,
+        1,
+        "good",
+        status="ok",
+        exit_code=0,
+        ops_generated=1,
+        ops_total=1,
+        models=0,
+        named_schemas=0,
+        imports=True,
+        mypy_errors=0,
+        mypy_exit=0,
+    )
     text = corpus_script.render_report([crashed, fine], 1.0, "python scripts/corpus.py")
     assert "| no traceback | 1 of 2 (1 crashed) |" in text
     assert "### bad" in text and "KeyError: 'boom'" in text

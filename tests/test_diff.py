@@ -1,4 +1,4 @@
-"""`generator.diff`: client-level changes between two versions of a spec, classified.
+"""`generator.review.diff`: client-level changes between two versions of a spec, classified.
 
 Pairs of real specs: `spec/openrouter.yaml` against copies with one known edit each (written to a
 temporary folder from the loaded spec, as JSON, so the copy is read exactly as the original),
@@ -19,10 +19,12 @@ from typing import Any
 
 import pytest
 
-from generator import ir
 from generator.config import Config
 from generator.diagnostics import Diagnostics
-from generator.diff import (
+from generator.load.sources import read_source
+from generator.model import ir
+from generator.pipeline import Run, analyse
+from generator.review.diff import (
     Change,
     Impact,
     as_dict,
@@ -33,9 +35,7 @@ from generator.diff import (
     render_markdown,
     suggested_bump,
 )
-from generator.gitrev import RevisionError, revision_root, spec_at
-from generator.load import read_source
-from generator.pipeline import Run, analyse
+from generator.review.gitrev import RevisionError, revision_root, spec_at
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "spec" / "openrouter.yaml"
@@ -61,8 +61,9 @@ def write(folder: Path, name: str, document: dict[str, Any]) -> Path:
 
 def changes_between(old: Path, new: Path) -> list[Change]:
     result = diff_specs(old, new, Config())
-    assert result.ok, [d.format() for d in (*result.old_run.diagnostics,
-                                            *result.new_run.diagnostics)]
+    assert result.ok, [
+        d.format() for d in (*result.old_run.diagnostics, *result.new_run.diagnostics)
+    ]
     return result.changes
 
 
@@ -76,8 +77,9 @@ def openrouter() -> dict[str, Any]:
 
 
 @pytest.fixture
-def edited(openrouter: dict[str, Any], tmp_path: Path
-           ) -> Callable[[Callable[[dict[str, Any]], None]], list[Change]]:
+def edited(
+    openrouter: dict[str, Any], tmp_path: Path
+) -> Callable[[Callable[[dict[str, Any]], None]], list[Change]]:
     """Diff the real spec (read from its file) against a copy changed by `edit`."""
 
     def run(edit: Callable[[dict[str, Any]], None]) -> list[Change]:
@@ -88,8 +90,9 @@ def edited(openrouter: dict[str, Any], tmp_path: Path
     return run
 
 
-def _response_schema(document: dict[str, Any], path: str, method: str = "get",
-                     content: str = "application/json") -> dict[str, Any]:
+def _response_schema(
+    document: dict[str, Any], path: str, method: str = "get", content: str = "application/json"
+) -> dict[str, Any]:
     schema = document["paths"][path][method]["responses"]["200"]["content"][content]["schema"]
     assert isinstance(schema, dict)
     return schema
@@ -102,8 +105,12 @@ def test_an_unchanged_spec_has_no_changes(tmp_path: Path, openrouter: dict[str, 
     changes = changes_between(SPEC, write(tmp_path, "same", openrouter))
     assert changes == []
     assert suggested_bump(changes) == "none"
-    assert json.loads(render_json(changes)) == {"breaking": [], "non_breaking": [], "docs": [],
-                                                "suggested_bump": "none"}
+    assert json.loads(render_json(changes)) == {
+        "breaking": [],
+        "non_breaking": [],
+        "docs": [],
+        "suggested_bump": "none",
+    }
     assert "No changes" in render_markdown(changes)
 
 
@@ -134,7 +141,8 @@ def test_renaming_an_operation_id_renames_the_method_and_its_inline_models(edite
 def test_a_new_required_parameter_is_breaking(edited: Any) -> None:
     def edit(document: dict[str, Any]) -> None:
         document["paths"]["/models"]["get"]["parameters"].append(
-            {"name": "region", "in": "query", "required": True, "schema": {"type": "string"}})
+            {"name": "region", "in": "query", "required": True, "schema": {"type": "string"}}
+        )
 
     changes = edited(edit)
     assert triples(changes) == [(B, "parameter-added", "client.models.list_models(region=)")]
@@ -144,7 +152,8 @@ def test_a_new_required_parameter_is_breaking(edited: Any) -> None:
 def test_a_new_optional_parameter_is_non_breaking(edited: Any) -> None:
     def edit(document: dict[str, Any]) -> None:
         document["paths"]["/models"]["get"]["parameters"].append(
-            {"name": "region", "in": "query", "schema": {"type": "string"}})
+            {"name": "region", "in": "query", "schema": {"type": "string"}}
+        )
 
     changes = edited(edit)
     assert triples(changes) == [(N, "parameter-added", "client.models.list_models(region=)")]
@@ -176,7 +185,8 @@ def test_removing_a_value_from_a_request_enum_is_breaking(edited: Any) -> None:
 
     changes = edited(edit)
     assert triples(changes) == [
-        (B, "parameter-enum-value-removed", "client.models.list_models(category=)")]
+        (B, "parameter-enum-value-removed", "client.models.list_models(category=)")
+    ]
     assert "no longer accepts 'legal'" in changes[0].message
 
 
@@ -197,8 +207,7 @@ def test_a_response_field_that_becomes_optional_is_breaking(edited: Any) -> None
         data["required"].remove("total_usage")
 
     changes = edited(edit)
-    assert triples(changes) == [(B, "field-optional",
-                                 "models.GetCreditsResponseData.total_usage")]
+    assert triples(changes) == [(B, "field-optional", "models.GetCreditsResponseData.total_usage")]
     assert "typed `float | None`" in changes[0].message
 
 
@@ -210,7 +219,8 @@ def test_a_request_body_property_that_becomes_optional_is_non_breaking(edited: A
     changes = edited(edit)
     # Reported on the method that takes it as a keyword, not again on the exploded model.
     assert triples(changes) == [
-        (N, "body-field-optional", "client.chat.create_chat_completion(model=)")]
+        (N, "body-field-optional", "client.chat.create_chat_completion(model=)")
+    ]
 
 
 def test_changing_only_descriptions_is_docs_only(edited: Any) -> None:
@@ -236,7 +246,10 @@ def test_server_and_security_changes(edited: Any) -> None:
         document["servers"][0]["url"] = "https://openrouter.ai/api/v2"
         document["paths"]["/credits"]["get"]["security"] = [{"managementKey": []}]
         document["components"]["securitySchemes"]["managementKey"] = {
-            "type": "apiKey", "in": "header", "name": "X-Management-Key"}
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Management-Key",
+        }
 
     changes = edited(edit)
     assert triples(changes) == [
@@ -337,8 +350,12 @@ def petstore(tmp_path: Path) -> Callable[[Callable[[dict[str, Any]], None]], lis
 def test_corpus_petstore_new_optional_filter_is_minor(petstore: Any) -> None:
     def edit(document: dict[str, Any]) -> None:
         document["paths"]["/pets"]["get"]["parameters"].append(
-            {"name": "status", "in": "query",
-             "schema": {"type": "string", "enum": ["available", "sold"]}})
+            {
+                "name": "status",
+                "in": "query",
+                "schema": {"type": "string", "enum": ["available", "sold"]},
+            }
+        )
 
     changes = petstore(edit)
     assert triples(changes) == [(N, "parameter-added", "client.pets.list_pets(status=)")]
@@ -366,8 +383,9 @@ def test_corpus_petstore_renamed_component_and_server(petstore: Any) -> None:
     def edit(document: dict[str, Any]) -> None:
         schemas = document["components"]["schemas"]
         schemas["Animal"] = schemas.pop("Pet")
-        text = json.dumps(document).replace('"#/components/schemas/Pet"',
-                                            '"#/components/schemas/Animal"')
+        text = json.dumps(document).replace(
+            '"#/components/schemas/Pet"', '"#/components/schemas/Animal"'
+        )
         document.clear()
         document.update(json.loads(text))
         document["servers"][0]["url"] = "https://petstore.example.com/v2"
@@ -382,7 +400,8 @@ def test_corpus_petstore_renamed_component_and_server(petstore: Any) -> None:
 def test_corpus_petstore_security_added(petstore: Any) -> None:
     def edit(document: dict[str, Any]) -> None:
         document["components"]["securitySchemes"] = {
-            "key": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+            "key": {"type": "apiKey", "in": "header", "name": "X-Key"}
+        }
         document["security"] = [{"key": []}]
 
     changes = petstore(edit)
@@ -413,8 +432,11 @@ def test_render_json_groups_and_bumps() -> None:
     assert list(document) == ["breaking", "non_breaking", "docs", "suggested_bump"]
     assert document["suggested_bump"] == "major"
     assert len(document["breaking"]) == 10 and len(document["docs"]) == 3
-    assert all(set(item) == {"kind", "location", "message"}
-               for group in ("breaking", "non_breaking", "docs") for item in document[group])
+    assert all(
+        set(item) == {"kind", "location", "message"}
+        for group in ("breaking", "non_breaking", "docs")
+        for item in document[group]
+    )
     assert document == json.loads(render_json(changes))  # order of the input does not matter
 
 
@@ -431,29 +453,38 @@ def test_render_markdown_is_grouped_and_stable() -> None:
     changes = changes_between(FIXTURES / "rules" / "old.yaml", FIXTURES / "rules" / "new.yaml")
     text = render_markdown(changes)
     assert text == render_markdown(list(reversed(changes)))
-    assert text.startswith("## API changes\n\n**10** breaking, **9** non-breaking, **3** "
-                           "documentation-only; suggested version bump: **major**\n")
+    assert text.startswith(
+        "## API changes\n\n**10** breaking, **9** non-breaking, **3** "
+        "documentation-only; suggested version bump: **major**\n"
+    )
     headings = [line for line in text.splitlines() if line.startswith("### ")]
-    assert headings == ["### Breaking changes (10)", "### Non-breaking changes (9)",
-                        "### Documentation only (3)"]
+    assert headings == [
+        "### Breaking changes (10)",
+        "### Non-breaking changes (9)",
+        "### Documentation only (3)",
+    ]
     assert "- `client.items.delete_item()` (method-removed): DELETE /items/{id} was removed" in text
 
 
-@pytest.mark.parametrize(("severities", "bump"), [
-    ((), "none"), ((D,), "patch"), ((D, N), "minor"), ((N, B, D), "major")])
+@pytest.mark.parametrize(
+    ("severities", "bump"), [((), "none"), ((D,), "patch"), ((D, N), "minor"), ((N, B, D), "major")]
+)
 def test_suggested_bump(severities: tuple[Impact, ...], bump: str) -> None:
     changes = [Change("k", severity, "loc", "m") for severity in severities]
     assert suggested_bump(changes) == bump
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("None", ir.Prim("none")),
-    ("list[Pet] | None", ir.Union((ir.Array(ir.Ref("Pet")), ir.Prim("none")))),
-    ("dict[str, Any]", ir.Map(ir.Prim("any"))),
-    ("Lenient[Literal['a', 1]]", ir.Literal(("a", 1))),
-    ("datetime.datetime", ir.Prim("datetime")),
-    ("Sequence[Mapping[str, int]]", ir.Array(ir.Map(ir.Prim("int")))),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("None", ir.Prim("none")),
+        ("list[Pet] | None", ir.Union((ir.Array(ir.Ref("Pet")), ir.Prim("none")))),
+        ("dict[str, Any]", ir.Map(ir.Prim("any"))),
+        ("Lenient[Literal['a', 1]]", ir.Literal(("a", 1))),
+        ("datetime.datetime", ir.Prim("datetime")),
+        ("Sequence[Mapping[str, int]]", ir.Array(ir.Map(ir.Prim("int")))),
+    ],
+)
 def test_parse_annotation(text: str, expected: ir.TypeExpr) -> None:
     assert parse_annotation(text) == expected
 
@@ -469,9 +500,21 @@ def test_diff_apis_on_built_irs() -> None:
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=oagen", "-c", "user.email=oagen@example.com",
-                    "-c", "commit.gpgsign=false", *args], cwd=repo, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=oagen",
+            "-c",
+            "user.email=oagen@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture
@@ -485,8 +528,9 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_diff_against_the_previous_commit(repo: Path, openrouter: dict[str, Any],
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_against_the_previous_commit(
+    repo: Path, openrouter: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     spec = repo / "spec.yaml"
     spec.write_text(json.dumps(openrouter, indent=1), encoding="utf-8")
     _git(repo, "add", "spec.yaml")
@@ -534,8 +578,7 @@ def test_a_multi_file_spec_at_a_revision_keeps_its_references(
         assert "E005" in codes
         # ...and read with the repository as the root, which maps into the copy from git.
         assert revision_root(repo, old, "HEAD~1:api/openapi.yaml", cwd=repo) == top
-        assert revision_root(repo / "api", old, "HEAD~1:api/openapi.yaml", cwd=repo) == \
-            top / "api"
+        assert revision_root(repo / "api", old, "HEAD~1:api/openapi.yaml", cwd=repo) == top / "api"
         config = Config(root=repo)
         result = diff_specs(old, new, config, replace(config, root=top))
         assert result.ok, [d.format() for d in result.old_run.diagnostics]
@@ -559,22 +602,27 @@ def test_a_multi_file_spec_at_a_revision_keeps_its_references(
         assert current.read_text() == (repo / "api" / "openapi.yaml").read_text()
 
 
-@pytest.mark.parametrize(("argument", "message"), [
-    ("nope:spec.yaml", "unknown revision 'nope'"),
-    ("HEAD:missing.yaml", "missing.yaml does not exist at HEAD"),
-    ("HEAD:folder", "folder at HEAD is a folder, not a spec file"),
-    (":spec.yaml", "no revision before ':'"),
-    ("HEAD:", "no file after ':'"),
-    ("HEAD:../outside.yaml", "outside the repository"),
-])
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        ("nope:spec.yaml", "unknown revision 'nope'"),
+        ("HEAD:missing.yaml", "missing.yaml does not exist at HEAD"),
+        ("HEAD:folder", "folder at HEAD is a folder, not a spec file"),
+        (":spec.yaml", "no revision before ':'"),
+        ("HEAD:", "no file after ':'"),
+        ("HEAD:../outside.yaml", "outside the repository"),
+    ],
+)
 def test_revision_errors_are_clear(repo: Path, argument: str, message: str) -> None:
     (repo / "folder").mkdir()
     (repo / "folder" / "a.yaml").write_text("a: 1\n")
     (repo / "spec.yaml").write_text("openapi: 3.1.0\n")
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "v1")
-    with pytest.raises(RevisionError, match=message.replace("(", r"\(")), \
-            spec_at(argument, cwd=repo):
+    with (
+        pytest.raises(RevisionError, match=message.replace("(", r"\(")),
+        spec_at(argument, cwd=repo),
+    ):
         pass
 
 
@@ -593,14 +641,16 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
-    with pytest.raises(RevisionError, match="not inside a git repository"), \
-            spec_at("HEAD:spec.yaml", cwd=tmp_path):
+    with (
+        pytest.raises(RevisionError, match="not inside a git repository"),
+        spec_at("HEAD:spec.yaml", cwd=tmp_path),
+    ):
         pass
 
 
 def test_a_revision_error_prints_no_raw_control_character(
-        repo: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from generator.cli import main
 
     (repo / "spec.yaml").write_text("openapi: 3.1.0\n", encoding="utf-8")

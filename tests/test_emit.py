@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import emit as emit_module
-from generator.emit import MANIFEST, EmitError, emit, manifest_bytes, plan, read_manifest
+from generator.write import emit as emit_module
+from generator.write.emit import MANIFEST, EmitError, emit, manifest_bytes, plan, read_manifest
 
 META = {"oagen_version": "0.0.test", "spec": "pets.yaml", "spec_sha256": "0" * 64}
 
@@ -25,13 +25,19 @@ OLD = 1_000_000_000  # a modification time far in the past, to see whether a fil
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _stats(root: Path) -> dict[str, tuple[int, int]]:
-    return {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _age(root: Path) -> None:
@@ -53,16 +59,18 @@ def test_first_write_creates_files_and_manifest(out: Path) -> None:
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["generator"] == "oagen"
     assert {key: manifest[key] for key in META} == META
-    assert manifest["files"] == {path: hashlib.sha256(content).hexdigest()
-                                 for path, content in FILES.items()}
+    assert manifest["files"] == {
+        path: hashlib.sha256(content).hexdigest() for path, content in FILES.items()
+    }
     assert list(manifest["files"]) == sorted(FILES)
     assert read_manifest(out) == manifest
 
 
 def test_manifest_bytes_do_not_depend_on_insertion_order() -> None:
     reordered = dict(reversed(list(FILES.items())))
-    assert manifest_bytes(reordered, dict(reversed(list(META.items())))) == \
-        manifest_bytes(FILES, META)
+    assert manifest_bytes(reordered, dict(reversed(list(META.items())))) == manifest_bytes(
+        FILES, META
+    )
     assert manifest_bytes(FILES, META).endswith(b"}\n")
 
 
@@ -106,8 +114,11 @@ def test_file_dropped_from_the_set_is_removed(out: Path) -> None:
 def test_plan_reports_without_touching_the_output(out: Path) -> None:
     emit(out, FILES, META)
     before = _tree(out), _stats(out)
-    new = {**{k: v for k, v in FILES.items() if k != "README.md"},
-           "pets/_client.py": b"changed\n", "pets/extra.py": b"x = 1\n"}
+    new = {
+        **{k: v for k, v in FILES.items() if k != "README.md"},
+        "pets/_client.py": b"changed\n",
+        "pets/extra.py": b"x = 1\n",
+    }
     result = plan(out, new)
     assert result.written == ["pets/_client.py", "pets/extra.py"]
     assert result.unchanged == ["pets/__init__.py", "pets/models/pet.py"]
@@ -153,8 +164,11 @@ def test_foreign_file_at_a_generated_path_is_an_error_and_nothing_changes(out: P
     emit(out, FILES, META)
     (out / "pets" / "extra.py").write_bytes(b"# the user's own extra.py\n")
     before = _tree(out), _stats(out)
-    with pytest.raises(EmitError, match=r"not written by oagen and would be overwritten: "
-                       r"pets/extra\.py; move them away"):
+    with pytest.raises(
+        EmitError,
+        match=r"not written by oagen and would be overwritten: "
+        r"pets/extra\.py; move them away",
+    ):
         emit(out, {**FILES, "pets/extra.py": b"# generated extra.py\n"}, META)
     assert (_tree(out), _stats(out)) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
@@ -168,8 +182,9 @@ def test_foreign_file_with_identical_content_is_adopted(out: Path) -> None:
     assert "pets/extra.py" in read_manifest(out)["files"]  # type: ignore[operator]
 
 
-def test_failure_while_writing_leaves_the_previous_output(out: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_while_writing_leaves_the_previous_output(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     emit(out, FILES, META)
     (out / "user.txt").write_bytes(b"mine\n")
     before = _tree(out), _stats(out)
@@ -192,8 +207,9 @@ def test_failure_while_writing_leaves_the_previous_output(out: Path,
     assert sorted(p.name for p in out.parent.iterdir()) == ["out"]
 
 
-def test_interrupt_while_writing_leaves_nothing_behind(out: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupt_while_writing_leaves_nothing_behind(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     emit(out, FILES, META)
     before = _tree(out)
 
@@ -209,7 +225,8 @@ def test_interrupt_while_writing_leaves_nothing_behind(out: Path,
 
 
 def test_failure_during_the_swap_restores_the_previous_output(
-        out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     emit(out, FILES, META)
     before = _tree(out)
     original = os.replace

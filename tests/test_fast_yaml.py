@@ -12,7 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import fastyaml, load
+from generator.load import fastyaml
+from generator.load import sources as load
 
 from .conftest import require_corpus
 
@@ -55,25 +56,68 @@ def _agrees(text: str) -> None:
 
 
 _scalars = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) |
-    st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
-    lambda inner: st.lists(inner, max_size=4) |
-    st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=20)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(st.characters(exclude_categories=("Cs",)), max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.text(max_size=12), _scalars, min_size=1, max_size=6),
-       st.sampled_from([None, True]))
+@given(
+    st.dictionaries(st.text(max_size=12), _scalars, min_size=1, max_size=6),
+    st.sampled_from([None, True]),
+)
 def test_dumped_documents_read_the_same(data: dict[str, Any], flow: bool | None) -> None:
     _agrees(yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True, sort_keys=False))
 
 
 # Plain scalars from the characters of YAML's numeric forms, and some words.
-_plain = st.text(alphabet="0123456789_.:+-eExXoObBaFnN", min_size=1, max_size=10) | \
-    st.sampled_from(["yes", "No", "on", "TRUE", "null", "~", ".inf", "-.Inf", ".NaN", "=",
-                     ".iNf", ".Nan", "._5", "_0", "-_1", "0o_7", "1e1_0", "1.e5", "0e0",
-                     "0x1F", "0X1F", "0o17", "017", "1_000", "1:20", "1:20.5", "1e3", "1.5e3",
-                     "1.5e+3", "-.5", "+.5", "0b101", "0.", "00.5", "2001-12-14", "12:30:45"])
+_plain = st.text(alphabet="0123456789_.:+-eExXoObBaFnN", min_size=1, max_size=10) | st.sampled_from(
+    [
+        "yes",
+        "No",
+        "on",
+        "TRUE",
+        "null",
+        "~",
+        ".inf",
+        "-.Inf",
+        ".NaN",
+        "=",
+        ".iNf",
+        ".Nan",
+        "._5",
+        "_0",
+        "-_1",
+        "0o_7",
+        "1e1_0",
+        "1.e5",
+        "0e0",
+        "0x1F",
+        "0X1F",
+        "0o17",
+        "017",
+        "1_000",
+        "1:20",
+        "1:20.5",
+        "1e3",
+        "1.5e3",
+        "1.5e+3",
+        "-.5",
+        "+.5",
+        "0b101",
+        "0.",
+        "00.5",
+        "2001-12-14",
+        "12:30:45",
+    ]
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -89,11 +133,22 @@ def test_plain_scalars_read_the_same(first: str, second: str, shape: str) -> Non
     _agrees(text)
 
 
-@pytest.mark.parametrize("text", [
-    "a: !!binary aGVsbG8=\n", "base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n", "%YAML 1.1\n---\na: 1\n",
-    "? [a, b]\n: c\n", 'a: "\\ud83d\\ude00"\n', "a: 1\na: 2\n", "a: [1,\n", "- a\n- b\n",
-    "a: 1\n---\nb: 2\n", "a: =\n", "a: !custom 5\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!binary aGVsbG8=\n",
+        "base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\n",
+        "%YAML 1.1\n---\na: 1\n",
+        "? [a, b]\n: c\n",
+        'a: "\\ud83d\\ude00"\n',
+        "a: 1\na: 2\n",
+        "a: [1,\n",
+        "- a\n- b\n",
+        "a: 1\n---\nb: 2\n",
+        "a: =\n",
+        "a: !custom 5\n",
+    ],
+)
 def test_constructs_yaml_rs_reads_differently_are_left_to_pyyaml(text: str) -> None:
     assert _fast(text) is None
 
@@ -107,8 +162,10 @@ def test_integer_keys_keep_their_text_and_order() -> None:
 @pytest.mark.parametrize("name", ["openrouter-full", "github-github"])
 def test_the_large_corpus_descriptions_take_the_fast_path(name: str) -> None:
     corpus = require_corpus()
-    rows = dict(line.split("\t")[:2] for line in (corpus / "INDEX.tsv").read_text(
-        encoding="utf-8").splitlines()[1:])
+    rows = dict(
+        line.split("\t")[:2]
+        for line in (corpus / "INDEX.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    )
     text = (corpus / rows[name]).read_text(encoding="utf-8")
     fast = _fast(text)
     assert fast is not None

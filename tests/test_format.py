@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator import forked
-from generator import format as formatting
 from generator.diagnostics import Diagnostics
+from generator.render import format as formatting
 
 LONG = "x = [" + ", ".join(f'"item{n}"' for n in range(40)) + "]\n"
 FILES = {
@@ -21,23 +21,26 @@ FILES = {
 
 
 @pytest.mark.parametrize("forking", [False, True], ids=["in-process", "forked"])
-def test_files_that_do_not_compile_are_reported(forking: bool,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_files_that_do_not_compile_are_reported(
+    forking: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     if forking and not forked.available():
         pytest.skip("fork is not available here")
     monkeypatch.setattr(formatting, "_PARALLEL_WORK", 0 if forking else 10**9)
     diagnostics = Diagnostics()
     out = formatting.format_files(dict(FILES), diagnostics, laid_out=set(FILES))
-    reported = sorted(item.message.split(" ")[1] for item in diagnostics.items
-                      if item.code == "E601")
+    reported = sorted(
+        item.message.split(" ")[1] for item in diagnostics.items if item.code == "E601"
+    )
     assert reported == ["pkg/compiler.py", "pkg/repeated.py", "pkg/syntax.py"]
     assert max(len(line) for line in out["pkg/good.py"].decode().splitlines()) <= 100
     compile(out["pkg/good.py"], "good.py", "exec")
 
 
-def test_cached_black_answers_a_repeat_from_the_cache(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import pysource
+def test_cached_black_answers_a_repeat_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.render import pysource
 
     monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path))
     source = "x = call(" + ", ".join(f"argument_{n}={n}" for n in range(12)) + ")\n"

@@ -15,9 +15,21 @@ PACKAGE = "openrouter_client"
 
 def test_generated_package_passes_mypy_strict() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-         "--cache-dir", os.devnull, "-p", PACKAGE],
-        cwd=GENERATED, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            os.devnull,
+            "-p",
+            PACKAGE,
+        ],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-5000:]
 
@@ -25,7 +37,10 @@ def test_generated_package_passes_mypy_strict() -> None:
 def test_generated_package_is_black_clean() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "black", "--check", "--quiet", "."],  # its own [tool.black]
-        cwd=GENERATED, capture_output=True, text=True, timeout=300,
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
 
@@ -33,7 +48,10 @@ def test_generated_package_is_black_clean() -> None:
 def test_generated_package_passes_ruff() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", PACKAGE],
-        cwd=GENERATED, capture_output=True, text=True, timeout=300,
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:]
 
@@ -44,16 +62,31 @@ def test_generated_distribution_builds_checks_and_installs(tmp_path: Path) -> No
     shutil.copytree(GENERATED, source, ignore=shutil.ignore_patterns("__pycache__"))
     dist = tmp_path / "dist"
     built = subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir",
-         str(dist), str(source)], capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--no-isolation",
+            "--sdist",
+            "--wheel",
+            "--outdir",
+            str(dist),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     artifacts = sorted(path.name for path in dist.iterdir())
     assert any(name.endswith(".whl") for name in artifacts), artifacts
     assert any(name.endswith(".tar.gz") for name in artifacts), artifacts
-    checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict",
-                              *map(str, dist.iterdir())], capture_output=True, text=True,
-                             timeout=300)
+    checked = subprocess.run(
+        [sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.iterdir())],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
     venv = tmp_path / "venv"
@@ -61,15 +94,24 @@ def test_generated_distribution_builds_checks_and_installs(tmp_path: Path) -> No
     python = venv / "bin" / "python"
     wheel = next(dist.glob("*.whl"))
     installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         str(wheel)], capture_output=True, text=True, timeout=600,
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert installed.returncode == 0, installed.stderr[-3000:]
     probe = subprocess.run(
-        [str(python), "-c", f"import {PACKAGE} as p, {PACKAGE}.models as m; "
-         "c = p.OpenRouter(api_key='k'); print(type(c).__name__, m.ChatMessage.__name__, "
-         "p.__file__.startswith(" + repr(str(venv)) + "))"],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        [
+            str(python),
+            "-c",
+            f"import {PACKAGE} as p, {PACKAGE}.models as m; "
+            "c = p.OpenRouter(api_key='k'); print(type(c).__name__, m.ChatMessage.__name__, "
+            "p.__file__.startswith(" + repr(str(venv)) + "))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.split() == ["OpenRouter", "ChatMessage", "True"]

@@ -15,10 +15,13 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and not path.name.endswith(".pyc")
+        if path.is_file()
+        and not path.name.endswith(".pyc")
         # caches and build folders that tools leave behind are not part of the output
-        and not any(part.startswith(".") or part in ("__pycache__", "build", "dist")
-                    for part in path.relative_to(root).parts[:-1])
+        and not any(
+            part.startswith(".") or part in ("__pycache__", "build", "dist")
+            for part in path.relative_to(root).parts[:-1]
+        )
     }
 
 
@@ -44,8 +47,9 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_fresh_generation_equals_committed_output(fresh: Path) -> None:
     expected = {k: v for k, v in _tree(GENERATED).items() if ".egg-info" not in k}
     actual = _tree(fresh)
-    assert sorted(actual) == sorted(expected), \
+    assert sorted(actual) == sorted(expected), (
         "generated/ lists different files: run `make generate` and commit"
+    )
     for path, content in actual.items():
         assert content == expected[path], f"{path} differs: run `make generate` and commit"
 
@@ -69,6 +73,11 @@ def test_cached_generation_is_identical(fresh: Path, tmp_path: Path) -> None:
 
 
 def test_oagen_check_passes_on_committed_output() -> None:
-    result = subprocess.run([sys.executable, "-m", "generator", "check", "-q"], cwd=REPO,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "-q"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

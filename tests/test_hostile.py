@@ -61,8 +61,12 @@ settings.register_profile(
     # No shrinking in CI: at 1-2 s an example it can take minutes. The failing document is
     # printed whole; the long profile shrinks it.
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                           HealthCheck.large_base_example, HealthCheck.filter_too_much],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+        HealthCheck.filter_too_much,
+    ],
 )
 settings.register_profile(
     "hostile-long",
@@ -73,21 +77,31 @@ settings.register_profile(
     database=settings.get_profile("default").database,  # failures replay first next time
 )
 _PROFILE = settings.get_profile(
-    "hostile-long" if os.environ.get("OAGEN_HOSTILE_PROFILE") == "long" else "hostile-ci")
+    "hostile-long" if os.environ.get("OAGEN_HOSTILE_PROFILE") == "long" else "hostile-ci"
+)
 
 
 def _ok(description: str = "ok", schema: dict[str, Any] | None = None) -> dict[str, Any]:
     if schema is None:
         return {"200": {"description": description}}
-    return {"200": {"description": description,
-                    "content": {"application/json": {"schema": schema}}}}
+    return {
+        "200": {"description": description, "content": {"application/json": {"schema": schema}}}
+    }
 
 
-def _doc(*, title: str = "Hostile", schemas: dict[str, Any] | None = None,
-         paths: dict[str, Any] | None = None, version: str = "3.1.0",
-         **components: Any) -> dict[str, Any]:
-    doc: dict[str, Any] = {"openapi": version, "info": {"title": title, "version": "1.0.0"},
-                           "paths": paths or {}}
+def _doc(
+    *,
+    title: str = "Hostile",
+    schemas: dict[str, Any] | None = None,
+    paths: dict[str, Any] | None = None,
+    version: str = "3.1.0",
+    **components: Any,
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "openapi": version,
+        "info": {"title": title, "version": "1.0.0"},
+        "paths": paths or {},
+    }
     if schemas or components:
         doc["components"] = {"schemas": schemas or {}, **components}
     return doc
@@ -105,12 +119,17 @@ KITCHEN_SINK = _doc(
             "description": _EVERYTHING,
             "required": [PAYLOADS[2]],
             "properties": {
-                payload: {"type": "string", "description": payload + " (end)", "default": payload,
-                          "example": payload, "title": payload + " (end)"}
+                payload: {
+                    "type": "string",
+                    "description": payload + " (end)",
+                    "default": payload,
+                    "example": payload,
+                    "title": payload + " (end)",
+                }
                 for payload in PAYLOADS
-            } | {
-                "enum" + str(index): {"enum": [fragment, payload],
-                                      "description": f"({fragment})"}
+            }
+            | {
+                "enum" + str(index): {"enum": [fragment, payload], "description": f"({fragment})"}
                 for index, (fragment, payload) in enumerate(zip(FRAGMENTS, PAYLOADS, strict=False))
             },
             "additionalProperties": {"type": "string", "description": _EVERYTHING},
@@ -128,33 +147,66 @@ KITCHEN_SINK = _doc(
                 "summary": _EVERYTHING,
                 "description": _EVERYTHING,
                 "parameters": [
-                    {"name": PAYLOADS[5].replace("/", ""), "in": "path", "required": True,
-                     "schema": {"type": "string"}, "description": _EVERYTHING},
-                    {"name": PAYLOADS[8], "in": "query", "schema": {"type": "string",
-                     "default": PAYLOADS[8]}, "example": PAYLOADS[9]},
+                    {
+                        "name": PAYLOADS[5].replace("/", ""),
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": _EVERYTHING,
+                    },
+                    {
+                        "name": PAYLOADS[8],
+                        "in": "query",
+                        "schema": {"type": "string", "default": PAYLOADS[8]},
+                        "example": PAYLOADS[9],
+                    },
                     {"name": PAYLOADS[10], "in": "header", "schema": {"type": "integer"}},
                     {"name": PAYLOADS[11], "in": "cookie", "schema": {"type": "string"}},
                 ],
-                "requestBody": {"description": _EVERYTHING, "content": {"multipart/form-data": {
-                    "schema": {"type": "object", "properties": {
-                        PAYLOADS[12]: {"type": "string", "format": "binary"},
-                        PAYLOADS[13]: {"type": "string", "description": PAYLOADS[13]},
-                    }}}}},
+                "requestBody": {
+                    "description": _EVERYTHING,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    PAYLOADS[12]: {"type": "string", "format": "binary"},
+                                    PAYLOADS[13]: {"type": "string", "description": PAYLOADS[13]},
+                                },
+                            }
+                        }
+                    },
+                },
                 "responses": {
-                    "200": {"description": _EVERYTHING, "content": {
-                        "application/json": {"schema": ref_to("Union" + PAYLOADS[3])},
-                        "text/event-stream": {"schema": ref_to("Sink" + PAYLOADS[0])},
-                    }},
-                    "4XX": {"description": PAYLOADS[14], "content": {
-                        "application/json": {"schema": {"type": "object", "properties": {
-                            PAYLOADS[15]: {"type": "string"}}}}}},
+                    "200": {
+                        "description": _EVERYTHING,
+                        "content": {
+                            "application/json": {"schema": ref_to("Union" + PAYLOADS[3])},
+                            "text/event-stream": {"schema": ref_to("Sink" + PAYLOADS[0])},
+                        },
+                    },
+                    "4XX": {
+                        "description": PAYLOADS[14],
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {PAYLOADS[15]: {"type": "string"}},
+                                }
+                            }
+                        },
+                    },
                 },
             },
         },
     },
     securitySchemes={
-        PAYLOADS[16]: {"type": "apiKey", "in": "header", "name": PAYLOADS[17],
-                       "description": _EVERYTHING},
+        PAYLOADS[16]: {
+            "type": "apiKey",
+            "in": "header",
+            "name": PAYLOADS[17],
+            "description": _EVERYTHING,
+        },
         PAYLOADS[18]: {"type": "http", "scheme": "bearer"},
     },
 )
@@ -181,17 +233,21 @@ def test_kitchen_sink_keeps_text_verbatim(tmp_path: Path) -> None:
     models = b"".join(data for path, data in result.files.items() if "/models/" in path)
     assert b"{{ 7*7 }}" in models
     sink = next(name for name in report["models"] if name.startswith("Sink"))
-    done = run_python(result.output, textwrap.dedent(f"""
+    done = run_python(
+        result.output,
+        textwrap.dedent(f"""
         import json
         from {PACKAGE}.models import {sink} as Sink
         print(json.dumps(Sink.__doc__))
-    """))
+    """),
+    )
     assert done.returncode == 0, done.stderr
     docstring = json.loads(done.stdout)
     assert "__import__('os').system('touch " in docstring
     assert "{{ 7*7 }}" in docstring
-    spec_sink = next(v for k, v in KITCHEN_SINK["components"]["schemas"].items()
-                     if k.startswith("Sink"))
+    spec_sink = next(
+        v for k, v in KITCHEN_SINK["components"]["schemas"].items() if k.startswith("Sink")
+    )
     assert sorted(report["models"][sink].values()) == sorted(spec_sink["properties"])
     assert not CANARY.exists()
 
@@ -200,26 +256,79 @@ def test_kitchen_sink_keeps_text_verbatim(tmp_path: Path) -> None:
 
 LONG = "a" * 300
 WIRE_PROPERTIES = [
-    "@type", "2fa", "-", "_", "__", "", " ", "中文", "é", "naïve", "aB", "a_b", "a-b", "A B",
-    "class", "None", "True", "match", "type", "id", "self", "print", "object", "_private",
-    "__dunder__", "model_config", "model_dump", "schema", "json", "copy", "fields", "validate",
-    LONG, LONG + "b", LONG + "c",
+    "@type",
+    "2fa",
+    "-",
+    "_",
+    "__",
+    "",
+    " ",
+    "中文",
+    "é",
+    "naïve",
+    "aB",
+    "a_b",
+    "a-b",
+    "A B",
+    "class",
+    "None",
+    "True",
+    "match",
+    "type",
+    "id",
+    "self",
+    "print",
+    "object",
+    "_private",
+    "__dunder__",
+    "model_config",
+    "model_dump",
+    "schema",
+    "json",
+    "copy",
+    "fields",
+    "validate",
+    LONG,
+    LONG + "b",
+    LONG + "c",
 ]
 PARAMETERS = [  # (wire name, location) of getPet
-    ("@type", "path"), ("class", "query"), ("timeout", "query"), ("extra_headers", "query"),
-    ("self", "cookie"), ("X-Request-ID", "header"), ("x_request_id", "query"), ("2fa", "query"),
-    ("中文", "query"), (LONG, "query"),
+    ("@type", "path"),
+    ("class", "query"),
+    ("timeout", "query"),
+    ("extra_headers", "query"),
+    ("self", "cookie"),
+    ("X-Request-ID", "header"),
+    ("x_request_id", "query"),
+    ("2fa", "query"),
+    ("中文", "query"),
+    (LONG, "query"),
 ]
 CASED_SCHEMAS = {"Pet": "upper_first", "pet": "lower", "PET": "upper", "pEt": "mixed"}
 SNAKE_SCHEMAS = {"pet_name": "one", "PetName": "two", "pet-name": "three", "pet name": "four"}
-ODD_SCHEMAS = ["class", "list", "@type", "2fa", "-", "中文", "é", "", "_private", "model_config",
-               LONG, LONG + "b"]
+ODD_SCHEMAS = [
+    "class",
+    "list",
+    "@type",
+    "2fa",
+    "-",
+    "中文",
+    "é",
+    "",
+    "_private",
+    "model_config",
+    LONG,
+    LONG + "b",
+]
 ODD_OPERATIONS = ["class", "2fa", "中文", "@type", "-", LONG, LONG + "b", "None", "import", "self"]
 
 
 def _none(tag: str, operation_id: str | None = None, **extra: Any) -> dict[str, Any]:
-    operation: dict[str, Any] = {"tags": [tag], "responses": {"204": {"description": "none"}},
-                                 **extra}
+    operation: dict[str, Any] = {
+        "tags": [tag],
+        "responses": {"204": {"description": "none"}},
+        **extra,
+    }
     if operation_id is not None:
         operation["operationId"] = operation_id
     return operation
@@ -230,31 +339,49 @@ NAMES = _doc(
     title="Names",
     schemas={
         "Wire": {"type": "object", "properties": {w: {"type": "string"} for w in WIRE_PROPERTIES}},
-        **{name: {"type": "object", "properties": {field: {"type": "string"}}}
-           for name, field in {**CASED_SCHEMAS, **SNAKE_SCHEMAS}.items()},
-        **{name: {"type": "object", "properties": {"odd": {"type": "string"}}}
-           for name in ODD_SCHEMAS},
+        **{
+            name: {"type": "object", "properties": {field: {"type": "string"}}}
+            for name, field in {**CASED_SCHEMAS, **SNAKE_SCHEMAS}.items()
+        },
+        **{
+            name: {"type": "object", "properties": {"odd": {"type": "string"}}}
+            for name in ODD_SCHEMAS
+        },
         "None": {"type": "string", "enum": ["None", "null"]},
         "import": {"type": "integer"},
         "type": {"type": "array", "items": {"type": "string"}},
     },
     paths={
         "/pets/{@type}": {
-            "get": {"operationId": "getPet", "tags": ["pets"],
-                    "parameters": [{"name": wire, "in": where, "required": where == "path",
-                                    "schema": {"type": "string"}} for wire, where in PARAMETERS],
-                    "responses": _ok("ok", ref_to("Wire"))},
+            "get": {
+                "operationId": "getPet",
+                "tags": ["pets"],
+                "parameters": [
+                    {
+                        "name": wire,
+                        "in": where,
+                        "required": where == "path",
+                        "schema": {"type": "string"},
+                    }
+                    for wire, where in PARAMETERS
+                ],
+                "responses": _ok("ok", ref_to("Wire")),
+            },
             "put": _none("pets", "getPet", parameters=[TYPE_PARAM]),  # duplicate operationId
             "delete": _none("pets", parameters=[TYPE_PARAM]),  # no operationId
         },
         "/pets": {
             "get": _none("Pets", "get_pet"),
-            "post": _none("PETS", "GetPet", requestBody={"content": {"application/json": {
-                "schema": ref_to("Wire")}}}),
+            "post": _none(
+                "PETS",
+                "GetPet",
+                requestBody={"content": {"application/json": {"schema": ref_to("Wire")}}},
+            ),
             "patch": _none("pets"),  # no operationId
         },
-        **{f"/odd/{index}": {"get": _none(name, name)}
-           for index, name in enumerate(ODD_OPERATIONS)},
+        **{
+            f"/odd/{index}": {"get": _none(name, name)} for index, name in enumerate(ODD_OPERATIONS)
+        },
     },
 )
 
@@ -271,8 +398,9 @@ def _valid(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name) and len(name) <= 100
 
 
-def test_every_generated_name_is_a_valid_identifier(names: tuple[Generated, dict[str, Any]]
-                                                    ) -> None:
+def test_every_generated_name_is_a_valid_identifier(
+    names: tuple[Generated, dict[str, Any]],
+) -> None:
     result, report = names
     for model, fields in report["models"].items():
         assert _valid(model), model
@@ -293,7 +421,9 @@ def test_wire_names_are_kept_for_every_property(names: tuple[Generated, dict[str
     assert sorted(fields.values()) == sorted(WIRE_PROPERTIES)  # each wire name exactly once
     assert len(set(fields)) == len(WIRE_PROPERTIES)  # and a Python name of its own
     payload = {wire: f"value {index}" for index, wire in enumerate(WIRE_PROPERTIES)}
-    done = run_python(result.output, textwrap.dedent(f"""
+    done = run_python(
+        result.output,
+        textwrap.dedent(f"""
         import json, sys
         import pydantic
         from {PACKAGE}.models import Wire
@@ -312,7 +442,9 @@ def test_wire_names_are_kept_for_every_property(names: tuple[Generated, dict[str
             assert getattr(by_alias, name) == payload[wire(name, info)], name
             assert name not in dir(pydantic.BaseModel), name
         print("ok")
-    """), json.dumps(payload))
+    """),
+        json.dumps(payload),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
 
 
@@ -338,7 +470,8 @@ def test_collisions_after_snake_casing(names: tuple[Generated, dict[str, Any]]) 
 
 
 def test_keywords_builtins_and_non_identifiers_as_schema_names(
-        names: tuple[Generated, dict[str, Any]]) -> None:
+    names: tuple[Generated, dict[str, Any]],
+) -> None:
     _, report = names
     odd = [model for model, fields in report["models"].items() if list(fields) == ["odd"]]
     assert len(odd) == len(ODD_SCHEMAS)  # one distinct, valid class per schema
@@ -346,11 +479,16 @@ def test_keywords_builtins_and_non_identifiers_as_schema_names(
     assert all(_valid(name) for name in report["aliases"])
 
 
-def test_operation_ids_duplicate_missing_odd_and_long(names: tuple[Generated, dict[str, Any]]
-                                                      ) -> None:
+def test_operation_ids_duplicate_missing_odd_and_long(
+    names: tuple[Generated, dict[str, Any]],
+) -> None:
     _, report = names
-    methods = [(resource, method) for resource, found in report["resources"].items()
-               if resource.startswith("Names.") for method in found]
+    methods = [
+        (resource, method)
+        for resource, found in report["resources"].items()
+        if resource.startswith("Names.")
+        for method in found
+    ]
     operations = sum(len(item) for item in NAMES["paths"].values())
     assert len(methods) == operations  # none lost, none merged
     for resource in {resource for resource, _ in methods}:
@@ -361,12 +499,15 @@ def test_operation_ids_duplicate_missing_odd_and_long(names: tuple[Generated, di
 
 
 def test_each_method_calls_its_own_operation_with_wire_names(
-        names: tuple[Generated, dict[str, Any]]) -> None:
+    names: tuple[Generated, dict[str, Any]],
+) -> None:
     """Every method sends its own method and path; getPet's parameters go out under their wire
     names (each value exactly once, at the right place) and its body is parsed by wire name."""
     result, report = names
     payload = {wire: f"value {index}" for index, wire in enumerate(WIRE_PROPERTIES)}
-    done = run_python(result.output, textwrap.dedent(f"""
+    done = run_python(
+        result.output,
+        textwrap.dedent(f"""
         import inspect, json, sys
         from urllib.parse import parse_qsl, unquote, urlsplit
         import httpx
@@ -401,17 +542,24 @@ def test_each_method_calls_its_own_operation_with_wire_names(
                     else None,
                 }}
         print(json.dumps(calls))
-    """), json.dumps(payload), json.dumps(report["clients"]["Names"]),
-        json.dumps(report["resources"]))
+    """),
+        json.dumps(payload),
+        json.dumps(report["clients"]["Names"]),
+        json.dumps(report["resources"]),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     calls = json.loads(done.stdout)
-    expected = {(method.upper(), path) for path, item in NAMES["paths"].items()
-                for method in item}
-    sent = {(call["http"], "/pets/{@type}" if call["path"].startswith("/pets/") else call["path"])
-            for call in calls.values()}
+    expected = {(method.upper(), path) for path, item in NAMES["paths"].items() for method in item}
+    sent = {
+        (call["http"], "/pets/{@type}" if call["path"].startswith("/pets/") else call["path"])
+        for call in calls.values()
+    }
     assert sent == expected  # every operation reached exactly by one method
-    get_pet = next(call for call in calls.values()
-                   if call["http"] == "GET" and call["path"].startswith("/pets/"))
+    get_pet = next(
+        call
+        for call in calls.values()
+        if call["http"] == "GET" and call["path"].startswith("/pets/")
+    )
     values = set(get_pet["arguments"].values())
     assert len(values) == len(PARAMETERS)
     placed: dict[str, str] = {}
@@ -422,8 +570,11 @@ def test_each_method_calls_its_own_operation_with_wire_names(
             found = [v for k, v in get_pet["headers"] if k.lower() == wire.lower()]
         elif where == "cookie":
             cookie = next(v for k, v in get_pet["headers"] if k.lower() == "cookie")
-            found = [part.split("=", 1)[1] for part in cookie.split("; ")
-                     if part.split("=", 1)[0] == wire]
+            found = [
+                part.split("=", 1)[1]
+                for part in cookie.split("; ")
+                if part.split("=", 1)[0] == wire
+            ]
         else:
             found = [get_pet["path"].removeprefix("/pets/")]
         assert len(found) == 1, (wire, where, get_pet)
@@ -435,8 +586,9 @@ def test_each_method_calls_its_own_operation_with_wire_names(
     assert sorted(post["body"].values()) == sorted(post["arguments"].values())
 
 
-def test_names_are_stable_across_runs_and_hash_seeds(names: tuple[Generated, dict[str, Any]],
-                                                     tmp_path: Path) -> None:
+def test_names_are_stable_across_runs_and_hash_seeds(
+    names: tuple[Generated, dict[str, Any]], tmp_path: Path
+) -> None:
     result, _ = names
     again = generate(NAMES, tmp_path / "again")
     assert again.files == result.files
@@ -445,9 +597,22 @@ def test_names_are_stable_across_runs_and_hash_seeds(names: tuple[Generated, dic
     spec.write_text(json.dumps(NAMES), encoding="ascii")
     (tmp_path / "seed" / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(tmp_path / "o"),
-         "--package", PACKAGE, "-q"],
-        cwd=tmp_path / "seed", capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(spec),
+            "-o",
+            str(tmp_path / "o"),
+            "--package",
+            PACKAGE,
+            "-q",
+        ],
+        cwd=tmp_path / "seed",
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "PYTHONHASHSEED": "4242", "PYTHONPATH": str(REPO)},
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -459,13 +624,16 @@ def test_names_are_stable_across_runs_and_hash_seeds(names: tuple[Generated, dic
 def test_yaml_tags_never_construct_objects(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
     spec = tmp_path / "spec.yaml"
-    spec.write_text(textwrap.dedent(f"""\
+    spec.write_text(
+        textwrap.dedent(f"""\
         openapi: 3.1.0
         info:
           title: !!python/object/apply:os.system ["touch {CANARY}"]
           version: !!python/name:os.system
         paths: {{}}
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     CANARY.unlink(missing_ok=True)
     from generator.cli import main
 
@@ -511,38 +679,56 @@ def _fixed(reason: str) -> Callable[[_F], _F]:
 MODEL = {"type": "object", "properties": {"x": {"type": "string"}}}
 
 
-@_fixed("NUL in a description is written raw into a docstring (render.doc): the file has a NUL "
-      "byte, black accepts it, Python cannot compile it; exit 0")
+@_fixed(
+    "NUL in a description is written raw into a docstring (render.doc): the file has a NUL "
+    "byte, black accepts it, Python cannot compile it; exit 0"
+)
 def test_bug_nul_in_description(tmp_path: Path) -> None:
     _assert_safe(_doc(schemas={"M": {**MODEL, "description": "a\x00b"}}), tmp_path)
 
 
-@_fixed("a lone surrogate (JSON \\ud800) in a description: UnicodeEncodeError traceback in "
-      "format.format_files (text.encode)")
+@_fixed(
+    "a lone surrogate (JSON \\ud800) in a description: UnicodeEncodeError traceback in "
+    "format.format_files (text.encode)"
+)
 def test_bug_lone_surrogate_in_description(tmp_path: Path) -> None:
     _assert_safe(_doc(schemas={"M": {**MODEL, "description": "a\ud800b"}}), tmp_path)
 
 
-@_bug("a lone surrogate in a property name: the generated model cannot be built (pydantic "
-      "rejects the alias)")
+@_bug(
+    "a lone surrogate in a property name: the generated model cannot be built (pydantic "
+    "rejects the alias)"
+)
 def test_bug_lone_surrogate_in_property_name(tmp_path: Path) -> None:
-    _assert_safe(_doc(schemas={"M": {"type": "object", "properties": {
-        "a\udce0": {"type": "string"}}}}), tmp_path)
+    _assert_safe(
+        _doc(schemas={"M": {"type": "object", "properties": {"a\udce0": {"type": "string"}}}}),
+        tmp_path,
+    )
 
 
-@_bug("a lone surrogate in an enum or const value: Literal['a\\udfff'] is valid Python, but "
-      "pydantic cannot build a model or alias with it ('error extracting str'), so the model "
-      "fails on first use")
+@_bug(
+    "a lone surrogate in an enum or const value: Literal['a\\udfff'] is valid Python, but "
+    "pydantic cannot build a model or alias with it ('error extracting str'), so the model "
+    "fails on first use"
+)
 @pytest.mark.parametrize("keyword", ["enum", "const"])
 def test_bug_lone_surrogate_in_enum_value(keyword: str, tmp_path: Path) -> None:
     value: Any = ["ok", "a\udfff"] if keyword == "enum" else "a\udfff"
-    _assert_safe(_doc(schemas={"M": {"type": "object", "properties": {
-        "e": {"type": "string", keyword: value}}}}), tmp_path)
+    _assert_safe(
+        _doc(
+            schemas={
+                "M": {"type": "object", "properties": {"e": {"type": "string", keyword: value}}}
+            }
+        ),
+        tmp_path,
+    )
 
 
-@_fixed("a lone surrogate in info.title, the license or a project URL: render.tomlstr's json.dumps "
-      "writes it as the escape \\ud800, which TOML forbids (not a Unicode scalar value), so "
-      "pyproject.toml is invalid")
+@_fixed(
+    "a lone surrogate in info.title, the license or a project URL: render.tomlstr's json.dumps "
+    "writes it as the escape \\ud800, which TOML forbids (not a Unicode scalar value), so "
+    "pyproject.toml is invalid"
+)
 @pytest.mark.parametrize("where", ["title", "license", "externalDocs"])
 def test_bug_lone_surrogate_in_pyproject(where: str, tmp_path: Path) -> None:
     doc = _doc(title="a\ud800b" if where == "title" else "Hostile")
@@ -553,111 +739,200 @@ def test_bug_lone_surrogate_in_pyproject(where: str, tmp_path: Path) -> None:
     _assert_safe(doc, tmp_path)
 
 
-@_fixed("a component that is only null (type: null, or type: [null]) becomes `Nothing: TypeAlias "
-      "= None`; an optional property referring to it is annotated `Nothing | None`, which is "
-      "`None | None` at run time: TypeError when pydantic builds the model "
-      "(build/annotations.Annotator.field: _allows_none does not look through aliases)")
+@_fixed(
+    "a component that is only null (type: null, or type: [null]) becomes `Nothing: TypeAlias "
+    "= None`; an optional property referring to it is annotated `Nothing | None`, which is "
+    "`None | None` at run time: TypeError when pydantic builds the model "
+    "(build/annotations.Annotator.field: _allows_none does not look through aliases)"
+)
 def test_bug_optional_reference_to_null_alias(tmp_path: Path) -> None:
-    _assert_safe(_doc(schemas={"Nothing": {"type": "null"}, "M": {
-        "type": "object", "properties": {"p": ref_to("Nothing")}}}), tmp_path)
+    _assert_safe(
+        _doc(
+            schemas={
+                "Nothing": {"type": "null"},
+                "M": {"type": "object", "properties": {"p": ref_to("Nothing")}},
+            }
+        ),
+        tmp_path,
+    )
 
 
-@_fixed("DEL (U+007F) in info.title, license or a project URL: render.tomlstr (json.dumps) leaves "
-      "it raw and TOML forbids it, so pyproject.toml is invalid")
+@_fixed(
+    "DEL (U+007F) in info.title, license or a project URL: render.tomlstr (json.dumps) leaves "
+    "it raw and TOML forbids it, so pyproject.toml is invalid"
+)
 def test_bug_del_in_title_breaks_pyproject(tmp_path: Path) -> None:
     _assert_safe(_doc(title="a\x7fb"), tmp_path)
 
 
-@_fixed("a description ending in triple quotes: render.doc escapes them to \\\"\\\"\\\", then "
-      "escapes the last (already escaped) quote again, giving \\\"\\\"\\\\\" + closing "
-      "quotes: E601")
+@_fixed(
+    'a description ending in triple quotes: render.doc escapes them to \\"\\"\\", then '
+    'escapes the last (already escaped) quote again, giving \\"\\"\\\\" + closing '
+    "quotes: E601"
+)
 def test_bug_docstring_ending_in_triple_quotes(tmp_path: Path) -> None:
     _assert_safe(_doc(schemas={"M": {**MODEL, "description": 'say """'}}), tmp_path)
 
 
-@_fixed("a quote in an inline enum value of a response: the response annotation is pasted "
-      "unquoted into cast(\"...\") (templates/package/resources/resource.py.j2, macro call): E601")
+@_fixed(
+    "a quote in an inline enum value of a response: the response annotation is pasted "
+    'unquoted into cast("...") (templates/package/resources/resource.py.j2, macro call): E601'
+)
 def test_bug_quote_in_inline_response_enum(tmp_path: Path) -> None:
-    _assert_safe(_doc(paths={"/a": {"get": {"operationId": "a", "responses": _ok(
-        "ok", {"type": "string", "enum": ["it's"]})}}}), tmp_path)
+    _assert_safe(
+        _doc(
+            paths={
+                "/a": {
+                    "get": {
+                        "operationId": "a",
+                        "responses": _ok("ok", {"type": "string", "enum": ["it's"]}),
+                    }
+                }
+            }
+        ),
+        tmp_path,
+    )
 
 
-@_fixed("code injection: an inline response enum value closes the cast(\"...\") string in the "
-      "method body (resource.py.j2, macro call), so calling the method runs the payload")
+@_fixed(
+    'code injection: an inline response enum value closes the cast("...") string in the '
+    "method body (resource.py.j2, macro call), so calling the method runs the payload"
+)
 def test_bug_response_enum_value_runs_code_when_called(tmp_path: Path) -> None:
     payload = f'", __import__("os").system("touch {CANARY}")) or ("'
-    doc = _doc(paths={"/a": {"get": {"operationId": "a", "responses": _ok(
-        "ok", {"type": "string", "enum": [payload]})}}})
+    doc = _doc(
+        paths={
+            "/a": {
+                "get": {
+                    "operationId": "a",
+                    "responses": _ok("ok", {"type": "string", "enum": [payload]}),
+                }
+            }
+        }
+    )
     CANARY.unlink(missing_ok=True)
     result = generate(doc, tmp_path)
     check_exit(result)
     check_sources(result)
-    run_python(result.output, textwrap.dedent(f"""
+    run_python(
+        result.output,
+        textwrap.dedent(f"""
         import httpx
         from {PACKAGE} import Hostile
         transport = httpx.MockTransport(lambda request: httpx.Response(200, json="x"))
         Hostile(base_url="http://t", http_client=httpx.Client(transport=transport)).default.a()
-    """))
+    """),
+    )
     assert not CANARY.exists(), "calling the method ran the payload"
 
 
-@_fixed("a percent-encoded $ref (RFC 6901, e.g. #/components/schemas/Pet%20Name) builds a second "
-      "copy of the component (class Pet20Name beside PetName): resolve.Resolver.resolve keeps "
-      "the raw, still-encoded token in the Location pointer, so the schema builder's memo and "
-      "_component_names (keyed by Location.child's unencoded pointer) miss")
+@_fixed(
+    "a percent-encoded $ref (RFC 6901, e.g. #/components/schemas/Pet%20Name) builds a second "
+    "copy of the component (class Pet20Name beside PetName): resolve.Resolver.resolve keeps "
+    "the raw, still-encoded token in the Location pointer, so the schema builder's memo and "
+    "_component_names (keyed by Location.child's unencoded pointer) miss"
+)
 def test_bug_percent_encoded_ref_duplicates_the_component(tmp_path: Path) -> None:
-    doc = _doc(schemas={"Pet Name": MODEL}, paths={"/a": {"get": {
-        "operationId": "a", "responses": _ok("ok", ref_to("Pet Name", encode=True))}}})
+    doc = _doc(
+        schemas={"Pet Name": MODEL},
+        paths={
+            "/a": {
+                "get": {"operationId": "a", "responses": _ok("ok", ref_to("Pet Name", encode=True))}
+            }
+        },
+    )
     _result, report = check_all(doc, tmp_path)
     assert report is not None
     assert sorted(report["models"]) == ["PetName"], report["models"]
 
 
-@_fixed("a $ref cycle of bare references (A: {$ref: A}, or A -> B -> A): RecursionError in "
-      "build/schemas.py type_of/_reference (only non-$ref schemas are guarded by _in_progress)")
+@_fixed(
+    "a $ref cycle of bare references (A: {$ref: A}, or A -> B -> A): RecursionError in "
+    "build/schemas.py type_of/_reference (only non-$ref schemas are guarded by _in_progress)"
+)
 def test_bug_bare_ref_cycle(tmp_path: Path) -> None:
     _assert_safe(_doc(schemas={"A": ref_to("B"), "B": ref_to("A")}), tmp_path)
 
 
-@_fixed("a tag named like a client attribute (request, close, timeout, base_url, max_retries, "
-      "with_options, is_closed, with_raw_response) replaces it: build/__init__ and operations."
-      "finish never reserve the client's own names, so client.request becomes a resource")
+@_fixed(
+    "a tag named like a client attribute (request, close, timeout, base_url, max_retries, "
+    "with_options, is_closed, with_raw_response) replaces it: build/__init__ and operations."
+    "finish never reserve the client's own names, so client.request becomes a resource"
+)
 @pytest.mark.parametrize("tag", ["request", "with_raw_response", "retry"])
 def test_bug_tag_named_like_client_attribute(tag: str, tmp_path: Path) -> None:
-    _assert_safe(_doc(paths={"/a": {"get": {"operationId": "a", "tags": [tag],
-                                            "responses": _ok()}}}), tmp_path)
+    _assert_safe(
+        _doc(paths={"/a": {"get": {"operationId": "a", "tags": [tag], "responses": _ok()}}}),
+        tmp_path,
+    )
 
 
-@_fixed("security scheme keys become constructor arguments without reserving self and super "
-      "(build/__init__._security_schemes): `self` is a duplicate argument, `super` shadows "
-      "super() in __init__")
+@_fixed(
+    "security scheme keys become constructor arguments without reserving self and super "
+    "(build/__init__._security_schemes): `self` is a duplicate argument, `super` shadows "
+    "super() in __init__"
+)
 @pytest.mark.parametrize("key", ["self", "super"])
 def test_bug_security_scheme_named_self_or_super(key: str, tmp_path: Path) -> None:
-    _assert_safe(_doc(securitySchemes={
-        key: {"type": "apiKey", "in": "header", "name": "a"},
-        "other": {"type": "apiKey", "in": "header", "name": "b"}}), tmp_path)
+    _assert_safe(
+        _doc(
+            securitySchemes={
+                key: {"type": "apiKey", "in": "header", "name": "a"},
+                "other": {"type": "apiKey", "in": "header", "name": "b"},
+            }
+        ),
+        tmp_path,
+    )
 
 
-@_fixed("a parameter named `body` beside a request body that is not exploded: both become the "
-      "argument `body` (operations._print uses the literal \"body\", not the arguments Namer)")
+@_fixed(
+    "a parameter named `body` beside a request body that is not exploded: both become the "
+    'argument `body` (operations._print uses the literal "body", not the arguments Namer)'
+)
 def test_bug_parameter_named_body(tmp_path: Path) -> None:
-    _assert_safe(_doc(paths={"/a": {"post": {
-        "operationId": "a",
-        "parameters": [{"name": "body", "in": "query", "schema": {"type": "string"}}],
-        "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
-        "responses": _ok()}}}), tmp_path)
+    _assert_safe(
+        _doc(
+            paths={
+                "/a": {
+                    "post": {
+                        "operationId": "a",
+                        "parameters": [
+                            {"name": "body", "in": "query", "schema": {"type": "string"}}
+                        ],
+                        "requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}},
+                        "responses": _ok(),
+                    }
+                }
+            }
+        ),
+        tmp_path,
+    )
 
 
-@_fixed("an operationId `overload` before a streaming operation of the same resource: the method "
-      "named overload is what `@overload` means later in the class body; import fails "
-      "(build/operations.py: method names reserve nothing)")
+@_fixed(
+    "an operationId `overload` before a streaming operation of the same resource: the method "
+    "named overload is what `@overload` means later in the class body; import fails "
+    "(build/operations.py: method names reserve nothing)"
+)
 def test_bug_operation_named_overload(tmp_path: Path) -> None:
-    stream = {"200": {"description": "ok", "content": {
-        "application/json": {"schema": {"type": "string"}},
-        "text/event-stream": {"schema": {"type": "string"}}}}}
-    _assert_safe(_doc(paths={"/a": {"get": {"operationId": "overload", "responses": _ok()}},
-                             "/b": {"get": {"operationId": "b", "responses": stream}}}),
-                 tmp_path)
+    stream = {
+        "200": {
+            "description": "ok",
+            "content": {
+                "application/json": {"schema": {"type": "string"}},
+                "text/event-stream": {"schema": {"type": "string"}},
+            },
+        }
+    }
+    _assert_safe(
+        _doc(
+            paths={
+                "/a": {"get": {"operationId": "overload", "responses": _ok()}},
+                "/b": {"get": {"operationId": "b", "responses": stream}},
+            }
+        ),
+        tmp_path,
+    )
 
 
 def _import_names_doc(name: str) -> dict[str, Any]:
@@ -666,20 +941,56 @@ def _import_names_doc(name: str) -> dict[str, Any]:
     operation with a file upload."""
     schema = {"type": "string", "enum": ["a"]} if name == "Literal" else MODEL
     return _doc(
-        schemas={name: schema, "User": {"type": "object", "properties": {
-            "ref": ref_to(name), "@type": {"type": "string"}, "any": {},
-            "inline": {"type": "string", "enum": ["b"]},
-            "seq": {"type": "array", "items": {"type": "string"}}}}},
-        paths={"/a": {"post": {
-            "operationId": "a",
-            "parameters": [{"name": "q", "in": "query",
-                            "schema": {"type": "array", "items": {"type": "string"}}}],
-            "requestBody": {"content": {"multipart/form-data": {"schema": {
-                "type": "object", "properties": {"f": {"type": "string", "format": "binary"},
-                                                 "r": ref_to(name)}}}}},
-            "responses": {"200": {"description": "ok", "content": {
-                "application/json": {"schema": ref_to(name)},
-                "text/event-stream": {"schema": ref_to(name)}}}}}}})
+        schemas={
+            name: schema,
+            "User": {
+                "type": "object",
+                "properties": {
+                    "ref": ref_to(name),
+                    "@type": {"type": "string"},
+                    "any": {},
+                    "inline": {"type": "string", "enum": ["b"]},
+                    "seq": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+        paths={
+            "/a": {
+                "post": {
+                    "operationId": "a",
+                    "parameters": [
+                        {
+                            "name": "q",
+                            "in": "query",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                        }
+                    ],
+                    "requestBody": {
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "f": {"type": "string", "format": "binary"},
+                                        "r": ref_to(name),
+                                    },
+                                }
+                            }
+                        }
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {"schema": ref_to(name)},
+                                "text/event-stream": {"schema": ref_to(name)},
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    )
 
 
 @pytest.mark.parametrize("name", ["Operation", "Literal", "Field", "Any", "Stream"])
@@ -688,49 +999,81 @@ def test_schema_named_like_an_import(name: str, tmp_path: Path) -> None:
     check_all(_import_names_doc(name), tmp_path)
 
 
-@_fixed("schema names are not kept apart from every runtime name resource modules import: a "
-      "schema Body, Headers, Query, TimeoutTypes, FileTypes, SyncAPIResource or "
-      "AsyncAPIResource replaces it there (SyncAPIResource: the resource class then subclasses "
-      "the model); build/naming.RESERVED_CLASS_NAMES lacks them")
+@_fixed(
+    "schema names are not kept apart from every runtime name resource modules import: a "
+    "schema Body, Headers, Query, TimeoutTypes, FileTypes, SyncAPIResource or "
+    "AsyncAPIResource replaces it there (SyncAPIResource: the resource class then subclasses "
+    "the model); build/naming.RESERVED_CLASS_NAMES lacks them"
+)
 @pytest.mark.parametrize("name", ["Body", "FileTypes", "SyncAPIResource"])
 def test_bug_schema_named_like_a_runtime_import(name: str, tmp_path: Path) -> None:
     _assert_safe(_import_names_doc(name), tmp_path)
 
 
-@_fixed("a schema `Importlib` gets the module models/importlib.py, which replaces `importlib` in "
-      "models/__init__.py once loaded; every later lazy model import fails")
+@_fixed(
+    "a schema `Importlib` gets the module models/importlib.py, which replaces `importlib` in "
+    "models/__init__.py once loaded; every later lazy model import fails"
+)
 def test_bug_schema_named_importlib(tmp_path: Path) -> None:
     _assert_safe(_doc(schemas={"Importlib": MODEL, "Zed": MODEL}), tmp_path)
 
 
 def test_tag_named_like_a_schema(tmp_path: Path) -> None:
     """Fixed: the resource class of tag `pets` no longer replaces the model `Pets` it returns."""
-    check_all(_doc(schemas={"Pets": MODEL}, paths={"/a": {"get": {
-        "operationId": "a", "tags": ["pets"], "responses": _ok("ok", ref_to("Pets"))}}}),
-        tmp_path)
+    check_all(
+        _doc(
+            schemas={"Pets": MODEL},
+            paths={
+                "/a": {
+                    "get": {
+                        "operationId": "a",
+                        "tags": ["pets"],
+                        "responses": _ok("ok", ref_to("Pets")),
+                    }
+                }
+            },
+        ),
+        tmp_path,
+    )
 
 
 @pytest.mark.parametrize("name", ["str", "list", "datetime"])
 def test_property_named_like_a_builtin(name: str, tmp_path: Path) -> None:
     """Fixed: a property named like a builtin or module an annotation uses no longer shadows it
     in the class body (pydantic could not evaluate `str | None`)."""
-    check_all(_doc(schemas={"M": {"type": "object", "properties": {
-        name: {"type": "string"}, "other": {"type": "string"},
-        "items": {"type": "array", "items": {"type": "string"}},
-        "when": {"type": "string", "format": "date-time"}}}}), tmp_path)
+    check_all(
+        _doc(
+            schemas={
+                "M": {
+                    "type": "object",
+                    "properties": {
+                        name: {"type": "string"},
+                        "other": {"type": "string"},
+                        "items": {"type": "array", "items": {"type": "string"}},
+                        "when": {"type": "string", "format": "date-time"},
+                    },
+                }
+            }
+        ),
+        tmp_path,
+    )
 
 
-@_fixed("a title whose class name is a name the package or _client.py imports (Stream, API Error, "
-      "Client...): the package exports the runtime class instead of the client, or _client.py "
-      "declares `class AsyncClient(AsyncClient)`; a title with no ASCII letters (中文) falls "
-      "back to Client, so every such API hits it (build/__init__: client_class reserves nothing)")
+@_fixed(
+    "a title whose class name is a name the package or _client.py imports (Stream, API Error, "
+    "Client...): the package exports the runtime class instead of the client, or _client.py "
+    "declares `class AsyncClient(AsyncClient)`; a title with no ASCII letters (中文) falls "
+    "back to Client, so every such API hits it (build/__init__: client_class reserves nothing)"
+)
 @pytest.mark.parametrize("title", ["Stream", "API Error", "中文"])
 def test_bug_title_named_like_a_runtime_export(title: str, tmp_path: Path) -> None:
     _assert_safe(_doc(title=title), tmp_path)
 
 
-@_fixed("a spec without operations: README's raw-response example reads "
-      "`client.with_raw_response.(...)`, which is not Python (templates/README.md.j2)")
+@_fixed(
+    "a spec without operations: README's raw-response example reads "
+    "`client.with_raw_response.(...)`, which is not Python (templates/README.md.j2)"
+)
 def test_bug_readme_example_without_operations(tmp_path: Path) -> None:
     result = generate(_doc(), tmp_path)
     check_exit(result)
@@ -738,16 +1081,29 @@ def test_bug_readme_example_without_operations(tmp_path: Path) -> None:
     assert "with_raw_response.(" not in readme
 
 
-@_fixed("a field's Python name may be another field's wire name (aB -> a_b beside the wire name "
-      "a_b -> a_b2; @type -> type beside type -> type2): build/schemas._fill_fields' Namer does "
-      "not reserve the model's wire names, and the runtime BaseModel validates by name and by "
-      "alias, so X(a_b=1, a_b2=2) dumps {'aB': 1, 'a_b': 1} and the wire input {'a_b': 2} "
-      "fills both fields")
+@_fixed(
+    "a field's Python name may be another field's wire name (aB -> a_b beside the wire name "
+    "a_b -> a_b2; @type -> type beside type -> type2): build/schemas._fill_fields' Namer does "
+    "not reserve the model's wire names, and the runtime BaseModel validates by name and by "
+    "alias, so X(a_b=1, a_b2=2) dumps {'aB': 1, 'a_b': 1} and the wire input {'a_b': 2} "
+    "fills both fields"
+)
 def test_bug_snake_collision_round_trip(tmp_path: Path) -> None:
-    result = generate(_doc(schemas={"X": {"type": "object", "properties": {
-        "aB": {"type": "integer"}, "a_b": {"type": "integer"}}}}), tmp_path)
+    result = generate(
+        _doc(
+            schemas={
+                "X": {
+                    "type": "object",
+                    "properties": {"aB": {"type": "integer"}, "a_b": {"type": "integer"}},
+                }
+            }
+        ),
+        tmp_path,
+    )
     check_exit(result)
-    done = run_python(result.output, textwrap.dedent(f"""
+    done = run_python(
+        result.output,
+        textwrap.dedent(f"""
         from {PACKAGE}.models import X
         dumped = X.model_validate({{"a_b": 2}}).model_dump(by_alias=True, exclude_unset=True)
         assert dumped == {{"a_b": 2}}, dumped
@@ -755,12 +1111,15 @@ def test_bug_snake_collision_round_trip(tmp_path: Path) -> None:
         dumped = X(**by_name).model_dump(by_alias=True)
         expected = {{info.alias or name: by_name[name] for name, info in X.model_fields.items()}}
         assert dumped == expected, (dumped, expected)
-    """))
+    """),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-@_fixed("an enum mixing booleans and integers loses values: True == 1 and False == 0, so "
-      "build/schemas._literal's `value not in usable` drops them (Literal[1, 0])")
+@_fixed(
+    "an enum mixing booleans and integers loses values: True == 1 and False == 0, so "
+    "build/schemas._literal's `value not in usable` drops them (Literal[1, 0])"
+)
 def test_bug_enum_with_bools_and_ints(tmp_path: Path) -> None:
     result = generate(_doc(schemas={"E": {"enum": [1, True, 0, False]}}), tmp_path)
     check_exit(result)

@@ -48,8 +48,18 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _command() -> list[str]:
-    return [sys.executable, "-m", "generator", "generate", "pets.yaml", "-o", "out",
-            "--config", "empty.toml", "-q"]
+    return [
+        sys.executable,
+        "-m",
+        "generator",
+        "generate",
+        "pets.yaml",
+        "-o",
+        "out",
+        "--config",
+        "empty.toml",
+        "-q",
+    ]
 
 
 def _project(folder: Path, version: str) -> Path:
@@ -60,13 +70,17 @@ def _project(folder: Path, version: str) -> Path:
 
 
 def _generate(folder: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(_command(), cwd=folder, env=_env(**env), capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        _command(), cwd=folder, env=_env(**env), capture_output=True, text=True, timeout=120
+    )
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _references(tmp_path: Path) -> dict[str, dict[str, bytes]]:
@@ -90,7 +104,8 @@ def _check_settled(folder: Path, expected: dict[str, bytes]) -> None:
 
 
 def test_sigkill_at_any_moment_then_the_next_run_leaves_the_new_output_and_nothing_else(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     references = _references(tmp_path)
     work = _project(tmp_path / "work", VERSIONS[0])
     _user_output(work)
@@ -99,8 +114,13 @@ def test_sigkill_at_any_moment_then_the_next_run_leaves_the_new_output_and_nothi
         old, new = VERSIONS[attempt % 2], VERSIONS[(attempt + 1) % 2]
         _project(work, new)
         pause = "0.4" if attempt % 2 else ""  # half the runs wait between the renames
-        process = subprocess.Popen(_command(), cwd=work, env=_env(OAGEN_TEST_SWAP_PAUSE=pause),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            _command(),
+            cwd=work,
+            env=_env(OAGEN_TEST_SWAP_PAUSE=pause),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(draw.uniform(0.0, 0.9))
         process.kill()
         process.wait()
@@ -120,8 +140,14 @@ def test_ctrl_c_between_the_renames_completes_the_swap_and_says_so(tmp_path: Pat
     work = _project(tmp_path / "work", VERSIONS[0])
     _user_output(work)
     _project(work, VERSIONS[1])
-    process = subprocess.Popen(_command(), cwd=work, env=_env(OAGEN_TEST_SWAP_PAUSE="1.5"),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        _command(),
+        cwd=work,
+        env=_env(OAGEN_TEST_SWAP_PAUSE="1.5"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for _ in range(6000):  # until the first rename has retired the output (bounded)
         if any(p.name.startswith(".out.oagen-retired-") for p in work.iterdir()):
             break
@@ -141,9 +167,17 @@ def test_concurrent_runs_into_one_folder_serialise(tmp_path: Path) -> None:
     for attempt in range(5):
         version = VERSIONS[attempt % 2]
         _project(work, version)
-        processes = [subprocess.Popen(_command(), cwd=work, env=_env(), text=True,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-                     for _ in range(2)]
+        processes = [
+            subprocess.Popen(
+                _command(),
+                cwd=work,
+                env=_env(),
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            for _ in range(2)
+        ]
         for process in processes:
             _, err = process.communicate(timeout=120)
             assert process.returncode == 0, err

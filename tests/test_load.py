@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import Diagnostics, Location
-from generator.load import LoadError, SourceFile, Sources, read_source
+from generator.load.sources import LoadError, SourceFile, Sources, read_source
 
 YAML_SPEC = """\
 openapi: 3.1.0
@@ -93,8 +93,9 @@ def _failure(tmp_path: Path, name: str, text: str | bytes) -> Diagnostics:
         ("/paths/~1pets~1{petId}/get/responses/200/description", (16, 11)),
     ],
 )
-def test_yaml_source_map_points_at_keys_and_items(tmp_path: Path, pointer: str,
-                                                  position: tuple[int, int]) -> None:
+def test_yaml_source_map_points_at_keys_and_items(
+    tmp_path: Path, pointer: str, position: tuple[int, int]
+) -> None:
     source = _load(tmp_path, "pets.yaml", YAML_SPEC)
     assert not source.is_json
     assert source.locate(pointer) == position
@@ -178,9 +179,11 @@ def test_json_with_a_utf8_bom_loads(tmp_path: Path) -> None:
 
 
 def test_yaml_keys_keep_their_text(tmp_path: Path) -> None:
-    source = _load(tmp_path, "keys.yaml",
-                   "responses:\n  200:\n    a: 1\n  4XX: {}\n  default: {}\nyes: 1\nnull: 2\n"
-                   "1.10: 3\n")
+    source = _load(
+        tmp_path,
+        "keys.yaml",
+        "responses:\n  200:\n    a: 1\n  4XX: {}\n  default: {}\nyes: 1\nnull: 2\n1.10: 3\n",
+    )
     responses = source.data["responses"]
     assert list(responses) == ["200", "4XX", "default"]
     assert all(isinstance(key, str) for key in responses)
@@ -188,9 +191,11 @@ def test_yaml_keys_keep_their_text(tmp_path: Path) -> None:
 
 
 def test_yaml_timestamps_stay_strings(tmp_path: Path) -> None:
-    source = _load(tmp_path, "dates.yaml",
-                   "example: 2024-01-02\nwhen: 2001-12-14t21:59:43.10-05:00\n"
-                   "enum: [2020-02-29, 2021-03-01]\n")
+    source = _load(
+        tmp_path,
+        "dates.yaml",
+        "example: 2024-01-02\nwhen: 2001-12-14t21:59:43.10-05:00\nenum: [2020-02-29, 2021-03-01]\n",
+    )
     assert source.data == {
         "example": "2024-01-02",
         "when": "2001-12-14t21:59:43.10-05:00",
@@ -199,8 +204,11 @@ def test_yaml_timestamps_stay_strings(tmp_path: Path) -> None:
 
 
 def test_yaml_merge_keys_still_work(tmp_path: Path) -> None:
-    source = _load(tmp_path, "merge.yaml", "base: &base {type: string, maxLength: 3}\n"
-                   "derived:\n  <<: *base\n  maxLength: 9\n")
+    source = _load(
+        tmp_path,
+        "merge.yaml",
+        "base: &base {type: string, maxLength: 3}\nderived:\n  <<: *base\n  maxLength: 9\n",
+    )
     assert source.data["derived"] == {"type": "string", "maxLength": 9}
 
 

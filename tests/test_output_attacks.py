@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
-from generator.emit import MANIFEST, EmitError, emit, plan
-from generator.outputlock import LockError, lock_path, locked
-from generator.outputplace import refusal, unusable
+from generator.write.emit import MANIFEST, EmitError, emit, plan
+from generator.write.lock import LockError, lock_path, locked
+from generator.write.place import refusal, unusable
 
 REPO = Path(__file__).resolve().parents[1]
 META = {"oagen_version": "0.0.test", "spec": "pets.yaml", "spec_sha256": "0" * 64}
@@ -74,8 +74,11 @@ def test_a_filled_folder_without_a_manifest_is_not_replaced_unless_forced(tmp_pa
     (out / "hosts").write_bytes(b"127.0.0.1 localhost\n")
     (out / "ssh").mkdir()
     inode = os.lstat(out).st_ino
-    with pytest.raises(EmitError, match=r"is not empty and has no \.oagen-manifest\.json.*"
-                                        r"'hosts', 'ssh'.*--force"):
+    with pytest.raises(
+        EmitError,
+        match=r"is not empty and has no \.oagen-manifest\.json.*"
+        r"'hosts', 'ssh'.*--force",
+    ):
         emit(out, FILES, META)
     assert os.lstat(out).st_ino == inode and sorted(os.listdir(out)) == ["hosts", "ssh"]
     assert _beside(out) == ["etc"]
@@ -119,8 +122,9 @@ def test_a_manifest_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["fifo", "deep", "not utf-8", "too large", "not an object"])
-def test_a_manifest_that_cannot_be_used_is_ignored_without_blocking(tmp_path: Path,
-                                                                    kind: str) -> None:
+def test_a_manifest_that_cannot_be_used_is_ignored_without_blocking(
+    tmp_path: Path, kind: str
+) -> None:
     out = _previous_output(tmp_path)
     manifest = out / MANIFEST
     if kind == "fifo":
@@ -149,7 +153,7 @@ _AS_NOBODY = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from generator.emit import EmitError, emit
+from generator.write.emit import EmitError, emit
 out = Path(sys.argv[2]) / "out"
 files = {"README.md": b"# Pets\\n", "pets/__init__.py": b"x = 1\\n"}
 meta = {"oagen_version": "0", "spec": "pets.yaml", "spec_sha256": "0" * 64}
@@ -164,21 +168,36 @@ else:
 """
 
 
-def _as_nobody(work: Path, step: str, script: str = _AS_NOBODY
-               ) -> subprocess.CompletedProcess[str]:
+def _as_nobody(work: Path, step: str, script: str = _AS_NOBODY) -> subprocess.CompletedProcess[str]:
     python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin") or ""
-    return subprocess.run([python, "-c", script, str(REPO), str(work), step], user=65534,
-                          group=65534, capture_output=True, text=True, check=False, cwd="/",
-                          timeout=120)
+    return subprocess.run(
+        [python, "-c", script, str(REPO), str(work), step],
+        user=65534,
+        group=65534,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd="/",
+        timeout=120,
+    )
 
 
 def _require_nobody() -> None:
     if os.geteuid() != 0:
         pytest.skip("making a device node and running as another user need root")
     python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin")
-    probe = subprocess.run([python or "", "-c", "import sys; assert sys.version_info >= (3, 11)"],
-                           user=65534, group=65534, capture_output=True, check=False,
-                           cwd="/") if python else None
+    probe = (
+        subprocess.run(
+            [python or "", "-c", "import sys; assert sys.version_info >= (3, 11)"],
+            user=65534,
+            group=65534,
+            capture_output=True,
+            check=False,
+            cwd="/",
+        )
+        if python
+        else None
+    )
     if probe is None or probe.returncode != 0:
         pytest.skip("no Python 3.11+ that the user nobody can run")
 
@@ -187,7 +206,7 @@ _LOCK_AS_NOBODY = """
 import sys
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from generator.outputlock import LockError, locked
+from generator.write.lock import LockError, locked
 try:
     with locked(Path(sys.argv[2]) / "out", lambda _message: None, timeout=0):
         print("locked")
@@ -206,8 +225,9 @@ def test_an_output_whose_folder_the_user_may_not_write_is_a_clear_error(tmp_path
         (work / "out").mkdir()
         os.chown(work / "out", 65534, 65534)
         result = _as_nobody(work, "", _LOCK_AS_NOBODY)
-        assert "Permission denied" in result.stdout and "beside the output" in result.stdout, \
+        assert "Permission denied" in result.stdout and "beside the output" in result.stdout, (
             result.stdout + result.stderr
+        )
         assert sorted(p.name for p in work.iterdir()) == ["out"]
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -258,37 +278,49 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_run_that_cannot_write_says_why_and_leaves_nothing_beside_the_output(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A file size limit stands in for a full disk: the staging folder's marker could not be
     written, and the staging folder stayed beside the output for ever."""
     assert main(["generate", "-q", "spec/api.yaml", "-o", "out"]) == EXIT_OK
     before = {p: p.read_bytes() for p in sorted((project / "out").rglob("*")) if p.is_file()}
     spec = project / "spec" / "api.yaml"
     spec.write_text(SPEC.replace("1.0.0", "1.0.1"), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "generator", "generate", "-q", "spec/api.yaml",
-                             "-o", "out"], cwd=project, capture_output=True, text=True,
-                            check=False, preexec_fn=_limit_file_size, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "-q", "spec/api.yaml", "-o", "out"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=_limit_file_size,
+        timeout=300,
+    )
     assert result.returncode == EXIT_FAILED, result.stderr
     assert "Traceback" not in result.stderr
-    assert "ulimit -f" in result.stderr and "the previous output was left as it was" \
-        in result.stderr
+    assert (
+        "ulimit -f" in result.stderr and "the previous output was left as it was" in result.stderr
+    )
     assert sorted(p.name for p in project.iterdir()) == ["out", "spec"]
-    assert {p: p.read_bytes() for p in sorted((project / "out").rglob("*"))
-            if p.is_file()} == before
+    assert {
+        p: p.read_bytes() for p in sorted((project / "out").rglob("*")) if p.is_file()
+    } == before
 
 
 # --- paths that cannot be the output -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("command", ["generate", "check"])
-@pytest.mark.parametrize(("output", "reason"), [
-    ("spec/api.yaml/out", "is a file, so"),
-    ("x" * 300, "File name too long"),
-    ("x" * 300 + "/out", "File name too long"),
-])
+@pytest.mark.parametrize(
+    ("output", "reason"),
+    [
+        ("spec/api.yaml/out", "is a file, so"),
+        ("x" * 300, "File name too long"),
+        ("x" * 300 + "/out", "File name too long"),
+    ],
+)
 def test_an_output_that_cannot_be_a_folder_is_a_clear_error(
-        project: Path, capsys: pytest.CaptureFixture[str], command: str, output: str,
-        reason: str) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str], command: str, output: str, reason: str
+) -> None:
     code = main([command, "-q", "spec/api.yaml", "-o", output])
     err = capsys.readouterr().err
     assert code == EXIT_USAGE and reason in err and "Traceback" not in err
@@ -297,8 +329,10 @@ def test_an_output_that_cannot_be_a_folder_is_a_clear_error(
 
 def test_the_lock_reports_a_folder_it_cannot_create(tmp_path: Path) -> None:
     (tmp_path / "file").write_bytes(b"")
-    with pytest.raises(LockError, match="cannot create the folder"), \
-            locked(tmp_path / "file" / "sub" / "out", lambda _message: None, timeout=0):
+    with (
+        pytest.raises(LockError, match="cannot create the folder"),
+        locked(tmp_path / "file" / "sub" / "out", lambda _message: None, timeout=0),
+    ):
         pass
     assert unusable(tmp_path / "file" / "sub" / "out") is not None
 
@@ -320,13 +354,17 @@ def test_a_lock_file_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) 
 # --- generated names, the last check -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("files", "message"), [
-    ({"pets/Pet.py": b"", "pets/pet.py": b""}, "differ only by case"),
-    ({"Pets/a.py": b"", "pets/b.py": b""}, "differ only by case"),
-    ({"pets/" + "x" * 300 + ".py": b""}, "longer than 255 bytes"),
-])
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"pets/Pet.py": b"", "pets/pet.py": b""}, "differ only by case"),
+        ({"Pets/a.py": b"", "pets/b.py": b""}, "differ only by case"),
+        ({"pets/" + "x" * 300 + ".py": b""}, "longer than 255 bytes"),
+    ],
+)
 def test_generated_names_one_filesystem_cannot_keep_apart_are_refused(
-        tmp_path: Path, files: dict[str, bytes], message: str) -> None:
+    tmp_path: Path, files: dict[str, bytes], message: str
+) -> None:
     out = tmp_path / "out"
     with pytest.raises(EmitError, match=message):
         emit(out, files, META)
@@ -337,7 +375,8 @@ def test_generated_names_one_filesystem_cannot_keep_apart_are_refused(
 
 
 def test_watch_stops_when_the_spec_is_inside_the_output(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Changes inside the output are ignored (each generation makes them), so watching a spec
     kept there would never regenerate."""
     assert main(["generate", "-q", "spec/api.yaml", "-o", "out"]) == EXIT_OK
@@ -347,8 +386,9 @@ def test_watch_stops_when_the_spec_is_inside_the_output(
     assert code == EXIT_USAGE and "is inside the output folder" in err
 
 
-def test_watch_stops_when_the_output_is_refused(project: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_watch_stops_when_the_output_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = _finishes(lambda: main(["watch", "-q", "spec/api.yaml", "-o", ".git/out"]))
     err = capsys.readouterr().err
     assert code == EXIT_USAGE and "will not write there" in err and "watching" not in err
@@ -363,8 +403,9 @@ def test_a_file_mounted_inside_the_output_stops_the_run(tmp_path: Path) -> None:
     source = tmp_path / "source.txt"
     source.write_bytes(b"mounted\n")
     (out / "hosts").write_bytes(b"")
-    mounted = subprocess.run(["mount", "--bind", str(source), str(out / "hosts")],
-                             capture_output=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "--bind", str(source), str(out / "hosts")], capture_output=True, check=False
+    )
     if mounted.returncode != 0:
         pytest.skip("bind mounts are not allowed here")
     try:
@@ -379,14 +420,17 @@ def test_a_file_mounted_inside_the_output_stops_the_run(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("target", ["loop", "{tmp}/nowhere/out"])
 def test_an_output_through_a_dangling_or_looping_link_is_refused(
-        project: Path, capsys: pytest.CaptureFixture[str], target: str) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
     """A checkout's `out` linked to a folder that is not there would have had oagen create
     that folder wherever the link pointed."""
     link = project / ("loop" if target == "loop" else "out")
     link.symlink_to(target.format(tmp=project.parent))
-    for argv in (["generate", "-q", "spec/api.yaml", "-o", link.name],
-                 ["generate", "-q", "spec/api.yaml", "-o", f"{link.name}/client"],
-                 ["check", "-q", "spec/api.yaml", "-o", link.name]):
+    for argv in (
+        ["generate", "-q", "spec/api.yaml", "-o", link.name],
+        ["generate", "-q", "spec/api.yaml", "-o", f"{link.name}/client"],
+        ["check", "-q", "spec/api.yaml", "-o", link.name],
+    ):
         code = main(argv)
         err = capsys.readouterr().err
         assert code == EXIT_USAGE and "which does not exist or loops" in err, err
@@ -399,7 +443,8 @@ def test_an_output_inside_a_git_folder_in_any_case_is_refused(tmp_path: Path) ->
 
 
 def test_progress_escapes_control_characters_from_file_names(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import io
 
     from generator.progress import Progress
@@ -417,7 +462,8 @@ def test_progress_escapes_control_characters_from_file_names(
 
 
 def test_check_does_not_compare_a_huge_or_special_file_at_a_generated_path(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A checkout's 1 GB README.md would be read whole and handed to difflib by `oagen check`
     in CI; a FIFO is not opened."""
     assert main(["generate", "-q", "spec/api.yaml", "-o", "out"]) == EXIT_OK
@@ -436,7 +482,7 @@ _READ_ONLY_OUTPUT = """
 import json, os, sys
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from generator.emit import EmitError, emit
+from generator.write.emit import EmitError, emit
 out = Path(sys.argv[2]) / "out"
 files = {"README.md": b"# Pets\\n", "pets/__init__.py": b"x = 1\\n"}
 meta = {"oagen_version": "0", "spec": "pets.yaml", "spec_sha256": "0" * 64}
@@ -465,14 +511,20 @@ def test_an_output_the_user_made_read_only_is_still_replaced(tmp_path: Path) -> 
         os.chown(work, 65534, 65534)
         result = _as_nobody(work, "", _READ_ONLY_OUTPUT)
         assert result.returncode == 0, result.stderr
-        assert json.loads(result.stdout) == {"error": None, "readme": "# v2\n",
-                                             "mode": "0o555", "beside": ["out"]}
+        assert json.loads(result.stdout) == {
+            "error": None,
+            "readme": "# v2\n",
+            "mode": "0o555",
+            "beside": ["out"],
+        }
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def test_an_error_inside_the_locked_block_is_not_taken_for_the_lock(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError), locked(tmp_path / "out", lambda _message: None,
-                                                  timeout=0):
+    with (
+        pytest.raises(FileNotFoundError),
+        locked(tmp_path / "out", lambda _message: None, timeout=0),
+    ):
         raise FileNotFoundError(2, "No such file or directory", str(tmp_path / "gone"))
     assert not lock_path(tmp_path / "out").exists()

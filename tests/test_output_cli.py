@@ -24,8 +24,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = home / "project"
     (folder / "spec").mkdir(parents=True)
     (folder / "spec" / "api.yaml").write_text(SPEC, encoding="utf-8")
-    (folder / "pyproject.toml").write_text('[tool.oagen]\nspec = "spec/api.yaml"\n',
-                                           encoding="utf-8")
+    (folder / "pyproject.toml").write_text(
+        '[tool.oagen]\nspec = "spec/api.yaml"\n', encoding="utf-8"
+    )
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(folder)
     return folder
@@ -42,17 +43,21 @@ def _generate(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]
     return code, err
 
 
-@pytest.mark.parametrize(("output", "reason"), [
-    (".", "is the current folder or holds it"),
-    ("{cwd}", "is the current folder or holds it"),
-    ("..", "is your home folder or holds it"),
-    ("/", "is the filesystem root"),
-    ("{home}", "is your home folder"),
-    ("spec/api.yaml", "is a file, not a folder"),
-    ("spec", "holds the spec"),
-])
+@pytest.mark.parametrize(
+    ("output", "reason"),
+    [
+        (".", "is the current folder or holds it"),
+        ("{cwd}", "is the current folder or holds it"),
+        ("..", "is your home folder or holds it"),
+        ("/", "is the filesystem root"),
+        ("{home}", "is your home folder"),
+        ("spec/api.yaml", "is a file, not a folder"),
+        ("spec", "holds the spec"),
+    ],
+)
 def test_outputs_that_must_not_be_replaced_are_refused(
-        project: Path, capsys: pytest.CaptureFixture[str], output: str, reason: str) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str], output: str, reason: str
+) -> None:
     before = _listing(project.parent.parent)
     target = output.format(cwd=project, home=project.parent)
     code, err = _generate(capsys, "-o", target)
@@ -62,22 +67,28 @@ def test_outputs_that_must_not_be_replaced_are_refused(
     assert _listing(project.parent.parent) == before
 
 
-def test_the_project_folder_from_elsewhere_is_refused(project: Path,
-                                                      capsys: pytest.CaptureFixture[str],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_project_folder_from_elsewhere_is_refused(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     elsewhere = project.parent / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    code, err = _generate(capsys, str(project / "spec" / "api.yaml"), "-o", str(project),
-                          "--config", str(project / "pyproject.toml"))
+    code, err = _generate(
+        capsys,
+        str(project / "spec" / "api.yaml"),
+        "-o",
+        str(project),
+        "--config",
+        str(project / "pyproject.toml"),
+    )
     assert code == EXIT_USAGE
     assert "holds the spec" in err and "not a previous oagen output" in err
     assert not (project / ".oagen-manifest.json").exists()
 
 
-def test_a_symlinked_output_is_written_through_and_kept(project: Path,
-                                                        capsys: pytest.CaptureFixture[str]
-                                                        ) -> None:
+def test_a_symlinked_output_is_written_through_and_kept(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     real = project / "build" / "client"
     real.mkdir(parents=True)
     (project / "generated").symlink_to(real, target_is_directory=True)
@@ -89,9 +100,9 @@ def test_a_symlinked_output_is_written_through_and_kept(project: Path,
     assert sorted(p.name for p in real.parent.iterdir()) == ["client"]
 
 
-def test_a_used_folder_needs_force_and_keeps_the_users_files(project: Path,
-                                                             capsys: pytest.CaptureFixture[str]
-                                                             ) -> None:
+def test_a_used_folder_needs_force_and_keeps_the_users_files(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = project / "out"
     out.mkdir()
     (out / "README.md").write_text("# my notes\n", encoding="utf-8")
@@ -109,8 +120,9 @@ def test_a_used_folder_needs_force_and_keeps_the_users_files(project: Path,
     assert code == EXIT_OK, err
 
 
-def test_a_failed_run_leaves_no_folder_behind(project: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_failed_run_leaves_no_folder_behind(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (project / "spec" / "api.yaml").write_text("openapi: 3.1.0\npaths: [\n", encoding="utf-8")
     code, _ = _generate(capsys, "-o", "deep/er/out")
     assert code == EXIT_FAILED
@@ -118,7 +130,8 @@ def test_a_failed_run_leaves_no_folder_behind(project: Path,
 
 
 def test_check_never_prints_what_a_link_in_the_output_points_at(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     secret = project.parent / "secret.txt"
     secret.write_text("TOPSECRET\n", encoding="utf-8")
     code, err = _generate(capsys, "-o", "out")
@@ -142,18 +155,25 @@ def test_check_never_prints_what_a_link_in_the_output_points_at(
     assert "TOPSECRET" not in captured.out + captured.err
 
 
-def test_bump_refuses_a_changelog_that_is_a_link(project: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+def test_bump_refuses_a_changelog_that_is_a_link(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@t",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@t",
+    }
     secret = project.parent / "secret.txt"
     secret.write_text("TOPSECRET\n", encoding="utf-8")
     assert _generate(capsys, "-o", "out")[0] == EXIT_OK
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "v1"]):
         subprocess.run(["git", *command], cwd=project, env=env, check=True, capture_output=True)
     spec = project / "spec" / "api.yaml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("listPets", "listAllPets"),
-                    encoding="utf-8")
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("listPets", "listAllPets"), encoding="utf-8"
+    )
     (project / "out" / "CHANGELOG.md").symlink_to(secret)
     before = sorted(p.name for p in (project / "out").iterdir())
     code, err = _generate(capsys, "-o", "out", "--bump", "auto")
@@ -165,7 +185,8 @@ def test_bump_refuses_a_changelog_that_is_a_link(project: Path,
 
 
 def test_a_corrupt_manifest_is_reported_and_nothing_outside_is_touched(
-        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     victim = project.parent / "victim.txt"
     victim.write_text("keep\n", encoding="utf-8")
     assert _generate(capsys, "-o", "out")[0] == EXIT_OK
@@ -182,8 +203,9 @@ def test_a_corrupt_manifest_is_reported_and_nothing_outside_is_touched(
     assert victim.read_text(encoding="utf-8") == "keep\n"
 
 
-def test_check_escapes_a_stale_name_the_manifest_lists(project: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_escapes_a_stale_name_the_manifest_lists(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _ = _generate(capsys, "-o", "out")
     assert code == EXIT_OK
     name = "stale\x1b]52;c;aGk=\x07.py"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import swap
-from generator.emit import MANIFEST, EmitError, emit, manifest_bytes, plan, read_manifest
-from generator.outputplace import refusal
+from generator.write import swap
+from generator.write.emit import MANIFEST, EmitError, emit, manifest_bytes, plan, read_manifest
+from generator.write.place import refusal
 
 META = {"oagen_version": "0.0.test", "spec": "pets.yaml", "spec_sha256": "0" * 64}
 FILES = {
@@ -55,12 +55,16 @@ def _modes(root: Path) -> dict[str, int]:
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_symlink()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def test_first_generation_into_a_used_folder_is_refused_and_lists_the_conflicts(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     _user_folder(out)
@@ -76,7 +80,8 @@ def test_first_generation_into_a_used_folder_is_refused_and_lists_the_conflicts(
 
 
 def test_forced_first_generation_replaces_generated_paths_and_keeps_everything_else(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     kept = _user_folder(out)
@@ -140,10 +145,19 @@ def test_user_bytecode_caches_survive_regeneration(tmp_path: Path) -> None:
     assert (out / "legacy.pyc").read_bytes() == b"\x00legacy"
 
 
-@pytest.mark.parametrize("entry", ["../victim.txt", "/ABSOLUTE", "pets\\..\\..\\victim.txt",
-                                   "pets/\x00", "./pets/../../victim.txt", "", "link/victim.txt"])
-def test_manifest_entries_outside_the_output_are_never_deleted(tmp_path: Path,
-                                                               entry: str) -> None:
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "../victim.txt",
+        "/ABSOLUTE",
+        "pets\\..\\..\\victim.txt",
+        "pets/\x00",
+        "./pets/../../victim.txt",
+        "",
+        "link/victim.txt",
+    ],
+)
+def test_manifest_entries_outside_the_output_are_never_deleted(tmp_path: Path, entry: str) -> None:
     out = tmp_path / "out"
     emit(out, FILES, META)
     victim = tmp_path / "victim.txt"
@@ -229,9 +243,10 @@ def _interrupted_between_renames(tmp_path: Path) -> tuple[Path, Path, Path]:
     staging = swap.new_staging(out)
     (staging / "README.md").write_bytes(b"# new\n")
     retired = tmp_path / f".out.oagen-retired-{'ab' * 8}"
-    swap._write_journal(swap.journal_path(out), {"staging": staging.name,
-                                                 "retired": retired.name,
-                                                 "manifest_sha256": "f" * 64})
+    swap._write_journal(
+        swap.journal_path(out),
+        {"staging": staging.name, "retired": retired.name, "manifest_sha256": "f" * 64},
+    )
     os.unlink(swap.marker(staging))
     os.replace(out, retired)
     return out, staging, retired
@@ -246,8 +261,7 @@ def test_recovery_restores_an_output_missing_after_the_first_rename(tmp_path: Pa
     assert _names(tmp_path) == ["out"]
 
 
-def test_recovery_removes_the_retired_copy_once_the_new_output_is_in_place(
-        tmp_path: Path) -> None:
+def test_recovery_removes_the_retired_copy_once_the_new_output_is_in_place(tmp_path: Path) -> None:
     out, staging, _retired = _interrupted_between_renames(tmp_path)
     os.replace(staging, out)
     (out / MANIFEST).write_bytes(b"new manifest")
@@ -274,9 +288,10 @@ def test_recovery_removes_marked_staging_folders_only(tmp_path: Path) -> None:
     lookalike = tmp_path / f".out.oagen-staging-{'cd' * 8}"
     lookalike.mkdir()
     (lookalike / "user.txt").write_bytes(b"not oagen's\n")
-    swap.journal_path(out).write_text(json.dumps(
-        {"staging": "../../etc", "retired": "../victim", "manifest_sha256": "x"}),
-        encoding="utf-8")
+    swap.journal_path(out).write_text(
+        json.dumps({"staging": "../../etc", "retired": "../victim", "manifest_sha256": "x"}),
+        encoding="utf-8",
+    )
     notes = swap.recover(out)
     assert any("not a swap record" in note for note in notes)
     assert _names(tmp_path) == sorted([".out.oagen-staging-" + "cd" * 8, "out"])
@@ -299,8 +314,9 @@ def test_carried_over_folders_keep_their_extended_attributes(tmp_path: Path) -> 
 
 def _mount_tmpfs(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "oagen-test", str(folder)],
-                             capture_output=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "oagen-test", str(folder)], capture_output=True, check=False
+    )
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here (needs root): " + mounted.stderr.decode()[:100])
 
@@ -324,8 +340,9 @@ def test_a_mount_point_inside_or_at_the_output_is_refused(tmp_path: Path) -> Non
         subprocess.run(["umount", str(volume)], check=False)
 
 
-@pytest.mark.parametrize("path", ["../escaped.py", "/tmp/abs.py", "pets/../../x.py", "a\\b.py",
-                                  "pets//x.py", MANIFEST])
+@pytest.mark.parametrize(
+    "path", ["../escaped.py", "/tmp/abs.py", "pets/../../x.py", "a\\b.py", "pets//x.py", MANIFEST]
+)
 def test_a_generated_path_outside_the_output_writes_nothing(tmp_path: Path, path: str) -> None:
     out = tmp_path / "nested" / "out"
     with pytest.raises(EmitError, match="would not be a plain file inside"):
@@ -337,7 +354,7 @@ _AS_A_USER = """
 import json, os, stat, sys
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from generator.emit import EmitError, emit
+from generator.write.emit import EmitError, emit
 root = Path(sys.argv[2])
 files = {"README.md": b"# Pets\\n", "pets/__init__.py": b"x = 1\\n"}
 meta = {"oagen_version": "0", "spec": "pets.yaml", "spec_sha256": "0" * 64}
@@ -367,7 +384,8 @@ print(json.dumps(report))
 
 
 def test_as_an_ordinary_user_read_only_folders_are_kept_and_unreadable_ones_stop_the_run(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """Root ignores folder permissions, so this runs as `nobody` when the tests run as root."""
     import shutil as shell_tools
     import tempfile
@@ -378,18 +396,34 @@ def test_as_an_ordinary_user_read_only_folders_are_kept_and_unreadable_ones_stop
     else:
         python = shell_tools.which("python3", path="/usr/local/bin:/usr/bin:/bin") or ""
         user = 65534
-        probe = subprocess.run([python, "-c", "import sys; assert sys.version_info >= (3, 11)"],
-                               user=user, group=user, capture_output=True, check=False,
-                               cwd="/") if python else None
+        probe = (
+            subprocess.run(
+                [python, "-c", "import sys; assert sys.version_info >= (3, 11)"],
+                user=user,
+                group=user,
+                capture_output=True,
+                check=False,
+                cwd="/",
+            )
+            if python
+            else None
+        )
         if probe is None or probe.returncode != 0:
             pytest.skip("no Python 3.11+ that the user nobody can run")
     work = Path(tempfile.mkdtemp(prefix="oagen-as-user-"))
     try:
         if user is not None:
             os.chown(work, user, user)
-        result = subprocess.run([python, "-c", _AS_A_USER, str(repo), str(work)], user=user,
-                                group=user, capture_output=True, text=True, check=False,
-                                cwd="/", timeout=120)
+        result = subprocess.run(
+            [python, "-c", _AS_A_USER, str(repo), str(work)],
+            user=user,
+            group=user,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd="/",
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         report = json.loads(result.stdout)
     finally:

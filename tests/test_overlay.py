@@ -1,4 +1,4 @@
-"""`generator.overlay`: the JSONPath subset, update/remove semantics, diagnostics, no mutation."""
+"""`generator.load.overlay`: JSONPath subset, update/remove semantics, diagnostics, no mutation."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import yaml
 
 from generator.config import Config
 from generator.diagnostics import Diagnostics, Location, Severity
-from generator.load import Sources
-from generator.overlay import (
+from generator.load.overlay import (
     MAX_COPIED,
     MAX_NESTING,
     JsonPathError,
@@ -26,6 +25,7 @@ from generator.overlay import (
     parse_overlay,
     query,
 )
+from generator.load.sources import Sources
 from generator.pipeline import Run, build, load_spec
 from tests.hostile.strategies import alias_bomb
 
@@ -68,40 +68,43 @@ def applied(document: Any, *actions: dict[str, Any]) -> tuple[Any, Diagnostics]:
 # --- JSONPath ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("expression", "expected"), [
-    ("$.info.title", ["Pets"]),
-    ("$['info']['title']", ["Pets"]),
-    ('$["info"]["title"]', ["Pets"]),
-    ("$.info.x-logo.url", ["logo.png"]),
-    ("$.paths['/pets'].get.operationId", ["listPets"]),
-    ("$.paths./pets.get.operationId", ["listPets"]),
-    ("$.paths.*.*.operationId", ["listPets", "createPet", "getPet"]),
-    ("$.paths[*][*].operationId", ["listPets", "createPet", "getPet"]),
-    ("$..operationId", ["listPets", "createPet", "getPet"]),
-    ("$..['operationId']", ["listPets", "createPet", "getPet"]),
-    ("$.tags[0].name", ["pets"]),
-    ("$.tags[-1].name", ["admin"]),
-    ("$.tags[5].name", []),
-    ("$..parameters[0:2].name", ["limit", "X-Trace"]),
-    ("$..parameters[::2].name", ["limit", "page"]),
-    ("$.tags['name']", []),
-    ("$.paths['/pets']['get','post'].operationId", ["listPets", "createPet"]),
-    ("$.paths.*[?(@.operationId == 'createPet')].operationId", ["createPet"]),
-    ("$.paths.*[?@.operationId=='createPet'].operationId", ["createPet"]),
-    ('$.paths.*[?(@.operationId != "createPet")].operationId', ["listPets", "getPet"]),
-    ("$.paths.*[?(@.deprecated)].operationId", ["createPet"]),
-    ("$.paths.*[?(!@.deprecated)].operationId", ["listPets", "getPet"]),
-    ("$.paths.*[?(@.deprecated == true)].operationId", ["createPet"]),
-    ("$.paths.*[?(@['x-rank'] >= 2)].operationId", ["getPet"]),
-    ("$.paths.*[?(@['x-rank'] < 2)].operationId", []),
-    ("$..parameters[?(@.in == 'query' && @.deprecated)].name", ["page"]),
-    ("$..parameters[?(@.in == 'header' || @.name == 'limit')].name", ["limit", "X-Trace"]),
-    ("$..parameters[?(@.schema.type == 'integer')].name", ["limit"]),
-    ("$..[?(@.name == 'admin')].name", ["admin"]),
-    ("$..[?(@.operationId == $.paths['/pets'].get.operationId)].operationId", ["listPets"]),
-    ("$..*[?(@.operationId == 'getPet')]['x-rank']", [2]),
-    ("$.nothing.here", []),
-])
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("$.info.title", ["Pets"]),
+        ("$['info']['title']", ["Pets"]),
+        ('$["info"]["title"]', ["Pets"]),
+        ("$.info.x-logo.url", ["logo.png"]),
+        ("$.paths['/pets'].get.operationId", ["listPets"]),
+        ("$.paths./pets.get.operationId", ["listPets"]),
+        ("$.paths.*.*.operationId", ["listPets", "createPet", "getPet"]),
+        ("$.paths[*][*].operationId", ["listPets", "createPet", "getPet"]),
+        ("$..operationId", ["listPets", "createPet", "getPet"]),
+        ("$..['operationId']", ["listPets", "createPet", "getPet"]),
+        ("$.tags[0].name", ["pets"]),
+        ("$.tags[-1].name", ["admin"]),
+        ("$.tags[5].name", []),
+        ("$..parameters[0:2].name", ["limit", "X-Trace"]),
+        ("$..parameters[::2].name", ["limit", "page"]),
+        ("$.tags['name']", []),
+        ("$.paths['/pets']['get','post'].operationId", ["listPets", "createPet"]),
+        ("$.paths.*[?(@.operationId == 'createPet')].operationId", ["createPet"]),
+        ("$.paths.*[?@.operationId=='createPet'].operationId", ["createPet"]),
+        ('$.paths.*[?(@.operationId != "createPet")].operationId', ["listPets", "getPet"]),
+        ("$.paths.*[?(@.deprecated)].operationId", ["createPet"]),
+        ("$.paths.*[?(!@.deprecated)].operationId", ["listPets", "getPet"]),
+        ("$.paths.*[?(@.deprecated == true)].operationId", ["createPet"]),
+        ("$.paths.*[?(@['x-rank'] >= 2)].operationId", ["getPet"]),
+        ("$.paths.*[?(@['x-rank'] < 2)].operationId", []),
+        ("$..parameters[?(@.in == 'query' && @.deprecated)].name", ["page"]),
+        ("$..parameters[?(@.in == 'header' || @.name == 'limit')].name", ["limit", "X-Trace"]),
+        ("$..parameters[?(@.schema.type == 'integer')].name", ["limit"]),
+        ("$..[?(@.name == 'admin')].name", ["admin"]),
+        ("$..[?(@.operationId == $.paths['/pets'].get.operationId)].operationId", ["listPets"]),
+        ("$..*[?(@.operationId == 'getPet')]['x-rank']", [2]),
+        ("$.nothing.here", []),
+    ],
+)
 def test_jsonpath(expression: str, expected: list[Any]) -> None:
     assert query(expression, DOC) == expected
 
@@ -114,19 +117,22 @@ def test_jsonpath_paths_and_root() -> None:
     assert len(compile_path("$.tags[0,0,-2]").find(DOC)) == 1
 
 
-@pytest.mark.parametrize(("expression", "reason"), [
-    ("paths", "must start with `$`"),
-    ("$.", "expected a name"),
-    ("$[", "unclosed `[`"),
-    ("$['a'", "unclosed `[`"),
-    ("$['a]", "unterminated string"),
-    ("$[?(@.a == )]", "expected `@`, `$` or a literal"),
-    ("$[?(@.a == 'x']", "expected ')'"),
-    ("$[?'x']", "a literal alone is not a test"),
-    ("$[?length(@.a) > 1]", "function length() is not supported"),
-    ("$.a b", "unexpected 'b'"),
-    ("$[a]", "unexpected 'a'"),
-])
+@pytest.mark.parametrize(
+    ("expression", "reason"),
+    [
+        ("paths", "must start with `$`"),
+        ("$.", "expected a name"),
+        ("$[", "unclosed `[`"),
+        ("$['a'", "unclosed `[`"),
+        ("$['a]", "unterminated string"),
+        ("$[?(@.a == )]", "expected `@`, `$` or a literal"),
+        ("$[?(@.a == 'x']", "expected ')'"),
+        ("$[?'x']", "a literal alone is not a test"),
+        ("$[?length(@.a) > 1]", "function length() is not supported"),
+        ("$.a b", "unexpected 'b'"),
+        ("$[a]", "unexpected 'a'"),
+    ],
+)
 def test_jsonpath_errors(expression: str, reason: str) -> None:
     with pytest.raises(JsonPathError) as caught:
         compile_path(expression)
@@ -138,12 +144,18 @@ def test_jsonpath_errors(expression: str, reason: str) -> None:
 
 def test_update_merges_objects_recursively_and_appends_arrays() -> None:
     before = copy.deepcopy(DOC)
-    result, diagnostics = applied(DOC, {
-        "target": "$.paths['/pets'].get",
-        "update": {"summary": "List pets", "operationId": "listAllPets",
-                   "responses": {"200": {"description": "the pets"}, "404": {"description": "no"}},
-                   "parameters": [{"name": "sort", "in": "query"}]},
-    })
+    result, diagnostics = applied(
+        DOC,
+        {
+            "target": "$.paths['/pets'].get",
+            "update": {
+                "summary": "List pets",
+                "operationId": "listAllPets",
+                "responses": {"200": {"description": "the pets"}, "404": {"description": "no"}},
+                "parameters": [{"name": "sort", "in": "query"}],
+            },
+        },
+    )
     get = result["paths"]["/pets"]["get"]
     assert get["summary"] == "List pets" and get["operationId"] == "listAllPets"
     assert get["responses"] == {"200": {"description": "the pets"}, "404": {"description": "no"}}
@@ -153,8 +165,11 @@ def test_update_merges_objects_recursively_and_appends_arrays() -> None:
 
 
 def test_update_on_an_array_appends_an_entry() -> None:
-    result, _ = applied(DOC, {"target": "$.tags", "update": {"name": "new"}},
-                        {"target": "$.tags", "update": [{"name": "a"}, {"name": "b"}]})
+    result, _ = applied(
+        DOC,
+        {"target": "$.tags", "update": {"name": "new"}},
+        {"target": "$.tags", "update": [{"name": "a"}, {"name": "b"}]},
+    )
     assert [t["name"] for t in result["tags"]] == ["pets", "admin", "new", "a", "b"]
 
 
@@ -202,8 +217,7 @@ def test_inserted_values_are_fresh_copies() -> None:
 
 
 def test_yaml_anchors_become_independent_nodes() -> None:
-    document = yaml.safe_load(
-        "shared: &s {type: string}\na: {schema: *s}\nb: {schema: *s}\n")
+    document = yaml.safe_load("shared: &s {type: string}\na: {schema: *s}\nb: {schema: *s}\n")
     assert document["a"]["schema"] is document["b"]["schema"]
     result, _ = applied(document, {"target": "$.a.schema", "update": {"format": "uuid"}})
     assert result["a"]["schema"] == {"type": "string", "format": "uuid"}
@@ -238,20 +252,27 @@ def test_update_that_does_not_fit_is_skipped_with_a_warning() -> None:
 # --- invalid overlays ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("document", "code", "pointer", "text"), [
-    ([], "E701", "", "must be a mapping"),
-    ({"openapi": "3.1.0", "paths": {}}, "E701", "", "no `overlay` version"),
-    ({"overlay": "2.0.0", "actions": [{"target": "$", "remove": True}]}, "E701", "/overlay",
-     "unsupported overlay version"),
-    (overlay(), "E701", "/actions", "non-empty list"),
-    ({"overlay": "1.0.0", "info": {}}, "E701", "", "non-empty list"),
-    (overlay("x"), "E701", "/actions/0", "must be a mapping"),
-    (overlay({"update": {}}), "E701", "/actions/0", "needs a `target`"),
-    (overlay({"target": 3}), "E701", "/actions/0/target", "needs a `target`"),
-    (overlay({"target": "$.a["}), "E702", "/actions/0/target", "invalid JSONPath"),
-    (overlay({"target": "$", "remove": "yes"}), "E701", "/actions/0/remove", "true or false"),
-    (overlay({"target": "$.a", "copy": "$.b"}), "E701", "/actions/0/copy", "not supported"),
-])
+@pytest.mark.parametrize(
+    ("document", "code", "pointer", "text"),
+    [
+        ([], "E701", "", "must be a mapping"),
+        ({"openapi": "3.1.0", "paths": {}}, "E701", "", "no `overlay` version"),
+        (
+            {"overlay": "2.0.0", "actions": [{"target": "$", "remove": True}]},
+            "E701",
+            "/overlay",
+            "unsupported overlay version",
+        ),
+        (overlay(), "E701", "/actions", "non-empty list"),
+        ({"overlay": "1.0.0", "info": {}}, "E701", "", "non-empty list"),
+        (overlay("x"), "E701", "/actions/0", "must be a mapping"),
+        (overlay({"update": {}}), "E701", "/actions/0", "needs a `target`"),
+        (overlay({"target": 3}), "E701", "/actions/0/target", "needs a `target`"),
+        (overlay({"target": "$.a["}), "E702", "/actions/0/target", "invalid JSONPath"),
+        (overlay({"target": "$", "remove": "yes"}), "E701", "/actions/0/remove", "true or false"),
+        (overlay({"target": "$.a", "copy": "$.b"}), "E701", "/actions/0/copy", "not supported"),
+    ],
+)
 def test_invalid_overlays_are_errors(document: Any, code: str, pointer: str, text: str) -> None:
     diagnostics = Diagnostics()
     assert parse_overlay(document, "o.yaml", diagnostics) is None
@@ -261,14 +282,22 @@ def test_invalid_overlays_are_errors(document: Any, code: str, pointer: str, tex
 
 
 def test_ignored_content_is_a_warning() -> None:
-    document = {"overlay": "1.0.0", "extra": 1, "x-ok": 2,
-                "actions": [{"target": "$", "note": 1}, {"target": "$", "remove": False}]}
+    document = {
+        "overlay": "1.0.0",
+        "extra": 1,
+        "x-ok": 2,
+        "actions": [{"target": "$", "note": 1}, {"target": "$", "remove": False}],
+    }
     diagnostics = Diagnostics()
     parsed = parse_overlay(document, "o.yaml", diagnostics)
     assert parsed is not None and len(parsed.actions) == 2
     assert [(d.code, d.location.pointer if d.location else None) for d in diagnostics] == [
-        ("W701", ""), ("W701", "/extra"), ("W701", "/actions/0/note"), ("W701", "/actions/0"),
-        ("W701", "/actions/1")]
+        ("W701", ""),
+        ("W701", "/extra"),
+        ("W701", "/actions/0/note"),
+        ("W701", "/actions/0"),
+        ("W701", "/actions/1"),
+    ]
 
 
 def test_an_invalid_overlay_applies_nothing(tmp_path: Path) -> None:
@@ -290,12 +319,15 @@ def test_a_missing_overlay_file_is_an_error(tmp_path: Path) -> None:
 # --- hostile overlays: every one ends quickly with a located error ----------------------------
 
 
-@pytest.mark.parametrize("target", [
-    "$[?(" + "!" * 5000 + "@.a)]",
-    "$[?" + "(" * 5000 + "@.a" + ")" * 5000 + "]",
-    "$" + "[?@" * 3000 + "]" * 3000,
-    "$[?(" + "!(" * 2000 + "@.a" + ")" * 2001 + "]",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "$[?(" + "!" * 5000 + "@.a)]",
+        "$[?" + "(" * 5000 + "@.a" + ")" * 5000 + "]",
+        "$" + "[?@" * 3000 + "]" * 3000,
+        "$[?(" + "!(" * 2000 + "@.a" + ")" * 2001 + "]",
+    ],
+)
 def test_nesting_beyond_the_limit_is_an_invalid_path(target: str) -> None:
     diagnostics = Diagnostics()
     assert parse_overlay(overlay({"target": target, "remove": True}), "o.yaml", diagnostics) is None
@@ -310,7 +342,8 @@ def test_nesting_up_to_the_limit_still_works() -> None:
     target = "$.tags[?" + "(" * depth + "@.name == 'pets'" + ")" * depth + "]"
     assert query(target, DOC) == [{"name": "pets"}]
     assert query("$.tags[?" + "!" * (MAX_NESTING - 2) + "(@.name == 'pets')]", DOC) == [
-        {"name": "pets"}]
+        {"name": "pets"}
+    ]
 
 
 def _chain(depth: int) -> dict[str, Any]:
@@ -342,9 +375,12 @@ def test_a_costly_target_is_a_located_error_and_nothing_is_applied(tmp_path: Pat
     document = _chain(240)
     _innermost(document)["leaf"] = list(range(10_000))
     file = tmp_path / "overlay.yaml"
-    file.write_text("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
-                    "  - target: $.a\n    update: {x: 1}\n"
-                    "  - target: $..*..*\n    update: {x: 1}\n", encoding="utf-8")
+    file.write_text(
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+        "  - target: $.a\n    update: {x: 1}\n"
+        "  - target: $..*..*\n    update: {x: 1}\n",
+        encoding="utf-8",
+    )
     diagnostics = Diagnostics()
     sources = Sources(tmp_path, diagnostics)
     assert apply_overlays(document, [file], diagnostics, sources) is document
@@ -352,7 +388,10 @@ def test_a_costly_target_is_a_located_error_and_nothing_is_applied(tmp_path: Pat
     (error,) = [d for d in diagnostics.located(sources.locate) if d.severity == Severity.ERROR]
     assert error.code == "E703" and error.location is not None
     assert (Path(error.location.file).name, error.location.pointer, error.line) == (
-        "overlay.yaml", "/actions/1", 6)
+        "overlay.yaml",
+        "/actions/1",
+        6,
+    )
     assert "action 1" in error.message and "visits more than" in error.message
 
 
@@ -373,16 +412,18 @@ def test_a_bomb_appended_to_an_array_is_not_expanded() -> None:
 
 def test_deep_and_self_containing_updates_merge_without_recursion() -> None:
     deep = _chain(250)  # with `info` and the root: 252 levels, within the loader's 256
-    result, diagnostics = applied({"info": {"a": {"a": {"keep": True}}}},
-                                  {"target": "$.info", "update": deep})
+    result, diagnostics = applied(
+        {"info": {"a": {"a": {"keep": True}}}}, {"target": "$.info", "update": deep}
+    )
     assert not list(diagnostics)
     node = result["info"]
     for _ in range(250):
         node = node["a"]
     assert node["leaf"] == 1 and result["info"]["a"]["a"]["keep"] is True
     looped = yaml.safe_load("x: &x {name: loop, self: *x}\n")["x"]
-    result, diagnostics = applied({"info": {"self": {"other": 1}}},
-                                  {"target": "$.info", "update": looped})
+    result, diagnostics = applied(
+        {"info": {"self": {"other": 1}}}, {"target": "$.info", "update": looped}
+    )
     assert result["info"]["name"] == "loop" and result["info"]["self"]["other"] == 1
     assert result["info"]["self"]["self"] is result["info"]["self"]["self"]["self"]
     assert result["info"]["self"]["self"] is not looped  # a copy, keeping its cycle
@@ -417,8 +458,9 @@ def test_overlay_on_the_showcase_spec_before_building(tmp_path: Path) -> None:
     api = build(run, overlaid, "3.1.0")
     methods = {op.method_name for r in api.resources for op in r.operations}
     assert "delete_key" not in methods and "get_balance" in methods
-    models = next(op for r in api.resources for op in r.operations
-                  if op.method_name == "list_models")
+    models = next(
+        op for r in api.resources for op in r.operations if op.method_name == "list_models"
+    )
     assert '"music"' in models.parameters[0].annotation
     # The unmatched target is reported with its line in the overlay file.
     (warning,) = [d for d in run.diagnostics.located(run.locate) if d.code == "W702"]

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from generator.bounds import MAX_DEPTH
 from generator.diagnostics import Diagnostics, Severity
-from generator.load import Sources
-from generator.overlay import (
+from generator.load.bounds import MAX_DEPTH
+from generator.load.overlay import (
     MAX_INDEX,
     JsonPathError,
     OverlayLimitError,
@@ -24,6 +23,7 @@ from generator.overlay import (
     load_overlay,
     parse_overlay,
 )
+from generator.load.sources import Sources
 from tests.support.audited import run_oagen
 from tests.support.counting_server import counting_server
 
@@ -65,13 +65,16 @@ def _chain(depth: int, leaf: Any = 1) -> Any:
 # --- JSONPath numbers --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("expression", [
-    "$..[" + "9" * 5000 + "]",  # int() refuses more than 4,300 digits: was a ValueError
-    "$.tags[0:" + "9" * 5000 + "]",
-    "$.tags[::-" + "9" * 20 + "]",
-    f"$[{MAX_INDEX + 1}]",
-    f"$[-{MAX_INDEX + 1}]",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "$..[" + "9" * 5000 + "]",  # int() refuses more than 4,300 digits: was a ValueError
+        "$.tags[0:" + "9" * 5000 + "]",
+        "$.tags[::-" + "9" * 20 + "]",
+        f"$[{MAX_INDEX + 1}]",
+        f"$[-{MAX_INDEX + 1}]",
+    ],
+)
 def test_an_index_outside_the_json_range_is_a_path_error(expression: str) -> None:
     with pytest.raises(JsonPathError) as caught:
         compile_path(expression)
@@ -94,8 +97,9 @@ def test_an_integer_literal_of_5000_digits_is_a_path_error() -> None:
 
 def test_a_huge_index_in_an_overlay_is_located_not_a_traceback(tmp_path: Path) -> None:
     diagnostics = Diagnostics()
-    parsed = parse_overlay(_overlay({"target": "$..[" + "9" * 5000 + "]", "remove": True}),
-                           "overlay.yaml", diagnostics)
+    parsed = parse_overlay(
+        _overlay({"target": "$..[" + "9" * 5000 + "]", "remove": True}), "overlay.yaml", diagnostics
+    )
     assert parsed is None
     (error,) = list(diagnostics)
     assert error.code == "E702" and error.location is not None
@@ -142,8 +146,9 @@ def _depth(value: Any) -> int:
         node, level = stack.pop()
         if isinstance(node, dict | list):
             deepest = max(deepest, level)
-            stack.extend((child, level + 1) for child in
-                         (node.values() if isinstance(node, dict) else node))
+            stack.extend(
+                (child, level + 1) for child in (node.values() if isinstance(node, dict) else node)
+            )
     return deepest
 
 
@@ -157,8 +162,9 @@ def test_an_update_nesting_past_the_limit_is_located_and_nothing_is_applied() ->
     result = apply_overlay(document, parsed, diagnostics)
     assert not list(diagnostics) and _depth(result) == MAX_DEPTH
     too_deep = {"x-deep": _chain(254, {"k": 1})}
-    parsed = parse_overlay(_overlay({"target": "$.info", "update": too_deep}), "o.yaml",
-                           diagnostics)
+    parsed = parse_overlay(
+        _overlay({"target": "$.info", "update": too_deep}), "o.yaml", diagnostics
+    )
     assert parsed is not None
     assert apply_overlay(document, parsed, diagnostics) is document
     (error,) = list(diagnostics)
@@ -179,15 +185,17 @@ def test_updates_each_within_the_limit_cannot_stack_past_it() -> None:
     assert parsed is not None
     assert apply_overlay(document, parsed, diagnostics) is document
     assert [(d.code, d.location.pointer if d.location else None) for d in diagnostics] == [
-        ("E703", "/actions/1")]
+        ("E703", "/actions/1")
+    ]
 
 
 def test_appending_to_an_array_counts_the_array_level() -> None:
     document: dict[str, Any] = {"list": []}
     diagnostics = Diagnostics()
     # root (1), list (2), the appended object (3) and 254 more: one past.
-    parsed = parse_overlay(_overlay({"target": "$.list", "update": [_chain(254, {"k": 1})]}),
-                           "o.yaml", diagnostics)
+    parsed = parse_overlay(
+        _overlay({"target": "$.list", "update": [_chain(254, {"k": 1})]}), "o.yaml", diagnostics
+    )
     assert parsed is not None
     assert apply_overlay(document, parsed, diagnostics) is document
     assert [d.code for d in diagnostics] == ["E703"]
@@ -222,7 +230,8 @@ def test_parsing_many_literals_copies_a_linear_amount(literal: str) -> None:
 
 @pytest.mark.parametrize("kind", ["fifo", "directory", "device", "missing"])
 def test_an_overlay_that_is_no_regular_file_is_located_and_never_opened(
-        tmp_path: Path, kind: str) -> None:
+    tmp_path: Path, kind: str
+) -> None:
     path = tmp_path / "overlay.yaml"
     if kind == "fifo":
         os.mkfifo(path)  # no writer: opening it to read would wait forever
@@ -251,9 +260,17 @@ def test_unknown_fields_are_quoted_short() -> None:
         assert len(item.message) < 300 and "\x1b" not in item.format()
 
 
-@pytest.mark.parametrize("extends", [
-    "https://example.com/openapi.yaml", "file:///etc/passwd", "/etc/passwd", "../secret.yaml",
-    "specs/../../secret.yaml", "//host/openapi.yaml"])
+@pytest.mark.parametrize(
+    "extends",
+    [
+        "https://example.com/openapi.yaml",
+        "file:///etc/passwd",
+        "/etc/passwd",
+        "../secret.yaml",
+        "specs/../../secret.yaml",
+        "//host/openapi.yaml",
+    ],
+)
 def test_an_extends_elsewhere_is_noted_at_its_line_and_never_followed(extends: str) -> None:
     diagnostics = Diagnostics()
     data = {**_overlay({"target": "$.info", "update": {}}), "extends": extends}
@@ -283,22 +300,27 @@ def server() -> Iterator[tuple[str, list[str]]]:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="audit of a POSIX run")
 def test_an_overlay_inserting_references_reads_and_fetches_nothing(
-        tmp_path: Path, server: tuple[str, list[str]]) -> None:
+    tmp_path: Path, server: tuple[str, list[str]]
+) -> None:
     url, hits = server
     (tmp_path / "secret.yaml").write_text(f"Pet: {{description: {SECRET}}}\n", encoding="utf-8")
     project = tmp_path / "project"
     project.mkdir()
     (project / "spec.yaml").write_text(SPEC, encoding="utf-8")
-    refs = {"a": "../secret.yaml#/Pet", "b": str(tmp_path / "secret.yaml"),
-            "c": f"file://{tmp_path}/secret.yaml", "d": f"{url}/schema.json",
-            "e": "//127.0.0.1/x.yaml"}
+    refs = {
+        "a": "../secret.yaml#/Pet",
+        "b": str(tmp_path / "secret.yaml"),
+        "c": f"file://{tmp_path}/secret.yaml",
+        "d": f"{url}/schema.json",
+        "e": "//127.0.0.1/x.yaml",
+    }
     lines = "".join(f"      {name}: {{$ref: '{ref}'}}\n" for name, ref in refs.items())
     (project / "overlay.yaml").write_text(
         HEAD + f"extends: {url}/openapi.yaml\nactions:\n"
         "  - target: $.components.schemas.Pet.properties\n    update:\n" + lines,
-        encoding="utf-8")
-    done = run_oagen(["validate", "spec.yaml", "--overlay", "overlay.yaml"], project,
-                     timeout=120)
+        encoding="utf-8",
+    )
+    done = run_oagen(["validate", "spec.yaml", "--overlay", "overlay.yaml"], project, timeout=120)
     assert done.returncode == 1, done.output
     assert hits == [] and done.network == ()
     assert SECRET not in done.output and "Traceback" not in done.output
@@ -317,7 +339,9 @@ def test_only_inserted_references_that_will_not_be_read_are_noted(tmp_path: Path
     (project / "common").mkdir(parents=True)
     (tmp_path / "shared").mkdir()
     (project / "spec.yaml").write_text(SPEC, encoding="utf-8")
-    (project / "overlay.yaml").write_text(HEAD + """\
+    (project / "overlay.yaml").write_text(
+        HEAD
+        + """\
 actions:
   - target: $.components.schemas.Pet.properties
     update:
@@ -330,16 +354,20 @@ actions:
       nul: {$ref: 'a%00b.yaml'}
   - target: $.nothing
     update: {never: {$ref: 'https://example.com/skipped'}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     diagnostics = Diagnostics()
     sources = Sources(project, diagnostics, roots=(project, tmp_path / "shared"))
     source = sources.load(project / "spec.yaml")
-    from generator.overlay import overlay_source
+    from generator.load.overlay import overlay_source
 
     overlay_source(source, [project / "overlay.yaml"], diagnostics, sources)
     notes = [d for d in diagnostics.located(sources.locate) if d.code == "I702"]
     assert [(n.location.pointer if n.location else None, n.line) for n in notes] == [
-        ("/actions/0/update/out/items/0/$ref", 11), ("/actions/0/update/nul/$ref", 12)]
+        ("/actions/0/update/out/items/0/$ref", 11),
+        ("/actions/0/update/nul/$ref", 12),
+    ]
     assert "lies outside the folder" in notes[0].message
     assert "a NUL character" in notes[1].message
 
@@ -369,8 +397,7 @@ def test_updates_that_do_not_fit_are_one_warning_per_action() -> None:
     """`$..*` over a million scalars made a million W703 diagnostics, held in memory."""
     document = {"values": list(range(100_000)), "info": {"title": "t"}}
     diagnostics = Diagnostics()
-    parsed = parse_overlay(_overlay({"target": "$..*", "update": {"x": 1}}), "o.yaml",
-                           diagnostics)
+    parsed = parse_overlay(_overlay({"target": "$..*", "update": {"x": 1}}), "o.yaml", diagnostics)
     assert parsed is not None
     result = apply_overlay(document, parsed, diagnostics)
     (warning,) = list(diagnostics)

@@ -63,13 +63,23 @@ class _Recorder:
 def _calls(client: Any) -> list[tuple[str, Any]]:
     """(name, zero-argument callable) for every operation; same shape for sync and async."""
     return [
-        ("create_chat_completion", lambda: client.chat.create_chat_completion(
-            model="openai/gpt-4o", messages=MESSAGES, temperature=0.2, max_tokens=16)),
-        ("create_completion", lambda: client.completions.create_completion(
-            model="openai/gpt-3.5-turbo-instruct", prompt="Say hi", max_tokens=8)),
+        (
+            "create_chat_completion",
+            lambda: client.chat.create_chat_completion(
+                model="openai/gpt-4o", messages=MESSAGES, temperature=0.2, max_tokens=16
+            ),
+        ),
+        (
+            "create_completion",
+            lambda: client.completions.create_completion(
+                model="openai/gpt-3.5-turbo-instruct", prompt="Say hi", max_tokens=8
+            ),
+        ),
         ("list_models", lambda: client.models.list_models()),
-        ("list_model_endpoints", lambda: client.models.list_model_endpoints(
-            author="openai", slug="gpt-4o")),
+        (
+            "list_model_endpoints",
+            lambda: client.models.list_model_endpoints(author="openai", slug="gpt-4o"),
+        ),
         ("get_generation", lambda: client.generation.get_generation(id="gen-123")),
         ("get_credits", lambda: client.credits.get_credits()),
         ("list_providers", lambda: client.providers.list_providers()),
@@ -77,8 +87,10 @@ def _calls(client: Any) -> list[tuple[str, Any]]:
         ("create_key", lambda: client.keys.create_key(name="ci key", limit=10.0)),
         ("get_key", lambda: client.keys.get_key(hash="abc123")),
         ("delete_key", lambda: client.keys.delete_key(hash="abc123")),
-        ("update_key", lambda: client.keys.update_key(hash="abc123", name="renamed",
-                                                      disabled=False)),
+        (
+            "update_key",
+            lambda: client.keys.update_key(hash="abc123", name="renamed", disabled=False),
+        ),
     ]
 
 
@@ -101,8 +113,9 @@ EXPECTED_TYPES = {
 def test_every_operation_sync(prism: PrismServer) -> None:
     recorder = _Recorder()
     http = httpx.Client(event_hooks={"response": [recorder]})
-    with OpenRouter(api_key="sk-test", base_url=prism.base_url, http_client=http,
-                    max_retries=0) as client:
+    with OpenRouter(
+        api_key="sk-test", base_url=prism.base_url, http_client=http, max_retries=0
+    ) as client:
         calls = _calls(client)
         assert len(calls) == 12
         for name, call in calls:
@@ -121,8 +134,9 @@ def test_every_operation_async(prism: PrismServer) -> None:
 
     async def run() -> None:
         http = httpx.AsyncClient(event_hooks={"response": [recorder.record_async]})
-        async with AsyncOpenRouter(api_key="sk-test", base_url=prism.base_url,
-                                   http_client=http, max_retries=0) as client:
+        async with AsyncOpenRouter(
+            api_key="sk-test", base_url=prism.base_url, http_client=http, max_retries=0
+        ) as client:
             for name, call in _calls(client):
                 result = await call()
                 assert type(result).__name__ == EXPECTED_TYPES[name], name
@@ -136,8 +150,9 @@ def test_streaming_chat_completion(prism: PrismServer) -> None:
     if prism.dynamic:
         pytest.skip("Prism cannot fake an event stream from a schema; the example is used")
     with OpenRouter(api_key="sk-test", base_url=prism.base_url) as client:
-        stream = client.chat.create_chat_completion(model="openai/gpt-4o", messages=MESSAGES,
-                                                    stream=True)
+        stream = client.chat.create_chat_completion(
+            model="openai/gpt-4o", messages=MESSAGES, stream=True
+        )
         assert isinstance(stream, Stream)
         with stream:
             chunks = list(stream)
@@ -148,9 +163,15 @@ def test_streaming_chat_completion(prism: PrismServer) -> None:
 def test_typed_error_from_prism(prism: PrismServer) -> None:
     from openrouter_client import NotFoundError
 
-    with OpenRouter(api_key="sk-test", base_url=prism.base_url, max_retries=0,
-                    default_headers={"Prefer": "code=404"}) as client, \
-            pytest.raises(NotFoundError) as caught:
+    with (
+        OpenRouter(
+            api_key="sk-test",
+            base_url=prism.base_url,
+            max_retries=0,
+            default_headers={"Prefer": "code=404"},
+        ) as client,
+        pytest.raises(NotFoundError) as caught,
+    ):
         client.keys.get_key(hash="missing")
     assert caught.value.status_code == 404
     assert isinstance(caught.value.body, m.ErrorResponse)

@@ -47,14 +47,16 @@ CREDENTIAL = "sk-or-v1-prism-test"
 UPLOAD = ("document.pdf", b"%PDF-1.4\n% a tiny test upload\n", "application/pdf")
 
 if not SPEC.is_file():
-    pytest.skip(f"the full OpenRouter description is not at {SPEC} (the shared corpus is "
-                "expected beside the repository)", allow_module_level=True)
+    pytest.skip(
+        f"the full OpenRouter description is not at {SPEC} (the shared corpus is "
+        "expected beside the repository)",
+        allow_module_level=True,
+    )
 if prism_binary() is None:
-    pytest.skip("Prism is not installed: `make test` installs it (npm ci)",
-                allow_module_level=True)
+    pytest.skip("Prism is not installed: `make test` installs it (npm ci)", allow_module_level=True)
 
-from generator import ir  # noqa: E402  (only once the spec is known to be there)
 from generator.config import Config  # noqa: E402
+from generator.model import ir  # noqa: E402  (only once the spec is known to be there
 from generator.pipeline import Run, analyse  # noqa: E402
 
 # Operations that cannot pass for reasons outside the generated client: operation id -> reason.
@@ -85,8 +87,7 @@ def _cases() -> list[Any]:
                 continue
             reason = KNOWN_FAILURES.get(operation.operation_id)
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            cases.append(pytest.param(resource, operation, id=operation.operation_id,
-                                      marks=marks))
+            cases.append(pytest.param(resource, operation, id=operation.operation_id, marks=marks))
     return cases
 
 
@@ -101,9 +102,25 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     config.write_text("", encoding="utf-8")
     out = root / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(SPEC), "-o", str(out),
-         "--package", PACKAGE, "-q", "--config", str(config)],
-        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(SPEC),
+            "-o",
+            str(out),
+            "--package",
+            PACKAGE,
+            "-q",
+            "--config",
+            str(config),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, f"generation failed:\n{result.stdout}\n{result.stderr}"
     sys.path.insert(0, str(out))
@@ -157,8 +174,9 @@ class Recorder:
             if body:
                 lines.append(f"  body: {_clip(body)}")
         for response in self.responses:
-            lines.append(f"response: {response.status_code} "
-                         f"{response.headers.get('content-type', '')}")
+            lines.append(
+                f"response: {response.status_code} {response.headers.get('content-type', '')}"
+            )
             for problem in violations(response.headers):
                 lines.append(f"  sl-violation: {problem}")
             lines.append(f"  body: {_clip(response.content)}")
@@ -185,12 +203,14 @@ def recorder() -> Recorder:
 @pytest.fixture(scope="module")
 def client(package: ModuleType, prism: PrismServer, recorder: Recorder) -> Iterator[Any]:
     api, _ = _analysed()
-    http = httpx.Client(event_hooks={"request": [recorder.on_request],
-                                     "response": [recorder.on_response]})
+    http = httpx.Client(
+        event_hooks={"request": [recorder.on_request], "response": [recorder.on_response]}
+    )
     credentials = {scheme.argument: CREDENTIAL for scheme in api.security_schemes}
     client_class = getattr(package, api.client_class)
-    with client_class(base_url=prism.base_url, max_retries=0, timeout=120.0,
-                      http_client=http, **credentials) as instance:
+    with client_class(
+        base_url=prism.base_url, max_retries=0, timeout=120.0, http_client=http, **credentials
+    ) as instance:
         yield instance
     http.close()
 
@@ -225,8 +245,9 @@ def _example_kwargs(operation: ir.Operation) -> dict[str, Any]:
 def _media_examples(node: dict[str, Any]) -> list[Any]:
     found = []
     if isinstance(node.get("examples"), dict):
-        found.extend(e["value"] for e in node["examples"].values()
-                     if isinstance(e, dict) and "value" in e)
+        found.extend(
+            e["value"] for e in node["examples"].values() if isinstance(e, dict) and "value" in e
+        )
     if "example" in node:
         found.append(node["example"])
     return found
@@ -243,9 +264,9 @@ def _choose(schemas: Schemas, schema: Any, *candidates: Any) -> Any:
     return schemas.synth(schema)
 
 
-
-def _spec_operation(schemas: Schemas, operation: ir.Operation
-                    ) -> tuple[dict[str, Any], dict[tuple[str, str], dict[str, Any]]]:
+def _spec_operation(
+    schemas: Schemas, operation: ir.Operation
+) -> tuple[dict[str, Any], dict[tuple[str, str], dict[str, Any]]]:
     path_item = schemas.deref(schemas.document["paths"][operation.path])
     node = schemas.deref(path_item[operation.http_method.lower()])
     parameters: dict[tuple[str, str], dict[str, Any]] = {}
@@ -266,25 +287,28 @@ def build_arguments(schemas: Schemas, operation: ir.Operation) -> dict[str, Any]
             continue
         generated = by_wire.get((where, name))
         assert generated is not None, (
-            f"required {where} parameter {name!r} of {operation.operation_id} has no argument")
+            f"required {where} parameter {name!r} of {operation.operation_id} has no argument"
+        )
         if "schema" in parameter:
             schema = parameter["schema"]
         else:
             schema = next(iter(parameter.get("content", {}).values()), {}).get("schema", {})
         kwargs[generated.name] = _choose(
-            schemas, schema, examples.get(generated.name, _MISSING),
-            *_media_examples(parameter))
+            schemas, schema, examples.get(generated.name, _MISSING), *_media_examples(parameter)
+        )
     body = schemas.deref(node.get("requestBody")) if "requestBody" in node else None
     if body is None or operation.body is None:
         assert body is None or not body.get("required"), (
-            f"{operation.operation_id} requires a body but the method takes none")
+            f"{operation.operation_id} requires a body but the method takes none"
+        )
         return kwargs
     media = body["content"][operation.body.content_type]
     schema = media.get("schema", {})
     media_examples = _media_examples(media)
     if operation.body.whole_name is not None:
         kwargs[operation.body.whole_name] = _choose(
-            schemas, schema, examples.get(operation.body.whole_name, _MISSING), *media_examples)
+            schemas, schema, examples.get(operation.body.whole_name, _MISSING), *media_examples
+        )
         return kwargs
     merged = schemas.merged(schema)
     properties = merged.get("properties", {})
@@ -293,20 +317,21 @@ def build_arguments(schemas: Schemas, operation: ir.Operation) -> dict[str, Any]
     for wire in merged.get("required", []):
         field = fields.get(wire)
         assert field is not None, (
-            f"required body property {wire!r} of {operation.operation_id} has no argument")
+            f"required body property {wire!r} of {operation.operation_id} has no argument"
+        )
         if field.is_file:
             kwargs[field.name] = UPLOAD
             continue
         from_media = [e[wire] for e in media_examples if isinstance(e, dict) and wire in e]
-        values[wire] = _choose(schemas, properties.get(wire, {}),
-                               examples.get(field.name, _MISSING), *from_media)
+        values[wire] = _choose(
+            schemas, properties.get(wire, {}), examples.get(field.name, _MISSING), *from_media
+        )
     if not schemas.valid(values, schema) and not any(f.is_file for f in fields.values()):
         whole = schemas.synth(schema)  # the parts are valid, the whole is not: start over
         if isinstance(whole, dict) and schemas.valid(whole, schema):
             values = whole
     for wire, value in values.items():
-        assert wire in fields, (
-            f"body property {wire!r} of {operation.operation_id} has no argument")
+        assert wire in fields, f"body property {wire!r} of {operation.operation_id} has no argument"
         kwargs[fields[wire].name] = value
     return kwargs
 
@@ -337,17 +362,24 @@ def test_every_operation_is_generated_and_called(package: ModuleType) -> None:
         for method, op in item.items()
         if method in ("get", "put", "post", "delete", "options", "head", "patch", "trace")
     }
-    generated = {(op.method, op.path, op.operation_id)
-                 for op in _runtime_operations(package).values()}
+    generated = {
+        (op.method, op.path, op.operation_id) for op in _runtime_operations(package).values()
+    }
     assert generated == in_spec
     called = {case.id for case in _cases()}
     assert called == {op_id for method, _, op_id in in_spec if method in METHODS}
 
 
 @pytest.mark.parametrize(("resource", "operation"), _cases())
-def test_operation(resource: ir.Resource, operation: ir.Operation, package: ModuleType,
-                   client: Any, recorder: Recorder, schemas: Schemas,
-                   caplog: pytest.LogCaptureFixture) -> None:
+def test_operation(
+    resource: ir.Resource,
+    operation: ir.Operation,
+    package: ModuleType,
+    client: Any,
+    recorder: Recorder,
+    schemas: Schemas,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     if operation.stream_mode == "always":
         pytest.skip("the operation only streams; Prism cannot fake an event stream")
     kwargs = build_arguments(schemas, operation)
@@ -363,14 +395,22 @@ def test_operation(resource: ir.Resource, operation: ir.Operation, package: Modu
         body = _json_or_none(exc.response)
         if _prism_crashed(body):
             assert isinstance(body, dict)
-            pytest.xfail(f"Prism could not fake the response of {operation.operation_id} "
-                         f"(seed {SEED}-{operation.operation_id}): {body['title'].splitlines()[0]}")
+            pytest.xfail(
+                f"Prism could not fake the response of {operation.operation_id} "
+                f"(seed {SEED}-{operation.operation_id}): {body['title'].splitlines()[0]}"
+            )
         problems = problem_violations(body)
-        pytest.fail(f"{operation.operation_id}({_short(kwargs)}) got {exc.status_code}: {exc}\n"
-                    f"problem violations: {problems}\n{recorder.describe()}", pytrace=False)
+        pytest.fail(
+            f"{operation.operation_id}({_short(kwargs)}) got {exc.status_code}: {exc}\n"
+            f"problem violations: {problems}\n{recorder.describe()}",
+            pytrace=False,
+        )
     except Exception as exc:
-        pytest.fail(f"{operation.operation_id}({_short(kwargs)}) raised "
-                    f"{type(exc).__name__}: {exc}\n{recorder.describe()}", pytrace=False)
+        pytest.fail(
+            f"{operation.operation_id}({_short(kwargs)}) raised "
+            f"{type(exc).__name__}: {exc}\n{recorder.describe()}",
+            pytrace=False,
+        )
     context = f"{operation.operation_id}({_short(kwargs)})\n{recorder.describe()}"
     assert recorder.responses, context
     response = recorder.responses[-1]
@@ -380,10 +420,19 @@ def test_operation(resource: ir.Resource, operation: ir.Operation, package: Modu
     _check_result(operation, described, result, response, caplog, context)
 
 
-def _check_result(operation: ir.Operation, described: Any, result: Any,
-                  response: httpx.Response, caplog: pytest.LogCaptureFixture, context: str) -> None:
-    fallbacks = [r.getMessage() for r in caplog.records
-                 if r.name.startswith(PACKAGE) and r.levelno >= logging.WARNING]
+def _check_result(
+    operation: ir.Operation,
+    described: Any,
+    result: Any,
+    response: httpx.Response,
+    caplog: pytest.LogCaptureFixture,
+    context: str,
+) -> None:
+    fallbacks = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name.startswith(PACKAGE) and r.levelno >= logging.WARNING
+    ]
     assert not fallbacks, f"{fallbacks}\n{context}"
     if operation.response_kind == "none" or described.response_type is None:
         assert result is None, context
@@ -395,19 +444,24 @@ def _check_result(operation: ir.Operation, described: Any, result: Any,
         assert isinstance(result, str) and result == response.text, context
         return
     expected = described.response_type
-    model = getattr(importlib.import_module(f"{PACKAGE}.models"),
-                    operation.response_annotation, None)
+    model = getattr(
+        importlib.import_module(f"{PACKAGE}.models"), operation.response_annotation, None
+    )
     if isinstance(model, type):
         assert expected is model, (expected, operation.response_annotation)
     try:
         pydantic.TypeAdapter(expected).validate_json(response.content)
     except pydantic.ValidationError as exc:
-        pytest.fail(f"the body does not validate as {expected!r} (the client fell back to "
-                    f"an unvalidated value):\n{exc}\n{context}", pytrace=False)
+        pytest.fail(
+            f"the body does not validate as {expected!r} (the client fell back to "
+            f"an unvalidated value):\n{exc}\n{context}",
+            pytrace=False,
+        )
     if isinstance(expected, type) and issubclass(expected, pydantic.BaseModel):
         assert isinstance(result, expected), (type(result), context)
     dumped = pydantic.TypeAdapter(expected).dump_python(
-        result, mode="json", by_alias=True, exclude_unset=True)
+        result, mode="json", by_alias=True, exclude_unset=True
+    )
     lost = list(_lost_keys(response.json(), dumped))
     assert not lost, f"raw keys the parsed value lost: {lost}\n{context}"
 
@@ -433,9 +487,12 @@ def _lost_keys(raw: object, dumped: object, where: str = "") -> Iterator[str]:
 
 def _prism_crashed(body: object) -> bool:
     """Prism's own failure to fake a body (a json-schema-faker exception), not a verdict."""
-    return (isinstance(body, dict) and body.get("status") == 500
-            and body.get("type") == "https://stoplight.io/prism/errors#UNKNOWN"
-            and isinstance(body.get("title"), str))
+    return (
+        isinstance(body, dict)
+        and body.get("status") == 500
+        and body.get("type") == "https://stoplight.io/prism/errors#UNKNOWN"
+        and isinstance(body.get("title"), str)
+    )
 
 
 def _json_or_none(response: httpx.Response) -> object:

@@ -11,7 +11,7 @@ from black.mode import TargetVersion
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import pysource
+from generator.render import pysource
 
 MODE = black.Mode(target_versions={TargetVersion.PY310}, line_length=pysource.LINE_LENGTH)
 
@@ -24,13 +24,18 @@ def _stable(source: str) -> None:
     assert _black(source) == source
 
 
-texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80) | \
-    st.text(alphabet="\"'\\\n\t {}#x ", max_size=30)
+texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80) | st.text(
+    alphabet="\"'\\\n\t {}#x ", max_size=30
+)
 identifiers = st.from_regex(r"[a-z_][a-z0-9_]{0,30}", fullmatch=True).filter(
-    lambda name: not keyword.iskeyword(name))
+    lambda name: not keyword.iskeyword(name)
+)
 # Generated modules are named by identifiers, so a module path never holds a keyword.
-relative_modules = st.builds(lambda dots, name: dots + name, st.sampled_from([".", ".."]),
-                             identifiers.filter(lambda name: len(name) <= 40))
+relative_modules = st.builds(
+    lambda dots, name: dots + name,
+    st.sampled_from([".", ".."]),
+    identifiers.filter(lambda name: len(name) <= 40),
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -77,10 +82,12 @@ def test_long_docstring_closes_on_its_own_line() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(identifiers, min_size=1, max_size=12, unique=True), st.sampled_from([0, 4]),
-       relative_modules)
-def test_imports_are_split_as_black_splits_them(names: list[str], indent: int,
-                                                module: str) -> None:
+@given(
+    st.lists(identifiers, min_size=1, max_size=12, unique=True),
+    st.sampled_from([0, 4]),
+    relative_modules,
+)
+def test_imports_are_split_as_black_splits_them(names: list[str], indent: int, module: str) -> None:
     line = pysource.from_import(module, names, indent)
     source = line + "\n" if indent == 0 else f"if True:\n{line}\n"
     _stable(source)
@@ -88,11 +95,12 @@ def test_imports_are_split_as_black_splits_them(names: list[str], indent: int,
 
 @settings(max_examples=400, deadline=None)
 @given(identifiers, identifiers, identifiers, st.integers(1, 4), st.integers(1, 4))
-def test_assignment_calls_are_split_as_black_splits_them(target: str, function: str,
-                                                         argument: str, times: int,
-                                                         more: int) -> None:
-    line = pysource.assign_call("self." + target * times, function * more,
-                                "resource." + argument * times, 8)
+def test_assignment_calls_are_split_as_black_splits_them(
+    target: str, function: str, argument: str, times: int, more: int
+) -> None:
+    line = pysource.assign_call(
+        "self." + target * times, function * more, "resource." + argument * times, 8
+    )
     # Lines still over the limit are black's to lay out, as in a generation.
     source = pysource.finish_all({"m.py": f"class A:\n    def f(self) -> None:\n{line}\n"})
     _stable(source["m.py"])
@@ -160,22 +168,35 @@ def test_element_lines_keep_their_indentation_after_blank_lines_black_adds() -> 
 
 
 long_identifiers = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{20,80}", fullmatch=True).filter(
-    lambda name: not keyword.iskeyword(name))
+    lambda name: not keyword.iskeyword(name)
+)
 plain = long_identifiers | texts.map(pysource.pystr)
 _CONSTRUCTS = {
-    pysource.ENTRY: ("x = {", "}"), pysource.ITEM: ("x = [", "]"),
-    pysource.ARGUMENT: ("f(", ")"), "import": ("from .m import (", ")"),
+    pysource.ENTRY: ("x = {", "}"),
+    pysource.ITEM: ("x = [", "]"),
+    pysource.ARGUMENT: ("f(", ")"),
+    "import": ("from .m import (", ")"),
 }
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.sampled_from(sorted(_CONSTRUCTS)), plain, plain, long_identifiers, long_identifiers,
-       st.sampled_from([0, 4]))
-def test_element_lines_black_cannot_split_are_left_alone(construct: str, first: str,
-                                                         second: str, name: str, alias: str,
-                                                         indent: int) -> None:
-    element = {pysource.ENTRY: f"{first}: {second},", pysource.ITEM: f"{first},",
-               pysource.ARGUMENT: f"{first},", "import": f"{name} as {alias},"}[construct]
+@given(
+    st.sampled_from(sorted(_CONSTRUCTS)),
+    plain,
+    plain,
+    long_identifiers,
+    long_identifiers,
+    st.sampled_from([0, 4]),
+)
+def test_element_lines_black_cannot_split_are_left_alone(
+    construct: str, first: str, second: str, name: str, alias: str, indent: int
+) -> None:
+    element = {
+        pysource.ENTRY: f"{first}: {second},",
+        pysource.ITEM: f"{first},",
+        pysource.ARGUMENT: f"{first},",
+        "import": f"{name} as {alias},",
+    }[construct]
     opener, closer = _CONSTRUCTS[construct]
     pad = " " * indent
     lines = [f"{pad}{opener}", f"{pad}    {element}", f"{pad}{closer}"]
@@ -194,9 +215,20 @@ def test_element_lines_black_cannot_split_are_left_alone(construct: str, first: 
 
 def test_lines_black_can_split_are_not_unsplittable() -> None:
     long = "x" * 120
-    for element in [f'"{long}" "b",', f"{long} + y,", f"f({long}),", f"None, {long},",
-                    f'"{long}": not b,', f"{long}.y,", f'"{long}",  # c', f"lambda: {long},",
-                    f'b"{long}",', f"{long} as None,", f"{long}:  y,", f"'{long}' 'b',"]:
+    for element in [
+        f'"{long}" "b",',
+        f"{long} + y,",
+        f"f({long}),",
+        f"None, {long},",
+        f'"{long}": not b,',
+        f"{long}.y,",
+        f'"{long}",  # c',
+        f"lambda: {long},",
+        f'b"{long}",',
+        f"{long} as None,",
+        f"{long}:  y,",
+        f"'{long}' 'b',",
+    ]:
         lines = ["x = [", "    " + element, "]"]
         assert not pysource.unsplittable(pysource.Unit(1, 1, pysource.ITEM), lines), element
     statement = ["x = [", f'    "{long}",', "]"]
@@ -205,19 +237,31 @@ def test_lines_black_can_split_are_not_unsplittable() -> None:
 
 # Type expressions of the shapes the templates write, for the one-pass layout property.
 _names = st.from_regex(r"[A-Z][A-Za-z0-9]{2,40}", fullmatch=True)
-_literals = st.lists(st.text(alphabet="abcdefghij_-:/0123456789", min_size=1, max_size=30),
-                     min_size=1, max_size=40, unique=True).map(
-    lambda values: "Literal[" + ", ".join(pysource.pystr(v) for v in values) + "]")
+_literals = st.lists(
+    st.text(alphabet="abcdefghij_-:/0123456789", min_size=1, max_size=30),
+    min_size=1,
+    max_size=40,
+    unique=True,
+).map(lambda values: "Literal[" + ", ".join(pysource.pystr(v) for v in values) + "]")
 _types = st.recursive(
     _names | _literals | st.just("str") | st.just("dict[str, Any]"),
     lambda inner: st.one_of(
-        inner.map(lambda t: f"list[{t}]"), inner.map(lambda t: f"Lenient[{t}]"),
+        inner.map(lambda t: f"list[{t}]"),
+        inner.map(lambda t: f"Lenient[{t}]"),
         inner.map(lambda t: f"Sequence[{t}]"),
         st.lists(_names, min_size=2, max_size=12, unique=True).map(
-            lambda ns: "Annotated[" + " | ".join(f'Annotated[{n}, Tag("{n}")]' for n in ns)
-            + ", tagged_by(_tag, " + pysource.pystr(ns[0].lower()) + ")]"),
-        st.lists(inner, min_size=2, max_size=6).map(" | ".join)),
-    max_leaves=12)
+            lambda ns: (
+                "Annotated["
+                + " | ".join(f'Annotated[{n}, Tag("{n}")]' for n in ns)
+                + ", tagged_by(_tag, "
+                + pysource.pystr(ns[0].lower())
+                + ")]"
+            )
+        ),
+        st.lists(inner, min_size=2, max_size=6).map(" | ".join),
+    ),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -226,10 +270,11 @@ def test_one_black_pass_lays_out_units_as_two_do(annotation: str, name: str, sha
     line, context = {
         "alias": (f"{name.title()}: TypeAlias = {annotation}", pysource.STATEMENT),
         "field": (f"    {name}: {annotation}", pysource.STATEMENT),
-        "field-default": (f"    {name}: {annotation} | None = Field(default=None, "
-                          f'alias="{name}")', pysource.STATEMENT),
-        "parameter": (f"        {name}: {annotation} | NotGiven = NOT_GIVEN,",
-                      pysource.PARAMETER),
+        "field-default": (
+            f'    {name}: {annotation} | None = Field(default=None, alias="{name}")',
+            pysource.STATEMENT,
+        ),
+        "parameter": (f"        {name}: {annotation} | NotGiven = NOT_GIVEN,", pysource.PARAMETER),
     }[shape]
     key = (context, (line,))
     once = pysource.lay_out_all([key], pysource.black_one_pass)
@@ -253,7 +298,8 @@ def test_width_is_blacks_measure() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(WIDE), st.integers(1, 30), st.integers(20, 90))
 def test_lines_with_wide_characters_are_laid_out_as_black_lays_them_out(
-        wide: str, times: int, pad: int) -> None:
+    wide: str, times: int, pad: int
+) -> None:
     field = f'    p: int | None = Field(default=None, alias="{"x" * pad}{wide * times}")'
     source = f"class M:\n{field}\n"
     _stable(pysource.finish_all({"m.py": source})["m.py"])
@@ -262,13 +308,21 @@ def test_lines_with_wide_characters_are_laid_out_as_black_lays_them_out(
 
 
 def test_retry_policy_passes_the_values_given() -> None:
-    from generator import ir
+    from generator.model import ir
 
-    settings = ir.RetrySettings(max_retries=0, initial_delay=0.5, max_delay=None,
-                                statuses=("503",), retry_connection_errors=False, exponent=None,
-                                max_elapsed=60.0, sources=("config",))
+    settings = ir.RetrySettings(
+        max_retries=0,
+        initial_delay=0.5,
+        max_delay=None,
+        statuses=("503",),
+        retry_connection_errors=False,
+        exponent=None,
+        max_elapsed=60.0,
+        sources=("config",),
+    )
     assert pysource.retry_policy(settings) == (
         'RetryPolicy(max_retries=0, initial_delay=0.5, statuses=("503",), '
-        "retry_connection_errors=False, max_elapsed=60.0)")
+        "retry_connection_errors=False, max_elapsed=60.0)"
+    )
     empty = ir.RetrySettings(None, None, None, None, None, None, None, ("config",))
     assert pysource.retry_policy(empty) == "RetryPolicy()"

@@ -14,9 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from generator import ir
 from generator.config import Config, RetryTable
-from generator.load import SourceFile, Sources
+from generator.load.sources import SourceFile, Sources
+from generator.model import ir
 from generator.pipeline import Run, build, render_and_format
 
 from .conftest import REPO
@@ -27,8 +27,7 @@ SPEC: dict[str, Any] = {
     "servers": [{"url": "https://api.example.test"}],
     "x-speakeasy-retries": {
         "strategy": "backoff",
-        "backoff": {"initialInterval": 1, "maxInterval": 4, "maxElapsedTime": 60000,
-                    "exponent": 3},
+        "backoff": {"initialInterval": 1, "maxInterval": 4, "maxElapsedTime": 60000, "exponent": 3},
         "statusCodes": ["5XX", 429],
         "retryConnectionErrors": False,
     },
@@ -37,24 +36,40 @@ SPEC: dict[str, Any] = {
         "/orders": {
             "post": {
                 "operationId": "createOrder",
-                "x-speakeasy-retries": {"strategy": "backoff", "statusCodes": [503],
-                                        "backoff": {"initialInterval": 2}},
-                "responses": {"200": {"description": "ok", "content": {
-                    "application/json": {"schema": {"type": "object"}}}}},
+                "x-speakeasy-retries": {
+                    "strategy": "backoff",
+                    "statusCodes": [503],
+                    "backoff": {"initialInterval": 2},
+                },
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
             },
             "get": {
                 "operationId": "listOrders",
-                "responses": {"200": {"description": "ok", "content": {
-                    "application/json": {"schema": {"type": "object"}}}}},
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
             },
         },
         "/payments": {
             "post": {
                 "operationId": "createPayment",
-                "parameters": [{"name": "Idempotency-Key", "in": "header",
-                                "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "ok", "content": {
-                    "application/json": {"schema": {"type": "object"}}}}},
+                "parameters": [
+                    {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
             },
         },
     },
@@ -69,17 +84,22 @@ def _build(document: dict[str, Any], config: Config) -> tuple[Run, ir.Api]:
 
 
 def _operation(api: ir.Api, operation_id: str) -> ir.Operation:
-    return next(op for r in api.resources for op in r.operations
-                if op.operation_id == operation_id)
+    return next(op for r in api.resources for op in r.operations if op.operation_id == operation_id)
 
 
 def test_the_description_is_read_into_the_ir() -> None:
     run, api = _build(SPEC, Config(package="retry_ir"))
     assert not [d for d in run.diagnostics if d.code.startswith(("E", "W"))]
     assert api.retry == ir.RetrySettings(
-        max_retries=None, initial_delay=0.001, max_delay=0.004, statuses=("5XX", "429"),
-        retry_connection_errors=False, exponent=3.0, max_elapsed=60.0,
-        sources=("x-speakeasy-retries",))
+        max_retries=None,
+        initial_delay=0.001,
+        max_delay=0.004,
+        statuses=("5XX", "429"),
+        retry_connection_errors=False,
+        exponent=3.0,
+        max_elapsed=60.0,
+        sources=("x-speakeasy-retries",),
+    )
     order = _operation(api, "createOrder")
     assert order.retry is not None and order.retry.statuses == ("503",)
     assert order.retry.initial_delay == 0.002 and order.retry.max_delay == 0.004  # doc's cap kept
@@ -93,8 +113,11 @@ def test_the_description_is_read_into_the_ir() -> None:
 
 
 def test_config_overrides_the_description() -> None:
-    config = Config(package="retry_cfg", idempotency_header="X-Cfg-Key",
-                    retry=RetryTable(max_retries=0, statuses=("500",)))
+    config = Config(
+        package="retry_cfg",
+        idempotency_header="X-Cfg-Key",
+        retry=RetryTable(max_retries=0, statuses=("500",)),
+    )
     _, api = _build(SPEC, config)
     assert api.retry is not None and api.retry.max_retries == 0
     assert api.retry.statuses == ("500",) and api.retry.initial_delay == 0.001
@@ -108,10 +131,15 @@ def test_config_overrides_the_description() -> None:
 
 
 def test_unusable_extension_values_are_warnings() -> None:
-    spec = {**SPEC, "x-speakeasy-retries": {"strategy": "backoff",
-                                             "backoff": {"initialInterval": -5, "exponent": 0},
-                                             "statusCodes": ["6XX", True, 502]},
-            "x-fern-idempotency-headers": [{"header": "Bad Header"}]}
+    spec = {
+        **SPEC,
+        "x-speakeasy-retries": {
+            "strategy": "backoff",
+            "backoff": {"initialInterval": -5, "exponent": 0},
+            "statusCodes": ["6XX", True, 502],
+        },
+        "x-fern-idempotency-headers": [{"header": "Bad Header"}],
+    }
     run, api = _build(spec, Config(package="retry_warn"))
     warnings = [d for d in run.diagnostics if d.code in ("W420", "W421")]
     assert len(warnings) == 5, [d.message for d in warnings]
@@ -172,23 +200,29 @@ def test_the_generated_client_applies_the_description(tmp_path: Path) -> None:
 
 
 def _oagen(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, text=True,
-                          capture_output=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        text=True,
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def test_retry_table_errors_are_located(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.oagen]\n'                       # 1
-        'spec = "x.yaml"\n'                    # 2
-        'idempotency_header = "Bad Name"\n'    # 3
-        '\n'                                   # 4
-        '[tool.oagen.retry]\n'                 # 5
-        'max_retries = "3"\n'                  # 6
-        'initial_delay = -1\n'                 # 7
-        'statuses = [429, "6XX"]\n'            # 8
-        'max_dealy = 2\n',                     # 9
-        encoding="utf-8")
+        "[tool.oagen]\n"  # 1
+        'spec = "x.yaml"\n'  # 2
+        'idempotency_header = "Bad Name"\n'  # 3
+        "\n"  # 4
+        "[tool.oagen.retry]\n"  # 5
+        'max_retries = "3"\n'  # 6
+        "initial_delay = -1\n"  # 7
+        'statuses = [429, "6XX"]\n'  # 8
+        "max_dealy = 2\n",  # 9
+        encoding="utf-8",
+    )
     result = _oagen(tmp_path, "validate")
     assert result.returncode == 2
     err = result.stderr
@@ -202,8 +236,10 @@ def test_retry_table_errors_are_located(tmp_path: Path) -> None:
 
 
 def test_a_good_retry_table_generates(tmp_path: Path) -> None:
-    config = Config(package="retry_good", retry=RetryTable(max_retries=4, initial_delay=0.25,
-                                                           max_delay=2.0, statuses=("429",)))
+    config = Config(
+        package="retry_good",
+        retry=RetryTable(max_retries=4, initial_delay=0.25, max_delay=2.0, statuses=("429",)),
+    )
     _, files = _import(tmp_path, config)
     client_source = files["retry_good/_client.py"].decode()
     assert "408, 409, 429 and 5xx (default 4)" in client_source

@@ -26,7 +26,10 @@ def test_inspect_matches_the_seed_structure() -> None:
     seed = _seed()
     result = subprocess.run(
         [sys.executable, "-m", "generator", "inspect", str(SPEC), "--format", "json-structure"],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     structure = json.loads(result.stdout)

@@ -25,8 +25,8 @@ import pytest
 
 from generator.cli import main
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity, excerpt, printable
-from generator.load import LoadError, Sources, read_source
-from generator.references import load_referenced
+from generator.load.references import load_referenced
+from generator.load.sources import LoadError, Sources, read_source
 
 # --- bounded, printable excerpts -------------------------------------------------------------
 
@@ -46,7 +46,7 @@ def test_excerpt_of_a_long_string_is_truncated() -> None:
 
 
 def test_excerpt_of_a_huge_integer_does_not_hit_the_digit_limit() -> None:
-    assert excerpt(10 ** 5000) == "<an integer of about 5000 digits>"
+    assert excerpt(10**5000) == "<an integer of about 5000 digits>"
 
 
 def test_excerpt_of_a_small_value_is_its_repr() -> None:
@@ -58,17 +58,39 @@ def test_excerpt_escapes_controls() -> None:
     assert "\x1b" not in excerpt({"\x1b]52;c;aGk=\x07": "\x9b2J"})
 
 
-@pytest.mark.parametrize("char", ["\x1b", "\x07", "\x00", "\x7f", "\x9b", "\x85", "\r", "\t",
-                                  "\u202e", "\u2066", "\u2069", "\u200f", "\u2028"])
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\x1b",
+        "\x07",
+        "\x00",
+        "\x7f",
+        "\x9b",
+        "\x85",
+        "\r",
+        "\t",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+        "\u200f",
+        "\u2028",
+    ],
+)
 def test_printable_escapes_every_control(char: str) -> None:
     text = printable(f"a{char}b")
     assert char not in text and text.startswith("a\\") and text.endswith("b")
 
 
 def test_a_diagnostic_prints_no_control_characters() -> None:
-    item = Diagnostic(Severity.ERROR, "E100", "bad key \x1b]52;c;aGk=\x07 here\nsecond line",
-                      Location("spec\x1b[2J.yaml", "/paths/~1a\x1b[2J"),
-                      "hint with\nnewline \x9b", 3, 4)
+    item = Diagnostic(
+        Severity.ERROR,
+        "E100",
+        "bad key \x1b]52;c;aGk=\x07 here\nsecond line",
+        Location("spec\x1b[2J.yaml", "/paths/~1a\x1b[2J"),
+        "hint with\nnewline \x9b",
+        3,
+        4,
+    )
     text = item.format()
     assert all(char not in text for char in "\x1b\x07\x9b")
     message, hint = text.split("\n")  # the one raw newline is the hint's
@@ -108,9 +130,12 @@ def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> Outcome:
         events = _WATCH.pop()
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
-    return Outcome(code, captured.out + captured.err,
-                   [path for event, path in events if event == "open"],
-                   [address for event, address in events if event == "socket.connect"])
+    return Outcome(
+        code,
+        captured.out + captured.err,
+        [path for event, path in events if event == "open"],
+        [address for event, address in events if event == "socket.connect"],
+    )
 
 
 def _empty_config() -> Path:
@@ -123,19 +148,32 @@ def _empty_config() -> Path:
 def _subprocess(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """`oagen ARGV` in a child process, for inputs that could hang it (a FIFO, a slow server):
     the timeout only stops a broken run, it asserts nothing about speed."""
-    return subprocess.run([sys.executable, "-m", "generator", *argv[:1], "--config",
-                           str(_empty_config()), *argv[1:]], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *argv[:1], "--config", str(_empty_config()), *argv[1:]],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _spec(refs: dict[str, str]) -> str:
     """A small valid 3.1 document whose operation `/<name>` answers with the schema `ref`."""
-    lines = ['openapi: 3.1.0', 'info: {title: T, version: "1"}', "paths:"]
+    lines = ["openapi: 3.1.0", 'info: {title: T, version: "1"}', "paths:"]
     for name, ref in refs.items():
-        lines += [f"  /{name}:", "    get:", f"      operationId: get_{name}", "      responses:",
-                  '        "200":', "          description: ok", "          content:",
-                  "            application/json:", "              schema:",
-                  f"                $ref: {json.dumps(ref)}"]
+        lines += [
+            f"  /{name}:",
+            "    get:",
+            f"      operationId: get_{name}",
+            "      responses:",
+            '        "200":',
+            "          description: ok",
+            "          content:",
+            "            application/json:",
+            "              schema:",
+            f"                $ref: {json.dumps(ref)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -154,8 +192,9 @@ def home(tmp_path: Path) -> Path:
 
 def _assert_not_read(outcome: Outcome, secret_file: Path) -> None:
     assert SECRET not in outcome.err
-    assert not [path for path in outcome.opened
-                if os.path.realpath(path) == os.path.realpath(secret_file)], outcome.opened
+    assert not [
+        path for path in outcome.opened if os.path.realpath(path) == os.path.realpath(secret_file)
+    ], outcome.opened
     assert outcome.connections == []
 
 
@@ -163,24 +202,29 @@ def _assert_not_read(outcome: Outcome, secret_file: Path) -> None:
 
 
 def test_a_ref_leaving_the_spec_folder_is_refused_unread(
-        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = home / "proj" / "spec.yaml"
-    spec.write_text(_spec({"a": "../fakehome/.kube/config#/users/0/user/token"}),
-                    encoding="utf-8")
+    spec.write_text(_spec({"a": "../fakehome/.kube/config#/users/0/user/token"}), encoding="utf-8")
     outcome = _cli(capsys, "validate", str(spec))
     assert outcome.code == 1
     _assert_not_read(outcome, home / "fakehome/.kube/config")
-    assert re.search(r"spec\.yaml:13:17: error E005 \S*fakehome/\.kube/config is outside the "
-                     r"folder \$refs may read", outcome.err), outcome.err
+    assert re.search(
+        r"spec\.yaml:13:17: error E005 \S*fakehome/\.kube/config is outside the "
+        r"folder \$refs may read",
+        outcome.err,
+    ), outcome.err
     assert "--root DIR" in outcome.err
 
 
 def test_a_ref_to_an_absolute_path_is_refused_unread(
-        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     secret = home / "fakehome/.kube/config"
     spec = home / "proj" / "spec.yaml"
-    spec.write_text(_spec({"a": f"{secret}#/users/0/user/token", "b": "/etc/hostname"}),
-                    encoding="utf-8")
+    spec.write_text(
+        _spec({"a": f"{secret}#/users/0/user/token", "b": "/etc/hostname"}), encoding="utf-8"
+    )
     outcome = _cli(capsys, "validate", str(spec))
     assert outcome.code == 1
     _assert_not_read(outcome, secret)
@@ -189,8 +233,7 @@ def test_a_ref_to_an_absolute_path_is_refused_unread(
     assert "spec.yaml:23:17: error E005 $ref to the absolute path '/etc/hostname'" in outcome.err
 
 
-def test_a_file_url_ref_is_refused_unread(home: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_file_url_ref_is_refused_unread(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     secret = home / "fakehome/.kube/config"
     spec = home / "proj" / "spec.yaml"
     spec.write_text(_spec({"a": secret.as_uri() + "#/users/0/user/token"}), encoding="utf-8")
@@ -201,7 +244,8 @@ def test_a_file_url_ref_is_refused_unread(home: Path,
 
 
 def test_a_symlink_leading_out_of_the_spec_folder_is_refused_unread(
-        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (home / "proj" / "linked").symlink_to(home / "fakehome")
     spec = home / "proj" / "spec.yaml"
     spec.write_text(_spec({"a": "linked/.kube/config#/users/0/user/token"}), encoding="utf-8")
@@ -211,8 +255,9 @@ def test_a_symlink_leading_out_of_the_spec_folder_is_refused_unread(
     assert "spec.yaml:13:17: error E005" in outcome.err
 
 
-def test_root_widens_the_folder_refs_may_read(home: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_root_widens_the_folder_refs_may_read(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (home / "common").mkdir()
     (home / "common" / "pet.yaml").write_text("Pet:\n  type: object\n", encoding="utf-8")
     spec = home / "proj" / "spec.yaml"
@@ -242,12 +287,12 @@ def test_root_from_the_config_file(home: Path, capsys: pytest.CaptureFixture[str
 
 @pytest.mark.parametrize("root", ["..", "/", "../fakehome", "link-out"])
 def test_a_config_root_may_not_leave_the_config_folder(
-        home: Path, root: str, capsys: pytest.CaptureFixture[str]) -> None:
+    home: Path, root: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     # A config travels with a pull request; only the command line may widen reads beyond it.
     (home / "proj" / "link-out").symlink_to(home / "fakehome")
     spec = home / "proj" / "spec.yaml"
-    spec.write_text(_spec({"a": "../fakehome/.kube/config#/users/0/user/token"}),
-                    encoding="utf-8")
+    spec.write_text(_spec({"a": "../fakehome/.kube/config#/users/0/user/token"}), encoding="utf-8")
     config = home / "proj" / "oagen.toml"
     config.write_text(f'[tool.oagen]\nroot = "{root}"\n', encoding="utf-8")
     code = main(["validate", str(spec), "--config", str(config)])
@@ -258,11 +303,14 @@ def test_a_config_root_may_not_leave_the_config_folder(
 
 
 def test_an_overlay_the_user_names_is_read_wherever_it_is(
-        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     overlay = home / "fakehome" / "overlay.yaml"
-    overlay.write_text('overlay: 1.0.0\ninfo: {title: o, version: "1"}\nactions:\n'
-                       '- target: $.info\n  update: {description: from the overlay}\n',
-                       encoding="utf-8")
+    overlay.write_text(
+        'overlay: 1.0.0\ninfo: {title: o, version: "1"}\nactions:\n'
+        "- target: $.info\n  update: {description: from the overlay}\n",
+        encoding="utf-8",
+    )
     spec = home / "proj" / "spec.yaml"
     spec.write_text(_spec({}), encoding="utf-8")
     outcome = _cli(capsys, "validate", str(spec), "--overlay", str(overlay))
@@ -301,8 +349,7 @@ def test_a_file_over_the_size_cap_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_size_cap_applies_to_referenced_files(tmp_path: Path) -> None:
-    (tmp_path / "big.yaml").write_text("Pet: {type: object}\n" + "#" * 500 + "\n",
-                                       encoding="utf-8")
+    (tmp_path / "big.yaml").write_text("Pet: {type: object}\n" + "#" * 500 + "\n", encoding="utf-8")
     (tmp_path / "spec.yaml").write_text(_spec({"a": "big.yaml#/Pet"}), encoding="utf-8")
     diagnostics = Diagnostics()
     sources = Sources(tmp_path, diagnostics, max_bytes=300)
@@ -310,8 +357,10 @@ def test_the_size_cap_applies_to_referenced_files(tmp_path: Path) -> None:
     assert load_referenced(sources, root) == []
     assert [item.code for item in diagnostics] == ["E006"]
     location = diagnostics.items[0].location
-    assert location is not None and location.pointer == \
-        "/paths/~1a/get/responses/200/content/application~1json/schema/$ref"
+    assert (
+        location is not None
+        and location.pointer == "/paths/~1a/get/responses/200/content/application~1json/schema/$ref"
+    )
 
 
 # --- no network ----------------------------------------------------------------------------------
@@ -348,8 +397,10 @@ class CountingServer:
             connection.recv(65536)
             if not self.drip:
                 body = b'{"Pet": {"type": "object"}}'
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                   b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+                )
                 return
             connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n")
             while not self.stopping.wait(0.5):
@@ -373,7 +424,9 @@ def _remote_spec(server: CountingServer) -> str:
     `$ref`, a `$ref` resolved against a schema's `$id`, a `$schema`, a `$dynamicRef`, a
     parameter and a path item."""
     text = _spec({"a": server.url("/pet.json#/Pet"), "b": f"//127.0.0.1:{server.port}/x.json"})
-    return text + f"""\
+    return (
+        text
+        + f"""\
 components:
   schemas:
     WithId:
@@ -392,24 +445,32 @@ components:
     Remote:
       $ref: {server.url("/path.json")}
 """
+    )
 
 
 @pytest.mark.parametrize("command", ["validate", "generate"])
 def test_remote_refs_are_reported_and_never_fetched(
-        tmp_path: Path, server: CountingServer, command: str) -> None:
+    tmp_path: Path, server: CountingServer, command: str
+) -> None:
     (tmp_path / "spec.yaml").write_text(_remote_spec(server), encoding="utf-8")
     extra = ["-o", "client", "--package", "client"] if command == "generate" else []
     done = _subprocess(command, "spec.yaml", *extra, cwd=tmp_path)
     assert "Traceback" not in done.stderr
     assert server.connections == 0, done.stderr
-    assert re.search(r"^spec\.yaml:13:17: warning W204 remote \$ref 'http://127\.0\.0\.1:\d+"
-                     r"/pet\.json' was not fetched", done.stderr, re.MULTILINE), done.stderr
-    assert re.search(r"^spec\.yaml:23:17: warning W204 remote \$ref '//127", done.stderr,
-                     re.MULTILINE), done.stderr
+    assert re.search(
+        r"^spec\.yaml:13:17: warning W204 remote \$ref 'http://127\.0\.0\.1:\d+"
+        r"/pet\.json' was not fetched",
+        done.stderr,
+        re.MULTILINE,
+    ), done.stderr
+    assert re.search(
+        r"^spec\.yaml:23:17: warning W204 remote \$ref '//127", done.stderr, re.MULTILINE
+    ), done.stderr
 
 
 def test_the_validator_fetches_nothing_in_process(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     running = CountingServer(drip=False)
     try:
         (tmp_path / "spec.yaml").write_text(_remote_spec(running), encoding="utf-8")
@@ -426,51 +487,85 @@ _HEAD_JSON = '{"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "path
 
 
 def _billion_laughs(levels: int) -> str:
-    lines = [_HEAD_YAML + "components:", "  schemas:",
-             '    L0: &l0 {type: string, enum: ["lol", "lol", "lol", "lol", "lol"]}']
-    lines += [f"    L{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]"
-              for level in range(1, levels + 1)]
+    lines = [
+        _HEAD_YAML + "components:",
+        "  schemas:",
+        '    L0: &l0 {type: string, enum: ["lol", "lol", "lol", "lol", "lol"]}',
+    ]
+    lines += [
+        f"    L{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]"
+        for level in range(1, levels + 1)
+    ]
     return "\n".join(lines) + "\n"
 
 
 def _deep_block_yaml(levels: int) -> str:
-    return _HEAD_YAML + "x-deep:\n" + "".join(
-        "  " * (level + 1) + f"k{level}:\n" for level in range(levels)) + \
-        "  " * (levels + 1) + "v: 1\n"
+    return (
+        _HEAD_YAML
+        + "x-deep:\n"
+        + "".join("  " * (level + 1) + f"k{level}:\n" for level in range(levels))
+        + "  " * (levels + 1)
+        + "v: 1\n"
+    )
 
 
 ATTACKS = {
     # name: (file name, text, expected diagnostic at the start of a line of stderr)
     "json nested past the parser's recursion limit": (
-        "spec.json", _HEAD_JSON + '"x-deep": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
-        "spec.json:2:266: error E007 the document nests more than 256 levels deep"),
+        "spec.json",
+        _HEAD_JSON + '"x-deep": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+        "spec.json:2:266: error E007 the document nests more than 256 levels deep",
+    ),
     "json nested past the bound": (
-        "spec.json", _HEAD_JSON + '"x-deep": ' + "[" * 300 + "]" * 300 + "}\n",
-        "spec.json:2:266: error E007"),
+        "spec.json",
+        _HEAD_JSON + '"x-deep": ' + "[" * 300 + "]" * 300 + "}\n",
+        "spec.json:2:266: error E007",
+    ),
     "yaml flow nested deep": (
-        "spec.yaml", _HEAD_YAML + "x-deep: " + "[" * 100_000 + "]" * 100_000 + "\n",
-        "spec.yaml:4:"),
+        "spec.yaml",
+        _HEAD_YAML + "x-deep: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "spec.yaml:4:",
+    ),
     "yaml block nested deep": (
-        "spec.yaml", _deep_block_yaml(1000), "spec.yaml:260:513: error E007"),
+        "spec.yaml",
+        _deep_block_yaml(1000),
+        "spec.yaml:260:513: error E007",
+    ),
     "json 5000-digit integer": (
-        "spec.json", _HEAD_JSON + '"x-n": ' + "9" * 5000 + "}\n",
-        "spec.json:2:8: error E009 an integer of 5000 digits"),
+        "spec.json",
+        _HEAD_JSON + '"x-n": ' + "9" * 5000 + "}\n",
+        "spec.json:2:8: error E009 an integer of 5000 digits",
+    ),
     "yaml 5000-digit integer": (
-        "spec.yaml", _HEAD_YAML + "x-n: " + "9" * 5000 + "\n",
-        "spec.yaml:4:6: error E009 an integer of 5000 digits"),
+        "spec.yaml",
+        _HEAD_YAML + "x-n: " + "9" * 5000 + "\n",
+        "spec.yaml:4:6: error E009 an integer of 5000 digits",
+    ),
     "yaml 5000-digit integer key": (
-        "spec.yaml", _HEAD_YAML + "x-n:\n  " + "9" * 5000 + ": 1\n",
-        "spec.yaml:"),
+        "spec.yaml",
+        _HEAD_YAML + "x-n:\n  " + "9" * 5000 + ": 1\n",
+        "spec.yaml:",
+    ),
     "yaml 5000-digit integer in a flow list": (
-        "spec.yaml", _HEAD_YAML + "x-n: [1, " + "9" * 5000 + "]\n",
-        "spec.yaml:4:10: error E009"),
+        "spec.yaml",
+        _HEAD_YAML + "x-n: [1, " + "9" * 5000 + "]\n",
+        "spec.yaml:4:10: error E009",
+    ),
     "yaml billion laughs": (
-        "spec.yaml", _billion_laughs(9),
-        "spec.yaml:7:14: error E008 YAML aliases expand the document"),
+        "spec.yaml",
+        _billion_laughs(9),
+        "spec.yaml:7:14: error E008 YAML aliases expand the document",
+    ),
     "yaml alias containing itself": (
-        "spec.yaml", _HEAD_YAML + "x-self: &self\n  again: *self\n", "spec.yaml:"),
+        "spec.yaml",
+        _HEAD_YAML + "x-self: &self\n  again: *self\n",
+        "spec.yaml:",
+    ),
     "yaml list alias containing itself": (
-        "spec.yaml", _HEAD_YAML + "x-self: &self\n  - *self\n", "spec.yaml:"),
+        "spec.yaml",
+        _HEAD_YAML + "x-self: &self\n  - *self\n",
+        "spec.yaml:",
+    ),
 }
 
 
@@ -483,8 +578,7 @@ def test_an_attack_ends_in_a_located_error(tmp_path: Path, attack: str, command:
     done = _subprocess(command, name, *extra, cwd=tmp_path)
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     assert done.returncode == 1, done.stderr[-3000:]
-    assert any(line.startswith(expected) for line in done.stderr.splitlines()), \
-        done.stderr[-3000:]
+    assert any(line.startswith(expected) for line in done.stderr.splitlines()), done.stderr[-3000:]
     assert not (tmp_path / "client").exists()
 
 
@@ -499,7 +593,8 @@ def test_the_alias_bound_leaves_modest_reuse_alone(tmp_path: Path) -> None:
 
 def test_nesting_at_the_bound_is_read(tmp_path: Path) -> None:
     (tmp_path / "spec.json").write_text(
-        _HEAD_JSON + '"x-deep": ' + "[" * 254 + "]" * 254 + "}\n", encoding="utf-8")
+        _HEAD_JSON + '"x-deep": ' + "[" * 254 + "]" * 254 + "}\n", encoding="utf-8"
+    )
     (tmp_path / "spec.yaml").write_text(_deep_block_yaml(250), encoding="utf-8")
     for name in ("spec.json", "spec.yaml"):
         diagnostics = Diagnostics()
@@ -508,10 +603,11 @@ def test_nesting_at_the_bound_is_read(tmp_path: Path) -> None:
 
 
 def test_integers_up_to_the_bound_are_read(tmp_path: Path) -> None:
-    (tmp_path / "spec.json").write_text(_HEAD_JSON + '"x-n": ' + "9" * 4300 + "}\n",
-                                        encoding="utf-8")
+    (tmp_path / "spec.json").write_text(
+        _HEAD_JSON + '"x-n": ' + "9" * 4300 + "}\n", encoding="utf-8"
+    )
     source = read_source(tmp_path / "spec.json", "spec.json", Diagnostics())
-    assert source.data["x-n"] == 10 ** 4300 - 1
+    assert source.data["x-n"] == 10**4300 - 1
 
 
 # --- nothing a spec holds can act on a terminal ---------------------------------------------------
@@ -525,10 +621,25 @@ def test_no_control_character_reaches_the_terminal(tmp_path: Path) -> None:
     name = f"spec{OSC52}.json"
     key = f"/pets{CLEAR}{CSI}"
     document = {
-        "openapi": "3.1.0", "info": {"title": f"T{OSC52}", "version": "1"},
-        "paths": {key: {"get": {"description": OSC52, "responses": {"200": {
-            "description": "ok", "content": {"application/json": {"schema": {
-                "$ref": f"#/components/schemas/Nope{CLEAR}"}}}}}}}},
+        "openapi": "3.1.0",
+        "info": {"title": f"T{OSC52}", "version": "1"},
+        "paths": {
+            key: {
+                "get": {
+                    "description": OSC52,
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": f"#/components/schemas/Nope{CLEAR}"}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
         "components": {"schemas": {f"Odd{OSC52}": {"type": f"strin{CLEAR}"}}},
     }
     (tmp_path / name).write_text(json.dumps(document), encoding="utf-8")
@@ -537,8 +648,13 @@ def test_no_control_character_reaches_the_terminal(tmp_path: Path) -> None:
         assert "Traceback" not in done.stderr, done.stderr
         assert "I401" in done.stderr and "W201" in done.stderr, done.stderr  # located at the key
         text = done.stdout + done.stderr
-        controls = sorted({char for char in text if char != "\n" and (
-            ord(char) < 0x20 or 0x7f <= ord(char) <= 0x9f)})
+        controls = sorted(
+            {
+                char
+                for char in text
+                if char != "\n" and (ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F)
+            }
+        )
         assert controls == [], (controls, done.stderr)
         assert "\\x1b]52;" in done.stderr and "\\x1b[2J" in done.stderr
 
@@ -548,10 +664,13 @@ def test_a_large_spec_validated_in_a_child_gets_its_referenced_files(tmp_path: P
     refers to travel with the document, so the child reads no file and still checks them."""
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "pet.yaml").write_text(
-        "Pet:\n  type: object\n  properties:\n    name:\n      type: strin\n", encoding="utf-8")
+        "Pet:\n  type: object\n  properties:\n    name:\n      type: strin\n", encoding="utf-8"
+    )
     text = _spec({"a": "parts/pet.yaml#/Pet"})
-    text = text.replace('info: {title: T, version: "1"}',
-                        'info: {title: T, version: "1", description: "' + "x" * 120_000 + '"}')
+    text = text.replace(
+        'info: {title: T, version: "1"}',
+        'info: {title: T, version: "1", description: "' + "x" * 120_000 + '"}',
+    )
     (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
     done = _subprocess("generate", "spec.yaml", "-o", "out", "--package", "pets", cwd=tmp_path)
     assert "Traceback" not in done.stderr
@@ -559,15 +678,19 @@ def test_a_large_spec_validated_in_a_child_gets_its_referenced_files(tmp_path: P
     assert "W101" not in done.stderr, done.stderr
 
 
-@pytest.mark.parametrize(("ref", "expected"), [
-    ("..%2Ffakehome%2F.kube%2Fconfig#/users/0/user/token", "is outside the folder"),
-    ("%2E%2E/fakehome/.kube/config", "is outside the folder"),
-    ("%2Fetc%2Fhostname", "absolute path"),
-    ("parts%00.yaml", "NUL character"),
-    ("FILE:///etc/hostname", "$ref to the URL"),
-])
-def test_encoded_escapes_are_refused_too(home: Path, capsys: pytest.CaptureFixture[str],
-                                         ref: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("..%2Ffakehome%2F.kube%2Fconfig#/users/0/user/token", "is outside the folder"),
+        ("%2E%2E/fakehome/.kube/config", "is outside the folder"),
+        ("%2Fetc%2Fhostname", "absolute path"),
+        ("parts%00.yaml", "NUL character"),
+        ("FILE:///etc/hostname", "$ref to the URL"),
+    ],
+)
+def test_encoded_escapes_are_refused_too(
+    home: Path, capsys: pytest.CaptureFixture[str], ref: str, expected: str
+) -> None:
     spec = home / "proj" / "spec.yaml"
     spec.write_text(_spec({"a": ref}), encoding="utf-8")
     outcome = _cli(capsys, "validate", str(spec))
@@ -576,11 +699,13 @@ def test_encoded_escapes_are_refused_too(home: Path, capsys: pytest.CaptureFixtu
     assert "spec.yaml:13:17: error E005" in outcome.err and expected in outcome.err, outcome.err
 
 
-def test_a_referenced_file_cannot_lead_out_either(home: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_referenced_file_cannot_lead_out_either(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (home / "proj" / "parts").mkdir()
     (home / "proj" / "parts" / "pet.yaml").write_text(
-        "Pet:\n  $ref: '../../fakehome/.kube/config#/users/0/user/token'\n", encoding="utf-8")
+        "Pet:\n  $ref: '../../fakehome/.kube/config#/users/0/user/token'\n", encoding="utf-8"
+    )
     spec = home / "proj" / "spec.yaml"
     spec.write_text(_spec({"a": "parts/pet.yaml#/Pet"}), encoding="utf-8")
     outcome = _cli(capsys, "validate", str(spec))
@@ -590,15 +715,19 @@ def test_a_referenced_file_cannot_lead_out_either(home: Path,
 
 
 def test_a_swagger_2_ref_leaving_the_folder_is_refused_unread(
-        home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = home / "proj" / "swagger.yaml"
     spec.write_text(
         'swagger: "2.0"\ninfo: {title: T, version: "1"}\npaths:\n  /a:\n    get:\n'
         "      operationId: getA\n      responses:\n        200:\n          description: ok\n"
         "          schema:\n            $ref: '../fakehome/.kube/config#/users/0/user/token'\n",
-        encoding="utf-8")
-    for command in (["validate", str(spec)],
-                    ["generate", str(spec), "-o", str(home / "out"), "--package", "a"]):
+        encoding="utf-8",
+    )
+    for command in (
+        ["validate", str(spec)],
+        ["generate", str(spec), "-o", str(home / "out"), "--package", "a"],
+    ):
         outcome = _cli(capsys, *command)
         assert outcome.code == 1
         _assert_not_read(outcome, home / "fakehome/.kube/config")

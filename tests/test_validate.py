@@ -18,7 +18,7 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator, oas31_forma
 from generator import forked, pipeline
 from generator.config import Config
 from generator.diagnostics import Diagnostics
-from generator.validate import _rust_meta_checker, validate_document
+from generator.validate.openapi import _rust_meta_checker, validate_document
 
 from .conftest import REPO
 from .support.specs import write_schemas_spec
@@ -72,8 +72,7 @@ def _python_31(schema: Any) -> None:
 CASES = [("3.1", schema) for schema in SCHEMAS] + [("3.0", schema) for schema in SCHEMAS_30]
 
 
-@pytest.mark.parametrize(("version", "schema"), CASES,
-                         ids=[f"{v}-{str(s)[:40]}" for v, s in CASES])
+@pytest.mark.parametrize(("version", "schema"), CASES, ids=[f"{v}-{str(s)[:40]}" for v, s in CASES])
 def test_rust_meta_check_agrees_with_python(version: str, schema: Any) -> None:
     rust = _rust_meta_checker(version)
     assert rust is not None, "jsonschema-rs is a dependency"
@@ -86,8 +85,14 @@ def test_schema_violation_is_located_at_the_schema() -> None:
         "openapi": "3.1.0",
         "info": {"title": "t", "version": "1"},
         "paths": {},
-        "components": {"schemas": {"A": {"type": "object", "properties": {
-            "n": {"type": "number", "exclusiveMinimum": True}}}}},
+        "components": {
+            "schemas": {
+                "A": {
+                    "type": "object",
+                    "properties": {"n": {"type": "number", "exclusiveMinimum": True}},
+                }
+            }
+        },
     }
     diagnostics = Diagnostics()
     assert validate_document(document, "3.1", "t.yaml", "file:///t.yaml", diagnostics) == 1
@@ -121,14 +126,34 @@ class _NoLength:
         raise KeyError(key)
 
 
-@pytest.mark.parametrize("node", [
-    {}, {"a": 1}, [], [1], (), "text", b"bytes", 1, 1.5, True, None, range(3), _Mapping(),
-    _Blocked(), _NoLength(), object(), {1, 2}, frozenset(),
-], ids=lambda node: type(node).__name__)  # no addresses: xdist workers must agree on ids
+@pytest.mark.parametrize(
+    "node",
+    [
+        {},
+        {"a": 1},
+        [],
+        [1],
+        (),
+        "text",
+        b"bytes",
+        1,
+        1.5,
+        True,
+        None,
+        range(3),
+        _Mapping(),
+        _Blocked(),
+        _NoLength(),
+        object(),
+        {1, 2},
+        frozenset(),
+    ],
+    ids=lambda node: type(node).__name__,
+)  # no addresses: xdist workers must agree on ids
 def test_cached_subscriptable_check_agrees_with_pathables_protocol(node: Any) -> None:
     from pathable.protocols import Subscriptable
 
-    from generator.validate import _Subscriptable
+    from generator.validate.openapi import _Subscriptable
 
     assert isinstance(node, _Subscriptable) == isinstance(node, Subscriptable)
 
@@ -138,7 +163,7 @@ def test_validation_uses_the_cached_subscriptable_check() -> None:
     what the swap checks for, this fails rather than validation quietly getting slower."""
     from pathable import accessors
 
-    from generator.validate import _Subscriptable
+    from generator.validate.openapi import _Subscriptable
 
     document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
     assert validate_document(document, "3.1", "t.yaml", "file:///t.yaml", Diagnostics()) == 0
@@ -150,10 +175,18 @@ def test_validation_uses_the_cached_subscriptable_check() -> None:
 
 def _large_invalid_spec(folder: Path) -> Path:
     """Over the size validated in the background, with one violation the validator reports."""
-    schemas: dict[str, Any] = {f"M{n}": {"type": "object", "description": "x" * 200, "properties": {
-        "a": {"type": "string"}}} for n in range(600)}
-    schemas["Bad"] = {"type": "object", "properties": {
-        "n": {"type": "number", "exclusiveMinimum": True}}}
+    schemas: dict[str, Any] = {
+        f"M{n}": {
+            "type": "object",
+            "description": "x" * 200,
+            "properties": {"a": {"type": "string"}},
+        }
+        for n in range(600)
+    }
+    schemas["Bad"] = {
+        "type": "object",
+        "properties": {"n": {"type": "number", "exclusiveMinimum": True}},
+    }
     spec = write_schemas_spec(folder / "large.json", schemas, "Bad")
     assert spec.stat().st_size > pipeline._BACKGROUND_MIN
     return spec
@@ -172,7 +205,8 @@ def _diagnostics(spec: Path, *, background: bool) -> list[str]:
 
 
 def test_background_validation_reports_what_foreground_validation_does(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OAGEN_CACHE_DIR", "off")
     spec = _large_invalid_spec(tmp_path)
     foreground = _diagnostics(spec, background=False)
@@ -184,9 +218,24 @@ def test_strict_fails_on_a_violation_found_in_the_background(tmp_path: Path) -> 
     spec = _large_invalid_spec(tmp_path)
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(out), "--package",
-         "large", "--strict"], capture_output=True, text=True, timeout=300,
-        env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)}, cwd=tmp_path)
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "generate",
+            str(spec),
+            "-o",
+            str(out),
+            "--package",
+            "large",
+            "--strict",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO)},
+        cwd=tmp_path,
+    )
     assert result.returncode != 0
     assert "W100" in result.stderr and "nothing was written" in result.stderr, result.stderr
     assert not out.exists()
@@ -207,8 +256,9 @@ def _marker(path: Path) -> None:
 @pytest.mark.skipif(not forked.available(), reason="fork is not available here")
 def test_a_waiting_child_prepares_then_computes_what_it_is_sent(tmp_path: Path) -> None:
     marker = tmp_path / "prepared"
-    child = forked.Awaiting(lambda: _marker(marker), lambda value: [len(value["big"]),
-                                                                   marker.read_text()])
+    child = forked.Awaiting(
+        lambda: _marker(marker), lambda value: [len(value["big"]), marker.read_text()]
+    )
     big = "x" * 3_000_000  # far more than a pipe holds: the sender must not block this process
     assert child.send({"big": big, "shared": [big, big]})
     assert child.collect() == [3_000_000, "prepared"]

@@ -29,10 +29,15 @@ needs_fork = pytest.mark.skipif(not forked.available(), reason="no fork, or a si
 def _badly_named_schemas(count: int) -> dict[str, object]:
     # Each key breaks the specification's component-name pattern; the validator's Rust backend
     # copies the whole `schemas` object into every one of these errors.
-    schemas = {f"S {i}!": {"type": "object", "properties": {"a": {"type": "string"}}}
-               for i in range(count)}
-    return {"openapi": "3.1.0", "info": {"title": "Budget", "version": "1"}, "paths": {},
-            "components": {"schemas": schemas}}
+    schemas = {
+        f"S {i}!": {"type": "object", "properties": {"a": {"type": "string"}}} for i in range(count)
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Budget", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
 
 
 def _validate(tmp_path: Path, document: dict[str, object], **env: str) -> tuple[int, str, float]:
@@ -41,17 +46,23 @@ def _validate(tmp_path: Path, document: dict[str, object], **env: str) -> tuple[
     assert spec.stat().st_size >= _BACKGROUND_MIN
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "validate", str(spec)], cwd=tmp_path,
+        [sys.executable, "-m", "generator", "validate", str(spec)],
+        cwd=tmp_path,
         env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO), **env},
-        capture_output=True, text=True, timeout=300, check=False)
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     return result.returncode, result.stdout + result.stderr, time.monotonic() - started
 
 
 @needs_fork
 def test_a_validation_over_its_time_budget_is_stopped_and_reported(tmp_path: Path) -> None:
     # About ten seconds of validation on this machine (and gigabytes): stopped after one.
-    code, printed, seconds = _validate(tmp_path, _badly_named_schemas(2_000),
-                                       OAGEN_VALIDATE_TIMEOUT="1")
+    code, printed, seconds = _validate(
+        tmp_path, _badly_named_schemas(2_000), OAGEN_VALIDATE_TIMEOUT="1"
+    )
     assert "Traceback" not in printed
     assert "warning W103 openapi-spec-validator did not finish within 1 s" in printed
     assert "OAGEN_VALIDATE_TIMEOUT" in printed  # what to do
@@ -61,8 +72,9 @@ def test_a_validation_over_its_time_budget_is_stopped_and_reported(tmp_path: Pat
 
 @needs_fork
 def test_a_validation_over_its_memory_budget_is_stopped_and_reported(tmp_path: Path) -> None:
-    code, printed, _ = _validate(tmp_path, _badly_named_schemas(1_000),
-                                 OAGEN_VALIDATE_MEMORY_MB="300")
+    code, printed, _ = _validate(
+        tmp_path, _badly_named_schemas(1_000), OAGEN_VALIDATE_MEMORY_MB="300"
+    )
     assert "Traceback" not in printed
     assert "warning W103 openapi-spec-validator" in printed
     assert "not fully validated" in printed

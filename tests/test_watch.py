@@ -49,16 +49,21 @@ def _default_sigint() -> None:
 def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
     (tmp_path / "spec.yaml").write_text(SPEC, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.oagen]\nspec = "spec.yaml"\noutput = "out"\npackage = "watched"\n',
-        encoding="utf-8")
+        '[tool.oagen]\nspec = "spec.yaml"\noutput = "out"\npackage = "watched"\n', encoding="utf-8"
+    )
     log = tmp_path / "watch.log"
     env = {**os.environ, "PYTHONPATH": str(REPO), "OAGEN_CACHE_DIR": "off"}
     with log.open("w") as stream:
         # As from a terminal: a shell that runs the suite in the background starts it with
         # SIGINT ignored, and the child would inherit that and never see the Ctrl-C below.
-        process = subprocess.Popen([sys.executable, "-m", "generator", "watch"], cwd=tmp_path,
-                                   stdout=stream, stderr=subprocess.STDOUT, env=env,
-                                   preexec_fn=_default_sigint)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "watch"],
+            cwd=tmp_path,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            env=env,
+            preexec_fn=_default_sigint,
+        )
     try:
         _wait_for(lambda: "watching" in log.read_text(), 90, "the first generation", log)
         model = tmp_path / "out" / "watched" / "models" / "thing.py"
@@ -67,12 +72,14 @@ def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
         assert "size" not in model.read_text()
         time.sleep(0.2)
         (tmp_path / "spec.yaml").write_text(
-            SPEC.replace("name: {type: string}", "name: {type: string}\n        size: "
-                         "{type: integer}"), encoding="utf-8")
+            SPEC.replace(
+                "name: {type: string}", "name: {type: string}\n        size: {type: integer}"
+            ),
+            encoding="utf-8",
+        )
         _wait_for(lambda: "size" in model.read_text(), 60, "the regeneration", log)
         # The files are swapped in before the summary line is printed.
-        _wait_for(lambda: log.read_text().count("operations") >= 2, 60, "the second summary",
-                  log)
+        _wait_for(lambda: log.read_text().count("operations") >= 2, 60, "the second summary", log)
         assert runtime.stat().st_mtime_ns == runtime_mtime, "an unchanged file was rewritten"
     finally:
         process.send_signal(signal.SIGINT)
@@ -87,9 +94,11 @@ def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
 
 
 def _overlay(name: str) -> str:
-    return ('overlay: 1.0.0\ninfo: {title: o, version: "1"}\nactions:\n'
-            "- target: $.components.schemas.Thing.properties\n"
-            f"  update: {{{name}: {{type: integer}}}}\n")
+    return (
+        'overlay: 1.0.0\ninfo: {title: o, version: "1"}\nactions:\n'
+        "- target: $.components.schemas.Thing.properties\n"
+        f"  update: {{{name}: {{type: integer}}}}\n"
+    )
 
 
 def test_watch_survives_a_vanishing_overlay_and_a_device_spec(tmp_path: Path) -> None:
@@ -106,30 +115,35 @@ def test_watch_survives_a_vanishing_overlay_and_a_device_spec(tmp_path: Path) ->
     (project / "fix.yaml").write_text(_overlay("weight"), encoding="utf-8")
     (project / "pyproject.toml").write_text(
         '[tool.oagen]\nspec = "spec.yaml"\noutput = "out"\npackage = "watched"\n'
-        'overlays = ["fix.yaml"]\n', encoding="utf-8")
+        'overlays = ["fix.yaml"]\n',
+        encoding="utf-8",
+    )
     log = tmp_path / "watch.log"
     env = {**os.environ, "PYTHONPATH": str(REPO), "OAGEN_CACHE_DIR": "off"}
     with log.open("w") as stream:
-        process = subprocess.Popen([sys.executable, "-m", "generator", "watch"], cwd=project,
-                                   stdout=stream, stderr=subprocess.STDOUT, env=env,
-                                   preexec_fn=_default_sigint)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "watch"],
+            cwd=project,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
+            env=env,
+            preexec_fn=_default_sigint,
+        )
     model = project / "out" / "watched" / "models" / "thing.py"
     try:
         _wait_for(lambda: "watching" in log.read_text(), 90, "the first generation", log)
         assert "weight" in model.read_text()
         (project / "fix.yaml").unlink()
-        _wait_for(lambda: "overlay not found" in log.read_text(), 60, "the missing overlay",
-                  log)
+        _wait_for(lambda: "overlay not found" in log.read_text(), 60, "the missing overlay", log)
         (project / "fix.yaml").write_text(_overlay("size"), encoding="utf-8")
         _wait_for(lambda: "size" in model.read_text(), 60, "the changed overlay", log)
         (project / "spec.yaml").unlink()
         (project / "spec.yaml").symlink_to("/dev/zero")
-        _wait_for(lambda: "is not a regular file" in log.read_text(), 60, "the device spec",
-                  log)
+        _wait_for(lambda: "is not a regular file" in log.read_text(), 60, "the device spec", log)
         (project / "spec.yaml").unlink()
-        (project / "spec.yaml").write_text(SPEC.replace("name: {type: string}",
-                                                        "label: {type: string}"),
-                                           encoding="utf-8")
+        (project / "spec.yaml").write_text(
+            SPEC.replace("name: {type: string}", "label: {type: string}"), encoding="utf-8"
+        )
         _wait_for(lambda: "label" in model.read_text(), 60, "the restored spec", log)
         assert process.poll() is None, log.read_text()[-2000:]
     finally:
@@ -146,8 +160,7 @@ def test_watch_survives_a_vanishing_overlay_and_a_device_spec(tmp_path: Path) ->
     assert "pro\\x1b[2Jj\\x07" in text
 
 
-def test_a_spec_swapped_for_a_fifo_or_device_mid_run_is_reported_not_read(
-        tmp_path: Path) -> None:
+def test_a_spec_swapped_for_a_fifo_or_device_mid_run_is_reported_not_read(tmp_path: Path) -> None:
     """The manifest hashes the spec again after generating; watch regenerates while others
     write the folder, and a FIFO put in the spec's place then hung that read for ever (a link to
     /dev/zero would have filled memory). Checked in a child, so a hang fails the test."""
@@ -156,13 +169,21 @@ def test_a_spec_swapped_for_a_fifo_or_device_mid_run_is_reported_not_read(
     if os.path.exists("/dev/zero"):
         (tmp_path / "zero.yaml").symlink_to("/dev/zero")
         targets.append("zero.yaml")
-    program = ("import sys\nfrom pathlib import Path\nfrom generator.cli import _metadata\n"
-               "from generator.config import Config\n"
-               "print(_metadata(Config(spec=Path(sys.argv[1])), '1.0.0'))\n")
+    program = (
+        "import sys\nfrom pathlib import Path\nfrom generator.cli import _metadata\n"
+        "from generator.config import Config\n"
+        "print(_metadata(Config(spec=Path(sys.argv[1])), '1.0.0'))\n"
+    )
     for name in targets:
-        done = subprocess.run([sys.executable, "-c", program, name], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", program, name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            check=False,
+        )
         assert done.stdout.strip() == "None", done.stdout + done.stderr
         assert f"error: {name} changed while oagen ran (not a regular file)" in done.stderr
         assert "Traceback" not in done.stderr

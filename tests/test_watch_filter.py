@@ -12,15 +12,23 @@ from generator.cli import _watch_filter
 def test_watch_ignores_the_output_and_oagens_files_beside_it(tmp_path: Path) -> None:
     out = tmp_path / "out"
     relevant = _watch_filter(out)
-    ignored = [out, out / "pkg" / "x.py", tmp_path / ".out.oagen-lock",
-               tmp_path / ".out.oagen-swap.json",
-               tmp_path / ".out.oagen-staging-0123456789abcdef" / "pkg" / "x.py",
-               tmp_path / ".out.oagen-retired-0123456789abcdef"]
+    ignored = [
+        out,
+        out / "pkg" / "x.py",
+        tmp_path / ".out.oagen-lock",
+        tmp_path / ".out.oagen-swap.json",
+        tmp_path / ".out.oagen-staging-0123456789abcdef" / "pkg" / "x.py",
+        tmp_path / ".out.oagen-retired-0123456789abcdef",
+    ]
     for path in ignored:
         assert not relevant(None, str(path)), path
-    watched = [tmp_path / "spec.yaml", tmp_path / "pyproject.toml",
-               tmp_path / ".other.oagen-lock", tmp_path / "sub" / ".out.oagen-lock",
-               tmp_path / "output" / "x.py"]
+    watched = [
+        tmp_path / "spec.yaml",
+        tmp_path / "pyproject.toml",
+        tmp_path / ".other.oagen-lock",
+        tmp_path / "sub" / ".out.oagen-lock",
+        tmp_path / "output" / "x.py",
+    ]
     for path in watched:
         assert relevant(None, str(path)), path
     assert _watch_filter(None)(None, str(out / "x.py"))

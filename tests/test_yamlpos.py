@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import yamlpos
-from generator.load import _index_positions
+from generator.load import yamlpos
+from generator.load.sources import _index_positions
 
 SNIPPETS = {
     "compact sequences and quoted keys": """\
@@ -90,9 +90,15 @@ def test_it_answers_for_ordinary_block_yaml() -> None:
     assert answered == total
 
 
-@pytest.mark.parametrize("relative", [
-    "openrouter/openapi.yaml", "github/github.yaml", "asana/asana_oas.yaml",
-    "spotify/fixed-spotify-open-api.yml"])
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "openrouter/openapi.yaml",
+        "github/github.yaml",
+        "asana/asana_oas.yaml",
+        "spotify/fixed-spotify-open-api.yml",
+    ],
+)
 def test_corpus_specs_agree_with_the_composed_index(corpus: Path, relative: str) -> None:
     path = corpus / relative
     if not path.is_file():

@@ -63,10 +63,14 @@ def generate(doc: dict[str, Any], root: Path, *, extra_args: tuple[str, ...] = (
     spec.write_text(json.dumps(doc, indent=1), encoding="ascii")
     output = root / "out"
     stderr, stdout = io.StringIO(), io.StringIO()
-    with contextlib.chdir(root), contextlib.redirect_stderr(stderr), \
-            contextlib.redirect_stdout(stdout):
-        code = main(["generate", str(spec), "-o", str(output), "--package", PACKAGE, "-q",
-                     *extra_args])
+    with (
+        contextlib.chdir(root),
+        contextlib.redirect_stderr(stderr),
+        contextlib.redirect_stdout(stdout),
+    ):
+        code = main(
+            ["generate", str(spec), "-o", str(output), "--package", PACKAGE, "-q", *extra_args]
+        )
     files: dict[str, bytes] = {}
     if output.is_dir():
         for path in sorted(output.rglob("*")):
@@ -121,22 +125,33 @@ def check_sources(result: Generated) -> None:
     assert not problems, "\n".join(problems)
 
 
-def run_python(output: Path, code: str, *args: str, timeout: float = 120
-               ) -> subprocess.CompletedProcess[str]:
+def run_python(
+    output: Path, code: str, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """`code` in a fresh, isolated interpreter with the output folder first on sys.path."""
     prelude = f"import sys\nsys.path.insert(0, {str(output)!r})\n"
     with tempfile.TemporaryDirectory(prefix="oagen-import-") as cwd:
-        return subprocess.run([sys.executable, "-I", "-c", prelude + code, *args], cwd=cwd,
-                              capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        return subprocess.run(
+            [sys.executable, "-I", "-c", prelude + code, *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
 
 
 def probe(output: Path, timeout: float = 120) -> dict[str, Any]:
     """Import every module, build every model, instantiate both clients: the probe's report."""
     with tempfile.TemporaryDirectory(prefix="oagen-import-") as cwd:
-        done = subprocess.run([sys.executable, "-I", str(PROBE), str(output), PACKAGE],
-                              cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        done = subprocess.run(
+            [sys.executable, "-I", str(PROBE), str(output), PACKAGE],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        )
     assert done.returncode == 0, f"the probe crashed:\n{done.stderr[-4000:]}"
     report: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     return report

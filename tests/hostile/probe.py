@@ -27,8 +27,14 @@ def main() -> None:
     output, package = sys.argv[1], sys.argv[2]
     sys.path.insert(0, output)
     problems: list[str] = []
-    report: dict[str, Any] = {"problems": problems, "modules": [], "models": {}, "aliases": [],
-                              "clients": {}, "resources": {}}
+    report: dict[str, Any] = {
+        "problems": problems,
+        "modules": [],
+        "models": {},
+        "aliases": [],
+        "clients": {},
+        "resources": {},
+    }
 
     def failed(what: str) -> None:
         problems.append(f"{what}:\n{traceback.format_exc(limit=-4)}")
@@ -94,19 +100,25 @@ def _shadowed_imports(output: str, package: str, problems: list[str]) -> None:
         if module is None:
             continue  # its import failed; reported already
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        exported = set(getattr(module, "__all__", ())) if module_name == f"{package}.models" \
-            else set()
+        exported = (
+            set(getattr(module, "__all__", ())) if module_name == f"{package}.models" else set()
+        )
         for node in tree.body:  # top level only: TYPE_CHECKING blocks never run
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     bound = alias.asname or alias.name.split(".")[0]
-                    expected = sys.modules.get(alias.name.split(".")[0] if alias.asname is None
-                                               else alias.name)
+                    expected = sys.modules.get(
+                        alias.name.split(".")[0] if alias.asname is None else alias.name
+                    )
                     _compare(problems, module_name, module, bound, expected, f"import {alias.name}")
             elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
-                source = importlib.util.resolve_name("." * node.level + (node.module or ""),
-                                                     module.__package__) \
-                    if node.level else node.module or ""
+                source = (
+                    importlib.util.resolve_name(
+                        "." * node.level + (node.module or ""), module.__package__
+                    )
+                    if node.level
+                    else node.module or ""
+                )
                 origin = sys.modules.get(source)
                 for alias in node.names:
                     bound = alias.asname or alias.name
@@ -115,16 +127,25 @@ def _shadowed_imports(output: str, package: str, problems: list[str]) -> None:
                     expected = getattr(origin, alias.name, None)
                     if expected is None:
                         expected = sys.modules.get(f"{source}.{alias.name}")
-                    _compare(problems, module_name, module, bound, expected,
-                             f"from {source} import {alias.name}")
+                    _compare(
+                        problems,
+                        module_name,
+                        module,
+                        bound,
+                        expected,
+                        f"from {source} import {alias.name}",
+                    )
 
 
-def _compare(problems: list[str], module_name: str, module: Any, bound: str, expected: Any,
-             statement: str) -> None:
+def _compare(
+    problems: list[str], module_name: str, module: Any, bound: str, expected: Any, statement: str
+) -> None:
     actual = getattr(module, bound, None)
     if expected is not None and actual is not expected:
-        problems.append(f"{module_name}: `{statement}` is shadowed: `{bound}` is now "
-                        f"{actual!r}, not {expected!r}")
+        problems.append(
+            f"{module_name}: `{statement}` is shadowed: `{bound}` is now "
+            f"{actual!r}, not {expected!r}"
+        )
 
 
 def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[str]) -> None:
@@ -138,20 +159,29 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
         return
     for name in (sync_name, async_name):
         if getattr(root, name, None) is not getattr(client_module, name, object()):
-            problems.append(f"{package}.{name} is {getattr(root, name, None)!r}, not the client "
-                            f"class of {package}._client")
-    pairs = ((sync_name, runtime.SyncClient, runtime.SyncAPIResource),
-             (async_name, runtime.AsyncClient, runtime.AsyncAPIResource))
+            problems.append(
+                f"{package}.{name} is {getattr(root, name, None)!r}, not the client "
+                f"class of {package}._client"
+            )
+    pairs = (
+        (sync_name, runtime.SyncClient, runtime.SyncAPIResource),
+        (async_name, runtime.AsyncClient, runtime.AsyncAPIResource),
+    )
     for name, base, resource_base in pairs:
         cls = getattr(client_module, name)
         for attribute in dir(base):  # a resource must never replace the client's own API
             if not attribute.startswith("_") and getattr(cls, attribute) is not getattr(
-                    base, attribute):
-                problems.append(f"{name}.{attribute} of {base.__name__} is replaced by "
-                                f"{getattr(cls, attribute)!r}")
-        attributes = [attr for attr, value in vars(cls).items()
-                      if isinstance(value, functools.cached_property)
-                      and attr != "with_raw_response"]
+                base, attribute
+            ):
+                problems.append(
+                    f"{name}.{attribute} of {base.__name__} is replaced by "
+                    f"{getattr(cls, attribute)!r}"
+                )
+        attributes = [
+            attr
+            for attr, value in vars(cls).items()
+            if isinstance(value, functools.cached_property) and attr != "with_raw_response"
+        ]
         report["clients"][name] = attributes
         try:
             client = cls(base_url="http://127.0.0.1:9")
@@ -169,8 +199,11 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
                     problems.append(f"{name}.{attribute} is {resource!r}, not a resource")
                     continue
                 reached.add(type(resource).__module__)
-                methods = sorted(m for m, v in vars(type(resource)).items()
-                                 if not m.startswith("_") and inspect.isfunction(v))
+                methods = sorted(
+                    m
+                    for m, v in vars(type(resource)).items()
+                    if not m.startswith("_") and inspect.isfunction(v)
+                )
                 report["resources"][f"{name}.{attribute}"] = methods
                 raw_resource = getattr(raw, attribute)
                 for method in methods:
@@ -182,8 +215,10 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
                             problems.append(f"{name}.{attribute}.{method}({parameter}=)")
             modules = {m for m in report["modules"] if m.startswith(f"{package}.resources.")}
             if reached != modules:
-                problems.append(f"{name} reaches the resources of {sorted(reached)}, but the "
-                                f"package has {sorted(modules)}")
+                problems.append(
+                    f"{name} reaches the resources of {sorted(reached)}, but the "
+                    f"package has {sorted(modules)}"
+                )
         except BaseException:
             failed(f"{name} resources")
         finally:

@@ -48,7 +48,12 @@ _FORMATS: dict[str, str] = {
 
 # Strings tried in order for a ``pattern`` (after the schema's own examples).
 _PATTERN_CANDIDATES = (
-    "abc", "a", "a" * 64, "0", "2025-01-01", "sk-" + "a" * 48,
+    "abc",
+    "a",
+    "a" * 64,
+    "0",
+    "2025-01-01",
+    "sk-" + "a" * 48,
     "https://user:pass@example.com/project/12345",
 )
 
@@ -95,7 +100,7 @@ class Schemas:
             ref = node["$ref"]
             if not ref.startswith(_BASE + "#"):
                 raise ValueError(f"unsupported $ref {ref!r}")
-            target = self.pointer(ref[len(_BASE) + 1:])
+            target = self.pointer(ref[len(_BASE) + 1 :])
             siblings = {k: v for k, v in node.items() if k != "$ref"}
             node = {**target, **siblings} if siblings else target
             seen += 1
@@ -134,13 +139,17 @@ class Schemas:
     def errors(self, value: Any, schema: Any) -> list[str]:
         """Why ``value`` does not validate against ``schema`` (empty when it does)."""
         validator = jsonschema.Draft202012Validator(
-            schema, registry=self._registry, format_checker=self._formats)
-        return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
-                for e in validator.iter_errors(value)]
+            schema, registry=self._registry, format_checker=self._formats
+        )
+        return [
+            f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+            for e in validator.iter_errors(value)
+        ]
 
     def valid(self, value: Any, schema: Any) -> bool:
         validator = jsonschema.Draft202012Validator(
-            schema, registry=self._registry, format_checker=self._formats)
+            schema, registry=self._registry, format_checker=self._formats
+        )
         return bool(validator.is_valid(value))
 
     # -- synthesis ----------------------------------------------------------------------------
@@ -176,11 +185,12 @@ class Schemas:
                         continue
                     merged_option = {**rest, **option_node}
                     if "properties" in rest and "properties" in option_node:
-                        merged_option["properties"] = {**rest["properties"],
-                                                       **option_node["properties"]}
+                        merged_option["properties"] = {
+                            **rest["properties"],
+                            **option_node["properties"],
+                        }
                     if "required" in rest and "required" in option_node:
-                        merged_option["required"] = [*rest["required"],
-                                                     *option_node["required"]]
+                        merged_option["required"] = [*rest["required"], *option_node["required"]]
                     candidate = self.synth(merged_option, depth + 1)
                     if self.valid(candidate, schema):
                         return candidate
@@ -224,7 +234,7 @@ class Schemas:
         prefix = node.get("prefixItems")
         if isinstance(prefix, list) and prefix:
             items = [self.synth(p, depth + 1) for p in prefix]
-            return items[:max(count, len(prefix))]
+            return items[: max(count, len(prefix))]
         item_schema = node.get("items", {})
         value = self.synth(item_schema, depth + 1)
         if count <= 1:
@@ -258,8 +268,7 @@ class Schemas:
             extra = node.get("additionalProperties")
             index = 0
             while len(out) < minimum and extra is not False:
-                out[f"key{index}"] = self.synth(extra if isinstance(extra, dict) else {},
-                                                depth + 1)
+                out[f"key{index}"] = self.synth(extra if isinstance(extra, dict) else {}, depth + 1)
                 index += 1
         return out
 

@@ -38,7 +38,9 @@ def test_explicit_and_implicit_tags_pick_the_model() -> None:
 
 def test_a_model_instance_serialises_by_its_class() -> None:
     assert ADAPTER.dump_python(Dog(pet_type="Dog", barks=False), exclude_unset=True) == {
-        "pet_type": "Dog", "barks": False}
+        "pet_type": "Dog",
+        "barks": False,
+    }
 
 
 def test_unknown_tag_is_a_validation_error() -> None:

@@ -49,13 +49,18 @@ class Audited:
         roots = {str(p) for p in allowed} | {str(REPO)}
         roots |= {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
         prefixes = tuple(roots)
-        return [path for path in self.opened
-                if path not in _SYSTEM_READS and not path.startswith("/proc/")
-                and not path.startswith(prefixes)]
+        return [
+            path
+            for path in self.opened
+            if path not in _SYSTEM_READS
+            and not path.startswith("/proc/")
+            and not path.startswith(prefixes)
+        ]
 
 
-def run_oagen(args: Sequence[str], cwd: Path, *, timeout: float = 300,
-              env: dict[str, str] | None = None) -> Audited:
+def run_oagen(
+    args: Sequence[str], cwd: Path, *, timeout: float = 300, env: dict[str, str] | None = None
+) -> Audited:
     """`oagen ARGS` in `cwd`, with an empty cache unless `env` says otherwise."""
     handle, log_name = tempfile.mkstemp(prefix="oagen-audit-", suffix=".log")
     os.close(handle)
@@ -63,9 +68,15 @@ def run_oagen(args: Sequence[str], cwd: Path, *, timeout: float = 300,
     environment = {**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO), **(env or {})}
     try:
         try:
-            result = subprocess.run([sys.executable, "-c", _PROGRAM, str(log), *args], cwd=cwd,
-                                    env=environment, capture_output=True, text=True,
-                                    timeout=timeout, check=False)
+            result = subprocess.run(
+                [sys.executable, "-c", _PROGRAM, str(log), *args],
+                cwd=cwd,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
             code: int | None = result.returncode
             output = result.stdout + result.stderr
         except subprocess.TimeoutExpired as exc:

@@ -27,10 +27,31 @@ def write_schemas_spec(path: Path, schemas: dict[str, Any], returned: str) -> Pa
     """An OpenAPI 3.1 JSON document at `path` with `schemas` and one operation returning the
     schema named `returned`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({
-        "openapi": "3.1.0", "info": {"title": "Large", "version": "1"},
-        "paths": {"/m": {"get": {"operationId": "getM", "responses": {"200": {
-            "description": "ok", "content": {"application/json": {"schema": {
-                "$ref": f"#/components/schemas/{returned}"}}}}}}}},
-        "components": {"schemas": schemas}}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "openapi": "3.1.0",
+                "info": {"title": "Large", "version": "1"},
+                "paths": {
+                    "/m": {
+                        "get": {
+                            "operationId": "getM",
+                            "responses": {
+                                "200": {
+                                    "description": "ok",
+                                    "content": {
+                                        "application/json": {
+                                            "schema": {"$ref": f"#/components/schemas/{returned}"}
+                                        }
+                                    },
+                                }
+                            },
+                        }
+                    }
+                },
+                "components": {"schemas": schemas},
+            }
+        ),
+        encoding="utf-8",
+    )
     return path

@@ -1,0 +1,223 @@
+"""Read YAML with yaml-rs (Rust) when the result is certain to be what PyYAML gives.
+
+PyYAML's C parser reads a large spec at about 3 MB/s (a second for GitHub's description); yaml-rs
+is about five times faster. But yaml-rs reads YAML 1.2 while oagen's PyYAML loader keeps some YAML
+1.1 rules, and it merges no `<<` keys and ignores tags. So yaml-rs is used only when nothing in
+the document could be read differently:
+
+- no tag, merge key, directive, complex key, surrogate escape, bare `=`, YAML 1.1 line break
+  (NEL, U+2028, U+2029), colon that PyYAML rejects in flow style, or anchor (each found by a
+  cheap scan; a false alarm only costs speed). Without an anchor there is no alias; with one,
+  yaml-rs would copy what an alias names (and read one that contains itself as null) where
+  PyYAML shares the object, which `bounds` can measure;
+- every plain scalar that could be a number (it starts with a digit, sign, dot or underscore) is
+  resolved by both libraries, one distinct token at a time, and they agree: the same type and
+  value, and for a key the same text (PyYAML keeps a key's text; yaml-rs gives `200` as a
+  number, turned back into "200" here);
+- yaml-rs parses the text, finds no repeated key, and returns one mapping.
+
+Otherwise `load` returns None and PyYAML reads the document, reporting any problem with its
+position.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import yaml
+
+# Where a plain scalar can start, each led by a literal so the scan runs at C speed: a block
+# value, a list item, a line's first token (a key), a flow item. The group is the scalar.
+_SCALAR_STARTS = [
+    re.compile(pattern)
+    for pattern in (
+        r":[ \t]+([-+._0-9])",
+        r"-[ \t]+([-+._0-9])",
+        r"\n[ \t]*([-+._0-9])",
+        r"\[[ \t]*([-+._0-9])",
+        r"\{[ \t]*([-+._0-9])",
+        r",[ \t]*([-+._0-9])",
+    )
+]
+_FIRST_SCALAR = re.compile(r"[ \t]*([-+._0-9])")
+_SCALAR_END = re.compile(r"[^\s,\[\]{}]*")
+_NEXT_ON_LINE = re.compile(r"[ \t]*(.?)", re.DOTALL)
+_TAG = re.compile(r"![!<\w-]")  # not a markdown image: `![`
+_BARE_EQUALS = re.compile(r"=[ \t]*(?:#[^\n]*)?(?:\n|$)|=[ \t]*[,\]}]")
+# A scalar that starts with a colon (`[:a]`, `b: :a`): PyYAML rejects some that YAML 1.2 allows.
+_LEADING_COLON = [
+    re.compile(r"\[[ \t]*:"),
+    re.compile(r"\{[ \t]*:"),
+    re.compile(r":[ \t]+:"),
+    re.compile(r"-[ \t]+:"),
+]
+_FLOW_CLOSING_COLON = re.compile(r":[,\]}]")
+# Each led by a literal, so the scan runs at C speed.
+_MERGE_OR_COMPLEX_KEY = [
+    re.compile(pattern)
+    for pattern in (
+        r"<<[ \t]*:",
+        r"\n[ \t]*\?[ \t\n]",
+        r"\[[ \t]*\?[ \t]",
+        r"\{[ \t]*\?[ \t]",
+        r",[ \t]*\?[ \t]",
+        r",[ \t]*:",
+    )
+]
+# Line breaks in YAML 1.1 only (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR).
+_OLD_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]")
+# An anchor (`&name`), which every alias needs: a line of block-scalar text such as `**Note:**`
+# looks much like an alias to a scan, an `&` at the start of a node far less.
+_ANCHOR = re.compile(r"&[^\s,\[\]{}]")
+
+
+def load(text: str, loader: Any) -> dict[str, Any] | None:
+    """The document as yaml-rs reads it, when `loader` (a PyYAML loader class) would read the
+    same; else None."""
+    try:
+        import yaml_rs
+    except ImportError:  # pragma: no cover - a dependency; PyYAML reads everything without it
+        return None
+    if _needs_pyyaml(text) or not _numbers_agree(text, loader, yaml_rs):
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)  # a repeated key is an error
+    except Exception:  # yaml-rs raises its own errors, and ValueError for alias limits
+        return None
+    if not isinstance(data, dict):
+        return None
+    return data if _keys_as_text(data) else None
+
+
+def _at_node_start(text: str, position: int) -> bool:
+    """Whether a plain scalar starting at `position` would be a whole key or value: after the
+    line's indentation, a `: `, `- ` or `? `, or a flow `[`, `{` (itself starting a node) or
+    `,`. Only the blanks and brackets just before `position` are looked at (slicing from the
+    line's start made a long line with many candidates quadratic)."""
+    while True:  # a loop, not recursion: `[[[[...` may be very long
+        index = position - 1
+        while index >= 0 and text[index] in " \t":
+            index -= 1
+        if index < 0 or text[index] == "\n":
+            return True
+        last = text[index]
+        if last in ":-?":
+            return index < position - 1
+        if last not in "[{":
+            return last == ","
+        position = index
+
+
+def _needs_pyyaml(text: str) -> bool:
+    if (
+        text.startswith(("%", "?"))
+        or "\n%" in text
+        or any(pattern.search(text) for pattern in _MERGE_OR_COMPLEX_KEY)
+    ):
+        return True  # a directive, a merge key, a complex key, a colon starting a flow item
+    if ("\\u" in text or "\\U" in text) and _SURROGATE_ESCAPE.search(text):
+        return True
+    if any(line_break in text for line_break in _OLD_LINE_BREAKS):
+        return True
+    for pattern in (_TAG, _BARE_EQUALS, _ANCHOR):
+        if any(_at_node_start(text, match.start()) for match in pattern.finditer(text)):
+            return True
+    for pattern in _LEADING_COLON:
+        if any(_at_node_start(text, match.end() - 1) for match in pattern.finditer(text)):
+            return True
+    previous, previous_start = -1, -1  # the last match, and where its item starts
+    for match in _FLOW_CLOSING_COLON.finditer(text):  # `[a:]`: from where the item starts
+        start = match.start()
+        end = start
+        while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "[{,":
+            start -= 1
+            if start == previous:  # the same item as the last match (`a:]a:]...`): walked
+                start = previous_start
+                break
+        previous, previous_start = end, start
+        if _at_node_start(text, start):
+            return True
+    return False
+
+
+def _numbers_agree(text: str, loader: Any, yaml_rs: Any) -> bool:
+    """Whether both libraries read every plain scalar that could be a number the same way."""
+    resolver = loader("")
+    verdicts: dict[tuple[str, bool], bool] = {}
+    first = _FIRST_SCALAR.match(text)
+    starts = [first.start(1)] if first is not None else []
+    for pattern in _SCALAR_STARTS:
+        starts.extend(match.start(1) for match in pattern.finditer(text))
+    try:
+        for start in starts:
+            scalar = _whole_scalar(text, start)
+            if scalar is None:
+                continue
+            if scalar not in verdicts:
+                verdicts[scalar] = _token_agrees(*scalar, resolver, yaml_rs)
+            if not verdicts[scalar]:
+                return False
+    finally:
+        resolver.dispose()
+    return True
+
+
+def _whole_scalar(text: str, start: int) -> tuple[str, bool] | None:
+    """(token, is_key) when the plain scalar at `start` is one token, else None (a longer
+    scalar, `12 apples`, is a string to both)."""
+    match = _SCALAR_END.match(text, start)
+    assert match is not None  # the pattern matches the empty string
+    token = match.group()
+    if token == "-":
+        return None  # a sequence entry's dash, not a scalar
+    # `200:` or `12:30: x`: the token stops at a blank, so a key's colon is its last character.
+    is_key = token.endswith(":")
+    if is_key:
+        token = token[:-1]
+    else:  # what follows on its line, past blanks (not the whole rest of a long line)
+        after = _NEXT_ON_LINE.match(text, start + len(token))
+        assert after is not None  # the pattern matches the empty string
+        if after.group(1) not in ("", "\n", "#", ",", "]", "}"):
+            return None
+    return token, is_key
+
+
+def _token_agrees(token: str, is_key: bool, resolver: Any, yaml_rs: Any) -> bool:
+    try:
+        if is_key:
+            (key,) = yaml_rs.loads(f"{token}: 0\n", parse_datetime=False)
+            return (key if type(key) is str else str(key) if type(key) is int else None) == token
+        theirs = yaml_rs.loads(f"x: {token}\n", parse_datetime=False)["x"]
+        tag = resolver.resolve(yaml.ScalarNode, token, (True, False))
+        ours = resolver.yaml_constructors[tag](resolver, yaml.ScalarNode(tag, token))
+    except Exception:  # either side cannot read it alone: leave the document to PyYAML
+        return False
+    if type(ours) is not type(theirs):
+        return False
+    if isinstance(ours, float) and math.isnan(ours):
+        return math.isnan(theirs)
+    return bool(ours == theirs)
+
+
+def _keys_as_text(root: dict[str, Any]) -> bool:
+    """Integer keys (`200:`) back to the text PyYAML keeps, in place and in order; False when a
+    key is some other non-string, or two keys become the same text."""
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if not all(type(key) is str for key in node):
+                if not all(type(key) in (str, int) for key in node):
+                    return False
+                items = [(str(key), value) for key, value in node.items()]
+                if len({key for key, _ in items}) != len(items):
+                    return False  # `1:` beside `"1":`: PyYAML reports the repeated key
+                node.clear()
+                node.update(items)
+            stack.extend(value for value in node.values() if isinstance(value, (dict, list)))
+        else:
+            stack.extend(value for value in node if isinstance(value, (dict, list)))
+    return True

@@ -1,0 +1,1 @@
+"""Model: build the intermediate representation (IR) of schemas and operations."""

@@ -1,0 +1,319 @@
+"""The intermediate representation: what the generated client is made of.
+
+Frozen, slotted dataclasses holding tuples. Operations refer to types by name, never by embedding
+them. Every node carries the `Location` it came from. Names and annotations are decided by the
+builder; templates only print them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from generator.diagnostics import Location
+
+# --- type expressions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Prim:
+    """A builtin: str, int, float, bool, bytes, date, datetime, time, uuid, any, none, object."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A named type defined in the models package."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Array:
+    item: TypeExpr
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    value: TypeExpr
+
+
+@dataclass(frozen=True, slots=True)
+class Tuple:
+    items: tuple[TypeExpr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    values: tuple[str | int | float | bool | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Union:
+    options: tuple[TypeExpr, ...]
+    discriminator: Discriminator | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Nullable:
+    inner: TypeExpr
+
+
+TypeExpr = Prim | Ref | Array | Map | Tuple | Literal | Union | Nullable
+
+
+@dataclass(frozen=True, slots=True)
+class Discriminator:
+    property: str  # wire name of the tag property
+    mapping: tuple[tuple[str, str], ...]  # tag value -> model name
+
+
+# --- named types -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str  # Python attribute name
+    wire_name: str
+    type: TypeExpr
+    annotation: str  # as printed in the model
+    required: bool
+    description: str | None
+    default_doc: str | None  # the spec's default, for documentation
+    deprecated: bool
+    read_only: bool
+    write_only: bool
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    kind: ClassVar[str] = "model"
+    name: str
+    module: str
+    fields: tuple[Field, ...]
+    description: str | None
+    extra_type: TypeExpr | None  # type of additionalProperties values, when declared
+    extra_annotation: str | None
+    deprecated: bool
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    kind: ClassVar[str] = "enum"
+    name: str
+    module: str
+    values: tuple[str | int | float | bool | None, ...]
+    annotation: str  # Literal[...]
+    description: str | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    kind: ClassVar[str] = "alias"
+    name: str
+    module: str
+    type: TypeExpr
+    annotation: str
+    description: str | None
+    location: Location
+
+
+Definition = Model | Enum | Alias
+
+
+@dataclass(frozen=True, slots=True)
+class ModelModule:
+    name: str  # module name inside the models package
+    imports: tuple[str, ...]  # complete import lines
+    definitions: tuple[Definition, ...]  # in dependency order
+    rebuild: tuple[str, ...]  # models whose forward references cross into this module
+
+
+# --- operations ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str  # Python keyword argument
+    wire_name: str
+    location_in: str  # path, query, header, cookie
+    type: TypeExpr
+    annotation: str
+    required: bool
+    description: str | None
+    style: str | None
+    explode: bool | None
+    deprecated: bool
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class BodyField:
+    name: str
+    wire_name: str
+    type: TypeExpr
+    annotation: str
+    required: bool
+    description: str | None
+    is_file: bool
+    is_stream_flag: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RequestBody:
+    content_type: str
+    required: bool
+    fields: tuple[BodyField, ...]  # exploded object properties, as keyword arguments
+    whole_name: str | None  # when not exploded: the keyword argument taking the whole body
+    whole_annotation: str | None
+    description: str | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorType:
+    status: str  # "400", "4XX", "default"
+    annotation: str  # as a value for the runtime
+    error_class: str  # the runtime's exception raised for it: `BadRequestError`, `APIStatusError`
+
+
+# --- example values: data, printed as Python at render time ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleObject:
+    """A JSON object of an example, keys in the spec's order."""
+
+    items: tuple[tuple[str, ExampleValue], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleFile:
+    """A placeholder for an uploaded file (printed as a bytes literal)."""
+
+
+ExampleValue = (
+    None | bool | int | float | str | tuple["ExampleValue", ...] | ExampleObject | ExampleFile
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleArgument:
+    name: str  # the Python keyword argument
+    value: ExampleValue
+    from_spec: bool  # False: a placeholder built from the argument's type
+
+
+@dataclass(frozen=True, slots=True)
+class RetrySettings:
+    """A retry policy as data: from `x-speakeasy-retries` and `[tool.oagen.retry]` (config wins,
+    key by key). None = not given (the runtime's default applies)."""
+
+    max_retries: int | None
+    initial_delay: float | None  # seconds
+    max_delay: float | None  # seconds
+    statuses: tuple[str, ...] | None  # "429", "5XX"
+    retry_connection_errors: bool | None
+    exponent: float | None
+    max_elapsed: float | None  # seconds
+    sources: tuple[str, ...]  # where the values came from: "x-speakeasy-retries", "config"
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    method_name: str
+    constant: str  # module-level name of the runtime `Operation` description
+    http_method: str
+    path: str
+    resource: str
+    summary: str | None
+    description: str | None
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    body: RequestBody | None
+    response_annotation: str  # return type of the non-streaming call
+    response_runtime: str  # expression the runtime parses the body with, or "None"
+    response_kind: str  # json, text, binary, none
+    stream_annotation: str | None  # type of each SSE event, when the operation streams
+    stream_runtime: str | None  # the same, as a value for the runtime
+    stream_mode: str | None  # "flag": a body property switches to SSE; "accept": a method-only
+    # argument asks for SSE with the Accept header; "always": the operation only streams
+    stream_argument: str | None  # the Python argument that switches, for "flag" and "accept"
+    errors: tuple[ErrorType, ...]
+    security: tuple[tuple[str, ...], ...]
+    location: Location
+    example: str  # keyword arguments of an example call, from the spec's examples
+    example_arguments: tuple[ExampleArgument, ...]  # the same as data, with placeholders for
+    # required arguments the spec gives no example for
+    embedded_errors: bool  # False when a success body declares the error key as required data
+    retry: RetrySettings | None  # the description's policy for this operation (with config)
+    # Header of the idempotency key when this operation declares its own (a header parameter
+    # named like one); None: the API's.
+    idempotency_header: str | None
+    # The argument taking a caller's idempotency key (a declared header parameter, or the
+    # per-call option); None on idempotent methods.
+    idempotency_argument: str | None
+    idempotency_option: bool  # True: the argument is the per-call option, not a parameter
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    attribute: str  # client.<attribute>
+    class_name: str
+    async_class_name: str
+    module: str
+    description: str | None
+    operations: tuple[Operation, ...]
+    imports: tuple[str, ...]  # complete import lines of the resource module
+    raw_class_name: str
+    async_raw_class_name: str
+    class_names: tuple[str, ...]  # the four classes above, in import order
+    model_names: tuple[str, ...]  # models its methods' annotations name, in import order
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    key: str  # name in components.securitySchemes
+    kind: str  # http, apiKey, oauth2, openIdConnect
+    scheme: str | None  # bearer, basic
+    location_in: str | None  # header, query, cookie (apiKey)
+    param_name: str | None
+    argument: str  # constructor keyword argument
+    argument_annotation: str
+    env_var: str | None
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    title: str
+    version: str
+    description: str | None
+    spec_version: str
+    base_url: str
+    package: str
+    distribution: str
+    package_version: str
+    client_class: str
+    async_client_class: str
+    env_prefix: str
+    base_url_env: str
+    log_env: str
+    security_schemes: tuple[SecurityScheme, ...]
+    modules: tuple[ModelModule, ...]
+    model_names: tuple[tuple[str, str], ...]  # (name, module), sorted by name
+    resources: tuple[Resource, ...]
+    default_headers: tuple[tuple[str, str], ...]
+    sse_done: str | None
+    error_key: str | None
+    retry: RetrySettings | None  # the API's policy (config, else document-level description)
+    idempotency_header: str | None  # None: no idempotency key
+    license: str | None
+    urls: tuple[tuple[str, str], ...]  # (label, url) for the distribution's metadata
+    operation_total: int  # operations in the spec, generated or not
+    schema_total: int  # named schemas in the spec

@@ -1,0 +1,190 @@
+"""Format: black, in-process, in the mode `pysource.black_mode` sets explicitly.
+
+Files from the built-in templates that emit black's layout themselves (`render.LAID_OUT`) only
+have their over-long statements laid out by black (`pysource.finish_all`). Every other Python file
+goes through black whole; black's results are cached by the hash of their unformatted text (and
+black's version and mode) by `cache.py`, so a hit is exactly what black returned. Misses are
+formatted in parallel worker processes when there are many.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Collection
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from generator import cache
+from generator.diagnostics import Diagnostics
+from generator.progress import silent
+from generator.render import pysource
+
+LINE_LENGTH = pysource.LINE_LENGTH
+_PARALLEL_THRESHOLD = 200  # below this, worker start-up (each imports black) costs more
+
+
+def _needs_black(path: str) -> bool:
+    return path.endswith(".py") and "/_runtime/" not in path  # the runtime is kept black-clean
+
+
+def format_source(path: str, source: str) -> tuple[str, str, str | None]:
+    """(path, formatted text, error message or None)."""
+    if not _needs_black(path):
+        return path, source, None
+    try:
+        return path, pysource.black_format(source), None
+    except Exception as exc:
+        return path, source, f"{type(exc).__name__}: {str(exc)[:300]}"
+
+
+def _finish(
+    files: dict[str, str],
+    laid_out: Collection[str],
+    diagnostics: Diagnostics,
+    progress: Callable[[str], None],
+) -> dict[str, str]:
+    """The laid-out files with their over-long lines laid out by black, each then compiled:
+    black no longer reads every file, and a file that does not compile must never be written.
+    With a second core, a forked child takes about half the work while this process does the
+    rest; when forking is unavailable or the child fails, this process does its share too."""
+    from generator import forked
+
+    chosen = {path: files[path] for path in sorted(laid_out) if path in files}
+    progress(f"laying out {len(chosen)} files")
+    costs = {path: _cost(source) for path, source in chosen.items()}
+    if sum(costs.values()) < _PARALLEL_WORK or not forked.available():
+        shares = [chosen]
+    else:
+        shares, totals = [{}, {}], [0, 0]
+        for path in sorted(chosen, key=lambda path: (-costs[path], path)):
+            lighter = totals.index(min(totals))
+            shares[lighter][path] = chosen[path]
+            totals[lighter] += costs[path]
+    child = forked.Forked(lambda: _finish_share(shares[1])) if len(shares) > 1 else None
+    finished: dict[str, str] = {}
+    for index, share in enumerate(shares):
+        result = child.collect() if index == 1 and child is not None else None
+        done, invalid = result if result is not None else _finish_share(share)
+        finished.update(done)
+        for path, error in invalid:
+            _report_invalid(path, error, diagnostics)
+    return finished
+
+
+# What finishing a file costs, in characters compiled (about 0.15 us each): black takes about
+# 1.5 ms for each over-long line and 0.35 ms more for each comma or `|` in it, whatever its length
+# (fitted on the units of the OpenRouter and GitHub clients).
+_UNIT_COST = 10_000
+_DELIMITER_COST = 2_300
+_PARALLEL_WORK = 150_000  # about 20 ms; below that, forking costs more than it saves
+
+
+def _cost(source: str) -> int:
+    cost = len(source)
+    for line in source.split("\n"):
+        if pysource.width(line) > LINE_LENGTH:
+            cost += _UNIT_COST + _DELIMITER_COST * (line.count(",") + line.count("|"))
+    return cost
+
+
+def _finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """`pysource.finish_all` over some files (file by file when it fails, to name the files at
+    fault), then each parsed; with the (path, error) of every file that is not valid Python."""
+    invalid: list[tuple[str, str]] = []
+    try:
+        finished = pysource.finish_all(files)
+    except Exception:
+        finished = {}
+        for path, source in files.items():
+            try:
+                finished[path] = pysource.finish_all({path: source})[path]
+            except Exception as exc:
+                invalid.append((path, f"{type(exc).__name__}: {str(exc)[:300]}"))
+                finished[path] = source
+    unparsed = {path for path, _ in invalid}
+    # Compiled to bytecode, not just parsed: a quarter faster than building the ast module's
+    # objects, and it also catches what only the compiler checks (`return` outside a function,
+    # a repeated parameter). Its warnings are not the user's concern here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path, source in finished.items():
+            if path in unparsed:
+                continue
+            try:
+                compile(source, path, "exec", dont_inherit=True)
+            except (SyntaxError, ValueError) as exc:
+                invalid.append((path, f"{type(exc).__name__}: {exc}"))
+    return finished, invalid
+
+
+def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
+    diagnostics.error(
+        "E601",
+        f"generated {path} is not valid Python ({error}); this is a bug in "
+        "oagen or a custom template",
+        None,
+        "report it with the spec that triggers it",
+    )
+
+
+def _cache() -> Path | None:
+    from importlib.metadata import version
+
+    return cache.folder("black", f"{version('black')}|{pysource.black_mode()!r}")
+
+
+def cached_black(source: str) -> str:
+    """`pysource.black_one_pass(source)`, from the content cache when it holds the answer: a
+    regeneration then skips black for the API reference's examples and signatures."""
+    store = _cache()
+    entry = cache.key(b"one pass", source.encode())
+    hit = cache.read(store, entry)
+    if hit is not None:
+        return hit
+    text = pysource.black_one_pass(source)
+    cache.write(store, entry, text)
+    return text
+
+
+def format_files(
+    files: dict[str, str],
+    diagnostics: Diagnostics,
+    progress: Callable[[str], None] = silent,
+    laid_out: Collection[str] = (),
+) -> dict[str, bytes]:
+    store = _cache()
+    formatted: dict[str, str] = {}
+    misses: list[str] = []
+    formatted.update(_finish(files, laid_out, diagnostics, progress))
+    for path in sorted(files):
+        source = files[path]
+        if path in formatted:
+            continue
+        hit = cache.read(store, cache.key(source.encode())) if _needs_black(path) else source
+        if hit is None:
+            misses.append(path)
+        else:
+            formatted[path] = hit
+    workers = min(os.cpu_count() or 1, 8)
+    sources = [files[path] for path in misses]
+    results: list[tuple[str, str, str | None]] = []
+    if len(misses) >= _PARALLEL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(format_source, misses, sources, chunksize=16):
+                results.append(result)
+                if len(results) % 50 == 0:
+                    progress(f"formatting {len(results)}/{len(misses)} files")
+    else:
+        for path, source in zip(misses, sources, strict=True):
+            results.append(format_source(path, source))
+            if len(results) % 50 == 0:
+                progress(f"formatting {len(results)}/{len(misses)} files")
+    for (path, text, error), source in zip(results, sources, strict=True):
+        if error is not None:
+            _report_invalid(path, error, diagnostics)
+        else:
+            cache.write(store, cache.key(source.encode()), text)
+        formatted[path] = text
+    # A lone surrogate from the spec (valid JSON, not valid UTF-8) is written as its escape.
+    return {path: formatted[path].encode("utf-8", "backslashreplace") for path in sorted(formatted)}

@@ -1,0 +1,251 @@
+"""Render: print the IR through the Jinja2 templates in `templates/`.
+
+Templates only print what the IR says (StrictUndefined: a missing value is an error, not an empty
+string). The filters only quote text safely, whatever the spec's strings contain: `tomlstr` makes
+a TOML string; the Python ones (`pystr`, `docstring`, `attribute_doc`, ...) come from
+`pysource.py`, which also writes them in black's layout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from generator.model import ir
+from generator.render import pysource
+
+GENERATOR_DIR = Path(__file__).parent.parent
+RUNTIME_DIR = GENERATOR_DIR / "runtime"
+
+
+def template_dirs() -> list[Path]:
+    """Built-in templates: beside the package when installed, else at the repository root."""
+    candidates = [GENERATOR_DIR / "templates", GENERATOR_DIR.parent / "templates"]
+    return [path for path in candidates if path.is_dir()]
+
+
+# --- Markdown: spec text is untrusted ---------------------------------------------------------
+
+# Control characters (tab and newline become spaces first), DEL, C1 controls, line and paragraph
+# separators, bidirectional overrides and isolates, lone surrogates: shown as escapes.
+_MD_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+# Characters that start inline Markdown or HTML anywhere in a line (`&` could spell an entity).
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+# What makes a block when it starts a line: heading, quote, list, thematic break, setext line.
+_MD_LINE_START = re.compile(r"^(?:([#>+=:-])|(\d+)([.)]))")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _shown(char: str, backslash: str) -> str:
+    code = ord(char)
+    return f"{backslash}x{code:02x}" if code < 0x100 else f"{backslash}u{code:04x}"
+
+
+def md_text(value: object, limit: int = 0) -> str:
+    """Spec text as one line of Markdown that is only ever text: whitespace (newlines too) folded
+    to single spaces, unprintables shown as escapes, every character that could open emphasis,
+    code, a link, HTML, a table cell or (at the start) a block backslash-escaped, `&` as
+    `&amp;`. With `limit`, cut at a word boundary to about that many characters, with `...`."""
+    text = _WHITESPACE.sub(" ", str(value)).strip()
+    if limit and len(text) > limit:
+        cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+        text = cut.rstrip() + " ..."
+    text = _MD_INLINE.sub(r"\\\1", text.replace("&", "&amp;"))
+    text = _MD_UNPRINTABLE.sub(lambda m: _shown(m.group(), "\\\\"), text)
+    return _MD_LINE_START.sub(
+        lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text
+    )
+
+
+def md_code(value: object) -> str:
+    """An inline code span holding `value` literally: a fence longer than any run of backticks
+    in it, newlines and unprintables shown as escapes (a code span cannot hold them)."""
+    text = _MD_UNPRINTABLE.sub(lambda m: _shown(m.group(), "\\"), str(value).replace("\t", " "))
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.startswith(("`", " ")) or text.endswith(("`", " ")):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"
+
+
+def md_block(code: str, info: str = "python") -> str:
+    """A fenced code block that nothing inside it can close: its fence is longer than any run of
+    backticks in the code."""
+    longest = max((len(run) for run in re.findall("`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{code}\n{fence}"
+
+
+# --- api.md: each method's signature and example, printed from the IR ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MethodReference:
+    signature: str  # a `def` stub, as black lays it out
+    example: str  # the example call, as black lays it out
+
+
+def _signature(op: ir.Operation) -> str:
+    parameters: list[str] = []
+
+    def add(name: str, annotation: str, required: bool) -> None:
+        parameters.append(
+            f"{name}: {annotation}" if required else f"{name}: {annotation} | NotGiven = NOT_GIVEN"
+        )
+
+    for param in op.parameters:
+        add(param.name, param.annotation, param.required)
+    if op.body is not None:
+        for field in op.body.fields:
+            add(
+                field.name,
+                "bool" if field.is_stream_flag else field.annotation,
+                field.required and not field.is_stream_flag,
+            )
+        if op.body.whole_name is not None and op.body.whole_annotation is not None:
+            add(op.body.whole_name, op.body.whole_annotation, op.body.required)
+    if op.stream_mode == "accept" and op.stream_argument is not None:
+        parameters.append(f"{op.stream_argument}: bool = False")
+    return pysource.def_stub(op.method_name, parameters, returns(op))
+
+
+def returns(op: ir.Operation, stream_class: str = "Stream") -> str:
+    """The method's return annotation, as the resource module prints it."""
+    if op.stream_annotation is None:
+        return op.response_annotation
+    stream = f"{stream_class}[{op.stream_annotation}]"
+    return stream if op.stream_mode == "always" else f"{op.response_annotation} | {stream}"
+
+
+def _example(resource: ir.Resource, op: ir.Operation) -> str:
+    arguments = [(a.name, pysource.example_value(a.value)) for a in op.example_arguments]
+    target = "stream" if op.stream_mode == "always" else "result"
+    return pysource.call_line(target, f"client.{resource.attribute}.{op.method_name}", arguments)
+
+
+def api_reference(api: ir.Api) -> dict[str, dict[str, MethodReference]]:
+    """`reference[resource attribute][method name]` for `api.md.j2`: every signature and example
+    laid out by black in one call (cached by content)."""
+    from generator.render.format import cached_black
+
+    keys = [(resource, op) for resource in api.resources for op in resource.operations]
+    statements = [
+        text for resource, op in keys for text in (_signature(op), _example(resource, op))
+    ]
+    laid = pysource.lay_out_statements(statements, cached_black)
+    reference: dict[str, dict[str, MethodReference]] = {}
+    for index, (resource, op) in enumerate(keys):
+        reference.setdefault(resource.attribute, {})[op.method_name] = MethodReference(
+            laid[2 * index], laid[2 * index + 1]
+        )
+    return reference
+
+
+def tomlstr(value: object) -> str:
+    import json
+
+    # JSON escapes the C0 controls; TOML also forbids a raw DEL and any surrogate, even escaped
+    # (a lone one becomes the replacement character).
+    text = re.sub("[\ud800-\udfff]", "\ufffd", str(value))
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+@cache
+def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*extra_dirs, *template_dirs()]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["pystr"] = pysource.pystr
+    env.filters["pytuple"] = pysource.pytuple
+    env.filters["docstring"] = pysource.docstring
+    env.filters["attribute_doc"] = pysource.attribute_doc
+    env.filters["doc_text"] = pysource.doc_text
+    env.globals["from_import"] = pysource.from_import
+    env.globals["assign_call"] = pysource.assign_call
+    env.globals["retry_policy"] = pysource.retry_policy
+    env.filters["tomlstr"] = tomlstr
+    env.filters["md_text"] = md_text
+    env.filters["md_code"] = md_code
+    env.filters["md_block"] = md_block
+    env.globals["returns"] = returns
+    return env
+
+
+class RenderError(Exception):
+    """A template failed; the message names the template file and line."""
+
+
+def _describe(exc: jinja2.TemplateError, template: str) -> str:
+    """`file:line: message` for a template error, from the frames Jinja2 maps to templates."""
+    where, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    trace = exc.__traceback__
+    while trace is not None:  # runtime errors: the innermost frame that is a template
+        if trace.tb_frame.f_code.co_filename.endswith(".j2"):
+            where, line = trace.tb_frame.f_code.co_filename, trace.tb_lineno
+        trace = trace.tb_next
+    return f"{where or template}:{line or 1}: {exc.message or type(exc).__name__}"
+
+
+# Templates whose output is already laid out as black lays it out (see pysource.py); a custom
+# template replacing one of them is formatted by black like any other file.
+LAID_OUT = frozenset(
+    {
+        "package/__init__.py.j2",
+        "package/_client.py.j2",
+        "package/models/__init__.py.j2",
+        "package/models/module.py.j2",
+        "package/resources/__init__.py.j2",
+        "package/resources/resource.py.j2",
+    }
+)
+
+
+def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> tuple[dict[str, str], set[str]]:
+    """Every file of the generated distribution, keyed by path relative to the output folder,
+    and the paths of those rendered by built-in templates that emit black's layout."""
+    env = environment(extra_dirs)
+    builtin = [str(path) for path in template_dirs()]
+    package = api.package
+    files: dict[str, str] = {}
+    laid_out: set[str] = set()
+
+    def put(path: str, template: str, **context: object) -> None:
+        try:
+            loaded = env.get_template(template)
+            files[path] = loaded.render(api=api, **context)
+        except jinja2.TemplateError as exc:
+            raise RenderError(_describe(exc, template)) from exc
+        if template in LAID_OUT and (loaded.filename or "").startswith(tuple(builtin)):
+            laid_out.add(path)
+
+    put("pyproject.toml", "pyproject.toml.j2")
+    reference = api_reference(api)
+    put("README.md", "README.md.j2", reference=reference)
+    put("api.md", "api.md.j2", reference=reference)
+    put(f"{package}/__init__.py", "package/__init__.py.j2")
+    put(f"{package}/_client.py", "package/_client.py.j2")
+    put(f"{package}/py.typed", "package/py.typed.j2")
+    put(f"{package}/models/__init__.py", "package/models/__init__.py.j2")
+    for module in api.modules:
+        put(f"{package}/models/{module.name}.py", "package/models/module.py.j2", module=module)
+    put(f"{package}/resources/__init__.py", "package/resources/__init__.py.j2")
+    for resource in api.resources:
+        put(
+            f"{package}/resources/{resource.module}.py",
+            "package/resources/resource.py.j2",
+            resource=resource,
+        )
+    for runtime_file in sorted(RUNTIME_DIR.glob("*.py")):
+        files[f"{package}/_runtime/{runtime_file.name}"] = runtime_file.read_text(encoding="utf-8")
+    return files, laid_out

@@ -1,0 +1,1 @@
+"""Review tools: compare two descriptions (diff), release notes and versions, git revisions."""

@@ -1,0 +1,1 @@
+"""Validate: check the loaded document against the OpenAPI specification."""

@@ -1,0 +1,1 @@
+"""Write: put the rendered files in place atomically, under a lock, with a manifest."""
