@@ -699,6 +699,12 @@ def _summary(run: Run, api: Api, started: float, files: str, quiet: bool) -> Non
         f"files: {files}; {time.perf_counter() - started:.2f} s",
         file=sys.stderr,
     )
+    if api.naming_sources:
+        sources = ", ".join(f"{source} {count}" for source, count in api.naming_sources)
+        print(
+            f"oagen: call paths: inferred {api.naming_style}-style; named by {sources}",
+            file=sys.stderr,
+        )
     if os.environ.get("OAGEN_TIMINGS"):
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in run.timings.items())
         print(f"oagen: stages: {stages}", file=sys.stderr)

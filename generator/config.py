@@ -343,10 +343,19 @@ def _check_names(value: dict[str, Any], where: Location, diagnostics: Diagnostic
             ok = False
             continue
         for source, target in entries.items():
-            if not isinstance(target, str) or not target.isidentifier() or iskeyword(target):
+            # An operation's name may be a whole call path: `listKeys = "keys.list"`.
+            parts = (
+                target.split(".") if isinstance(target, str) and table == "operations" else [target]
+            )
+            if not all(isinstance(p, str) and p.isidentifier() and not iskeyword(p) for p in parts):
+                what = (
+                    "a Python identifier or a dotted call path"
+                    if table == "operations"
+                    else "a Python identifier"
+                )
                 diagnostics.error(
                     CONFIG_FILE_CODE,
-                    f"`names.{table}.{source}` must be a Python identifier, got {target!r}",
+                    f"`names.{table}.{source}` must be {what}, got {target!r}",
                     place.child(source),
                     "use letters, digits and underscores, not starting with a digit",
                 )

@@ -63,7 +63,7 @@ def build_api(
     _unused_overrides(config, schemas, operations, diagnostics)
 
     definitions, modules = build_modules(schemas.definitions, schemas.order, schemas.dependencies)
-    resources = operations.finish(definitions, _tag_descriptions(document))
+    resources, naming = operations.finish(definitions, _tag_descriptions(document))
 
     info = mapping(document.get("info"))
     title = scalar_text(info.get("title") or "API").strip() or "API"
@@ -101,6 +101,8 @@ def build_api(
         idempotency_header=idempotency_header,
         license=_license(license_info),
         urls=_urls(document, info),
+        naming_style=naming.style,
+        naming_sources=naming.sources,
         operation_total=operations.total,
         schema_total=len(schemas.definitions),
     )

@@ -230,7 +230,7 @@ class Operation:
     constant: str  # module-level name of the runtime `Operation` description
     http_method: str
     path: str
-    resource: str
+    resource: str  # the resource's call path from the client: "chat.completions"
     summary: str | None
     description: str | None
     deprecated: bool
@@ -262,8 +262,24 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class SubResource:
+    """A resource as an attribute of its parent resource: `client.chat.completions`."""
+
+    attribute: str
+    module: str
+    class_name: str
+    async_class_name: str
+    raw_class_name: str
+    async_raw_class_name: str
+    class_names: tuple[str, ...]  # the four classes above, in import order
+
+
+@dataclass(frozen=True, slots=True)
 class Resource:
-    attribute: str  # client.<attribute>
+    attribute: str  # the last name of its call path: client.<parent>.<attribute>
+    path: str  # the call path from the client: "chat.completions"
+    parent: str | None  # the parent's call path; None for the client's own attributes
+    children: tuple[SubResource, ...]  # its sub-resources, by attribute
     class_name: str
     async_class_name: str
     module: str
@@ -315,5 +331,7 @@ class Api:
     idempotency_header: str | None  # None: no idempotency key
     license: str | None
     urls: tuple[tuple[str, str], ...]  # (label, url) for the distribution's metadata
+    naming_style: str  # the inference style chosen for operations without naming hints
+    naming_sources: tuple[tuple[str, int], ...]  # operations named by each source, most first
     operation_total: int  # operations in the spec, generated or not
     schema_total: int  # named schemas in the spec

@@ -191,11 +191,16 @@ def file_stem(name: str) -> str:
     return name + "_" if device in WINDOWS_DEVICE_NAMES else name
 
 
-_WORD_BOUNDARY = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# A version token (`v1`, `V1beta1`, `v2alpha`) is one word, as the APIs write it; then
+# capitalised and lower-case runs, acronyms, and digits.
+_WORD_BOUNDARY = re.compile(
+    r"[Vv]\d+(?:alpha\d*|beta\d*)?(?![a-z])|[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+"
+)
 
 
 def ascii_words(text: str) -> list[str]:
-    """Split any string into ASCII words: `getHTTPResponse2fa` -> get, HTTP, Response, 2, fa."""
+    """Split any string into ASCII words: `getHTTPResponse2fa` -> get, HTTP, Response, 2, fa;
+    `listCoreV1beta1Pod` -> list, Core, V1beta1, Pod."""
     normalised = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words: list[str] = []
     for chunk in re.split(r"[^A-Za-z0-9]+", normalised):
@@ -220,8 +225,29 @@ def safe_identifier(name: str, fallback: str) -> str:
     if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in ("None", "True", "False"):
         name += "_"
     if len(name) > _MAX_LENGTH:
-        name = name[:_MAX_LENGTH].rstrip("_")
+        name = shorten(name)
     return name
+
+
+_PIECE_BOUNDARY = re.compile(r"(?=_)|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def shorten(name: str, limit: int = _MAX_LENGTH) -> str:
+    """A long identifier made shorter without cutting a word: words repeated from earlier are
+    dropped first (`list_namespaced_pod_for_namespaced` -> `list_namespaced_pod_for`), then whole
+    words from the end; the first word always stays."""
+    pieces = [piece for piece in _PIECE_BOUNDARY.split(name) if piece]
+    seen: set[str] = set()
+    kept: list[str] = []
+    for index, piece in enumerate(pieces):
+        word = piece.strip("_").lower()
+        if index and word in seen:
+            continue
+        seen.add(word)
+        kept.append(piece)
+    while len("".join(kept)) > limit and len(kept) > 1:
+        kept.pop()
+    return "".join(kept).rstrip("_") or name[:limit]
 
 
 def snake_identifier(text: str, fallback: str = "value") -> str:

@@ -11,22 +11,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostics, Location
-from generator.model import ir, retries
+from generator.model import callpaths, ir, retries
 from generator.model.annotations import Annotator
 from generator.model.bounded import is_small, scalar_text
 from generator.model.examples import argument as example_argument
+from generator.model.inference import Facts, response_lists
 from generator.model.naming import (
-    CLIENT_ATTRIBUTES,
-    METHOD_NAME_RESERVED,
     METHOD_RESERVED,
     Namer,
     class_identifier,
-    file_stem,
     isort_key,
     pascal_case,
     snake_identifier,
 )
 from generator.model.resolve import Resolver
+from generator.model.resources import resource_nodes
 from generator.model.schemas import SchemaBuilder
 from generator.render.pysource import from_import
 
@@ -69,10 +68,11 @@ class _BodyFieldDraft:
 @dataclass(slots=True)
 class _OpDraft:
     operation_id: str
-    method_name: str
+    spec_id: str | None  # the operationId as written
+    tag: str | None
+    extensions: dict[str, Any]  # the operation's `x-` keys, for naming
     http_method: str
     path: str
-    resource: str
     summary: str | None
     description: str | None
     deprecated: bool
@@ -90,6 +90,8 @@ class _OpDraft:
     stream_mode: str | None = None
     stream_argument: str | None = None
     errors: list[tuple[str, ir.TypeExpr]] = field(default_factory=list)
+    method_name: str = ""  # decided for all operations at once, in `finish`
+    resource: tuple[str, ...] = ()
     security: tuple[tuple[str, ...], ...] = ()
     body_example: tuple[Any, ...] = ()  # (value,) when the spec gives one
     body_argument: str | None = None  # the argument taking a body that is not exploded
@@ -197,8 +199,7 @@ class OperationBuilder:
             raw_id = f"{method}_{path}"
             self.diagnostics.info(
                 "I401",
-                f"{method.upper()} {path} has no operationId; the method"
-                f" is named {snake_identifier(raw_id, 'call')}",
+                f"{method.upper()} {path} has no operationId; it is named from its path",
                 where,
             )
         operation_id = self._operation_ids.take(raw_id)
@@ -208,24 +209,25 @@ class OperationBuilder:
                 f"duplicate operationId {raw_id!r}; this one is generated as {operation_id!r}",
                 where.child("operationId"),
             )
-        tags = operation.get("tags")
-        tag = scalar_text(tags[0], "default") if isinstance(tags, list) and tags else "default"
-        resource = snake_identifier(tag, "default")
-        if resource in CLIENT_ATTRIBUTES:  # client.request must stay the client's own
-            resource += "_"
-        names = self._method_names.setdefault(resource, Namer(METHOD_NAME_RESERVED))
+        if operation.get("x-speakeasy-ignore") is True or operation.get("x-oagen-ignore") is True:
+            self.diagnostics.info(
+                "I402", f"{operation_id} is marked to be left out of SDKs; not generated", where
+            )
+            return
         if operation_id in self.method_overrides:
             self.renamed.add(operation_id)
-            method_name = names.take(self.method_overrides[operation_id])
-        else:
-            method_name = names.take(snake_identifier(operation_id, "call"))
+        tags = operation.get("tags")
+        tag = scalar_text(tags[0], "default") if isinstance(tags, list) and tags else None
         base = class_identifier(operation_id, "Operation")
         draft = _OpDraft(
             operation_id=operation_id,
-            method_name=method_name,
+            spec_id=operation.get("operationId")
+            if raw_id == operation.get("operationId")
+            else None,
+            tag=tag,
+            extensions={k: v for k, v in operation.items() if str(k).startswith("x-")},
             http_method=method.upper(),
             path=path,
-            resource=resource,
             summary=_text(operation.get("summary")),
             description=_text(operation.get("description")),
             deprecated=bool(operation.get("deprecated")),
@@ -516,45 +518,76 @@ class OperationBuilder:
 
     def finish(
         self, definitions: dict[str, ir.Definition], tag_descriptions: dict[str, str]
-    ) -> tuple[ir.Resource, ...]:
-        by_resource: dict[str, list[_OpDraft]] = {}
-        for draft in self.drafts:
-            by_resource.setdefault(draft.resource, []).append(draft)
+    ) -> tuple[tuple[ir.Resource, ...], callpaths.Naming]:
+        facts = [self._facts(draft, definitions) for draft in self.drafts]
+        naming = callpaths.assign(facts, self.method_overrides, self.diagnostics)
+        by_resource: dict[tuple[str, ...], list[_OpDraft]] = {}
+        for draft, call in zip(self.drafts, naming.calls, strict=True):
+            draft.resource, draft.method_name = call.resource, call.method
+            by_resource.setdefault(call.resource, []).append(draft)
         # Resource modules import models by name: a resource class never takes a model's name.
         class_names = Namer(
             {"Stream", "AsyncStream", "Any", "BaseModel", "Operation", "Param", *definitions}
         )
+        nodes = resource_nodes(by_resource, class_names)
         resources: list[ir.Resource] = []
-        for resource in sorted(by_resource):
+        for path, node in nodes.items():
             annotator = Annotator(definitions)
             constants = Namer()
-            operations = tuple(self._print(d, annotator, constants) for d in by_resource[resource])
-            wanted = class_identifier(resource, "Resource")
-            class_name = class_names.take(wanted + "Resource" if wanted in class_names else wanted)
-            names = (
-                class_name,
-                class_names.take("Async" + class_name),
-                class_names.take(class_name + "WithRawResponse"),
-                class_names.take("Async" + class_name + "WithRawResponse"),
+            operations = tuple(
+                self._print(d, annotator, constants) for d in by_resource.get(path, ())
             )
+            dotted = ".".join(path)
             resources.append(
                 ir.Resource(
-                    attribute=resource,
-                    class_name=names[0],
-                    async_class_name=names[1],
-                    module=file_stem(resource),
-                    description=tag_descriptions.get(resource),
+                    attribute=path[-1],
+                    path=dotted,
+                    parent=".".join(path[:-1]) or None,
+                    children=node.children,
+                    class_name=node.names[0],
+                    async_class_name=node.names[1],
+                    module=node.module,
+                    description=tag_descriptions.get(dotted)
+                    or (tag_descriptions.get(path[0]) if len(path) == 1 else None),
                     operations=operations,
-                    imports=_resource_imports(annotator, operations, definitions),
-                    raw_class_name=names[2],
-                    async_raw_class_name=names[3],
-                    class_names=tuple(sorted(names, key=isort_key)),
+                    imports=_resource_imports(annotator, operations, definitions, node.children),
+                    raw_class_name=node.names[2],
+                    async_raw_class_name=node.names[3],
+                    class_names=tuple(sorted(node.names, key=isort_key)),
                     model_names=tuple(
                         sorted((n for n in annotator.refs if n in definitions), key=isort_key)
                     ),
                 )
             )
-        return tuple(resources)
+        return tuple(resources), naming
+
+    def _facts(self, draft: _OpDraft, definitions: dict[str, ir.Definition]) -> Facts:
+        response = draft.response
+        while isinstance(response, ir.Nullable):
+            response = response.inner
+        definition = definitions.get(response.name) if isinstance(response, ir.Ref) else None
+        if isinstance(definition, ir.Alias):
+            response = definition.type
+        # Array fields of the body, and of an object under `data`/`result` (`{data: {items}}`).
+        arrays: set[str] = set()
+        if isinstance(definition, ir.Model):
+            for f in definition.fields:
+                if _is_array(f.type):
+                    arrays.add(f.wire_name)
+                inner = _model_of_type(f.type, definitions)
+                if inner is not None and f.wire_name in ("data", "result"):
+                    arrays.update(g.wire_name for g in inner.fields if _is_array(g.type))
+        segments = [s for s in draft.path.split("/") if s and "{" not in s]
+        return Facts(
+            operation_id=draft.operation_id,
+            spec_id=draft.spec_id,
+            http_method=draft.http_method,
+            path=draft.path,
+            tag=draft.tag,
+            extensions=draft.extensions,
+            lists=response_lists(arrays, _is_array(response), segments[-1] if segments else ""),
+            location=draft.location,
+        )
 
     def _print(self, draft: _OpDraft, annotator: Annotator, constants: Namer) -> ir.Operation:
         params = tuple(
@@ -623,7 +656,7 @@ class OperationBuilder:
             constant=constants.take("_" + draft.method_name.upper().strip("_")),
             http_method=draft.http_method,
             path=draft.path,
-            resource=draft.resource,
+            resource=".".join(draft.resource),
             summary=draft.summary,
             description=draft.description,
             deprecated=draft.deprecated,
@@ -775,14 +808,24 @@ def _resource_imports(
     annotator: Annotator,
     operations: tuple[ir.Operation, ...],
     definitions: dict[str, ir.Definition],
+    children: tuple[ir.SubResource, ...] = (),
 ) -> tuple[str, ...]:
+    if not operations:  # a resource holding only sub-resources
+        lines = ["from __future__ import annotations", ""]
+        lines += ["from functools import cached_property", "from typing import TYPE_CHECKING", ""]
+        lines.append(from_import(".._runtime", ["AsyncAPIResource", "SyncAPIResource"]))
+        return tuple(lines)
     typing_names = {"cast"}
+    if children:
+        typing_names.add("TYPE_CHECKING")
     if any(op.stream_mode in ("flag", "accept") for op in operations):
         typing_names |= {"Literal", "overload"}
     typing_names |= {n for n in annotator.needs if n in ("Annotated", "Any", "Literal")}
     lines = ["from __future__ import annotations", ""]
     stdlib = sorted(n for n in annotator.needs if n in ("datetime", "uuid"))
     lines.extend(f"import {name}" for name in stdlib)
+    if children:
+        lines.append("from functools import cached_property")
     collections = sorted(n for n in annotator.needs if n in ("Mapping", "Sequence"))
     if collections:
         lines.append(f"from collections.abc import {', '.join(collections)}")
@@ -824,6 +867,19 @@ def _resource_imports(
     for module in sorted(by_module):
         lines.append(from_import(f"..models.{module}", sorted(by_module[module], key=isort_key)))
     return tuple(lines)
+
+
+def _model_of_type(expr: ir.TypeExpr, definitions: dict[str, ir.Definition]) -> ir.Model | None:
+    while isinstance(expr, ir.Nullable):
+        expr = expr.inner
+    found = definitions.get(expr.name) if isinstance(expr, ir.Ref) else None
+    return found if isinstance(found, ir.Model) else None
+
+
+def _is_array(expr: ir.TypeExpr | None) -> bool:
+    while isinstance(expr, ir.Nullable):
+        expr = expr.inner
+    return isinstance(expr, ir.Array)
 
 
 def _security(value: Any) -> tuple[tuple[str, ...], ...]:

@@ -99,8 +99,12 @@ def _signature(op: ir.Operation) -> str:
             f"{name}: {annotation}" if required else f"{name}: {annotation} | NotGiven = NOT_GIVEN"
         )
 
+    positional = tuple(
+        f"{p.name}: {p.annotation}" for p in op.parameters if p.location_in == "path" and p.required
+    )
     for param in op.parameters:
-        add(param.name, param.annotation, param.required)
+        if not (param.location_in == "path" and param.required):
+            add(param.name, param.annotation, param.required)
     if op.body is not None:
         for field in op.body.fields:
             add(
@@ -112,7 +116,7 @@ def _signature(op: ir.Operation) -> str:
             add(op.body.whole_name, op.body.whole_annotation, op.body.required)
     if op.stream_mode == "accept" and op.stream_argument is not None:
         parameters.append(f"{op.stream_argument}: bool = False")
-    return pysource.def_stub(op.method_name, parameters, returns(op))
+    return pysource.def_stub(op.method_name, parameters, returns(op), positional)
 
 
 def returns(op: ir.Operation, stream_class: str = "Stream") -> str:
@@ -126,11 +130,11 @@ def returns(op: ir.Operation, stream_class: str = "Stream") -> str:
 def _example(resource: ir.Resource, op: ir.Operation) -> str:
     arguments = [(a.name, pysource.example_value(a.value)) for a in op.example_arguments]
     target = "stream" if op.stream_mode == "always" else "result"
-    return pysource.call_line(target, f"client.{resource.attribute}.{op.method_name}", arguments)
+    return pysource.call_line(target, f"client.{resource.path}.{op.method_name}", arguments)
 
 
 def api_reference(api: ir.Api) -> dict[str, dict[str, MethodReference]]:
-    """`reference[resource attribute][method name]` for `api.md.j2`: every signature and example
+    """`reference[resource call path][method name]` for `api.md.j2`: every signature and example
     laid out by black in one call (cached by content)."""
     from generator.render.format import cached_black
 
@@ -141,7 +145,7 @@ def api_reference(api: ir.Api) -> dict[str, dict[str, MethodReference]]:
     laid = pysource.lay_out_statements(statements, cached_black)
     reference: dict[str, dict[str, MethodReference]] = {}
     for index, (resource, op) in enumerate(keys):
-        reference.setdefault(resource.attribute, {})[op.method_name] = MethodReference(
+        reference.setdefault(resource.path, {})[op.method_name] = MethodReference(
             laid[2 * index], laid[2 * index + 1]
         )
     return reference

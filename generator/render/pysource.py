@@ -476,11 +476,13 @@ def lay_out_statements(
     return [finished[str(index)] for index in range(len(statements))]
 
 
-def def_stub(name: str, parameters: list[str], returns: str) -> str:
-    """`def name(*, a: T, ...) -> R: ...` on one line when it fits, else one parameter per line
-    with a trailing comma (which black keeps); lines still too long are left to
+def def_stub(
+    name: str, parameters: list[str], returns: str, positional: tuple[str, ...] = ()
+) -> str:
+    """`def name(p: T, *, a: T, ...) -> R: ...` on one line when it fits, else one parameter per
+    line with a trailing comma (which black keeps); lines still too long are left to
     `lay_out_statements`."""
-    listed = ["*", *parameters] if parameters else []
+    listed = [*positional, *(["*", *parameters] if parameters else [])]
     line = f"def {name}({', '.join(listed)}) -> {returns}: ..."
     if len(line) <= LINE_LENGTH:
         return line

@@ -731,10 +731,10 @@ class _Differ:
         gone = {k: v for k, v in old_ops.items() if k not in new_ops}
         came = {k: v for k, v in new_ops.items() if k not in old_ops}
         # The same method under another path: the call is unchanged.
-        by_name = {(r.attribute, op.method_name): k for k, (r, op) in came.items()}
+        by_name = {(r.path, op.method_name): k for k, (r, op) in came.items()}
         for key in sorted(gone):
             resource, op = gone[key]
-            match = by_name.get((resource.attribute, op.method_name))
+            match = by_name.get((resource.path, op.method_name))
             if match is not None and match in came:
                 new_pair = came.pop(match)
                 del gone[key]
@@ -747,8 +747,8 @@ class _Differ:
                 )
                 pairs.append(((resource, op), new_pair))
 
-        old_resources = {r.attribute: r for r in self.old.resources}
-        new_resources = {r.attribute: r for r in self.new.resources}
+        old_resources = {r.path: r for r in self.old.resources}
+        new_resources = {r.path: r for r in self.new.resources}
         removed_resources = old_resources.keys() - new_resources.keys()
         added_resources = new_resources.keys() - old_resources.keys()
         for name in sorted(removed_resources):
@@ -780,7 +780,7 @@ class _Differ:
                 )
 
         for _key, (resource, op) in sorted(gone.items()):
-            if resource.attribute in removed_resources:
+            if resource.path in removed_resources:
                 continue
             self.add(
                 "method-removed",
@@ -789,7 +789,7 @@ class _Differ:
                 f"{op.http_method} {op.path} was removed: calls fail with AttributeError",
             )
         for _key, (resource, op) in sorted(came.items()):
-            if resource.attribute in added_resources:
+            if resource.path in added_resources:
                 continue
             self.add(
                 "method-added",

@@ -3,32 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal, cast, overload
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .._runtime import (
-    NOT_GIVEN,
-    AsyncAPIResource,
-    AsyncStream,
-    Body,
-    Headers,
-    NotGiven,
-    Operation,
-    Query,
-    RetryPolicy,
-    Stream,
-    SyncAPIResource,
-    TimeoutTypes,
-    async_to_raw_response_wrapper,
-    to_raw_response_wrapper,
-)
-from ..models.chat_completion_chunk import ChatCompletionChunk
-from ..models.chat_completion_request_provider import ChatCompletionRequestProvider
-from ..models.chat_completion_request_response_format import ChatCompletionRequestResponseFormat
-from ..models.chat_completion_request_tools_item import ChatCompletionRequestToolsItem
-from ..models.chat_completion_response import ChatCompletionResponse
-from ..models.chat_message import ChatMessage
-from ..models.error_response import ErrorResponse
+from .._runtime import AsyncAPIResource, SyncAPIResource
+
+if TYPE_CHECKING:
+    from .chat_completions import (
+        AsyncChatCompletions,
+        AsyncChatCompletionsWithRawResponse,
+        ChatCompletions,
+        ChatCompletionsWithRawResponse,
+    )
 
 __all__ = [
     "AsyncChat",
@@ -37,353 +23,52 @@ __all__ = [
     "ChatWithRawResponse",
 ]
 
-_CREATE_CHAT_COMPLETION = Operation(
-    method="POST",
-    path="/chat/completions",
-    operation_id="createChatCompletion",
-    security=(("bearerAuth",),),
-    request_content_type="application/json",
-    response_type=ChatCompletionResponse,
-    response_kind="json",
-    stream_type=ChatCompletionChunk,
-    error_types={
-        "400": ErrorResponse,
-        "401": ErrorResponse,
-        "402": ErrorResponse,
-        "403": ErrorResponse,
-        "404": ErrorResponse,
-        "408": ErrorResponse,
-        "429": ErrorResponse,
-        "500": ErrorResponse,
-        "502": ErrorResponse,
-        "503": ErrorResponse,
-    },
-)
-
 
 class Chat(SyncAPIResource):
     """OpenAI-compatible chat completions, routed to any supported model."""
 
-    @overload
-    def create_chat_completion(
-        self,
-        *,
-        model: str,
-        messages: Sequence[ChatMessage | dict[str, Any]],
-        stream: Literal[False] | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        stop: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionRequestToolsItem | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        response_format: (
-            ChatCompletionRequestResponseFormat | dict[str, Any] | NotGiven
-        ) = NOT_GIVEN,
-        provider: ChatCompletionRequestProvider | dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletionResponse: ...
+    @cached_property
+    def completions(self) -> ChatCompletions:
+        """Operations of `client.chat.completions`."""
+        from .chat_completions import ChatCompletions
 
-    @overload
-    def create_chat_completion(
-        self,
-        *,
-        model: str,
-        messages: Sequence[ChatMessage | dict[str, Any]],
-        stream: Literal[True],
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        stop: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionRequestToolsItem | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        response_format: (
-            ChatCompletionRequestResponseFormat | dict[str, Any] | NotGiven
-        ) = NOT_GIVEN,
-        provider: ChatCompletionRequestProvider | dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-    ) -> Stream[ChatCompletionChunk]: ...
-
-    @overload
-    def create_chat_completion(
-        self,
-        *,
-        model: str,
-        messages: Sequence[ChatMessage | dict[str, Any]],
-        stream: bool,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        stop: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionRequestToolsItem | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        response_format: (
-            ChatCompletionRequestResponseFormat | dict[str, Any] | NotGiven
-        ) = NOT_GIVEN,
-        provider: ChatCompletionRequestProvider | dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletionResponse | Stream[ChatCompletionChunk]: ...
-
-    def create_chat_completion(
-        self,
-        *,
-        model: str,
-        messages: Sequence[ChatMessage | dict[str, Any]],
-        stream: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        stop: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionRequestToolsItem | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        response_format: (
-            ChatCompletionRequestResponseFormat | dict[str, Any] | NotGiven
-        ) = NOT_GIVEN,
-        provider: ChatCompletionRequestProvider | dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletionResponse | Stream[ChatCompletionChunk]:
-        """Create chat completion
-
-        Sends a request for a model response for the given chat conversation. The request and
-        response follow the OpenAI Chat Completions format, with OpenRouter additions such as
-        provider routing preferences. Supports both streaming and non-streaming modes: when
-        `stream` is `true` the response is a `text/event-stream` of chunks, otherwise a single
-        JSON chat completion.
-
-        Args:
-            model: ID of the model to use, e.g. `openai/gpt-4o`. See `GET /models` for the available models.
-            messages: The conversation so far, oldest message first.
-            stream: Stream the response as server-sent events (`text/event-stream`) instead of returning a single JSON object.
-            max_tokens: Maximum number of tokens to generate (range `[1, context_length)`).
-            temperature: Sampling temperature; higher values make the output more random.
-            top_p: Nucleus sampling; only tokens within the top `top_p` cumulative probability are considered.
-            stop: Up to 4 sequences at which the model stops generating.
-            seed: Seed for deterministic sampling, for models and providers that support it.
-            tools: Tools (functions) the model may call. The model's tool calls are returned on the assistant message.
-            response_format: Output format the model must follow. `json_object` enables JSON mode; `json_schema` enables structured outputs that conform to the given schema.
-            provider: Provider routing preferences for this request, used when several providers serve the model.
-            user: A stable identifier for your end user, used to help detect and prevent abuse.
-            idempotency_key: sent as `Idempotency-Key` on every attempt; default: a new key per call.
-        """
-        return cast(
-            "ChatCompletionResponse | Stream[ChatCompletionChunk]",
-            self._client.request(
-                _CREATE_CHAT_COMPLETION,
-                body={
-                    "model": model,
-                    "messages": messages,
-                    "stream": stream,
-                    "max_tokens": max_tokens,
-                    "temperature": temperature,
-                    "top_p": top_p,
-                    "stop": stop,
-                    "seed": seed,
-                    "tools": tools,
-                    "response_format": response_format,
-                    "provider": provider,
-                    "user": user,
-                },
-                stream=stream is True,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                retry=retry,
-                idempotency_key=idempotency_key,
-            ),
-        )
+        return ChatCompletions(self._client)
 
 
 class AsyncChat(AsyncAPIResource):
     """OpenAI-compatible chat completions, routed to any supported model."""
 
-    @overload
-    async def create_chat_completion(
-        self,
-        *,
-        model: str,
-        messages: Sequence[ChatMessage | dict[str, Any]],
-        stream: Literal[False] | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        stop: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionRequestToolsItem | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        response_format: (
-            ChatCompletionRequestResponseFormat | dict[str, Any] | NotGiven
-        ) = NOT_GIVEN,
-        provider: ChatCompletionRequestProvider | dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletionResponse: ...
+    @cached_property
+    def completions(self) -> AsyncChatCompletions:
+        """Operations of `client.chat.completions`."""
+        from .chat_completions import AsyncChatCompletions
 
-    @overload
-    async def create_chat_completion(
-        self,
-        *,
-        model: str,
-        messages: Sequence[ChatMessage | dict[str, Any]],
-        stream: Literal[True],
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        stop: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionRequestToolsItem | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        response_format: (
-            ChatCompletionRequestResponseFormat | dict[str, Any] | NotGiven
-        ) = NOT_GIVEN,
-        provider: ChatCompletionRequestProvider | dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-    ) -> AsyncStream[ChatCompletionChunk]: ...
-
-    @overload
-    async def create_chat_completion(
-        self,
-        *,
-        model: str,
-        messages: Sequence[ChatMessage | dict[str, Any]],
-        stream: bool,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        stop: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionRequestToolsItem | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        response_format: (
-            ChatCompletionRequestResponseFormat | dict[str, Any] | NotGiven
-        ) = NOT_GIVEN,
-        provider: ChatCompletionRequestProvider | dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletionResponse | AsyncStream[ChatCompletionChunk]: ...
-
-    async def create_chat_completion(
-        self,
-        *,
-        model: str,
-        messages: Sequence[ChatMessage | dict[str, Any]],
-        stream: bool | NotGiven = NOT_GIVEN,
-        max_tokens: int | NotGiven = NOT_GIVEN,
-        temperature: float | NotGiven = NOT_GIVEN,
-        top_p: float | NotGiven = NOT_GIVEN,
-        stop: str | Sequence[str] | NotGiven = NOT_GIVEN,
-        seed: int | NotGiven = NOT_GIVEN,
-        tools: Sequence[ChatCompletionRequestToolsItem | dict[str, Any]] | NotGiven = NOT_GIVEN,
-        response_format: (
-            ChatCompletionRequestResponseFormat | dict[str, Any] | NotGiven
-        ) = NOT_GIVEN,
-        provider: ChatCompletionRequestProvider | dict[str, Any] | NotGiven = NOT_GIVEN,
-        user: str | NotGiven = NOT_GIVEN,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven = NOT_GIVEN,
-    ) -> ChatCompletionResponse | AsyncStream[ChatCompletionChunk]:
-        """Create chat completion
-
-        Sends a request for a model response for the given chat conversation. The request and
-        response follow the OpenAI Chat Completions format, with OpenRouter additions such as
-        provider routing preferences. Supports both streaming and non-streaming modes: when
-        `stream` is `true` the response is a `text/event-stream` of chunks, otherwise a single
-        JSON chat completion.
-
-        Args:
-            model: ID of the model to use, e.g. `openai/gpt-4o`. See `GET /models` for the available models.
-            messages: The conversation so far, oldest message first.
-            stream: Stream the response as server-sent events (`text/event-stream`) instead of returning a single JSON object.
-            max_tokens: Maximum number of tokens to generate (range `[1, context_length)`).
-            temperature: Sampling temperature; higher values make the output more random.
-            top_p: Nucleus sampling; only tokens within the top `top_p` cumulative probability are considered.
-            stop: Up to 4 sequences at which the model stops generating.
-            seed: Seed for deterministic sampling, for models and providers that support it.
-            tools: Tools (functions) the model may call. The model's tool calls are returned on the assistant message.
-            response_format: Output format the model must follow. `json_object` enables JSON mode; `json_schema` enables structured outputs that conform to the given schema.
-            provider: Provider routing preferences for this request, used when several providers serve the model.
-            user: A stable identifier for your end user, used to help detect and prevent abuse.
-            idempotency_key: sent as `Idempotency-Key` on every attempt; default: a new key per call.
-        """
-        return cast(
-            "ChatCompletionResponse | AsyncStream[ChatCompletionChunk]",
-            await self._client.request(
-                _CREATE_CHAT_COMPLETION,
-                body={
-                    "model": model,
-                    "messages": messages,
-                    "stream": stream,
-                    "max_tokens": max_tokens,
-                    "temperature": temperature,
-                    "top_p": top_p,
-                    "stop": stop,
-                    "seed": seed,
-                    "tools": tools,
-                    "response_format": response_format,
-                    "provider": provider,
-                    "user": user,
-                },
-                stream=stream is True,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                retry=retry,
-                idempotency_key=idempotency_key,
-            ),
-        )
+        return AsyncChatCompletions(self._client)
 
 
 class ChatWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: Chat) -> None:
-        self.create_chat_completion = to_raw_response_wrapper(resource.create_chat_completion)
+        self._resource = resource
+
+    @cached_property
+    def completions(self) -> ChatCompletionsWithRawResponse:
+        """Operations of `client.chat.completions`."""
+        from .chat_completions import ChatCompletionsWithRawResponse
+
+        return ChatCompletionsWithRawResponse(self._resource.completions)
 
 
 class AsyncChatWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: AsyncChat) -> None:
-        self.create_chat_completion = async_to_raw_response_wrapper(resource.create_chat_completion)
+        self._resource = resource
+
+    @cached_property
+    def completions(self) -> AsyncChatCompletionsWithRawResponse:
+        """Operations of `client.chat.completions`."""
+        from .chat_completions import AsyncChatCompletionsWithRawResponse
+
+        return AsyncChatCompletionsWithRawResponse(self._resource.completions)

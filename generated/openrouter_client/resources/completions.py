@@ -32,7 +32,7 @@ __all__ = [
     "CompletionsWithRawResponse",
 ]
 
-_CREATE_COMPLETION = Operation(
+_CREATE = Operation(
     method="POST",
     path="/completions",
     operation_id="createCompletion",
@@ -60,7 +60,7 @@ class Completions(SyncAPIResource):
     """Legacy text-only completions from a single prompt string."""
 
     @overload
-    def create_completion(
+    def create(
         self,
         *,
         model: str,
@@ -77,7 +77,7 @@ class Completions(SyncAPIResource):
     ) -> CreateCompletionResponse: ...
 
     @overload
-    def create_completion(
+    def create(
         self,
         *,
         model: str,
@@ -94,7 +94,7 @@ class Completions(SyncAPIResource):
     ) -> Stream[CompletionChunk]: ...
 
     @overload
-    def create_completion(
+    def create(
         self,
         *,
         model: str,
@@ -110,7 +110,7 @@ class Completions(SyncAPIResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> CreateCompletionResponse | Stream[CompletionChunk]: ...
 
-    def create_completion(
+    def create(
         self,
         *,
         model: str,
@@ -142,7 +142,7 @@ class Completions(SyncAPIResource):
         return cast(
             "CreateCompletionResponse | Stream[CompletionChunk]",
             self._client.request(
-                _CREATE_COMPLETION,
+                _CREATE,
                 body={
                     "model": model,
                     "prompt": prompt,
@@ -165,7 +165,7 @@ class AsyncCompletions(AsyncAPIResource):
     """Legacy text-only completions from a single prompt string."""
 
     @overload
-    async def create_completion(
+    async def create(
         self,
         *,
         model: str,
@@ -182,7 +182,7 @@ class AsyncCompletions(AsyncAPIResource):
     ) -> CreateCompletionResponse: ...
 
     @overload
-    async def create_completion(
+    async def create(
         self,
         *,
         model: str,
@@ -199,7 +199,7 @@ class AsyncCompletions(AsyncAPIResource):
     ) -> AsyncStream[CompletionChunk]: ...
 
     @overload
-    async def create_completion(
+    async def create(
         self,
         *,
         model: str,
@@ -215,7 +215,7 @@ class AsyncCompletions(AsyncAPIResource):
         idempotency_key: str | NotGiven = NOT_GIVEN,
     ) -> CreateCompletionResponse | AsyncStream[CompletionChunk]: ...
 
-    async def create_completion(
+    async def create(
         self,
         *,
         model: str,
@@ -247,7 +247,7 @@ class AsyncCompletions(AsyncAPIResource):
         return cast(
             "CreateCompletionResponse | AsyncStream[CompletionChunk]",
             await self._client.request(
-                _CREATE_COMPLETION,
+                _CREATE,
                 body={
                     "model": model,
                     "prompt": prompt,
@@ -270,11 +270,13 @@ class CompletionsWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: Completions) -> None:
-        self.create_completion = to_raw_response_wrapper(resource.create_completion)
+        self._resource = resource
+        self.create = to_raw_response_wrapper(resource.create)
 
 
 class AsyncCompletionsWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: AsyncCompletions) -> None:
-        self.create_completion = async_to_raw_response_wrapper(resource.create_completion)
+        self._resource = resource
+        self.create = async_to_raw_response_wrapper(resource.create)

@@ -29,7 +29,7 @@ __all__ = [
     "CreditsWithRawResponse",
 ]
 
-_GET_CREDITS = Operation(
+_RETRIEVE = Operation(
     method="GET",
     path="/credits",
     operation_id="getCredits",
@@ -47,7 +47,7 @@ _GET_CREDITS = Operation(
 class Credits(SyncAPIResource):
     """Account credit balance."""
 
-    def get_credits(
+    def retrieve(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -65,7 +65,7 @@ class Credits(SyncAPIResource):
         return cast(
             "GetCreditsResponse",
             self._client.request(
-                _GET_CREDITS,
+                _RETRIEVE,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -78,7 +78,7 @@ class Credits(SyncAPIResource):
 class AsyncCredits(AsyncAPIResource):
     """Account credit balance."""
 
-    async def get_credits(
+    async def retrieve(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -96,7 +96,7 @@ class AsyncCredits(AsyncAPIResource):
         return cast(
             "GetCreditsResponse",
             await self._client.request(
-                _GET_CREDITS,
+                _RETRIEVE,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -110,11 +110,13 @@ class CreditsWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: Credits) -> None:
-        self.get_credits = to_raw_response_wrapper(resource.get_credits)
+        self._resource = resource
+        self.retrieve = to_raw_response_wrapper(resource.retrieve)
 
 
 class AsyncCreditsWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: AsyncCredits) -> None:
-        self.get_credits = async_to_raw_response_wrapper(resource.get_credits)
+        self._resource = resource
+        self.retrieve = async_to_raw_response_wrapper(resource.retrieve)

@@ -30,7 +30,7 @@ __all__ = [
     "GenerationWithRawResponse",
 ]
 
-_GET_GENERATION = Operation(
+_RETRIEVE = Operation(
     method="GET",
     path="/generation",
     operation_id="getGeneration",
@@ -52,7 +52,7 @@ _GET_GENERATION = Operation(
 class Generation(SyncAPIResource):
     """Request, token and cost metadata for a completed generation."""
 
-    def get_generation(
+    def retrieve(
         self,
         *,
         id: str,
@@ -75,7 +75,7 @@ class Generation(SyncAPIResource):
         return cast(
             "GetGenerationResponse",
             self._client.request(
-                _GET_GENERATION,
+                _RETRIEVE,
                 query={
                     "id": id,
                 },
@@ -91,7 +91,7 @@ class Generation(SyncAPIResource):
 class AsyncGeneration(AsyncAPIResource):
     """Request, token and cost metadata for a completed generation."""
 
-    async def get_generation(
+    async def retrieve(
         self,
         *,
         id: str,
@@ -114,7 +114,7 @@ class AsyncGeneration(AsyncAPIResource):
         return cast(
             "GetGenerationResponse",
             await self._client.request(
-                _GET_GENERATION,
+                _RETRIEVE,
                 query={
                     "id": id,
                 },
@@ -131,11 +131,13 @@ class GenerationWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: Generation) -> None:
-        self.get_generation = to_raw_response_wrapper(resource.get_generation)
+        self._resource = resource
+        self.retrieve = to_raw_response_wrapper(resource.retrieve)
 
 
 class AsyncGenerationWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: AsyncGeneration) -> None:
-        self.get_generation = async_to_raw_response_wrapper(resource.get_generation)
+        self._resource = resource
+        self.retrieve = async_to_raw_response_wrapper(resource.retrieve)

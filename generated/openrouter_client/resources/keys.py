@@ -34,7 +34,7 @@ __all__ = [
     "KeysWithRawResponse",
 ]
 
-_LIST_KEYS = Operation(
+_LIST = Operation(
     method="GET",
     path="/keys",
     operation_id="listKeys",
@@ -53,7 +53,7 @@ _LIST_KEYS = Operation(
         "500": ErrorResponse,
     },
 )
-_CREATE_KEY = Operation(
+_CREATE = Operation(
     method="POST",
     path="/keys",
     operation_id="createKey",
@@ -69,7 +69,7 @@ _CREATE_KEY = Operation(
         "500": ErrorResponse,
     },
 )
-_GET_KEY = Operation(
+_RETRIEVE = Operation(
     method="GET",
     path="/keys/{hash}",
     operation_id="getKey",
@@ -84,7 +84,7 @@ _GET_KEY = Operation(
         "500": ErrorResponse,
     },
 )
-_DELETE_KEY = Operation(
+_DELETE = Operation(
     method="DELETE",
     path="/keys/{hash}",
     operation_id="deleteKey",
@@ -99,7 +99,7 @@ _DELETE_KEY = Operation(
         "500": ErrorResponse,
     },
 )
-_UPDATE_KEY = Operation(
+_UPDATE = Operation(
     method="PATCH",
     path="/keys/{hash}",
     operation_id="updateKey",
@@ -121,7 +121,7 @@ _UPDATE_KEY = Operation(
 class Keys(SyncAPIResource):
     """Programmatic management of API keys (management key required)."""
 
-    def list_keys(
+    def list(
         self,
         *,
         include_disabled: Literal["true", "false"] | NotGiven = NOT_GIVEN,
@@ -146,7 +146,7 @@ class Keys(SyncAPIResource):
         return cast(
             "ListKeysResponse",
             self._client.request(
-                _LIST_KEYS,
+                _LIST,
                 query={
                     "include_disabled": include_disabled,
                     "offset": offset,
@@ -160,7 +160,7 @@ class Keys(SyncAPIResource):
             ),
         )
 
-    def create_key(
+    def create(
         self,
         *,
         name: str,
@@ -194,7 +194,7 @@ class Keys(SyncAPIResource):
         return cast(
             "CreateKeyResponse",
             self._client.request(
-                _CREATE_KEY,
+                _CREATE,
                 body={
                     "name": name,
                     "limit": limit,
@@ -212,10 +212,10 @@ class Keys(SyncAPIResource):
             ),
         )
 
-    def get_key(
+    def retrieve(
         self,
-        *,
         hash: str,
+        *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -233,7 +233,7 @@ class Keys(SyncAPIResource):
         return cast(
             "GetKeyResponse",
             self._client.request(
-                _GET_KEY,
+                _RETRIEVE,
                 path={
                     "hash": hash,
                 },
@@ -245,10 +245,10 @@ class Keys(SyncAPIResource):
             ),
         )
 
-    def delete_key(
+    def delete(
         self,
-        *,
         hash: str,
+        *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -267,7 +267,7 @@ class Keys(SyncAPIResource):
         return cast(
             "DeleteKeyResponse",
             self._client.request(
-                _DELETE_KEY,
+                _DELETE,
                 path={
                     "hash": hash,
                 },
@@ -279,10 +279,10 @@ class Keys(SyncAPIResource):
             ),
         )
 
-    def update_key(
+    def update(
         self,
-        *,
         hash: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         disabled: bool | NotGiven = NOT_GIVEN,
         limit: float | None | NotGiven = NOT_GIVEN,
@@ -313,7 +313,7 @@ class Keys(SyncAPIResource):
         return cast(
             "UpdateKeyResponse",
             self._client.request(
-                _UPDATE_KEY,
+                _UPDATE,
                 path={
                     "hash": hash,
                 },
@@ -337,7 +337,7 @@ class Keys(SyncAPIResource):
 class AsyncKeys(AsyncAPIResource):
     """Programmatic management of API keys (management key required)."""
 
-    async def list_keys(
+    async def list(
         self,
         *,
         include_disabled: Literal["true", "false"] | NotGiven = NOT_GIVEN,
@@ -362,7 +362,7 @@ class AsyncKeys(AsyncAPIResource):
         return cast(
             "ListKeysResponse",
             await self._client.request(
-                _LIST_KEYS,
+                _LIST,
                 query={
                     "include_disabled": include_disabled,
                     "offset": offset,
@@ -376,7 +376,7 @@ class AsyncKeys(AsyncAPIResource):
             ),
         )
 
-    async def create_key(
+    async def create(
         self,
         *,
         name: str,
@@ -410,7 +410,7 @@ class AsyncKeys(AsyncAPIResource):
         return cast(
             "CreateKeyResponse",
             await self._client.request(
-                _CREATE_KEY,
+                _CREATE,
                 body={
                     "name": name,
                     "limit": limit,
@@ -428,10 +428,10 @@ class AsyncKeys(AsyncAPIResource):
             ),
         )
 
-    async def get_key(
+    async def retrieve(
         self,
-        *,
         hash: str,
+        *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -449,7 +449,7 @@ class AsyncKeys(AsyncAPIResource):
         return cast(
             "GetKeyResponse",
             await self._client.request(
-                _GET_KEY,
+                _RETRIEVE,
                 path={
                     "hash": hash,
                 },
@@ -461,10 +461,10 @@ class AsyncKeys(AsyncAPIResource):
             ),
         )
 
-    async def delete_key(
+    async def delete(
         self,
-        *,
         hash: str,
+        *,
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -483,7 +483,7 @@ class AsyncKeys(AsyncAPIResource):
         return cast(
             "DeleteKeyResponse",
             await self._client.request(
-                _DELETE_KEY,
+                _DELETE,
                 path={
                     "hash": hash,
                 },
@@ -495,10 +495,10 @@ class AsyncKeys(AsyncAPIResource):
             ),
         )
 
-    async def update_key(
+    async def update(
         self,
-        *,
         hash: str,
+        *,
         name: str | NotGiven = NOT_GIVEN,
         disabled: bool | NotGiven = NOT_GIVEN,
         limit: float | None | NotGiven = NOT_GIVEN,
@@ -529,7 +529,7 @@ class AsyncKeys(AsyncAPIResource):
         return cast(
             "UpdateKeyResponse",
             await self._client.request(
-                _UPDATE_KEY,
+                _UPDATE,
                 path={
                     "hash": hash,
                 },
@@ -554,19 +554,21 @@ class KeysWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: Keys) -> None:
-        self.list_keys = to_raw_response_wrapper(resource.list_keys)
-        self.create_key = to_raw_response_wrapper(resource.create_key)
-        self.get_key = to_raw_response_wrapper(resource.get_key)
-        self.delete_key = to_raw_response_wrapper(resource.delete_key)
-        self.update_key = to_raw_response_wrapper(resource.update_key)
+        self._resource = resource
+        self.list = to_raw_response_wrapper(resource.list)
+        self.create = to_raw_response_wrapper(resource.create)
+        self.retrieve = to_raw_response_wrapper(resource.retrieve)
+        self.delete = to_raw_response_wrapper(resource.delete)
+        self.update = to_raw_response_wrapper(resource.update)
 
 
 class AsyncKeysWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: AsyncKeys) -> None:
-        self.list_keys = async_to_raw_response_wrapper(resource.list_keys)
-        self.create_key = async_to_raw_response_wrapper(resource.create_key)
-        self.get_key = async_to_raw_response_wrapper(resource.get_key)
-        self.delete_key = async_to_raw_response_wrapper(resource.delete_key)
-        self.update_key = async_to_raw_response_wrapper(resource.update_key)
+        self._resource = resource
+        self.list = async_to_raw_response_wrapper(resource.list)
+        self.create = async_to_raw_response_wrapper(resource.create)
+        self.retrieve = async_to_raw_response_wrapper(resource.retrieve)
+        self.delete = async_to_raw_response_wrapper(resource.delete)
+        self.update = async_to_raw_response_wrapper(resource.update)

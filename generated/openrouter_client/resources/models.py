@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal, cast
 
 from .._runtime import (
     NOT_GIVEN,
@@ -21,8 +22,15 @@ from .._runtime import (
     to_raw_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
-from ..models.list_model_endpoints_response import ListModelEndpointsResponse
 from ..models.model_list import ModelList
+
+if TYPE_CHECKING:
+    from .models_endpoints import (
+        AsyncModelsEndpoints,
+        AsyncModelsEndpointsWithRawResponse,
+        ModelsEndpoints,
+        ModelsEndpointsWithRawResponse,
+    )
 
 __all__ = [
     "AsyncModels",
@@ -31,7 +39,7 @@ __all__ = [
     "ModelsWithRawResponse",
 ]
 
-_LIST_MODELS = Operation(
+_LIST = Operation(
     method="GET",
     path="/models",
     operation_id="listModels",
@@ -49,29 +57,19 @@ _LIST_MODELS = Operation(
         "500": ErrorResponse,
     },
 )
-_LIST_MODEL_ENDPOINTS = Operation(
-    method="GET",
-    path="/models/{author}/{slug}/endpoints",
-    operation_id="listModelEndpoints",
-    params=(
-        Param("author", "path"),
-        Param("slug", "path"),
-    ),
-    security=(("bearerAuth",),),
-    response_type=ListModelEndpointsResponse,
-    response_kind="json",
-    error_types={
-        "403": ErrorResponse,
-        "404": ErrorResponse,
-        "500": ErrorResponse,
-    },
-)
 
 
 class Models(SyncAPIResource):
     """The model catalogue and the provider endpoints that serve each model."""
 
-    def list_models(
+    @cached_property
+    def endpoints(self) -> ModelsEndpoints:
+        """Operations of `client.models.endpoints`."""
+        from .models_endpoints import ModelsEndpoints
+
+        return ModelsEndpoints(self._client)
+
+    def list(
         self,
         *,
         category: (
@@ -114,48 +112,11 @@ class Models(SyncAPIResource):
         return cast(
             "ModelList",
             self._client.request(
-                _LIST_MODELS,
+                _LIST,
                 query={
                     "category": category,
                     "supported_parameters": supported_parameters,
                     "output_modalities": output_modalities,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                retry=retry,
-            ),
-        )
-
-    def list_model_endpoints(
-        self,
-        *,
-        author: str,
-        slug: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-    ) -> ListModelEndpointsResponse:
-        """List endpoints for a model
-
-        Returns a model together with every provider endpoint that serves it: per-endpoint
-        pricing, context and output limits, quantization, supported parameters, and recent
-        uptime, latency and throughput statistics.
-
-        Args:
-            author: The author (organization) part of the model ID, e.g. `openai` in `openai/gpt-4o`.
-            slug: The model part of the model ID, e.g. `gpt-4o` in `openai/gpt-4o`.
-        """
-        return cast(
-            "ListModelEndpointsResponse",
-            self._client.request(
-                _LIST_MODEL_ENDPOINTS,
-                path={
-                    "author": author,
-                    "slug": slug,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -169,7 +130,14 @@ class Models(SyncAPIResource):
 class AsyncModels(AsyncAPIResource):
     """The model catalogue and the provider endpoints that serve each model."""
 
-    async def list_models(
+    @cached_property
+    def endpoints(self) -> AsyncModelsEndpoints:
+        """Operations of `client.models.endpoints`."""
+        from .models_endpoints import AsyncModelsEndpoints
+
+        return AsyncModelsEndpoints(self._client)
+
+    async def list(
         self,
         *,
         category: (
@@ -212,48 +180,11 @@ class AsyncModels(AsyncAPIResource):
         return cast(
             "ModelList",
             await self._client.request(
-                _LIST_MODELS,
+                _LIST,
                 query={
                     "category": category,
                     "supported_parameters": supported_parameters,
                     "output_modalities": output_modalities,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                retry=retry,
-            ),
-        )
-
-    async def list_model_endpoints(
-        self,
-        *,
-        author: str,
-        slug: str,
-        extra_headers: Headers | None = None,
-        extra_query: Query | None = None,
-        extra_body: Body | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-    ) -> ListModelEndpointsResponse:
-        """List endpoints for a model
-
-        Returns a model together with every provider endpoint that serves it: per-endpoint
-        pricing, context and output limits, quantization, supported parameters, and recent
-        uptime, latency and throughput statistics.
-
-        Args:
-            author: The author (organization) part of the model ID, e.g. `openai` in `openai/gpt-4o`.
-            slug: The model part of the model ID, e.g. `gpt-4o` in `openai/gpt-4o`.
-        """
-        return cast(
-            "ListModelEndpointsResponse",
-            await self._client.request(
-                _LIST_MODEL_ENDPOINTS,
-                path={
-                    "author": author,
-                    "slug": slug,
                 },
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -268,13 +199,27 @@ class ModelsWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: Models) -> None:
-        self.list_models = to_raw_response_wrapper(resource.list_models)
-        self.list_model_endpoints = to_raw_response_wrapper(resource.list_model_endpoints)
+        self._resource = resource
+        self.list = to_raw_response_wrapper(resource.list)
+
+    @cached_property
+    def endpoints(self) -> ModelsEndpointsWithRawResponse:
+        """Operations of `client.models.endpoints`."""
+        from .models_endpoints import ModelsEndpointsWithRawResponse
+
+        return ModelsEndpointsWithRawResponse(self._resource.endpoints)
 
 
 class AsyncModelsWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: AsyncModels) -> None:
-        self.list_models = async_to_raw_response_wrapper(resource.list_models)
-        self.list_model_endpoints = async_to_raw_response_wrapper(resource.list_model_endpoints)
+        self._resource = resource
+        self.list = async_to_raw_response_wrapper(resource.list)
+
+    @cached_property
+    def endpoints(self) -> AsyncModelsEndpointsWithRawResponse:
+        """Operations of `client.models.endpoints`."""
+        from .models_endpoints import AsyncModelsEndpointsWithRawResponse
+
+        return AsyncModelsEndpointsWithRawResponse(self._resource.endpoints)

@@ -29,7 +29,7 @@ __all__ = [
     "ProvidersWithRawResponse",
 ]
 
-_LIST_PROVIDERS = Operation(
+_LIST = Operation(
     method="GET",
     path="/providers",
     operation_id="listProviders",
@@ -45,7 +45,7 @@ _LIST_PROVIDERS = Operation(
 class Providers(SyncAPIResource):
     """The model providers OpenRouter routes to."""
 
-    def list_providers(
+    def list(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -62,7 +62,7 @@ class Providers(SyncAPIResource):
         return cast(
             "ListProvidersResponse",
             self._client.request(
-                _LIST_PROVIDERS,
+                _LIST,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -75,7 +75,7 @@ class Providers(SyncAPIResource):
 class AsyncProviders(AsyncAPIResource):
     """The model providers OpenRouter routes to."""
 
-    async def list_providers(
+    async def list(
         self,
         *,
         extra_headers: Headers | None = None,
@@ -92,7 +92,7 @@ class AsyncProviders(AsyncAPIResource):
         return cast(
             "ListProvidersResponse",
             await self._client.request(
-                _LIST_PROVIDERS,
+                _LIST,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -106,11 +106,13 @@ class ProvidersWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: Providers) -> None:
-        self.list_providers = to_raw_response_wrapper(resource.list_providers)
+        self._resource = resource
+        self.list = to_raw_response_wrapper(resource.list)
 
 
 class AsyncProvidersWithRawResponse:
     """Each method returns the raw response (status, headers) with `.parse()` for the body."""
 
     def __init__(self, resource: AsyncProviders) -> None:
-        self.list_providers = async_to_raw_response_wrapper(resource.list_providers)
+        self._resource = resource
+        self.list = async_to_raw_response_wrapper(resource.list)
