@@ -144,10 +144,10 @@ def sync_call_contenders(
     strict = gen.with_options(strict_response_validation=True)
 
     def oagen() -> Any:
-        return gen.chat.create_chat_completion(model=MODEL, messages=MESSAGES)
+        return gen.chat.completions.create(model=MODEL, messages=MESSAGES)
 
     def oagen_check() -> bool:
-        resp = strict.chat.create_chat_completion(model=MODEL, messages=MESSAGES)
+        resp = strict.chat.completions.create(model=MODEL, messages=MESSAGES)
         return _text_of(resp) == EXPECTED_TEXT
 
     out["oagen"] = (oagen, oagen_check, gen.close)
@@ -233,7 +233,7 @@ def sync_stream_contenders(
 
     def oagen() -> int:
         n = 0
-        with gen.chat.create_chat_completion(model=MODEL, messages=MESSAGES, stream=True) as s:
+        with gen.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True) as s:
             for _ in s:
                 n += 1
         return n
@@ -241,7 +241,7 @@ def sync_stream_contenders(
     strict = gen.with_options(strict_response_validation=True)
 
     def oagen_check() -> bool:
-        with strict.chat.create_chat_completion(model=MODEL, messages=MESSAGES, stream=True) as s:
+        with strict.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True) as s:
             return check_chunks(list(s))
 
     out["oagen"] = (oagen, oagen_check, gen.close)
@@ -309,12 +309,12 @@ def async_call_contenders(base: str) -> AsyncContenders:
     gen = Generated(api_key=API_KEY, base_url=base)
 
     async def oagen() -> Any:
-        return await gen.chat.create_chat_completion(model=MODEL, messages=MESSAGES)
+        return await gen.chat.completions.create(model=MODEL, messages=MESSAGES)
 
     strict = gen.with_options(strict_response_validation=True)
 
     async def oagen_check() -> bool:
-        resp = await strict.chat.create_chat_completion(model=MODEL, messages=MESSAGES)
+        resp = await strict.chat.completions.create(model=MODEL, messages=MESSAGES)
         return _text_of(resp) == EXPECTED_TEXT
 
     out["oagen"] = (oagen, oagen_check, gen.close)
@@ -406,7 +406,7 @@ def async_stream_contenders(base: str) -> AsyncContenders:
 
     async def oagen() -> int:
         n = 0
-        s = await gen.chat.create_chat_completion(model=MODEL, messages=MESSAGES, stream=True)
+        s = await gen.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
         async with s:
             async for _ in s:
                 n += 1
@@ -415,7 +415,7 @@ def async_stream_contenders(base: str) -> AsyncContenders:
     strict = gen.with_options(strict_response_validation=True)
 
     async def oagen_check() -> bool:
-        s = await strict.chat.create_chat_completion(model=MODEL, messages=MESSAGES, stream=True)
+        s = await strict.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
         async with s:
             return check_chunks([c async for c in s])
 

@@ -75,9 +75,7 @@ def test_every_showcase_operation_is_documented() -> None:
     markdown = API_MD.read_text(encoding="utf-8")
     sections = _sections(markdown)
     expected = {
-        f"client.{r.attribute}.{op.method_name}": (r, op)
-        for r in api.resources
-        for op in r.operations
+        f"client.{r.path}.{op.method_name}": (r, op) for r in api.resources for op in r.operations
     }
     assert set(sections) == set(expected)
     assert len(expected) == 12
@@ -89,8 +87,12 @@ def test_every_showcase_operation_is_documented() -> None:
         assert isinstance(function, ast.FunctionDef) and function.name == op.method_name
         assert function.returns is not None
         assert ast.unparse(function.returns) == ast.unparse(ast.parse(render.returns(op)).body[0])
-        names = [a.arg for a in function.args.kwonlyargs]
-        wanted = [p.name for p in op.parameters]
+        # Required path parameters are positional-or-keyword, the rest keyword-only.
+        names = [a.arg for a in function.args.args + function.args.kwonlyargs]
+        path_first = sorted(
+            op.parameters, key=lambda p: not (p.location_in == "path" and p.required)
+        )
+        wanted = [p.name for p in path_first]
         if op.body is not None:
             wanted += [f.name for f in op.body.fields]
             wanted += [op.body.whole_name] if op.body.whole_name else []
@@ -116,7 +118,7 @@ def test_error_classes_follow_the_runtime() -> None:
 def test_showcase_blocks_compile_and_are_black_stable() -> None:
     markdown = API_MD.read_text(encoding="utf-8")
     # A setup block, a Types block per resource, a signature and an example per operation.
-    assert _assert_blocks_sound(markdown) == 1 + 7 + 2 * 12
+    assert _assert_blocks_sound(markdown) == 1 + 8 + 2 * 12
     assert max(len(line) for code in _python_blocks(markdown) for line in code.split("\n")) <= 100
 
 
@@ -161,7 +163,7 @@ def test_showcase_examples_run_against_a_stub() -> None:
         client = OpenRouter(api_key="test-key", http_client=http_client, max_retries=0)
         for resource in api.resources:
             for op in resource.operations:
-                section = sections[f"client.{resource.attribute}.{op.method_name}"]
+                section = sections[f"client.{resource.path}.{op.method_name}"]
                 example = section.split("Example:\n\n", 1)[1]
                 code = _python_blocks(example)[0]
                 before = len(seen)
@@ -272,7 +274,7 @@ def test_hostile_spec_text_is_escaped(tmp_path: Path) -> None:
         if t.type in ("html_inline", "link_open", "s_open", "em_open", "strong_open")
     ]
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert headings[1:] == ["`client.pets`", "`client.pets.make_script()`"]
+    assert headings[1:] == ["`client.pets`", "`client.pets.update()`"]
     fences = [t for t in tokens if t.type == "fence"]
     assert [t.info for t in fences] == ["python"] * 4  # setup, types, signature, example
     for fence in fences:
@@ -478,7 +480,7 @@ def test_placeholders_follow_the_types() -> None:
 def test_readme_examples_are_laid_out_by_black() -> None:
     readme = (GENERATED / "README.md").read_text(encoding="utf-8")
     examples = [code for code in _python_blocks(readme) if code.startswith("result = client.")]
-    assert len(examples) == 7  # one per resource
+    assert len(examples) == 8  # one per resource with operations
     for code in examples:
         assert black.format_str(code + "\n", mode=pysource.black_mode()) == code + "\n"
         assert max(len(line) for line in code.split("\n")) <= 100

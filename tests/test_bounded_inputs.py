@@ -215,7 +215,11 @@ def test_twenty_thousand_colliding_operation_ids_and_schema_names() -> None:
     variants = ["op", "Op", "OP", "o-p", "o_p", "o p"]
     paths = {
         f"/p{i}": {
-            "get": {"operationId": variants[i % 6], "responses": {"200": {"description": "ok"}}}
+            "get": {
+                "operationId": variants[i % 6],
+                "x-oagen-group": "ops",  # one resource: every method name collides
+                "responses": {"200": {"description": "ok"}},
+            }
         }
         for i in range(20_000)
     }
@@ -408,7 +412,7 @@ def test_structures_where_text_belongs_are_never_printed() -> None:
     }
     _, api, files = _generate(doc)
     assert (api.title, api.version, api.base_url) == ("API", "0.0.0", "https://.example.com")
-    assert [r.attribute for r in api.resources] == ["default"]
+    assert [r.attribute for r in api.resources] == ["x"]  # from the path; the tag is not text
     assert sum(len(data) for data in files.values()) < 2_000_000
 
 
@@ -440,7 +444,7 @@ def test_device_names_never_become_file_names(tmp_path: Path) -> None:
     paths = {
         f"/d{i}": {
             "get": {
-                "operationId": f"get{i}",
+                "operationId": f"{name}Get{i}",  # the tag's words: the tag names the resource
                 "tags": [name],
                 "responses": {
                     "200": {

@@ -82,13 +82,14 @@ def test_bump_auto(tmp_path: Path) -> None:
     assert _version(tmp_path) == "1.1.0"
     changelog = (tmp_path / "out" / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.startswith("# Changelog\n\n## 1.1.0")
-    assert "get_more" in changelog
+    assert "client.more" in changelog
     _run(tmp_path, "git", "add", "-A")
     assert _run(tmp_path, "git", "commit", "-qm", "v1.1").returncode == 0
 
     # A removal is a major release; the new entry goes on top of the old one.
     (tmp_path / "spec.yaml").write_text(
-        added.replace("operationId: getOther", "operationId: fetchOther"), encoding="utf-8"
+        added.replace("operationId: getOther", "operationId: getOther\n      x-oagen-name: fetch"),
+        encoding="utf-8",
     )
     major = _generate(tmp_path, "--bump", "auto")
     assert major.returncode == 0, major.stderr
@@ -120,10 +121,13 @@ def test_check_prints_the_api_summary(tmp_path: Path) -> None:
     _run(tmp_path, "git", "add", "-A")
     assert _run(tmp_path, "git", "commit", "-qm", "v1").returncode == 0
     (tmp_path / "spec.yaml").write_text(
-        SPEC.replace("operationId: getOther", "operationId: fetchOther"), encoding="utf-8"
+        SPEC.replace(
+            "operationId: getOther", "operationId: getOther\n      x-oagen-name: fetch_other"
+        ),
+        encoding="utf-8",
     )
     stale = _run(tmp_path, sys.executable, "-m", "generator", "check")
     assert stale.returncode == 1
     assert "+    def fetch_other(" in stale.stdout  # the unified diff
     assert "### Breaking changes" in stale.stdout  # and what it means for users
-    assert "get_other" in stale.stdout
+    assert "client.other.retrieve()" in stale.stdout

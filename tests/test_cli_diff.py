@@ -26,9 +26,8 @@ def _edited(tmp_path: Path) -> Path:
     text = SPEC.read_text(encoding="utf-8")
     assert "operationId: listKeys" in text
     edited = tmp_path / "new.yaml"
-    edited.write_text(
-        text.replace("operationId: listKeys", "operationId: listApiKeys"), encoding="utf-8"
-    )
+    renamed = "operationId: listKeys\n      x-oagen-name: list_api_keys"
+    edited.write_text(text.replace("operationId: listKeys", renamed), encoding="utf-8")
     return edited
 
 
@@ -38,7 +37,7 @@ def test_diff_markdown_and_json(tmp_path: Path) -> None:
     markdown = _oagen("diff", str(SPEC), str(new), "--config", "empty.toml", cwd=tmp_path)
     assert markdown.returncode == 0, markdown.stderr
     assert "### Breaking changes" in markdown.stdout
-    assert "`client.keys.list_keys()` is now `client.keys.list_api_keys()`" in markdown.stdout
+    assert "`client.keys.list()` is now `client.keys.list_api_keys()`" in markdown.stdout
     as_json = _oagen(
         "diff",
         str(SPEC),
@@ -87,7 +86,7 @@ def test_overlay_changes_the_generated_client(tmp_path: Path) -> None:
     overlay = tmp_path / "overlay.yaml"
     overlay.write_text(
         "overlay: 1.0.0\ninfo: {title: rename, version: '1'}\nactions:\n"
-        "  - target: \"$.paths['/keys'].get\"\n    update: {operationId: listAllKeys}\n"
+        "  - target: \"$.paths['/keys'].get\"\n    update: {x-oagen-name: list_all_keys}\n"
         "  - target: \"$.paths['/nowhere']\"\n    remove: true\n",
         encoding="utf-8",
     )
@@ -108,4 +107,4 @@ def test_overlay_changes_the_generated_client(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "W702" in result.stderr  # the second action's target matches nothing
     keys = (tmp_path / "out" / "overlaid" / "resources" / "keys.py").read_text(encoding="utf-8")
-    assert "def list_all_keys(" in keys and "def list_keys(" not in keys
+    assert "def list_all_keys(" in keys and "def list(" not in keys

@@ -54,7 +54,9 @@ def _generated(result: corpus_script.Result) -> None:
     assert result.ops_generated is not None, (
         f"no summary line in the generator output:\n{result.generate_output[-3000:]}"
     )
-    assert result.ops_generated == result.ops_total, (
+    # Operations the description marks to be left out of SDKs (x-speakeasy-ignore) are I402.
+    left_out = result.generate_output.count(" I402 ")
+    assert result.ops_generated == result.ops_total - left_out, (
         f"{result.ops_generated} of {result.ops_total} operations:\n"
         f"{result.generate_output[-5000:]}"
     )
@@ -77,7 +79,7 @@ def test_full_openrouter_description_generates_every_operation_and_passes_mypy_s
     entry = _entry(OPENROUTER)
     result = corpus_script.run_entry(entry, tmp_path, mypy=True)
     _generated(result)
-    assert (result.ops_generated, result.ops_total) == (97, 97)
+    assert (result.ops_generated, result.ops_total) == (95, 97)  # 2 marked x-speakeasy-ignore
     assert result.mypy_exit == 0 and result.mypy_errors == 0, result.mypy_output[-8000:]
     package = tmp_path / entry.name / entry.package
     # Its 6 event-stream operations stream: a method returning Stream[...] (always, or through

@@ -117,25 +117,35 @@ def test_an_unchanged_spec_has_no_changes(tmp_path: Path, openrouter: dict[str, 
 def test_removing_an_operation_is_breaking(edited: Any) -> None:
     changes = edited(lambda d: d["paths"]["/keys/{hash}"].pop("delete"))
     assert triples(changes) == [
-        (B, "method-removed", "client.keys.delete_key()"),
+        (B, "method-removed", "client.keys.delete()"),
         (B, "model-removed", "models.DeleteKeyResponse"),
     ]
     assert "DELETE /keys/{hash} was removed" in changes[0].message
     assert suggested_bump(changes) == "major"
 
 
-def test_renaming_an_operation_id_renames_the_method_and_its_inline_models(edited: Any) -> None:
+def test_renaming_an_operation_id_keeps_the_call_path_and_renames_its_inline_models(
+    edited: Any,
+) -> None:
     def edit(document: dict[str, Any]) -> None:
         document["paths"]["/keys"]["get"]["operationId"] = "listApiKeys"
 
     changes = edited(edit)
+    # The call path comes from the path and method: `client.keys.list()` is unchanged.
     assert triples(changes) == [
-        (B, "method-renamed", "client.keys.list_api_keys()"),
         (B, "model-renamed", "models.ListApiKeysResponse"),
         (B, "model-renamed", "models.ListApiKeysResponseDataItem"),
     ]
-    assert "`client.keys.list_keys()` is now `client.keys.list_api_keys()`" in changes[0].message
-    assert "`ListKeysResponse` is now `ListApiKeysResponse`" in changes[1].message
+    assert "`ListKeysResponse` is now `ListApiKeysResponse`" in changes[0].message
+
+
+def test_a_renamed_call_path_is_reported_as_a_rename(edited: Any) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        document["paths"]["/keys"]["get"]["x-oagen-name"] = "all"
+
+    changes = edited(edit)
+    assert triples(changes) == [(B, "method-renamed", "client.keys.all()")]
+    assert "`client.keys.list()` is now `client.keys.all()`" in changes[0].message
 
 
 def test_a_new_required_parameter_is_breaking(edited: Any) -> None:
@@ -145,7 +155,7 @@ def test_a_new_required_parameter_is_breaking(edited: Any) -> None:
         )
 
     changes = edited(edit)
-    assert triples(changes) == [(B, "parameter-added", "client.models.list_models(region=)")]
+    assert triples(changes) == [(B, "parameter-added", "client.models.list(region=)")]
     assert "new required argument `region: str`" in changes[0].message
 
 
@@ -156,7 +166,7 @@ def test_a_new_optional_parameter_is_non_breaking(edited: Any) -> None:
         )
 
     changes = edited(edit)
-    assert triples(changes) == [(N, "parameter-added", "client.models.list_models(region=)")]
+    assert triples(changes) == [(N, "parameter-added", "client.models.list(region=)")]
     assert suggested_bump(changes) == "minor"
 
 
@@ -171,7 +181,7 @@ def test_adding_enum_values_is_non_breaking_in_requests_and_responses(edited: An
 
     changes = edited(edit)
     assert triples(changes) == [
-        (N, "parameter-enum-value-added", "client.models.list_models(category=)"),
+        (N, "parameter-enum-value-added", "client.models.list(category=)"),
         (N, "field-enum-value-added", "models.ChatCompletionChunkChoicesItem.finish_reason"),
     ]
     assert "accepts new value(s) 'music'" in changes[0].message
@@ -185,7 +195,7 @@ def test_removing_a_value_from_a_request_enum_is_breaking(edited: Any) -> None:
 
     changes = edited(edit)
     assert triples(changes) == [
-        (B, "parameter-enum-value-removed", "client.models.list_models(category=)")
+        (B, "parameter-enum-value-removed", "client.models.list(category=)")
     ]
     assert "no longer accepts 'legal'" in changes[0].message
 
@@ -219,7 +229,7 @@ def test_a_request_body_property_that_becomes_optional_is_non_breaking(edited: A
     changes = edited(edit)
     # Reported on the method that takes it as a keyword, not again on the exploded model.
     assert triples(changes) == [
-        (N, "body-field-optional", "client.chat.create_chat_completion(model=)")
+        (N, "body-field-optional", "client.chat.completions.create(model=)")
     ]
 
 
@@ -233,9 +243,9 @@ def test_changing_only_descriptions_is_docs_only(edited: Any) -> None:
 
     changes = edited(edit)
     assert triples(changes) == [
-        (D, "description-changed", "client.credits.get_credits()"),
-        (D, "summary-changed", "client.credits.get_credits()"),
-        (D, "description-changed", "client.models.list_models(supported_parameters=)"),
+        (D, "description-changed", "client.credits.retrieve()"),
+        (D, "summary-changed", "client.credits.retrieve()"),
+        (D, "description-changed", "client.models.list(supported_parameters=)"),
         (D, "description-changed", "models.GetCreditsResponseData.total_usage"),
     ]
     assert suggested_bump(changes) == "patch"
@@ -257,7 +267,7 @@ def test_server_and_security_changes(edited: Any) -> None:
         (B, "auth-changed", "client(bearer_auth=)"),
         (B, "auth-changed", "client(bearer_auth=)"),
         (B, "server-changed", "client.base_url"),
-        (B, "auth-changed", "client.credits.get_credits()"),
+        (B, "auth-changed", "client.credits.retrieve()"),
         (N, "auth-scheme-added", "client(management_key=)"),
     ]
 
@@ -280,7 +290,7 @@ def test_type_widening_and_narrowing(edited: Any) -> None:
     changes = edited(edit)
     assert triples(changes) == [
         (B, "field-type-changed", "models.GetCreditsResponseData.total_usage"),
-        (N, "parameter-type-changed", "client.keys.list_keys(offset=)"),
+        (N, "parameter-type-changed", "client.keys.list(offset=)"),
         (N, "field-type-changed", "models.GetCreditsResponseData.total_credits"),
     ]
 
@@ -291,33 +301,33 @@ def test_type_widening_and_narrowing(edited: Any) -> None:
 def test_the_classification_rules() -> None:
     changes = changes_between(FIXTURES / "rules" / "old.yaml", FIXTURES / "rules" / "new.yaml")
     assert triples(changes) == [
-        (B, "body-field-added", "client.items.create_item(kind=)"),
-        (B, "body-field-removed", "client.items.create_item(tags=)"),
-        (B, "method-removed", "client.items.delete_item()"),
-        (B, "parameter-type-changed", "client.items.list_items(cursor=)"),
-        (B, "parameter-removed", "client.items.list_items(legacy=)"),
-        (B, "parameter-required", "client.items.list_items(q=)"),
-        (B, "parameter-enum-value-removed", "client.items.list_items(sort=)"),
+        (B, "body-field-added", "client.items.create(kind=)"),
+        (B, "body-field-removed", "client.items.create(tags=)"),
+        (B, "method-removed", "client.items.delete()"),
+        (B, "parameter-type-changed", "client.items.list(cursor=)"),
+        (B, "parameter-removed", "client.items.list(legacy=)"),
+        (B, "parameter-required", "client.items.list(q=)"),
+        (B, "parameter-enum-value-removed", "client.items.list(sort=)"),
         (B, "field-optional", "models.Item.name"),
         (B, "field-removed", "models.Item.note"),
         (B, "field-type-changed", "models.Item.size"),
-        (N, "method-path-changed", "client.items.archive_item()"),
-        (N, "body-field-type-changed", "client.items.create_item(size=)"),
-        (N, "parameter-type-changed", "client.items.list_items(limit=)"),
-        (N, "parameter-added", "client.items.list_items(page=)"),
-        (N, "parameter-moved", "client.items.list_items(since=)"),
-        (N, "parameter-optional", "client.items.list_items(x_trace=)"),
+        (N, "method-path-changed", "client.items.archive()"),
+        (N, "body-field-type-changed", "client.items.create(size=)"),
+        (N, "parameter-type-changed", "client.items.list(limit=)"),
+        (N, "parameter-added", "client.items.list(page=)"),
+        (N, "parameter-moved", "client.items.list(since=)"),
+        (N, "parameter-optional", "client.items.list(x_trace=)"),
         (N, "field-added", "models.Item.color"),
         (N, "field-enum-value-added", "models.Item.status"),
         (N, "field-type-changed", "models.Item.weight"),
         (D, "api-version-changed", "client"),
-        (D, "summary-changed", "client.items.list_items()"),
+        (D, "summary-changed", "client.items.list()"),
         (D, "description-changed", "models.Item.name"),
     ]
     by_location = {c.location: c.message for c in changes}
-    assert "(widened" in by_location["client.items.list_items(limit=)"]
+    assert "(widened" in by_location["client.items.list(limit=)"]
     assert "(narrowed" in by_location["models.Item.weight"]
-    assert "(None is now accepted)" in by_location["client.items.create_item(size=)"]
+    assert "(None is now accepted)" in by_location["client.items.create(size=)"]
 
 
 def test_the_diff_is_symmetric_in_what_it_finds() -> None:
@@ -358,7 +368,7 @@ def test_corpus_petstore_new_optional_filter_is_minor(petstore: Any) -> None:
         )
 
     changes = petstore(edit)
-    assert triples(changes) == [(N, "parameter-added", "client.pets.list_pets(status=)")]
+    assert triples(changes) == [(N, "parameter-added", "client.pets.list(status=)")]
     assert as_dict(changes)["suggested_bump"] == "minor"
 
 
@@ -372,8 +382,8 @@ def test_corpus_petstore_model_used_both_ways(petstore: Any) -> None:
 
     changes = petstore(edit)
     assert triples(changes) == [
-        (B, "body-field-required", "client.pets.create_pets(tag=)"),
-        (N, "body-field-added", "client.pets.create_pets(color=)"),
+        (B, "body-field-required", "client.pets.create(tag=)"),
+        (N, "body-field-added", "client.pets.create(color=)"),
         (N, "field-added", "models.Pet.color"),
         (N, "field-required", "models.Pet.tag"),
     ]
@@ -463,7 +473,7 @@ def test_render_markdown_is_grouped_and_stable() -> None:
         "### Non-breaking changes (9)",
         "### Documentation only (3)",
     ]
-    assert "- `client.items.delete_item()` (method-removed): DELETE /items/{id} was removed" in text
+    assert "- `client.items.delete()` (method-removed): DELETE /items/{id} was removed" in text
 
 
 @pytest.mark.parametrize(
@@ -548,9 +558,9 @@ def test_diff_against_the_previous_commit(
         changes = changes_between(old, Path("spec.yaml"))
     assert not folder.exists()  # the materialised revision is cleaned up
     assert triples(changes) == [
-        (B, "method-removed", "client.keys.delete_key()"),
+        (B, "method-removed", "client.keys.delete()"),
         (B, "model-removed", "models.DeleteKeyResponse"),
-        (D, "description-changed", "client.credits.get_credits()"),
+        (D, "description-changed", "client.credits.retrieve()"),
     ]
 
 

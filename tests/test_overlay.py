@@ -442,7 +442,7 @@ def test_overlay_on_the_showcase_spec_before_building(tmp_path: Path) -> None:
         "    description: Keys are never deleted from this client\n"
         "    remove: true\n"
         "  - target: $.paths.*[?(@.operationId == 'getCredits')]\n"
-        "    update: {operationId: getBalance}\n"
+        "    update: {x-oagen-name: get_balance}\n"
         "  - target: $.paths['/models'].get.parameters[?(@.name == 'category')].schema.enum\n"
         "    update: music\n"
         "  - target: $.paths['/gone']\n"
@@ -456,11 +456,9 @@ def test_overlay_on_the_showcase_spec_before_building(tmp_path: Path) -> None:
     overlaid = overlay_source(source, [file], run.diagnostics, run.sources)
     assert json.dumps(source.data, sort_keys=True) == original  # never mutated
     api = build(run, overlaid, "3.1.0")
-    methods = {op.method_name for r in api.resources for op in r.operations}
-    assert "delete_key" not in methods and "get_balance" in methods
-    models = next(
-        op for r in api.resources for op in r.operations if op.method_name == "list_models"
-    )
+    calls = {f"{op.resource}.{op.method_name}" for r in api.resources for op in r.operations}
+    assert "keys.delete" not in calls and "credits.get_balance" in calls
+    models = next(op for r in api.resources for op in r.operations if op.resource == "models")
     assert '"music"' in models.parameters[0].annotation
     # The unmatched target is reported with its line in the overlay file.
     (warning,) = [d for d in run.diagnostics.located(run.locate) if d.code == "W702"]

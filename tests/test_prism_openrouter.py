@@ -65,31 +65,31 @@ def _calls(client: Any) -> list[tuple[str, Any]]:
     return [
         (
             "create_chat_completion",
-            lambda: client.chat.create_chat_completion(
+            lambda: client.chat.completions.create(
                 model="openai/gpt-4o", messages=MESSAGES, temperature=0.2, max_tokens=16
             ),
         ),
         (
             "create_completion",
-            lambda: client.completions.create_completion(
+            lambda: client.completions.create(
                 model="openai/gpt-3.5-turbo-instruct", prompt="Say hi", max_tokens=8
             ),
         ),
-        ("list_models", lambda: client.models.list_models()),
+        ("list_models", lambda: client.models.list()),
         (
             "list_model_endpoints",
-            lambda: client.models.list_model_endpoints(author="openai", slug="gpt-4o"),
+            lambda: client.models.endpoints.list(author="openai", slug="gpt-4o"),
         ),
-        ("get_generation", lambda: client.generation.get_generation(id="gen-123")),
-        ("get_credits", lambda: client.credits.get_credits()),
-        ("list_providers", lambda: client.providers.list_providers()),
-        ("list_keys", lambda: client.keys.list_keys(offset=0)),
-        ("create_key", lambda: client.keys.create_key(name="ci key", limit=10.0)),
-        ("get_key", lambda: client.keys.get_key(hash="abc123")),
-        ("delete_key", lambda: client.keys.delete_key(hash="abc123")),
+        ("get_generation", lambda: client.generation.retrieve(id="gen-123")),
+        ("get_credits", lambda: client.credits.retrieve()),
+        ("list_providers", lambda: client.providers.list()),
+        ("list_keys", lambda: client.keys.list(offset=0)),
+        ("create_key", lambda: client.keys.create(name="ci key", limit=10.0)),
+        ("get_key", lambda: client.keys.retrieve(hash="abc123")),
+        ("delete_key", lambda: client.keys.delete(hash="abc123")),
         (
             "update_key",
-            lambda: client.keys.update_key(hash="abc123", name="renamed", disabled=False),
+            lambda: client.keys.update(hash="abc123", name="renamed", disabled=False),
         ),
     ]
 
@@ -150,7 +150,7 @@ def test_streaming_chat_completion(prism: PrismServer) -> None:
     if prism.dynamic:
         pytest.skip("Prism cannot fake an event stream from a schema; the example is used")
     with OpenRouter(api_key="sk-test", base_url=prism.base_url) as client:
-        stream = client.chat.create_chat_completion(
+        stream = client.chat.completions.create(
             model="openai/gpt-4o", messages=MESSAGES, stream=True
         )
         assert isinstance(stream, Stream)
@@ -172,6 +172,6 @@ def test_typed_error_from_prism(prism: PrismServer) -> None:
         ) as client,
         pytest.raises(NotFoundError) as caught,
     ):
-        client.keys.get_key(hash="missing")
+        client.keys.retrieve(hash="missing")
     assert caught.value.status_code == 404
     assert isinstance(caught.value.body, m.ErrorResponse)

@@ -168,7 +168,7 @@ def test_the_generated_client_applies_the_description(tmp_path: Path) -> None:
     client_source = files["retry_gen/_client.py"].decode()
     assert "retry=RetryPolicy(" in client_source
     assert 'idempotency_header="X-Fern-Key"' in client_source
-    orders = files["retry_gen/resources/default.py"].decode()
+    orders = files["retry_gen/resources/orders.py"].decode()
     assert "Retries (x-speakeasy-retries; `retry=` replaces this policy):\n" in orders
     assert "- on 503\n" in orders and "- first wait 0.002 s\n" in orders
     assert 'statuses=("503",)' in orders
@@ -186,15 +186,15 @@ def test_the_generated_client_applies_the_description(tmp_path: Path) -> None:
     sleeps: list[float] = []
     client._sleep = sleeps.append
     with pytest.raises(module._runtime.InternalServerError):
-        client.default.create_order()  # 503 retried, 500 not (the operation's statusCodes)
+        client.orders.create()  # 503 retried, 500 not (the operation's statusCodes)
     assert len(seen) == 2 and 0.0015 <= sleeps[0] <= 0.002
     keys = [r.headers.get("x-fern-key") for r in seen]
     assert keys[0] is not None and keys[0] == keys[1]
     replies[:] = [500, 200]
-    client.default.create_payment(idempotency_key="pay-1")  # 500 retried (document: 5XX)
+    client.payments.create(idempotency_key="pay-1")  # 500 retried (document: 5XX)
     assert [r.headers.get("idempotency-key") for r in seen[2:]] == ["pay-1", "pay-1"]
     assert seen[2].headers.get("x-fern-key") is None
-    client.default.list_orders()
+    client.orders.list()
     assert seen[-1].headers.get("x-fern-key") is None
     assert seen[-1].headers.get("idempotency-key") is None
 

@@ -35,7 +35,7 @@ class Facts:
     path: str
     tag: str | None  # the first tag
     extensions: Mapping[str, Any]  # the operation's `x-` keys
-    lists: bool  # the success response is a list, or an object holding the list
+    lists: bool | None  # the success response is a list (or holds one); None: not described
     location: Location
 
 
@@ -203,13 +203,16 @@ def path_call(fact: Facts) -> tuple[tuple[str, ...], str] | None:
     for segment in (s for s in fact.path.split("/") if s):
         if "{" in segment:
             parts.append((True, segment))
+            after = segment.rpartition("}")[2]  # `{id}:cancel`
+            if after.startswith(":") and len(after) > 1:
+                action = after[1:]
             continue
         segment, _, colon_action = segment.partition(":")  # Google's `/{name}:cancel`
         if colon_action:
             action = colon_action
         segment = _EXTENSION.sub("", segment)
-        if not segment or _VERSION.fullmatch(segment):
-            continue
+        if not segment or _VERSION.fullmatch(segment) or segment.isdigit():
+            continue  # a version or a literal number is not a resource
         if not parts and segment.lower() in ("api", "rest"):
             continue
         parts.append((False, snake_identifier(segment, "resource")))
@@ -233,14 +236,15 @@ def path_call(fact: Facts) -> tuple[tuple[str, ...], str] | None:
     ):
         return statics[:-1], last
     if method == "GET":
-        return statics, "list" if fact.lists else "retrieve"
+        lists = _plural(last) if fact.lists is None else fact.lists
+        return statics, "list" if lists else "retrieve"
     return statics, _COLLECTION_VERBS.get(method, method.lower())
 
 
 def response_lists(arrays: set[str], top_array: bool, segment: str) -> bool:
     """Whether a response is a list: an array, or an object with an array under a conventional
     name (`data`, `items`, ...) or under the name of the path's last segment."""
-    return top_array or bool(arrays & (_LIST_FIELDS | {segment, snake_identifier(segment, "")}))
+    return top_array or bool(arrays & (_LIST_FIELDS | {segment, snake_identifier(segment, "items")}))
 
 
 def _plural(word: str) -> bool:
@@ -262,7 +266,7 @@ def _words(text: str) -> list[str]:
 
 def _base_id(fact: Facts) -> str:
     """The operationId, FastAPI's `_{path}_{method}` suffix removed."""
-    spec_id = fact.spec_id or fact.operation_id
+    spec_id = fact.operation_id  # unique: a duplicate's is already suffixed
     suffix = re.sub(r"\W", "_", fact.path) + "_" + fact.http_method.lower()
     if spec_id.endswith(suffix) and len(spec_id) > len(suffix):
         return spec_id[: -len(suffix)]

@@ -235,7 +235,7 @@ _PIECE_BOUNDARY = re.compile(r"(?=_)|(?<=[a-z0-9])(?=[A-Z])")
 def shorten(name: str, limit: int = _MAX_LENGTH) -> str:
     """A long identifier made shorter without cutting a word: words repeated from earlier are
     dropped first (`list_namespaced_pod_for_namespaced` -> `list_namespaced_pod_for`), then whole
-    words from the end; the first word always stays."""
+    words from the end; the first word always stays (cut only if it alone is too long)."""
     pieces = [piece for piece in _PIECE_BOUNDARY.split(name) if piece]
     seen: set[str] = set()
     kept: list[str] = []
@@ -247,7 +247,8 @@ def shorten(name: str, limit: int = _MAX_LENGTH) -> str:
         kept.append(piece)
     while len("".join(kept)) > limit and len(kept) > 1:
         kept.pop()
-    return "".join(kept).rstrip("_") or name[:limit]
+    # One word longer than the limit is the only cut left: file names have a length limit.
+    return "".join(kept)[:limit].rstrip("_") or name[:limit]
 
 
 def snake_identifier(text: str, fallback: str = "value") -> str:

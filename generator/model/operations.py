@@ -585,7 +585,9 @@ class OperationBuilder:
             path=draft.path,
             tag=draft.tag,
             extensions=draft.extensions,
-            lists=response_lists(arrays, _is_array(response), segments[-1] if segments else ""),
+            lists=None
+            if response is None or response in (ir.Prim("any"), ir.Prim("object"))
+            else response_lists(arrays, _is_array(response), segments[-1] if segments else ""),
             location=draft.location,
         )
 

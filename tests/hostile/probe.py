@@ -191,12 +191,15 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
         reached: set[str] = set()
         try:
             raw = client.with_raw_response
-            for attribute in attributes:
+            # (call path, owner, owner's raw variant, attribute): sub-resources are walked too.
+            pending = [(attribute, client, raw, attribute) for attribute in attributes]
+            while pending:
+                dotted, owner, raw_owner, attribute = pending.pop(0)
                 if not attribute.isidentifier() or keyword.iskeyword(attribute):
-                    problems.append(f"{name}.{attribute} is not a usable attribute name")
-                resource = getattr(client, attribute)
+                    problems.append(f"{name}.{dotted} is not a usable attribute name")
+                resource = getattr(owner, attribute)
                 if not isinstance(resource, resource_base):
-                    problems.append(f"{name}.{attribute} is {resource!r}, not a resource")
+                    problems.append(f"{name}.{dotted} is {resource!r}, not a resource")
                     continue
                 reached.add(type(resource).__module__)
                 methods = sorted(
@@ -204,15 +207,20 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
                     for m, v in vars(type(resource)).items()
                     if not m.startswith("_") and inspect.isfunction(v)
                 )
-                report["resources"][f"{name}.{attribute}"] = methods
-                raw_resource = getattr(raw, attribute)
+                report["resources"][f"{name}.{dotted}"] = methods
+                raw_resource = getattr(raw_owner, attribute)
                 for method in methods:
                     if not callable(getattr(raw_resource, method, None)):
-                        problems.append(f"{name}.with_raw_response.{attribute}.{method} missing")
+                        problems.append(f"{name}.with_raw_response.{dotted}.{method} missing")
                     parameters = inspect.signature(getattr(resource, method)).parameters
                     for parameter in parameters:
                         if not parameter.isidentifier() or keyword.iskeyword(parameter):
-                            problems.append(f"{name}.{attribute}.{method}({parameter}=)")
+                            problems.append(f"{name}.{dotted}.{method}({parameter}=)")
+                pending.extend(
+                    (f"{dotted}.{child}", resource, raw_resource, child)
+                    for child, value in vars(type(resource)).items()
+                    if isinstance(value, functools.cached_property)
+                )
             modules = {m for m in report["modules"] if m.startswith(f"{package}.resources.")}
             if reached != modules:
                 problems.append(

@@ -49,7 +49,7 @@ def test_dot_and_empty_path_parameters_are_refused(
     k = key()
     c = openrouter.OpenRouter(api_key="sk-x", base_url=fault_server.base_url("ok", k))
     with c, pytest.raises(openrouter.InvalidRequestError, match="'hash'") as info:
-        c.keys.delete_key(hash=value)
+        c.keys.delete(hash=value)
     assert isinstance(info.value, ValueError) and isinstance(info.value, openrouter.APIError)
     assert "deleteKey" in str(info.value)
     assert fault_server.requests(k) == []  # nothing was sent
@@ -61,7 +61,7 @@ def test_dot_segment_in_the_second_of_two_path_parameters(
     k = key()
     c = openrouter.OpenRouter(api_key="sk-x", base_url=fault_server.base_url("ok", k))
     with c, pytest.raises(openrouter.InvalidRequestError, match="'slug'"):
-        c.models.list_model_endpoints(author="openai", slug="..")
+        c.models.endpoints.list(author="openai", slug="..")
     assert fault_server.requests(k) == []
 
 
@@ -84,7 +84,7 @@ def test_path_parameter_characters_are_percent_encoded(
 ) -> None:
     k = key()
     with openrouter.OpenRouter(api_key="sk-x", base_url=fault_server.base_url("ok", k)) as c:
-        c.with_raw_response.keys.delete_key(hash=value)
+        c.with_raw_response.keys.delete(hash=value)
     (seen,) = fault_server.requests(k)
     assert seen.method == "DELETE"
     assert seen.target == f"/ok/{k}/keys/{wire}"
@@ -150,10 +150,10 @@ def test_a_lone_surrogate_anywhere_in_a_request_is_a_typed_error(
     k = key()
     c = openrouter.OpenRouter(api_key="sk-x", base_url=fault_server.base_url("ok", k))
     calls = [
-        lambda: c.keys.delete_key(hash="a\ud800"),
-        lambda: c.keys.list_keys(extra_query={"q": "\ud800"}),
-        lambda: c.keys.list_keys(extra_body={"q": "\udfff"}),
-        lambda: c.chat.create_chat_completion(model="m\ud800", messages=MESSAGES),
+        lambda: c.keys.delete(hash="a\ud800"),
+        lambda: c.keys.list(extra_query={"q": "\ud800"}),
+        lambda: c.keys.list(extra_body={"q": "\udfff"}),
+        lambda: c.chat.completions.create(model="m\ud800", messages=MESSAGES),
     ]
     with c:
         for call in calls:
