@@ -44,7 +44,9 @@ _STAINLESS_CALL = re.compile(
 )
 
 
-def _stainless_resources(obj: Any, prefix: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+def _stainless_resources(
+    obj: Any, prefix: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], Any]]:
     from functools import cached_property
 
     for klass in type(obj).__mro__:

@@ -244,7 +244,9 @@ def path_call(fact: Facts) -> tuple[tuple[str, ...], str] | None:
 def response_lists(arrays: set[str], top_array: bool, segment: str) -> bool:
     """Whether a response is a list: an array, or an object with an array under a conventional
     name (`data`, `items`, ...) or under the name of the path's last segment."""
-    return top_array or bool(arrays & (_LIST_FIELDS | {segment, snake_identifier(segment, "items")}))
+    return top_array or bool(
+        arrays & (_LIST_FIELDS | {segment, snake_identifier(segment, "items")})
+    )
 
 
 def _plural(word: str) -> bool:
