@@ -66,6 +66,11 @@ from ._serialize import (
     serialize_header_param,
     serialize_query_param,
 )
+from ._streamed_response import (
+    AsyncStreamedAPIResponse,
+    StreamedAPIResponse,
+    streamed_response_requested,
+)
 from ._streaming import AsyncStream, EventParser, Stream
 from ._types import NOT_GIVEN, Headers, NotGiven, Query, TimeoutTypes
 
@@ -1000,6 +1005,7 @@ class SyncClient(_BaseClient):
     ) -> Any:
         """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
         streaming = stream is True
+        lazy = streamed_response_requested()  # with_streaming_response: the body stays unread
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
             extra_headers, extra_query, extra_body, timeout, idempotency_key,
@@ -1016,7 +1022,7 @@ class SyncClient(_BaseClient):
             try:
                 response = self._send(request, operation)
                 if 200 <= response.status_code < 300:
-                    if not streaming:
+                    if not streaming and not lazy:
                         response = read_body(response, limit)
                     break
                 delay = self._retry_after_response(
@@ -1047,6 +1053,8 @@ class SyncClient(_BaseClient):
             except httpx.RequestError as exc:
                 raise self._connection_error(exc, request) from exc
             self._raise_embedded_error(operation, response, response.content)
+        if lazy:
+            return self._streamed(operation, response, streaming, retries_taken, start)
         if raw_response_requested():
             return self._raw(operation, response, streaming, retries_taken, start)
         if streaming:
@@ -1068,6 +1076,29 @@ class SyncClient(_BaseClient):
 
         elapsed = timedelta(seconds=perf_counter() - start)
         return APIResponse(response, parse, retries_taken=retries_taken, elapsed=elapsed)
+
+    def _streamed(
+        self,
+        operation: Operation,
+        response: httpx.Response,
+        streaming: bool,
+        retries_taken: int,
+        start: float,
+    ) -> StreamedAPIResponse[Any]:
+        def parse(response: httpx.Response) -> Any:
+            if streaming:
+                return Stream(response, self._event_parser(operation))
+            return self._parse_body(operation, response)
+
+        return StreamedAPIResponse(
+            response,
+            parse,
+            events=streaming,
+            retries_taken=retries_taken,
+            elapsed=timedelta(seconds=perf_counter() - start),
+            max_response_bytes=self._max_response_bytes,
+            max_line_bytes=self._max_event_bytes,
+        )
 
     def close(self) -> None:
         """Close the connection pool, if this client created it."""
@@ -1221,6 +1252,7 @@ class AsyncClient(_BaseClient):
     ) -> Any:
         """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
         streaming = stream is True
+        lazy = streamed_response_requested()  # with_streaming_response: the body stays unread
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
             extra_headers, extra_query, extra_body, timeout, idempotency_key,
@@ -1237,7 +1269,7 @@ class AsyncClient(_BaseClient):
             try:
                 response = await self._send(request, operation)
                 if 200 <= response.status_code < 300:
-                    if not streaming:
+                    if not streaming and not lazy:
                         response = await aread_body(response, limit)
                     break
                 delay = self._retry_after_response(
@@ -1268,6 +1300,8 @@ class AsyncClient(_BaseClient):
             except httpx.RequestError as exc:
                 raise self._connection_error(exc, request) from exc
             self._raise_embedded_error(operation, response, response.content)
+        if lazy:
+            return self._streamed(operation, response, streaming, retries_taken, start)
         if raw_response_requested():
             return self._raw(operation, response, streaming, retries_taken, start)
         if streaming:
@@ -1289,6 +1323,29 @@ class AsyncClient(_BaseClient):
 
         elapsed = timedelta(seconds=perf_counter() - start)
         return AsyncAPIResponse(response, parse, retries_taken=retries_taken, elapsed=elapsed)
+
+    def _streamed(
+        self,
+        operation: Operation,
+        response: httpx.Response,
+        streaming: bool,
+        retries_taken: int,
+        start: float,
+    ) -> AsyncStreamedAPIResponse[Any]:
+        def parse(response: httpx.Response) -> Any:
+            if streaming:
+                return AsyncStream(response, self._event_parser(operation))
+            return self._parse_body(operation, response)
+
+        return AsyncStreamedAPIResponse(
+            response,
+            parse,
+            events=streaming,
+            retries_taken=retries_taken,
+            elapsed=timedelta(seconds=perf_counter() - start),
+            max_response_bytes=self._max_response_bytes,
+            max_line_bytes=self._max_event_bytes,
+        )
 
     async def close(self) -> None:
         """Close the connection pool, if this client created it."""
