@@ -19,6 +19,7 @@ from ._runtime import (
     APITimeoutError,
     AsyncAPIResponse,
     AsyncStream,
+    AsyncStreamedAPIResponse,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -33,7 +34,9 @@ from ._runtime import (
     ResponseTooLargeError,
     RetryPolicy,
     Stream,
+    StreamedAPIResponse,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 
 __version__ = "1.0.0"
@@ -50,6 +53,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncAPIResponse",
     "AsyncStream",
+    "AsyncStreamedAPIResponse",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
@@ -64,5 +68,7 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "Stream",
+    "StreamedAPIResponse",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
 ]

@@ -25,6 +25,7 @@ from generator.model.naming import (
 from generator.model.operations import OperationBuilder
 from generator.model.resolve import Resolver
 from generator.model.schemas import SchemaBuilder
+from generator.model.webhooks import WebhookBuilder
 
 
 def build_api(
@@ -47,6 +48,8 @@ def build_api(
 
     retry_config = retries.from_config(config.retry)
     idempotency_header = retries.idempotency_header(document, config, file, diagnostics)
+    webhooks = WebhookBuilder(document, file, resolver, schemas, diagnostics)
+    webhooks.collect()
     operations = OperationBuilder(
         document,
         file,
@@ -59,6 +62,8 @@ def build_api(
         retry_config,
         idempotency_header,
     )
+    if webhooks.events:
+        operations.client_attributes = operations.client_attributes | {"webhooks"}
     operations.build()
     _unused_overrides(config, schemas, operations, diagnostics)
 
@@ -101,6 +106,7 @@ def build_api(
         idempotency_header=idempotency_header,
         license=_license(license_info),
         urls=_urls(document, info),
+        webhooks=webhooks.finish(definitions, config, env_prefix),
         operation_total=operations.total,
         schema_total=len(schemas.definitions),
     )

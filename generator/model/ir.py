@@ -149,6 +149,7 @@ class Parameter:
     explode: bool | None
     deprecated: bool
     location: Location
+    deprecation: str | None = None  # the note a deprecated parameter warns with
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +162,7 @@ class BodyField:
     description: str | None
     is_file: bool
     is_stream_flag: bool
+    deprecation: str | None = None  # the note a deprecated body property warns with
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +261,9 @@ class Operation:
     # per-call option); None on idempotent methods.
     idempotency_argument: str | None
     idempotency_option: bool  # True: the argument is the per-call option, not a parameter
+    # The note a deprecated operation warns with (`deprecated` is True); from the spec's hint
+    # (x-speakeasy-deprecation-message...) where it gives one.
+    deprecation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +281,44 @@ class Resource:
     async_streaming_class_name: str
     class_names: tuple[str, ...]  # the six classes above, in import order
     model_names: tuple[str, ...]  # models its methods' annotations name, in import order
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """A request the API sends (an OpenAPI 3.1 webhook or an operation's callback)."""
+
+    name: str  # the webhook's key, or "<operationId> <callback name>"
+    kind: str  # webhook, callback
+    http_method: str
+    type: TypeExpr  # of its JSON body
+    annotation: str
+    summary: str | None
+    description: str | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSignature:
+    """How the API signs those requests (`[tool.oagen.webhooks]`, else Standard Webhooks)."""
+
+    scheme: str  # standard, stripe
+    signature_header: str
+    id_header: str | None  # standard only
+    timestamp_header: str | None  # standard only
+    tolerance: float  # seconds
+    secret_env: str
+
+
+@dataclass(frozen=True, slots=True)
+class Webhooks:
+    """`client.webhooks`: verify a request's signature and read its typed event."""
+
+    events: tuple[WebhookEvent, ...]
+    event_type: TypeExpr  # the union of the events' types (one type when they share it)
+    event_annotation: str
+    event_runtime: str  # the same, as a value for the runtime
+    signature: WebhookSignature
+    imports: tuple[str, ...]  # complete import lines of the webhooks module
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,5 +360,6 @@ class Api:
     idempotency_header: str | None  # None: no idempotency key
     license: str | None
     urls: tuple[tuple[str, str], ...]  # (label, url) for the distribution's metadata
+    webhooks: Webhooks | None  # None: the description declares no webhooks nor callbacks
     operation_total: int  # operations in the spec, generated or not
     schema_total: int  # named schemas in the spec

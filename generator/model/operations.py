@@ -14,6 +14,7 @@ from generator.diagnostics import Diagnostics, Location
 from generator.model import ir, retries
 from generator.model.annotations import Annotator
 from generator.model.bounded import is_small, scalar_text
+from generator.model.deprecation import note as deprecation_note
 from generator.model.examples import argument as example_argument
 from generator.model.naming import (
     CLIENT_ATTRIBUTES,
@@ -53,6 +54,7 @@ class _ParamDraft:
     deprecated: bool
     location: Location
     example: tuple[Any, ...] = ()  # (value,) when the spec gives one
+    deprecation: str | None = None
 
 
 @dataclass(slots=True)
@@ -64,6 +66,7 @@ class _BodyFieldDraft:
     description: str | None
     is_file: bool
     is_stream_flag: bool
+    deprecation: str | None = None
 
 
 @dataclass(slots=True)
@@ -97,6 +100,7 @@ class _OpDraft:
     idempotency_header: str | None = None  # the operation's own header, when it declares one
     idempotency_argument: str | None = None
     idempotency_option: bool = False
+    deprecation: str | None = None
 
 
 class OperationBuilder:
@@ -125,6 +129,7 @@ class OperationBuilder:
         self.drafts: list[_OpDraft] = []
         self.total = 0
         self._operation_ids = Namer()
+        self.client_attributes = CLIENT_ATTRIBUTES  # a resource never takes one of these
         self._method_names: dict[str, Namer] = {}
         self._global_security = _security(document.get("security"))
         self.retry_config = retry_config
@@ -164,18 +169,6 @@ class OperationBuilder:
                 self._operation(
                     str(path), str(method).lower(), operation, op_where, shared, item_where
                 )
-            if "callbacks" in item or any(
-                isinstance(v, dict) and "callbacks" in v for v in item.values()
-            ):
-                self.diagnostics.info("I501", "callbacks are not generated", item_where)
-        webhooks = self.document.get("webhooks")
-        if isinstance(webhooks, dict) and webhooks:
-            self.diagnostics.info(
-                "I502",
-                f"{len(webhooks)} webhook(s) are described; webhooks "
-                "are received, not called, so no client methods are generated",
-                root.child("webhooks"),
-            )
 
     def _count_unusable(self, item: Any) -> None:
         if isinstance(item, dict):
@@ -211,7 +204,7 @@ class OperationBuilder:
         tags = operation.get("tags")
         tag = scalar_text(tags[0], "default") if isinstance(tags, list) and tags else "default"
         resource = snake_identifier(tag, "default")
-        if resource in CLIENT_ATTRIBUTES:  # client.request must stay the client's own
+        if resource in self.client_attributes:  # client.request must stay the client's own
             resource += "_"
         names = self._method_names.setdefault(resource, Namer(METHOD_NAME_RESERVED))
         if operation_id in self.method_overrides:
@@ -229,6 +222,7 @@ class OperationBuilder:
             summary=_text(operation.get("summary")),
             description=_text(operation.get("description")),
             deprecated=bool(operation.get("deprecated")),
+            deprecation=deprecation_note(operation, f"`{method_name}`"),
             location=where,
             security=_security(operation["security"])
             if "security" in operation
@@ -255,10 +249,6 @@ class OperationBuilder:
         )
         self._decide_streaming(draft, arguments)
         draft.body_argument = arguments.take("body") if draft.body_whole is not None else None
-        if "callbacks" in operation:
-            self.diagnostics.info(
-                "I501", f"callbacks of {operation_id} are not generated", where.child("callbacks")
-            )
         self.drafts.append(draft)
 
     def _parameters(
@@ -350,6 +340,9 @@ class OperationBuilder:
                     deprecated=bool(param.get("deprecated")),
                     location=param_where,
                     example=_example_of(param, schema),
+                    deprecation=deprecation_note(
+                        param, f"The `{name}` argument of `{draft.method_name}`"
+                    ),
                 )
             )
         declared = {p.wire_name for p in draft.params if p.location_in == "path"}
@@ -412,6 +405,10 @@ class OperationBuilder:
                         description=f.description,
                         is_file=content_type == "multipart/form-data" and _is_file(f.type),
                         is_stream_flag=False,
+                        deprecation=f"The `{f.name}` argument of `{draft.method_name}` is "
+                        "deprecated."
+                        if f.deprecated
+                        else None,
                     )
                     for f in model.fields
                     if not f.read_only
@@ -574,6 +571,7 @@ class OperationBuilder:
                 p.explode,
                 p.deprecated,
                 p.location,
+                p.deprecation,
             )
             for p in draft.params
         )
@@ -589,6 +587,7 @@ class OperationBuilder:
                     f.description,
                     f.is_file,
                     f.is_stream_flag,
+                    f.deprecation,
                 )
                 for f in draft.body_fields or ()
             )
@@ -653,6 +652,7 @@ class OperationBuilder:
             idempotency_header=draft.idempotency_header,
             idempotency_argument=draft.idempotency_argument,
             idempotency_option=draft.idempotency_option,
+            deprecation=draft.deprecation,
         )
 
 
@@ -783,6 +783,8 @@ def _resource_imports(
     typing_names = {"cast"}
     if any(op.stream_mode in ("flag", "accept") for op in operations):
         typing_names |= {"Literal", "overload"}
+    if any(_deprecated_arguments(op) for op in operations):
+        typing_names.add("overload")  # an overload per deprecated argument
     typing_names |= {n for n in annotator.needs if n in ("Annotated", "Any", "Literal")}
     lines = ["from __future__ import annotations", ""]
     stdlib = sorted(n for n in annotator.needs if n in ("datetime", "uuid"))
@@ -830,6 +832,12 @@ def _resource_imports(
     for module in sorted(by_module):
         lines.append(from_import(f"..models.{module}", sorted(by_module[module], key=isort_key)))
     return tuple(lines)
+
+
+def _deprecated_arguments(op: ir.Operation) -> bool:
+    return any(p.deprecation for p in op.parameters) or (
+        op.body is not None and any(f.deprecation for f in op.body.fields)
+    )
 
 
 def _security(value: Any) -> tuple[tuple[str, ...], ...]:

@@ -207,6 +207,7 @@ LAID_OUT = frozenset(
         "package/models/module.py.j2",
         "package/resources/__init__.py.j2",
         "package/resources/resource.py.j2",
+        "package/webhooks.py.j2",
     }
 )
 
@@ -246,6 +247,8 @@ def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> tuple[dict[str
             "package/resources/resource.py.j2",
             resource=resource,
         )
+    if api.webhooks is not None:
+        put(f"{package}/webhooks.py", "package/webhooks.py.j2", webhooks=api.webhooks)
     for runtime_file in sorted(RUNTIME_DIR.glob("*.py")):
         files[f"{package}/_runtime/{runtime_file.name}"] = runtime_file.read_text(encoding="utf-8")
     return files, laid_out

@@ -14,6 +14,7 @@ import httpx
 from ._auth import Credential
 from ._base_client import BaseClient
 from ._body import aread_body
+from ._deprecation import warn_deprecated
 from ._errors import RedirectError
 from ._files import UploadStream
 from ._operation import Operation
@@ -161,6 +162,9 @@ class AsyncClient(BaseClient):
         """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
         streaming = stream is True
         lazy = streamed_response_requested()  # with_streaming_response: the body stays unread
+        if operation.warns:
+            warn_deprecated(operation, path=path, query=query, headers=headers,
+                            cookies=cookies, body=body)  # fmt: skip
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
             extra_headers, extra_query, extra_body, timeout, idempotency_key,
