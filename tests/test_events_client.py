@@ -241,6 +241,9 @@ def test_a_binary_download_streams(events: Any) -> None:
         assert response.headers["content-type"] == "application/octet-stream"
         assert b"".join(response.iter_bytes(chunk_size=1000)) == body
     assert client.exports.download_export(id="e1") == body
+    # A resource whose only deprecation is an argument's.
+    with pytest.warns(DeprecationWarning, match="use `downloadExportV2` instead"):
+        client.exports.download_export(id="e1", format="csv")  # type: ignore[deprecated]
 
     async def main_async() -> None:
         transport = httpx.MockTransport(export)
