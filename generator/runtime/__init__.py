@@ -4,7 +4,7 @@ Copied verbatim into every generated package; it knows nothing about any one API
 API-specific reaches it as data: an ``Operation`` per operation and a ``ClientConfig`` per client.
 """
 
-from ._client import AsyncAPIResource, AsyncClient, SyncAPIResource, SyncClient
+from ._async_client import AsyncAPIResource, AsyncClient
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -41,6 +41,7 @@ from ._response import (
 )
 from ._retries import RetryPolicy
 from ._streaming import AsyncStream, ServerSentEvent, SSEDecoder, Stream
+from ._sync_client import SyncAPIResource, SyncClient
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, TimeoutTypes
 
 __all__ = [
