@@ -276,11 +276,11 @@ class TypePrinter:
             lines.append(from_import(".._runtime", runtime))
         local: dict[str, list[str]] = {}
         for name in sorted(refs):
-            definition = self.definitions.get(name)
-            if definition is not None and definition.module != module.name:
-                local.setdefault(definition.module, []).append(name)
-        for other in sorted(local):
-            lines.append(from_import(f".{other}", sorted(local[other], key=isort_key)))
+            other = self.definitions.get(name)
+            if other is not None and other.module != module.name:
+                local.setdefault(other.module, []).append(name)
+        for imported in sorted(local):
+            lines.append(from_import(f".{imported}", sorted(local[imported], key=isort_key)))
         while lines and lines[-1] == "":
             lines.pop()
         return tuple(lines)
