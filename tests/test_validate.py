@@ -105,7 +105,8 @@ def test_schema_violation_is_located_at_the_schema() -> None:
     assert validate_document(document, "3.1", "t.yaml", "file:///t.yaml", diagnostics) == 1
     (found,) = diagnostics.items
     assert found.code == "W100"
-    assert found.message == 'spec violation: true is not of type "number"'
+    # The words after the prefix are the validator backend's; the pointer is what oagen decides.
+    assert found.message.startswith("spec violation: ")
     assert found.location is not None
     assert found.location.pointer == "/components/schemas/A/properties/n/exclusiveMinimum"
 

@@ -272,7 +272,9 @@ class Resource:
     imports: tuple[str, ...]  # complete import lines of the resource module
     raw_class_name: str
     async_raw_class_name: str
-    class_names: tuple[str, ...]  # the four classes above, in import order
+    streaming_class_name: str  # methods returning a context manager over the unread response
+    async_streaming_class_name: str
+    class_names: tuple[str, ...]  # the six classes above, in import order
     model_names: tuple[str, ...]  # models its methods' annotations name, in import order
 
 

@@ -536,6 +536,8 @@ class OperationBuilder:
                 class_names.take("Async" + class_name),
                 class_names.take(class_name + "WithRawResponse"),
                 class_names.take("Async" + class_name + "WithRawResponse"),
+                class_names.take(class_name + "WithStreamingResponse"),
+                class_names.take("Async" + class_name + "WithStreamingResponse"),
             )
             resources.append(
                 ir.Resource(
@@ -548,6 +550,8 @@ class OperationBuilder:
                     imports=_resource_imports(annotator, operations, definitions),
                     raw_class_name=names[2],
                     async_raw_class_name=names[3],
+                    streaming_class_name=names[4],
+                    async_streaming_class_name=names[5],
                     class_names=tuple(sorted(names, key=isort_key)),
                     model_names=tuple(
                         sorted((n for n in annotator.refs if n in definitions), key=isort_key)
@@ -802,7 +806,9 @@ def _resource_imports(
         "SyncAPIResource",
         "TimeoutTypes",
         "async_to_raw_response_wrapper",
+        "async_to_streamed_response_wrapper",
         "to_raw_response_wrapper",
+        "to_streamed_response_wrapper",
     }
     if any(op.parameters for op in operations):
         runtime.add("Param")
