@@ -263,7 +263,9 @@ class Resource:
     operations: tuple[Operation, ...]
     raw_class_name: str
     async_raw_class_name: str
-    class_names: tuple[str, ...]  # the four classes above, in import order
+    streaming_class_name: str  # methods returning a context manager over the unread response
+    async_streaming_class_name: str
+    class_names: tuple[str, ...]  # the six classes above, in import order
 
 
 @dataclass(frozen=True, slots=True)

@@ -535,6 +535,8 @@ class OperationBuilder:
                 class_names.take("Async" + class_name),
                 class_names.take(class_name + "WithRawResponse"),
                 class_names.take("Async" + class_name + "WithRawResponse"),
+                class_names.take(class_name + "WithStreamingResponse"),
+                class_names.take("Async" + class_name + "WithStreamingResponse"),
             )
             resources.append(
                 ir.Resource(
@@ -546,6 +548,8 @@ class OperationBuilder:
                     operations=operations,
                     raw_class_name=names[2],
                     async_raw_class_name=names[3],
+                    streaming_class_name=names[4],
+                    async_streaming_class_name=names[5],
                     class_names=tuple(sorted(names, key=isort_key)),
                 )
             )

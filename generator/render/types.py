@@ -356,7 +356,9 @@ _RESOURCE_RUNTIME = (
     "SyncAPIResource",
     "TimeoutTypes",
     "async_to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper",
     "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
 )
 
 
