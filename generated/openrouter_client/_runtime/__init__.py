@@ -42,6 +42,14 @@ from ._response import (
     to_raw_response_wrapper,
 )
 from ._retries import RetryPolicy
+from ._streamed_response import (
+    AsyncStreamedAPIResponse,
+    AsyncStreamedResponseContext,
+    StreamedAPIResponse,
+    StreamedResponseContext,
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from ._streaming import AsyncStream, ServerSentEvent, SSEDecoder, Stream
 from ._sync_client import SyncAPIResource, SyncClient
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, TimeoutTypes
@@ -60,6 +68,8 @@ __all__ = [
     "AsyncAPIResponse",
     "AsyncClient",
     "AsyncStream",
+    "AsyncStreamedAPIResponse",
+    "AsyncStreamedResponseContext",
     "AuthOption",
     "AuthenticationError",
     "BadRequestError",
@@ -90,12 +100,16 @@ __all__ = [
     "SecurityScheme",
     "ServerSentEvent",
     "Stream",
+    "StreamedAPIResponse",
+    "StreamedResponseContext",
     "SyncAPIResource",
     "SyncClient",
     "TimeoutTypes",
     "TokenProvider",
     "UnprocessableEntityError",
     "async_to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper",
     "tagged_by",
     "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
 ]

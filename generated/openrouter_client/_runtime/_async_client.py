@@ -21,6 +21,7 @@ from ._operation import Operation
 from ._options import DEFAULT_LIMITS, refusing_cookie_jar
 from ._response import AsyncAPIResponse, raw_response_requested
 from ._retries import RetryPolicy
+from ._streamed_response import AsyncStreamedAPIResponse, streamed_response_requested
 from ._streaming import AsyncStream
 from ._types import NOT_GIVEN, Headers, NotGiven, Query, TimeoutTypes
 
@@ -206,6 +207,7 @@ class AsyncClient(BaseClient):
         retry: RetryPolicy | int | NotGiven,
         idempotency_key: str | NotGiven,
     ) -> Any:
+        lazy = streamed_response_requested()  # with_streaming_response: the body stays unread
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
             extra_headers, extra_query, extra_body, timeout, idempotency_key,
@@ -232,7 +234,7 @@ class AsyncClient(BaseClient):
                 if hooks and hooks.after:
                     response = await hooks.aafter_response(response, context)
                 if 200 <= response.status_code < 300:
-                    if not streaming:
+                    if not streaming and not lazy:
                         response = await aread_body(response, limit)
                     break
                 delay = self._retry_after_response(
@@ -263,6 +265,8 @@ class AsyncClient(BaseClient):
             except httpx.RequestError as exc:
                 raise self._connection_error(exc, sent) from exc
             self._raise_embedded_error(operation, response, response.content)
+        if lazy:
+            return self._streamed(operation, response, streaming, retries_taken, start)
         if raw_response_requested():
             return self._raw(operation, response, streaming, retries_taken, start)
         if streaming:
@@ -371,6 +375,29 @@ class AsyncClient(BaseClient):
 
         elapsed = timedelta(seconds=perf_counter() - start)
         return AsyncAPIResponse(response, parse, retries_taken=retries_taken, elapsed=elapsed)
+
+    def _streamed(
+        self,
+        operation: Operation,
+        response: httpx.Response,
+        streaming: bool,
+        retries_taken: int,
+        start: float,
+    ) -> AsyncStreamedAPIResponse[Any]:
+        def parse(response: httpx.Response) -> Any:
+            if streaming:
+                return AsyncStream(response, self._event_parser(operation))
+            return self._parse_body(operation, response)
+
+        return AsyncStreamedAPIResponse(
+            response,
+            parse,
+            events=streaming,
+            retries_taken=retries_taken,
+            elapsed=timedelta(seconds=perf_counter() - start),
+            max_response_bytes=self._max_response_bytes,
+            max_line_bytes=self._max_event_bytes,
+        )
 
     async def close(self) -> None:
         """Close the connection pool, if this client created it."""

@@ -22,6 +22,7 @@ from ._operation import Operation
 from ._options import DEFAULT_LIMITS, refusing_cookie_jar
 from ._response import APIResponse, raw_response_requested
 from ._retries import RetryPolicy
+from ._streamed_response import StreamedAPIResponse, streamed_response_requested
 from ._streaming import Stream
 from ._types import NOT_GIVEN, Headers, NotGiven, Query, TimeoutTypes
 
@@ -202,6 +203,7 @@ class SyncClient(BaseClient):
         retry: RetryPolicy | int | NotGiven,
         idempotency_key: str | NotGiven,
     ) -> Any:
+        lazy = streamed_response_requested()  # with_streaming_response: the body stays unread
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
             extra_headers, extra_query, extra_body, timeout, idempotency_key,
@@ -228,7 +230,7 @@ class SyncClient(BaseClient):
                 if hooks and hooks.after:
                     response = hooks.after_response(response, context)
                 if 200 <= response.status_code < 300:
-                    if not streaming:
+                    if not streaming and not lazy:
                         response = read_body(response, limit)
                     break
                 delay = self._retry_after_response(
@@ -259,6 +261,8 @@ class SyncClient(BaseClient):
             except httpx.RequestError as exc:
                 raise self._connection_error(exc, sent) from exc
             self._raise_embedded_error(operation, response, response.content)
+        if lazy:
+            return self._streamed(operation, response, streaming, retries_taken, start)
         if raw_response_requested():
             return self._raw(operation, response, streaming, retries_taken, start)
         if streaming:
@@ -365,6 +369,29 @@ class SyncClient(BaseClient):
 
         elapsed = timedelta(seconds=perf_counter() - start)
         return APIResponse(response, parse, retries_taken=retries_taken, elapsed=elapsed)
+
+    def _streamed(
+        self,
+        operation: Operation,
+        response: httpx.Response,
+        streaming: bool,
+        retries_taken: int,
+        start: float,
+    ) -> StreamedAPIResponse[Any]:
+        def parse(response: httpx.Response) -> Any:
+            if streaming:
+                return Stream(response, self._event_parser(operation))
+            return self._parse_body(operation, response)
+
+        return StreamedAPIResponse(
+            response,
+            parse,
+            events=streaming,
+            retries_taken=retries_taken,
+            elapsed=timedelta(seconds=perf_counter() - start),
+            max_response_bytes=self._max_response_bytes,
+            max_line_bytes=self._max_event_bytes,
+        )
 
     def close(self) -> None:
         """Close the connection pool, if this client created it."""
