@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from generator import __version__
 from generator.config import (
@@ -26,10 +26,13 @@ from generator.config import (
     with_overrides,
 )
 from generator.diagnostics import Diagnostic, Location, Severity, json_text, printable
-from generator.load.sources import spec_file_problem
-from generator.model.ir import Api
+from generator.load.plainfile import spec_file_problem
 from generator.pipeline import Run
 from generator.progress import Progress
+
+if TYPE_CHECKING:
+    from generator import uptodate
+    from generator.model.ir import Api
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _DIFF_LIMIT = 4 * 2**20  # bytes of an old file `check` compares (or twice the new one's size)
@@ -262,7 +265,6 @@ def _inputs(config: Config) -> list[tuple[str, Path]]:
 def _generate_locked(
     run: Run, config: Config, args: argparse.Namespace, started: float, output: Path
 ) -> int:
-    from generator.write.emit import EmitError, emit
     from generator.write.swap import OutputReplaced
 
     changelog: str | None = None
@@ -286,6 +288,15 @@ def _generate_locked(
                 file=sys.stderr,
             )
             return EXIT_FAILED
+    key: str | None = None
+    if getattr(args, "bump", None) != "auto":
+        from generator import uptodate
+
+        key = uptodate.input_key(config, output)
+        recorded = uptodate.check(key, output) if key is not None else None
+        if recorded is not None:
+            _replay(run, recorded, started, args.quiet)
+            return EXIT_OK
     result = _produce(run, config, args)
     if result is None:
         return EXIT_FAILED
@@ -293,6 +304,8 @@ def _generate_locked(
     metadata = _metadata(config, api.package_version)
     if metadata is None:
         return EXIT_FAILED
+    from generator.write.emit import EmitError, emit
+
     try:
         writing = time.perf_counter()
         emitted = emit(output, files, metadata, force=bool(getattr(args, "force", False)))
@@ -322,15 +335,39 @@ def _generate_locked(
                 return EXIT_FAILED
         _summary(
             run,
-            api,
+            _counts(run, api),
             started,
             f"{len(emitted.written)} written, "
             f"{len(emitted.unchanged)} unchanged, {len(emitted.removed)} removed",
             args.quiet,
         )
+        if key is not None:
+            _remember(run, config, output, key, _counts(run, api))
     except KeyboardInterrupt:
         raise OutputReplaced from None
     return EXIT_OK
+
+
+def _remember(run: Run, config: Config, output: Path, key: str, counts: tuple[int, ...]) -> None:
+    """Record this generation for the up-to-date check: not when an input changed while it ran
+    (the key no longer names what was read), nor when validation stopped short of its end."""
+    from generator import uptodate
+
+    if any(item.code == "W103" for item in run.diagnostics.items):
+        return
+    if uptodate.input_key(config, output) != key:
+        return
+    inputs = list(run.sources.files) if run.sources is not None else []
+    printed = [(int(item.severity), item.format()) for item in run.diagnostics.located(run.locate)]
+    uptodate.record(key, output, inputs, printed, counts)
+
+
+def _replay(run: Run, recorded: uptodate.Record, started: float, quiet: bool) -> None:
+    """What the recorded generation printed, for a run whose output is already up to date."""
+    for severity, line in recorded.diagnostics:
+        if not quiet or severity >= Severity.ERROR:
+            print(line, file=sys.stderr)
+    _summary(run, recorded.counts, started, "up to date, nothing written", quiet)
 
 
 def _write_failure(exc: Exception) -> str:
@@ -546,7 +583,7 @@ def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -
     for warning in changes.warnings:
         print(f"oagen: warning: {printable(warning)}", file=sys.stderr)
     if not changes.written and not changes.removed:
-        _summary(run, api, started, f"{output} is up to date", args.quiet)
+        _summary(run, _counts(run, api), started, f"{output} is up to date", args.quiet)
         return EXIT_OK
     _print_diff(output, expected, changes.written, changes.removed, sys.stdout)
     _print_api_summary(config, output)
@@ -685,17 +722,28 @@ def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:
         print(item.format(), file=sys.stderr)
 
 
-def _summary(run: Run, api: Api, started: float, files: str, quiet: bool) -> None:
+def _counts(run: Run, api: Api) -> tuple[int, ...]:
+    """The numbers of the summary line: operations generated and in the spec, models, named
+    schemas, warnings, errors."""
+    return (
+        sum(len(r.operations) for r in api.resources),
+        api.operation_total,
+        len(api.model_names),
+        api.schema_total,
+        run.diagnostics.count(Severity.WARNING),
+        run.diagnostics.count(Severity.ERROR),
+    )
+
+
+def _summary(run: Run, counts: tuple[int, ...], started: float, files: str, quiet: bool) -> None:
     if isinstance(run.progress, Progress):
         run.progress.clear()
     if quiet:
         return
-    generated = sum(len(r.operations) for r in api.resources)
-    warnings = run.diagnostics.count(Severity.WARNING)
-    errors = run.diagnostics.count(Severity.ERROR)
+    generated, total, models, schemas, warnings, errors = counts
     print(
-        f"oagen: {generated} of {api.operation_total} operations, {len(api.model_names)} "
-        f"models ({api.schema_total} named schemas); {warnings} warning(s), {errors} error(s); "
+        f"oagen: {generated} of {total} operations, {models} models ({schemas} named schemas); "
+        f"{warnings} warning(s), {errors} error(s); "
         f"files: {files}; {time.perf_counter() - started:.2f} s",
         file=sys.stderr,
     )
