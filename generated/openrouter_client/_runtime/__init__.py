@@ -5,6 +5,7 @@ API-specific reaches it as data: an ``Operation`` per operation and a ``ClientCo
 """
 
 from ._async_client import AsyncAPIResource, AsyncClient
+from ._auth_flows import AuthOption, ClientCredentials, TokenProvider
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -24,6 +25,7 @@ from ._errors import (
     ResponseTooLargeError,
     UnprocessableEntityError,
 )
+from ._hooks import Hook, HookContext
 from ._models import BaseModel, Lenient, tagged_by
 from ._operation import (
     DEFAULT_MAX_RETRIES,
@@ -68,14 +70,18 @@ __all__ = [
     "AsyncStream",
     "AsyncStreamedAPIResponse",
     "AsyncStreamedResponseContext",
+    "AuthOption",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
     "Body",
     "ClientConfig",
+    "ClientCredentials",
     "ConflictError",
     "FileTypes",
     "Headers",
+    "Hook",
+    "HookContext",
     "InternalServerError",
     "InvalidRequestError",
     "Lenient",
@@ -99,6 +105,7 @@ __all__ = [
     "SyncAPIResource",
     "SyncClient",
     "TimeoutTypes",
+    "TokenProvider",
     "UnprocessableEntityError",
     "async_to_raw_response_wrapper",
     "async_to_streamed_response_wrapper",
