@@ -106,7 +106,7 @@ def build_api(
         idempotency_header=idempotency_header,
         license=_license(license_info),
         urls=_urls(document, info),
-        webhooks=webhooks.finish(definitions, config, env_prefix),
+        webhooks=webhooks.finish(config, env_prefix),
         operation_total=operations.total,
         schema_total=len(schemas.definitions),
     )
@@ -178,9 +178,6 @@ def _security_schemes(
                 location_in=scalar_text(scheme.get("in")) if kind == "apiKey" else None,
                 param_name=scalar_text(scheme.get("name")) if kind == "apiKey" else None,
                 argument=argument,
-                argument_annotation="tuple[str, str] | None"
-                if http_scheme == "basic"
-                else "str | None",
                 env_var=None if http_scheme == "basic" else env,
                 description=text(scheme.get("description")),
             )

@@ -4,7 +4,7 @@ OpenAPI 3.1 `webhooks` (name -> Path Item) and operations' `callbacks` (name -> 
 Path Item) describe requests the API makes. Each method there with a JSON request body is an
 event; its body's type is built through the schema builder like any other (an inline schema
 becomes a model named after the webhook). `collect` runs before the models are placed in
-modules, `finish` after, when the types can be printed.
+modules, `finish` after.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ from generator.config import Config
 from generator.diagnostics import Diagnostics, Location
 from generator.load.specdata import text
 from generator.model import ir
-from generator.model.annotations import Annotator, ModelKinds
-from generator.model.naming import class_identifier, isort_key
+from generator.model.naming import class_identifier
 from generator.model.resolve import Resolver
 from generator.model.schemas import SchemaBuilder
-from generator.render.pysource import from_import
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _DEFAULT_HEADERS = {
@@ -147,26 +145,20 @@ class WebhookBuilder:
                 return media["schema"], where.child("content", str(content_type), "schema")
         return None
 
-    def finish(
-        self, definitions: ModelKinds, config: Config, env_prefix: str
-    ) -> ir.Webhooks | None:
+    def finish(self, config: Config, env_prefix: str) -> ir.Webhooks | None:
         if not self.events:
             return None
-        annotator = Annotator(definitions)
         options: list[ir.TypeExpr] = []
         for event in self.events:
             if event.type not in options:
                 options.append(event.type)
         union: ir.TypeExpr = options[0] if len(options) == 1 else ir.Union(tuple(options))
-        annotation = annotator.output(union)
-        runtime = annotator.plain(union)
         events = tuple(
             ir.WebhookEvent(
                 name=e.name,
                 kind=e.kind,
                 http_method=e.http_method,
                 type=e.type,
-                annotation=annotator.output(e.type),
                 summary=e.summary,
                 description=e.description,
                 location=e.location,
@@ -174,12 +166,7 @@ class WebhookBuilder:
             for e in self.events
         )
         return ir.Webhooks(
-            events=events,
-            event_type=union,
-            event_annotation=annotation,
-            event_runtime=runtime,
-            signature=_signature(config, env_prefix),
-            imports=_imports(annotator, definitions),
+            events=events, event_type=union, signature=_signature(config, env_prefix)
         )
 
 
@@ -197,26 +184,3 @@ def _signature(config: Config, env_prefix: str) -> ir.WebhookSignature:
         else table.tolerance,
         secret_env=(table and table.secret_env) or f"{env_prefix}_WEBHOOK_SECRET",
     )
-
-
-def _imports(annotator: Annotator, definitions: ModelKinds) -> tuple[str, ...]:
-    typing_names = {"ClassVar", "cast"} | (annotator.needs & {"Annotated", "Any", "Literal"})
-    lines = ["from __future__ import annotations", ""]
-    stdlib = sorted(n for n in annotator.needs if n in ("datetime", "uuid"))
-    lines.extend(f"import {name}" for name in stdlib)
-    collections = sorted({"Mapping"} | (annotator.needs & {"Sequence"}))
-    lines.append(f"from collections.abc import {', '.join(collections)}")
-    lines.append(f"from typing import {', '.join(sorted(typing_names, key=isort_key))}")
-    lines.append("")
-    if "Tag" in annotator.needs:
-        lines.extend(["from pydantic import Tag", ""])
-    runtime = {"BaseWebhooks", "WebhookScheme"} | (annotator.needs & {"Lenient", "tagged_by"})
-    lines.append(from_import("._runtime", sorted(runtime, key=isort_key)))
-    by_module: dict[str, list[str]] = {}
-    for name in sorted(annotator.refs):
-        definition = definitions.get(name)
-        if definition is not None:
-            by_module.setdefault(definition.module, []).append(name)
-    for module in sorted(by_module):
-        lines.append(from_import(f".models.{module}", sorted(by_module[module], key=isort_key)))
-    return tuple(lines)

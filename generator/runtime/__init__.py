@@ -5,6 +5,7 @@ API-specific reaches it as data: an ``Operation`` per operation and a ``ClientCo
 """
 
 from ._async_client import AsyncAPIResource, AsyncClient
+from ._auth_flows import AuthOption, ClientCredentials, TokenProvider
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -24,6 +25,7 @@ from ._errors import (
     ResponseTooLargeError,
     UnprocessableEntityError,
 )
+from ._hooks import Hook, HookContext
 from ._models import BaseModel, Lenient, tagged_by
 from ._operation import (
     DEFAULT_MAX_RETRIES,
@@ -69,15 +71,19 @@ __all__ = [
     "AsyncStream",
     "AsyncStreamedAPIResponse",
     "AsyncStreamedResponseContext",
+    "AuthOption",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
     "BaseWebhooks",
     "Body",
     "ClientConfig",
+    "ClientCredentials",
     "ConflictError",
     "FileTypes",
     "Headers",
+    "Hook",
+    "HookContext",
     "InternalServerError",
     "InvalidRequestError",
     "Lenient",
@@ -101,6 +107,7 @@ __all__ = [
     "SyncAPIResource",
     "SyncClient",
     "TimeoutTypes",
+    "TokenProvider",
     "UnprocessableEntityError",
     "WebhookScheme",
     "WebhookVerificationError",
