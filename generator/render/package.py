@@ -280,6 +280,12 @@ LAID_OUT = frozenset(
 )
 
 
+def editable_files(package: str) -> frozenset[str]:
+    """Files generated once for the package's maintainer to edit: written only where missing,
+    never overwritten, left out of the manifest (so never stale and never removed)."""
+    return frozenset({f"{package}/_hooks.py"})
+
+
 def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> tuple[dict[str, str], set[str]]:
     """Every file of the generated distribution, keyed by path relative to the output folder,
     and the paths of those rendered by built-in templates that emit black's layout."""
@@ -306,6 +312,7 @@ def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> tuple[dict[str
     put("api.md", "api.md.j2", reference=reference)
     put(f"{package}/__init__.py", "package/__init__.py.j2")
     put(f"{package}/_client.py", "package/_client.py.j2")
+    put(f"{package}/_hooks.py", "package/_hooks.py.j2")
     put(f"{package}/py.typed", "package/py.typed.j2")
     put(f"{package}/models/__init__.py", "package/models/__init__.py.j2")
     for module in api.modules:
