@@ -25,8 +25,8 @@ from generator.diagnostics import Diagnostics
 from generator.model import ir
 from generator.model.operations import error_class
 from generator.pipeline import Run, analyse
+from generator.render import black_adapter, pysource
 from generator.render import package as render
-from generator.render import pysource
 from generator.render.types import TypePrinter
 from generator.runtime._errors import status_error_class
 
@@ -64,7 +64,7 @@ def _assert_blocks_sound(markdown: str) -> int:
     for code in blocks:
         ast.parse(code)
         compile(code, "<api.md>", "exec", dont_inherit=True)
-        assert black.format_str(code + "\n", mode=pysource.black_mode()) == code + "\n", code
+        assert black.format_str(code + "\n", mode=black_adapter.mode()) == code + "\n", code
     return len(blocks)
 
 
@@ -475,5 +475,5 @@ def test_readme_examples_are_laid_out_by_black() -> None:
     examples = [code for code in _python_blocks(readme) if code.startswith("result = client.")]
     assert len(examples) == 7  # one per resource
     for code in examples:
-        assert black.format_str(code + "\n", mode=pysource.black_mode()) == code + "\n"
+        assert black.format_str(code + "\n", mode=black_adapter.mode()) == code + "\n"
         assert max(len(line) for line in code.split("\n")) <= 100
