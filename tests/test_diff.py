@@ -22,7 +22,6 @@ import pytest
 from generator.config import Config
 from generator.diagnostics import Diagnostics
 from generator.load.sources import read_source
-from generator.model import ir
 from generator.pipeline import Run, analyse
 from generator.review.diff import (
     Change,
@@ -30,7 +29,6 @@ from generator.review.diff import (
     as_dict,
     diff_apis,
     diff_specs,
-    parse_annotation,
     render_json,
     render_markdown,
     suggested_bump,
@@ -472,21 +470,6 @@ def test_render_markdown_is_grouped_and_stable() -> None:
 def test_suggested_bump(severities: tuple[Impact, ...], bump: str) -> None:
     changes = [Change("k", severity, "loc", "m") for severity in severities]
     assert suggested_bump(changes) == bump
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("None", ir.Prim("none")),
-        ("list[Pet] | None", ir.Union((ir.Array(ir.Ref("Pet")), ir.Prim("none")))),
-        ("dict[str, Any]", ir.Map(ir.Prim("any"))),
-        ("Lenient[Literal['a', 1]]", ir.Literal(("a", 1))),
-        ("datetime.datetime", ir.Prim("datetime")),
-        ("Sequence[Mapping[str, int]]", ir.Array(ir.Map(ir.Prim("int")))),
-    ],
-)
-def test_parse_annotation(text: str, expected: ir.TypeExpr) -> None:
-    assert parse_annotation(text) == expected
 
 
 def test_diff_apis_on_built_irs() -> None:

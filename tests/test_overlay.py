@@ -27,6 +27,7 @@ from generator.load.overlay import (
 )
 from generator.load.sources import Sources
 from generator.pipeline import Run, build, load_spec
+from generator.render.types import TypePrinter
 from tests.hostile.strategies import alias_bomb
 
 REPO = Path(__file__).resolve().parents[1]
@@ -461,7 +462,7 @@ def test_overlay_on_the_showcase_spec_before_building(tmp_path: Path) -> None:
     models = next(
         op for r in api.resources for op in r.operations if op.method_name == "list_models"
     )
-    assert '"music"' in models.parameters[0].annotation
+    assert '"music"' in TypePrinter.of(api).argument(models.parameters[0])
     # The unmatched target is reported with its line in the overlay file.
     (warning,) = [d for d in run.diagnostics.located(run.locate) if d.code == "W702"]
     assert warning.location is not None and warning.location.pointer == "/actions/3/target"

@@ -1,9 +1,10 @@
 """Render: print the IR through the Jinja2 templates in `templates/`.
 
 Templates only print what the IR says (StrictUndefined: a missing value is an error, not an empty
-string). The filters only quote text safely, whatever the spec's strings contain: `tomlstr` makes
-a TOML string; the Python ones (`pystr`, `docstring`, `attribute_doc`, ...) come from
-`pysource.py`, which also writes them in black's layout.
+string). The filters quote text safely, whatever the spec's strings contain: `tomlstr` makes a
+TOML string; the Python ones (`pystr`, `docstring`, `attribute_doc`, ...) come from
+`pysource.py`, which also writes them in black's layout. Types and import lines are printed from
+the IR's data by `types.py`, through the `types` printer every template is given.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import jinja2.bccache
 from generator import cache, fingerprint
 from generator.model import ir
 from generator.render import pysource
+from generator.render import types as types_module
+from generator.render.types import TypePrinter
 
 GENERATOR_DIR = Path(__file__).parent.parent
 RUNTIME_DIR = GENERATOR_DIR / "runtime"
@@ -95,7 +98,7 @@ class MethodReference:
     example: str  # the example call, as black lays it out
 
 
-def _signature(op: ir.Operation) -> str:
+def _signature(op: ir.Operation, types: TypePrinter) -> str:
     parameters: list[str] = []
 
     def add(name: str, annotation: str, required: bool) -> None:
@@ -104,27 +107,19 @@ def _signature(op: ir.Operation) -> str:
         )
 
     for param in op.parameters:
-        add(param.name, param.annotation, param.required)
+        add(param.name, types.argument(param), param.required)
     if op.body is not None:
         for field in op.body.fields:
             add(
                 field.name,
-                "bool" if field.is_stream_flag else field.annotation,
+                "bool" if field.is_stream_flag else types.argument(field),
                 field.required and not field.is_stream_flag,
             )
-        if op.body.whole_name is not None and op.body.whole_annotation is not None:
-            add(op.body.whole_name, op.body.whole_annotation, op.body.required)
+        if op.body.whole_name is not None and op.body.whole_type is not None:
+            add(op.body.whole_name, types.argument(op.body), op.body.required)
     if op.stream_mode == "accept" and op.stream_argument is not None:
         parameters.append(f"{op.stream_argument}: bool = False")
-    return pysource.def_stub(op.method_name, parameters, returns(op))
-
-
-def returns(op: ir.Operation, stream_class: str = "Stream") -> str:
-    """The method's return annotation, as the resource module prints it."""
-    if op.stream_annotation is None:
-        return op.response_annotation
-    stream = f"{stream_class}[{op.stream_annotation}]"
-    return stream if op.stream_mode == "always" else f"{op.response_annotation} | {stream}"
+    return pysource.def_stub(op.method_name, parameters, types.returns(op))
 
 
 def _example(resource: ir.Resource, op: ir.Operation) -> str:
@@ -133,7 +128,7 @@ def _example(resource: ir.Resource, op: ir.Operation) -> str:
     return pysource.call_line(target, f"client.{resource.attribute}.{op.method_name}", arguments)
 
 
-def api_reference(api: ir.Api) -> dict[str, dict[str, MethodReference]]:
+def api_reference(api: ir.Api, types: TypePrinter) -> dict[str, dict[str, MethodReference]]:
     """`reference[resource attribute][method name]` for `api.md.j2`: every signature and example
     laid out by black, each pair cached by its text (a regeneration after an edit lays out only
     the pairs that changed), the others in one call."""
@@ -143,7 +138,7 @@ def api_reference(api: ir.Api) -> dict[str, dict[str, MethodReference]]:
 
     store = cache.folder("reference", fingerprint.tool())
     keys = [(resource, op) for resource in api.resources for op in resource.operations]
-    pairs = [(_signature(op), _example(resource, op)) for resource, op in keys]
+    pairs = [(_signature(op, types), _example(resource, op)) for resource, op in keys]
     entries = [cache.key(signature.encode(), example.encode()) for signature, example in pairs]
     laid: dict[int, tuple[str, str]] = {}
     for index, entry in enumerate(entries):
@@ -215,8 +210,82 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     env.filters["md_text"] = md_text
     env.filters["md_code"] = md_code
     env.filters["md_block"] = md_block
-    env.globals["returns"] = returns
+    env.filters["annotation"] = _annotation
+    env.filters["input_annotation"] = _input_annotation
+    env.filters["runtime"] = _runtime
+    env.filters["field_annotation"] = _field_annotation
+    env.filters["argument_annotation"] = _argument_annotation
+    env.filters["definition_annotation"] = _definition_annotation
+    env.filters["credential_annotation"] = types_module.credential_annotation
+    env.globals["returns"] = _returns
+    env.globals["model_imports"] = _model_imports
+    env.globals["resource_imports"] = _resource_imports
+    env.globals["resource_models"] = _resource_models
     return env
+
+
+# --- printing types: filters and globals over the `types` printer in every template's context ---
+
+
+def _types(context: jinja2.runtime.Context) -> TypePrinter:
+    printer = context["types"]
+    assert isinstance(printer, TypePrinter)
+    return printer
+
+
+@jinja2.pass_context
+def _annotation(context: jinja2.runtime.Context, expr: ir.TypeExpr | None) -> str:
+    return _types(context).output(expr)
+
+
+@jinja2.pass_context
+def _input_annotation(context: jinja2.runtime.Context, expr: ir.TypeExpr) -> str:
+    return _types(context).input(expr)
+
+
+@jinja2.pass_context
+def _runtime(context: jinja2.runtime.Context, expr: ir.TypeExpr | None) -> str:
+    return _types(context).plain(expr)
+
+
+@jinja2.pass_context
+def _field_annotation(context: jinja2.runtime.Context, field: ir.Field) -> str:
+    return _types(context).field(field)
+
+
+@jinja2.pass_context
+def _argument_annotation(context: jinja2.runtime.Context, argument: types_module.Argument) -> str:
+    return _types(context).argument(argument)
+
+
+@jinja2.pass_context
+def _definition_annotation(context: jinja2.runtime.Context, definition: ir.Enum | ir.Alias) -> str:
+    return _types(context).definition(definition)
+
+
+@jinja2.pass_context
+def _returns(
+    context: jinja2.runtime.Context,
+    op: ir.Operation,
+    variant: str = "impl",
+    stream_class: str = "Stream",
+) -> str:
+    return _types(context).returns(op, variant, stream_class)
+
+
+@jinja2.pass_context
+def _model_imports(context: jinja2.runtime.Context, module: ir.ModelModule) -> tuple[str, ...]:
+    return _types(context).model_imports(module)
+
+
+@jinja2.pass_context
+def _resource_imports(context: jinja2.runtime.Context, resource: ir.Resource) -> tuple[str, ...]:
+    return _types(context).resource_imports(resource)
+
+
+@jinja2.pass_context
+def _resource_models(context: jinja2.runtime.Context, resource: ir.Resource) -> tuple[str, ...]:
+    return _types(context).resource_models(resource)
 
 
 class RenderError(Exception):
@@ -300,11 +369,12 @@ def render_units(
     builtin = tuple(str(path) for path in template_dirs())
     files: dict[str, str] = {}
     laid_out: set[str] = set()
+    types = TypePrinter.of(api)
     reference: dict[str, dict[str, MethodReference]] | None = None
     for unit in chosen:
-        context: dict[str, object] = {"api": api}
+        context: dict[str, object] = {"api": api, "types": types}
         if unit.template in ("README.md.j2", "api.md.j2"):
-            reference = api_reference(api) if reference is None else reference
+            reference = api_reference(api, types) if reference is None else reference
             context["reference"] = reference
         if isinstance(unit.node, ir.ModelModule):
             context["module"] = unit.node

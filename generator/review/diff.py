@@ -58,7 +58,6 @@ Changes are sorted by severity, then location, kind and message, so output is de
 
 from __future__ import annotations
 
-import ast
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -68,8 +67,9 @@ from typing import Any
 
 from generator.config import Config
 from generator.diagnostics import json_text, printable
-from generator.model import ir
+from generator.model import ir, typerules
 from generator.pipeline import Run, analyse
+from generator.render.types import TypePrinter
 
 __all__ = [
     "Change",
@@ -78,7 +78,6 @@ __all__ = [
     "as_dict",
     "diff_apis",
     "diff_specs",
-    "parse_annotation",
     "render_json",
     "render_markdown",
     "suggested_bump",
@@ -232,71 +231,6 @@ INPUT: Direction = frozenset({_IN})
 OUTPUT: Direction = frozenset({_OUT})
 
 _ANY, _NONE, _OBJECT = ir.Prim("any"), ir.Prim("none"), ir.Prim("object")
-_PRIM_NAMES = {
-    "str": "str",
-    "int": "int",
-    "float": "float",
-    "bool": "bool",
-    "bytes": "bytes",
-    "Any": "any",
-    "None": "none",
-    "object": "object",
-    "FileTypes": "bytes",
-}
-_DOTTED = {
-    "datetime.datetime": "datetime",
-    "datetime.date": "date",
-    "datetime.time": "time",
-    "uuid.UUID": "uuid",
-}
-
-
-def parse_annotation(text: str | None) -> ir.TypeExpr | None:
-    """The type expression behind a printed annotation (`list[Pet] | None`), or None."""
-    if text is None or text == "None":
-        return None if text is None else _NONE
-    try:
-        tree = ast.parse(text, mode="eval").body
-    except SyntaxError:
-        return ir.Prim("?" + text)
-    return _from_ast(tree)
-
-
-def _from_ast(node: ast.expr) -> ir.TypeExpr:
-    if isinstance(node, ast.Constant) and node.value is None:
-        return _NONE
-    if isinstance(node, ast.Name):
-        prim = _PRIM_NAMES.get(node.id)
-        return ir.Prim(prim) if prim else ir.Ref(node.id)
-    if isinstance(node, ast.Attribute):
-        dotted = ast.unparse(node)
-        return ir.Prim(_DOTTED.get(dotted, "?" + dotted))
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        options: list[ir.TypeExpr] = []
-        for side in (node.left, node.right):
-            parsed = _from_ast(side)
-            options.extend(parsed.options if isinstance(parsed, ir.Union) else (parsed,))
-        return ir.Union(tuple(options))
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
-        head = node.value.id
-        args = list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if head in ("list", "Sequence") and len(args) == 1:
-            return ir.Array(_from_ast(args[0]))
-        if head in ("dict", "Mapping") and len(args) == 2:
-            return ir.Map(_from_ast(args[1]))
-        if head == "tuple":
-            return ir.Tuple(tuple(_from_ast(a) for a in args))
-        if head == "Lenient" and len(args) == 1:
-            return _from_ast(args[0])
-        if head == "Literal":
-            values: list[str | int | float | bool | None] = []
-            for arg in args:
-                try:
-                    values.append(ast.literal_eval(arg))
-                except ValueError:
-                    return ir.Prim("?" + ast.unparse(node))
-            return ir.Literal(tuple(values))
-    return ir.Prim("?" + ast.unparse(node))
 
 
 def _norm(expr: ir.TypeExpr) -> ir.TypeExpr:
@@ -515,7 +449,7 @@ class _Argument:
     where: str  # "query parameter `offset`", "body property `model`", "request body"
 
 
-def _arguments(op: ir.Operation) -> list[_Argument]:
+def _arguments(op: ir.Operation, types: TypePrinter) -> list[_Argument]:
     out: list[_Argument] = []
     for p in op.parameters:
         out.append(
@@ -525,7 +459,7 @@ def _arguments(op: ir.Operation) -> list[_Argument]:
                 p.name,
                 p.wire_name,
                 p.type,
-                p.annotation,
+                types.argument(p),
                 p.required,
                 p.description,
                 p.deprecated,
@@ -543,7 +477,7 @@ def _arguments(op: ir.Operation) -> list[_Argument]:
                     f.name,
                     f.wire_name,
                     f.type,
-                    f.annotation,
+                    types.argument(f),
                     f.required,
                     f.description,
                     False,
@@ -551,15 +485,14 @@ def _arguments(op: ir.Operation) -> list[_Argument]:
                 )
             )
         if op.body.whole_name is not None:
-            annotation = op.body.whole_annotation or "Any"
             out.append(
                 _Argument(
                     ("body",),
                     "body",
                     op.body.whole_name,
                     "",
-                    parse_annotation(annotation) or _ANY,
-                    annotation,
+                    op.body.whole_type or _ANY,
+                    types.argument(op.body),
                     op.body.required,
                     op.body.description,
                     False,
@@ -587,12 +520,9 @@ def _security_text(security: tuple[tuple[str, ...], ...]) -> str:
 class _Differ:
     def __init__(self, old: ir.Api, new: ir.Api) -> None:
         self.old, self.new = old, new
-        self.old_defs: dict[str, ir.Definition] = {
-            d.name: d for module in old.modules for d in module.definitions
-        }
-        self.new_defs: dict[str, ir.Definition] = {
-            d.name: d for module in new.modules for d in module.definitions
-        }
+        self.old_defs = typerules.definition_index(old)
+        self.new_defs = typerules.definition_index(new)
+        self.old_types, self.new_types = TypePrinter(self.old_defs), TypePrinter(self.new_defs)
         self.old_side, self.new_side = _Side(self.old_defs), _Side(self.new_defs)
         self.types = _Types()
         self.renames = self._model_renames()
@@ -834,7 +764,7 @@ class _Differ:
         self._security(a, b, where, http)
 
     def _arguments(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
-        old_args, new_args = _arguments(a), _arguments(b)
+        old_args, new_args = _arguments(a, self.old_types), _arguments(b, self.new_types)
         new_by_key = {arg.key: arg for arg in new_args}
         old_keys = {arg.key for arg in old_args}
         pairs: list[tuple[_Argument, _Argument]] = []
@@ -936,16 +866,15 @@ class _Differ:
             )
 
     def _returns(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
-        if a.response_annotation != b.response_annotation or a.response_kind != b.response_kind:
-            old_t = parse_annotation(a.response_annotation) or _NONE
-            new_t = parse_annotation(b.response_annotation) or _NONE
+        old_text, new_text = self.old_types.output(a.response), self.new_types.output(b.response)
+        if old_text != new_text or a.response_kind != b.response_kind:
             before = len(self.changes)
             self._type_change(
                 "return",
-                old_t,
-                new_t,
-                a.response_annotation,
-                b.response_annotation,
+                a.response or _NONE,
+                b.response or _NONE,
+                old_text,
+                new_text,
                 OUTPUT,
                 method,
                 "the return value",
@@ -959,7 +888,7 @@ class _Differ:
                 )
 
     def _streaming(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
-        if a.stream_annotation is None and b.stream_annotation is not None:
+        if a.stream is None and b.stream is not None:
             how = (
                 f" (pass `{b.stream_argument}=True`)"
                 if b.stream_argument
@@ -969,10 +898,10 @@ class _Differ:
                 "streaming-added",
                 Impact.NON_BREAKING,
                 method,
-                f"the method can now stream `{b.stream_annotation}` events{how}",
+                f"the method can now stream `{self.new_types.output(b.stream)}` events{how}",
             )
             return
-        if a.stream_annotation is not None and b.stream_annotation is None:
+        if a.stream is not None and b.stream is None:
             self.add(
                 "streaming-removed",
                 Impact.BREAKING,
@@ -981,7 +910,7 @@ class _Differ:
                 + (f": calls passing `{a.stream_argument}=True` fail" if a.stream_argument else ""),
             )
             return
-        if a.stream_annotation is None or b.stream_annotation is None:
+        if a.stream is None or b.stream is None:
             return
         if (a.stream_mode, a.stream_argument) != (b.stream_mode, b.stream_argument):
             breaking = a.stream_argument != b.stream_argument or b.stream_mode == "always"
@@ -993,24 +922,24 @@ class _Differ:
             )
         self._type_change(
             "stream",
-            parse_annotation(a.stream_annotation) or _ANY,
-            parse_annotation(b.stream_annotation) or _ANY,
-            a.stream_annotation,
-            b.stream_annotation,
+            a.stream,
+            b.stream,
+            self.old_types.output(a.stream),
+            self.new_types.output(b.stream),
             OUTPUT,
             method,
             "each streamed event",
         )
 
     def _errors(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
-        old = {e.status: e.annotation for e in a.errors}
-        new = {e.status: e.annotation for e in b.errors}
+        old = {e.status: (self.old_types.plain(e.type), e.type) for e in a.errors}
+        new = {e.status: (self.new_types.plain(e.type), e.type) for e in b.errors}
         for status in sorted(old.keys() - new.keys()):
             self.add(
                 "error-body-removed",
                 Impact.NON_BREAKING,
                 method,
-                f"HTTP {status} error bodies are no longer parsed as `{old[status]}`; "
+                f"HTTP {status} error bodies are no longer parsed as `{old[status][0]}`; "
                 "`error.body` is the raw JSON",
             )
         for status in sorted(new.keys() - old.keys()):
@@ -1018,16 +947,16 @@ class _Differ:
                 "error-body-added",
                 Impact.NON_BREAKING,
                 method,
-                f"HTTP {status} error bodies are now parsed as `{new[status]}`",
+                f"HTTP {status} error bodies are now parsed as `{new[status][0]}`",
             )
         for status in sorted(old.keys() & new.keys()):
-            if old[status] != new[status]:
+            if old[status][0] != new[status][0]:
                 self._type_change(
                     "error-body",
-                    parse_annotation(old[status]) or _ANY,
-                    parse_annotation(new[status]) or _ANY,
-                    old[status],
-                    new[status],
+                    old[status][1],
+                    new[status][1],
+                    old[status][0],
+                    new[status][0],
                     OUTPUT,
                     method,
                     f"the HTTP {status} error body",
@@ -1261,8 +1190,8 @@ class _Differ:
                 "enum",
                 ir.Literal(a.values),
                 ir.Literal(b.values),
-                a.annotation,
-                b.annotation,
+                self.old_types.definition(a),
+                self.new_types.definition(b),
                 direction or INPUT,
                 where,
                 f"`{b.name}`",
@@ -1272,8 +1201,8 @@ class _Differ:
                 "alias",
                 a.type,
                 b.type,
-                a.annotation,
-                b.annotation,
+                self.old_types.definition(a),
+                self.new_types.definition(b),
                 direction or INPUT,
                 where,
                 f"`{b.name}`",
@@ -1309,7 +1238,7 @@ class _Differ:
                     "field-added",
                     Impact.BREAKING,
                     f"{model}.{f.name}",
-                    f"new required field `{f.name}: {f.annotation}`: code building "
+                    f"new required field `{f.name}: {self.new_types.field(f)}`: code building "
                     f"`{b.name}` without it fails validation",
                 )
             else:
@@ -1317,7 +1246,7 @@ class _Differ:
                     "field-added",
                     Impact.NON_BREAKING,
                     f"{model}.{f.name}",
-                    f"new field `{f.name}: {f.annotation}`",
+                    f"new field `{f.name}: {self.new_types.field(f)}`",
                 )
         for f in a.fields:
             if f.wire_name in new_fields:
@@ -1329,8 +1258,8 @@ class _Differ:
                 "additional-properties",
                 old_extra,
                 new_extra,
-                a.extra_annotation or "Any",
-                b.extra_annotation or "Any",
+                self.old_types.output(a.extra_type) if a.extra_type else "Any",
+                self.new_types.output(b.extra_type) if b.extra_type else "Any",
                 direction,
                 model,
                 f"extra properties of `{b.name}`",
@@ -1366,7 +1295,8 @@ class _Differ:
                 where,
                 f"{subject} is now optional"
                 + (
-                    f" and typed `{b.annotation}`: code reading `.{b.name}` must handle None"
+                    f" and typed `{self.new_types.field(b)}`: code reading `.{b.name}` must "
+                    "handle None"
                     if breaking
                     else ""
                 ),
@@ -1377,7 +1307,8 @@ class _Differ:
             new_t = b.type if b.required else ir.Nullable(b.type)
         else:
             old_t, new_t = a.type, b.type
-        self._type_change("field", old_t, new_t, a.annotation, b.annotation, used, where, subject)
+        old_text, new_text = self.old_types.field(a), self.new_types.field(b)
+        self._type_change("field", old_t, new_t, old_text, new_text, used, where, subject)
         if b.deprecated and not a.deprecated:
             self.add("field-deprecated", Impact.NON_BREAKING, where, f"{subject} is deprecated")
         if a.description != b.description:
@@ -1412,7 +1343,7 @@ def _usage(api: ir.Api, defs: Mapping[str, ir.Definition]) -> dict[str, set[str]
             roots[_IN].extend(p.type for p in op.parameters)
             if op.body is not None:
                 roots[_IN].extend(f.type for f in op.body.fields)
-                roots[_IN].append(parse_annotation(op.body.whole_annotation) or _ANY)
+                roots[_IN].append(op.body.whole_type or _ANY)
                 shape = tuple((f.wire_name, f.type) for f in op.body.fields)
                 if shape:
                     exploded.update(
@@ -1421,14 +1352,9 @@ def _usage(api: ir.Api, defs: Mapping[str, ir.Definition]) -> dict[str, set[str]
                         if tuple((f.wire_name, f.type) for f in m.fields if not f.read_only)
                         == shape
                     )
-            for text in (
-                op.response_annotation,
-                op.stream_annotation,
-                *(e.annotation for e in op.errors),
-            ):
-                parsed = parse_annotation(text)
-                if parsed is not None:
-                    roots[_OUT].append(parsed)
+            for expr in (op.response, op.stream, *(e.type for e in op.errors)):
+                if expr is not None:
+                    roots[_OUT].append(expr)
     usage: dict[str, set[str]] = {name: {"exploded"} for name in exploded}
     for direction, exprs in roots.items():
         pending = [name for expr in exprs for name in _refs(expr)]

@@ -5,6 +5,7 @@ API-specific reaches it as data: an ``Operation`` per operation and a ``ClientCo
 """
 
 from ._async_client import AsyncAPIResource, AsyncClient
+from ._auth_flows import AuthOption, ClientCredentials, TokenProvider
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -24,6 +25,7 @@ from ._errors import (
     ResponseTooLargeError,
     UnprocessableEntityError,
 )
+from ._hooks import Hook, HookContext
 from ._models import BaseModel, Lenient, tagged_by
 from ._operation import (
     DEFAULT_MAX_RETRIES,
@@ -40,6 +42,14 @@ from ._response import (
     to_raw_response_wrapper,
 )
 from ._retries import RetryPolicy
+from ._streamed_response import (
+    AsyncStreamedAPIResponse,
+    AsyncStreamedResponseContext,
+    StreamedAPIResponse,
+    StreamedResponseContext,
+    async_to_streamed_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from ._streaming import AsyncStream, ServerSentEvent, SSEDecoder, Stream
 from ._sync_client import SyncAPIResource, SyncClient
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, TimeoutTypes
@@ -58,14 +68,20 @@ __all__ = [
     "AsyncAPIResponse",
     "AsyncClient",
     "AsyncStream",
+    "AsyncStreamedAPIResponse",
+    "AsyncStreamedResponseContext",
+    "AuthOption",
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
     "Body",
     "ClientConfig",
+    "ClientCredentials",
     "ConflictError",
     "FileTypes",
     "Headers",
+    "Hook",
+    "HookContext",
     "InternalServerError",
     "InvalidRequestError",
     "Lenient",
@@ -84,11 +100,16 @@ __all__ = [
     "SecurityScheme",
     "ServerSentEvent",
     "Stream",
+    "StreamedAPIResponse",
+    "StreamedResponseContext",
     "SyncAPIResource",
     "SyncClient",
     "TimeoutTypes",
+    "TokenProvider",
     "UnprocessableEntityError",
     "async_to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper",
     "tagged_by",
     "to_raw_response_wrapper",
+    "to_streamed_response_wrapper",
 ]

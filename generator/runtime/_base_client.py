@@ -15,13 +15,15 @@ transport apply, but its ``base_url``, ``params`` and cookie jar are not used.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Self
 from urllib.parse import quote
 
 import httpx
 
 from ._auth import Credential, resolve_credentials, secret_values
+from ._auth_flows import as_httpx_auth
+from ._hooks import Hooks
 from ._logging import SECRET_HEADERS, Redactor, protect_loggers, setup_logger
 from ._options import (
     as_timeout,
@@ -38,6 +40,7 @@ from ._request_building import RequestBuilding
 from ._response_handling import ResponseHandling
 from ._retries import RetryPolicy
 from ._serialize import serialize_query_param
+from ._servers import server_url
 from ._types import NOT_GIVEN, Headers, NotGiven, Query, TimeoutTypes
 
 
@@ -57,13 +60,25 @@ class BaseClient(RequestBuilding, ResponseHandling):
         max_response_bytes: int | NotGiven,
         max_event_bytes: int | NotGiven,
         retry: RetryPolicy | None = None,
+        hooks: Iterable[object] | None = None,
+        auth: object = None,
+        server: str | None = None,
+        server_variables: Mapping[str, str | None] | None = None,
     ) -> None:
         config = self._config
-        self._credentials = resolve_credentials(config.security_schemes, credentials or {})
         if base_url is None:
-            env = config.base_url_env
-            base_url = (os.environ.get(env) if env else None) or config.default_base_url
+            variables = {k: v for k, v in (server_variables or {}).items() if v is not None}
+            if server is None and not variables:
+                env = config.base_url_env
+                base_url = os.environ.get(env) if env else None
+            if base_url is None:
+                base_url = server_url(config, server, variables)
         self._base_url = checked_base_url(base_url)
+        self._credentials = resolve_credentials(
+            config.security_schemes, credentials or {}, self._base_url
+        )
+        self._hooks = Hooks(hooks or ())
+        self._flow = as_httpx_auth(auth)
         self._timeout = config.timeout if isinstance(timeout, NotGiven) else as_timeout(timeout)
         self._default_retry = config.retry or RetryPolicy(
             max_retries=config.max_retries,

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import httpx
 
 from ._auth import AuthParts, Credential
+from ._hooks import Hooks
 from ._logging import Redactor
 from ._operation import ClientConfig
 from ._redirects import RedirectPolicy
@@ -34,6 +35,8 @@ class ClientState:
     _max_retries_given: bool
     _owns_http: bool
     _logger: logging.Logger
+    _hooks: Hooks
+    _flow: httpx.Auth | None  # auth= given to the client: applies to every request
     # Derived by _derive(); read on every call.
     _headers: dict[str, str | bytes]
     _query_groups: dict[str, list[str]]

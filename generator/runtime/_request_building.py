@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from typing import Any, cast
@@ -25,6 +26,31 @@ from ._types import NOT_GIVEN, Headers, NotGiven, Query, TimeoutTypes
 
 _DEBUG = logging.DEBUG
 _AUTH_QUERY = "\0auth"  # key of the auth pieces among query groups; cannot clash with a name
+
+
+@functools.lru_cache(maxsize=256)
+def raw_operation(
+    method: str, path: str, security: tuple[tuple[str, ...], ...], cast_to: object
+) -> Operation:
+    """The operation of ``client.get(path)`` and the like: an endpoint the description lacks.
+
+    Its auth is the first scheme the client has a credential for (none needed), its result the
+    JSON body validated into ``cast_to`` (``object``: plain data).
+    """
+    if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):
+        raise InvalidRequestError(
+            f"path must start with one '/' and is relative to the client's base URL, got {path!r}"
+        )
+    if "?" in path or "#" in path:
+        raise InvalidRequestError("pass query parameters as query={...}, not in the path")
+    literal = path.replace("{", "%7B").replace("}", "%7D")  # no {parameters} in a raw path
+    return Operation(
+        method=method,
+        path=literal,
+        operation_id=f"{method} {path}",
+        security=security,
+        response_type=cast_to,
+    )
 
 
 class RequestBuilding(ClientState):
@@ -243,11 +269,24 @@ class RequestBuilding(ClientState):
                 if scheme.type == "apiKey" and scheme.location == "cookie":
                     return f"{scheme.param_name}=" in str(headers.get("cookie", ""))
                 name = header_name(scheme)
+                if name == "authorization" and self._flow is not None:
+                    return True  # auth= sends it
                 return name is not None and (name in headers or name in extra_h)
 
             return resolve_auth(operation, schemes, self._credentials, supplied)
         self._auth_cache[security] = parts
         return parts
+
+    def _raw_operation(self, method: str, path: str, cast_to: object) -> Operation:
+        # Any one scheme the client has a credential (or auth=) for; none also does.
+        security = (*((name,) for name in self._config.security_schemes), ())
+        return raw_operation(method, path, security, object if cast_to is None else cast_to)
+
+    def _flow_for(self, operation: Operation) -> Any:
+        """The httpx auth flow of a call: its scheme's (client credentials), else auth=."""
+        parts = self._auth_cache.get(operation.security) if operation.security else None
+        flow = parts.flow if parts is not None else None
+        return flow or self._flow or httpx.USE_CLIENT_DEFAULT
 
     def _auth_query(self, operation: Operation) -> list[str]:
         parts = self._auth_cache.get(operation.security) if operation.security else None

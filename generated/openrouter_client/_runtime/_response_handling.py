@@ -13,6 +13,7 @@ import pydantic
 from ._client_state import ClientState
 from ._errors import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
@@ -20,6 +21,7 @@ from ._errors import (
     make_embedded_error,
     make_status_error,
 )
+from ._hooks import HookContext
 from ._models import SchemaMismatch, validate_json
 from ._operation import Operation
 from ._options import checked_retry_policy, retry_count
@@ -169,6 +171,22 @@ class ResponseHandling(ClientState):
             redact=self._redactor.text,
         )
 
+    def _context(self, operation: Operation, attempt: int) -> HookContext:
+        return HookContext(
+            operation_id=operation.operation_id,
+            call_path=operation.call_path,
+            resource=operation.resource,
+            method=operation.method,
+            path=operation.path,
+            attempt=attempt,
+        )
+
+    def _mark_request_id(self, exc: APIError) -> None:
+        """Errors read the request id from the configured header."""
+        header = self._config.request_id_header
+        if header != APIError.request_id_header:
+            exc.request_id_header = header
+
     # -- parsing --------------------------------------------------------------------------------
 
     def _parse_body(self, operation: Operation, response: httpx.Response) -> Any:
@@ -182,9 +200,14 @@ class ResponseHandling(ClientState):
                 self._raise_embedded_error(operation, response, content)
             if operation.response_type is None:
                 return None
-            return self._validate(
+            result = self._validate(
                 operation, operation.response_type, operation.response_model, content, response
             )
+            header = self._config.request_id_header
+            if header and isinstance(result, pydantic.BaseModel):
+                # An undeclared underscore name: kept beside the fields, never dumped or compared.
+                result._request_id = response.headers.get(header)  # type: ignore[attr-defined]
+            return result
         if kind == "text":
             return response.text
         if kind == "binary":
