@@ -66,7 +66,7 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
     try:
         source = run.sources.load(spec)
         if run.config.overlays:
-            from generator.load.overlay import overlay_source
+            from generator.load.overlay_apply import overlay_source
 
             source = overlay_source(source, run.config.overlays, run.diagnostics, run.sources)
             run.sources.files[source.path] = source

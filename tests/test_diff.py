@@ -644,3 +644,34 @@ def test_a_revision_error_prints_no_raw_control_character(
     err = capsys.readouterr().err
     assert "does not exist" in err
     assert "\x1b" not in err and "\x07" not in err and "\\x1b]52;" in err
+
+
+def test_a_method_moved_to_another_resource_is_a_rename_with_both_call_paths(
+    edited: Any,
+) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        for method in ("get", "post"):
+            if method in document["paths"]["/credits"]:
+                document["paths"]["/credits"][method]["tags"] = ["Billing"]
+        document["paths"]["/keys"]["get"]["tags"] = ["Billing"]
+
+    changes = edited(edit)
+    kinds = {(c.severity, c.kind) for c in changes}
+    assert (B, "method-removed") not in kinds and (N, "method-added") not in kinds
+    renamed = [c for c in changes if c.kind == "method-renamed"]
+    assert [(c.severity, c.location) for c in renamed] == [
+        (B, "client.billing.get_credits()"),
+        (B, "client.billing.list_keys()"),
+    ]
+    assert "`client.keys.list_keys()` is now `client.billing.list_keys()` (GET /keys)" in (
+        renamed[1].message
+    )
+    (added,) = [c for c in changes if c.kind == "resource-added"]
+    assert added.message == (
+        "new resource `client.billing`; `get_credits()`, `list_keys()` moved here "
+        "(see their renames)"
+    )
+    (removed,) = [c for c in changes if c.kind == "resource-removed"]
+    assert removed.location == "client.credits"
+    assert "`get_credits()` moved (see their renames)" in removed.message
+    assert "with its methods" not in removed.message
