@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
 from generator.load.bounds import MAX_DEPTH
 from generator.load.jsonpath import JsonPath
@@ -406,4 +407,4 @@ class _Copier:
 def _pointer(path: NodePath) -> str:
     if not path:
         return "$"
-    return "#/" + "/".join(str(k).replace("~", "~0").replace("/", "~1") for k in path)
+    return "#" + pointers.join(path)
