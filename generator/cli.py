@@ -302,6 +302,7 @@ def _generate_locked(
     if result is None:
         return EXIT_FAILED
     files, api = result
+    files, editable = _split_editable(files, api.package)
     metadata = _metadata(config, api.package_version)
     if metadata is None:
         return EXIT_FAILED
@@ -309,7 +310,13 @@ def _generate_locked(
 
     try:
         writing = time.perf_counter()
-        emitted = emit(output, files, metadata, force=bool(getattr(args, "force", False)))
+        emitted = emit(
+            output,
+            files,
+            metadata,
+            force=bool(getattr(args, "force", False)),
+            editable=editable,
+        )
     except (EmitError, OSError) as exc:
         print(
             f"oagen: error: cannot write {printable(str(output))}: "
@@ -345,7 +352,7 @@ def _generate_locked(
         if args.command == "watch" and not args.quiet:
             _list_written(emitted.written, emitted.removed)
         if key is not None:
-            _remember(run, config, output, key, _counts(run, api))
+            _remember(run, config, output, key, _counts(run, api), sorted(editable))
     except KeyboardInterrupt:
         raise OutputReplaced from None
     return EXIT_OK
@@ -360,7 +367,14 @@ def _list_written(written: list[str], removed: list[str]) -> None:
             print(f"oagen: {verb} {shown}{more}", file=sys.stderr)
 
 
-def _remember(run: Run, config: Config, output: Path, key: str, counts: tuple[int, ...]) -> None:
+def _remember(
+    run: Run,
+    config: Config,
+    output: Path,
+    key: str,
+    counts: tuple[int, ...],
+    editable: list[str],
+) -> None:
     """Record this generation for the up-to-date check: not when an input changed while it ran
     (the key no longer names what was read), nor when validation stopped short of its end."""
     from generator import uptodate
@@ -371,7 +385,7 @@ def _remember(run: Run, config: Config, output: Path, key: str, counts: tuple[in
         return
     inputs = list(run.sources.files) if run.sources is not None else []
     printed = [(int(item.severity), item.format()) for item in run.diagnostics.located(run.locate)]
-    uptodate.record(key, output, inputs, printed, counts)
+    uptodate.record(key, output, inputs, printed, counts, editable)
 
 
 def _replay(run: Run, recorded: uptodate.Record, started: float, quiet: bool) -> None:
@@ -574,7 +588,7 @@ def _diff(args: argparse.Namespace, run: Run) -> int:
 
 
 def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
-    from generator.write.emit import MANIFEST, manifest_bytes, plan
+    from generator.write.emit import MANIFEST, manifest_bytes, missing_editable, plan
     from generator.write.place import unusable
 
     output = _output(config)
@@ -588,12 +602,17 @@ def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -
     if result is None:
         return EXIT_FAILED
     files, api = result
+    files, editable = _split_editable(files, api.package)
     expected = dict(files)
     metadata = _metadata(config, api.package_version)
     if metadata is None:
         return EXIT_FAILED
     expected[MANIFEST] = manifest_bytes(files, metadata)
     changes = plan(output, expected)
+    # An editable file is the user's: only its absence makes the output stale.
+    for path in missing_editable(output, editable):
+        expected[path] = editable[path]
+        changes.written.append(path)
     for warning in changes.warnings:
         print(f"oagen: warning: {printable(warning)}", file=sys.stderr)
     if not changes.written and not changes.removed:
@@ -644,6 +663,19 @@ def _inspect(run: Run, config: Config, args: argparse.Namespace, started: float)
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _split_editable(
+    files: dict[str, bytes], package: str
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The generated files, and apart those the package's maintainer edits (see emit)."""
+    from generator.render.package import editable_files
+
+    names = editable_files(package)
+    return (
+        {path: content for path, content in files.items() if path not in names},
+        {path: content for path, content in files.items() if path in names},
+    )
 
 
 def _produce(

@@ -50,6 +50,8 @@ _LIST_KEYS = Operation(
     security=(("bearerAuth",),),
     response_type=ListKeysResponse,
     response_kind="json",
+    call_path="keys.list_keys",
+    resource="keys",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -65,6 +67,8 @@ _CREATE_KEY = Operation(
     request_content_type="application/json",
     response_type=CreateKeyResponse,
     response_kind="json",
+    call_path="keys.create_key",
+    resource="keys",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -81,6 +85,8 @@ _GET_KEY = Operation(
     security=(("bearerAuth",),),
     response_type=GetKeyResponse,
     response_kind="json",
+    call_path="keys.get_key",
+    resource="keys",
     error_types={
         "401": ErrorResponse,
         "404": ErrorResponse,
@@ -96,6 +102,8 @@ _DELETE_KEY = Operation(
     security=(("bearerAuth",),),
     response_type=DeleteKeyResponse,
     response_kind="json",
+    call_path="keys.delete_key",
+    resource="keys",
     error_types={
         "401": ErrorResponse,
         "404": ErrorResponse,
@@ -112,6 +120,8 @@ _UPDATE_KEY = Operation(
     request_content_type="application/json",
     response_type=UpdateKeyResponse,
     response_kind="json",
+    call_path="keys.update_key",
+    resource="keys",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
