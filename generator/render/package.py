@@ -115,8 +115,24 @@ def _signature(op: ir.Operation) -> str:
     return pysource.def_stub(op.method_name, parameters, returns(op))
 
 
+def annotation(expr: ir.TypeExpr) -> str:
+    """A type as an annotation: the plain spelling (no `Lenient`, no tags), which type checkers
+    read the same as the models' own; the builder has the resource module import its names."""
+    from generator.model.annotations import Annotator
+
+    return Annotator().plain(expr)
+
+
+def page_type(op: ir.Operation, page_class: str = "SyncPage") -> str:
+    """`SyncPage[Item, Body]` (or another page class) of a paged operation."""
+    assert op.pagination is not None
+    return f"{page_class}[{annotation(op.pagination.item)}, {op.response_annotation}]"
+
+
 def returns(op: ir.Operation, stream_class: str = "Stream") -> str:
     """The method's return annotation, as the resource module prints it."""
+    if op.pagination is not None:
+        return page_type(op, "AsyncPaginator" if stream_class == "AsyncStream" else "SyncPage")
     if op.stream_annotation is None:
         return op.response_annotation
     stream = f"{stream_class}[{op.stream_annotation}]"
@@ -179,6 +195,8 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     env.filters["md_code"] = md_code
     env.filters["md_block"] = md_block
     env.globals["returns"] = returns
+    env.globals["page_type"] = page_type
+    env.filters["annotation"] = annotation
     return env
 
 

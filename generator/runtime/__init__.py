@@ -33,6 +33,7 @@ from ._operation import (
     Param,
     SecurityScheme,
 )
+from ._pagination import AsyncPage, AsyncPaginator, Paging, SyncPage
 from ._response import (
     APIResponse,
     AsyncAPIResponse,
@@ -56,6 +57,8 @@ __all__ = [
     "AsyncAPIResource",
     "AsyncAPIResponse",
     "AsyncClient",
+    "AsyncPage",
+    "AsyncPaginator",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
@@ -72,6 +75,7 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "Operation",
+    "Paging",
     "Param",
     "PermissionDeniedError",
     "Query",
@@ -85,6 +89,7 @@ __all__ = [
     "Stream",
     "SyncAPIResource",
     "SyncClient",
+    "SyncPage",
     "TimeoutTypes",
     "UnprocessableEntityError",
     "async_to_raw_response_wrapper",

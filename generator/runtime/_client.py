@@ -56,6 +56,7 @@ from ._files import UploadStream
 from ._logging import SECRET_HEADERS, Redactor, protect_loggers, setup_logger
 from ._models import SchemaMismatch, validate_json
 from ._operation import ClientConfig, Operation, SecurityScheme
+from ._pagination import AsyncPaginator, first_page
 from ._redirects import RedirectPolicy
 from ._response import APIResponse, AsyncAPIResponse, raw_response_requested
 from ._retries import RetryPolicy, retry_delay, should_retry_status
@@ -411,6 +412,7 @@ class _BaseClient:
         extra_body: Mapping[str, object] | None,
         timeout: TimeoutTypes | NotGiven,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        url: str | None = None,
     ) -> httpx.Request:
         try:
             return self._compose_request(
@@ -426,6 +428,7 @@ class _BaseClient:
                 extra_body,
                 timeout,
                 idempotency_key,
+                url,
             )
         except UnicodeEncodeError as exc:
             # A lone surrogate (text decoded with errors="surrogateescape", a broken file name)
@@ -451,6 +454,7 @@ class _BaseClient:
         extra_body: Mapping[str, object] | None,
         timeout: TimeoutTypes | NotGiven,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        url: str | None = None,
     ) -> httpx.Request:
         h = self._headers.copy()
         if stream:
@@ -484,13 +488,18 @@ class _BaseClient:
             joined = "; ".join(cookie_pieces)
             h["cookie"] = _header_value("cookie", f"{existing}; {joined}" if existing else joined)
 
-        if query or extra_query or auth.query:
-            qs = self._query_string(operation, query, auth.query, extra_query)
+        if url is not None:
+            # A next page's link carries its own query; only the credentials are added.
+            if auth.query:
+                url = f"{url}{'&' if '?' in url else '?'}{'&'.join(auth.query)}"
         else:
-            qs = self._query_default
-        url = self._base_url + build_path(operation, path)
-        if qs:
-            url = f"{url}?{qs}"
+            if query or extra_query or auth.query:
+                qs = self._query_string(operation, query, auth.query, extra_query)
+            else:
+                qs = self._query_default
+            url = self._base_url + build_path(operation, path)
+            if qs:
+                url = f"{url}?{qs}"
 
         content, content_type = encode_body(operation, body, extra_body)
         if content_type is not None:
@@ -997,12 +1006,14 @@ class SyncClient(_BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        url: str | None = None,
     ) -> Any:
-        """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
+        """Send ``operation`` and return its parsed result (see docs/runtime.md). ``url``
+        replaces the URL built from the path and query (a next page's link, already checked)."""
         streaming = stream is True
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
-            extra_headers, extra_query, extra_body, timeout, idempotency_key,
+            extra_headers, extra_query, extra_body, timeout, idempotency_key, url,
         )  # fmt: skip
         policy, max_retries = self._policy(operation, retry)
         if isinstance(request.stream, UploadStream) and not request.stream.replayable:
@@ -1052,6 +1063,10 @@ class SyncClient(_BaseClient):
         if streaming:
             return Stream(response, self._event_parser(operation))
         return self._parse_body(operation, response)
+
+    def request_page(self, operation: Operation, **options: Any) -> Any:
+        """The first ``SyncPage`` of a paged ``operation``; ``options`` are ``request()``'s."""
+        return first_page(self, operation, options)
 
     def _raw(
         self,
@@ -1218,12 +1233,14 @@ class AsyncClient(_BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        url: str | None = None,
     ) -> Any:
-        """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
+        """Send ``operation`` and return its parsed result (see docs/runtime.md). ``url``
+        replaces the URL built from the path and query (a next page's link, already checked)."""
         streaming = stream is True
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
-            extra_headers, extra_query, extra_body, timeout, idempotency_key,
+            extra_headers, extra_query, extra_body, timeout, idempotency_key, url,
         )  # fmt: skip
         policy, max_retries = self._policy(operation, retry)
         if isinstance(request.stream, UploadStream) and not request.stream.replayable:
@@ -1273,6 +1290,11 @@ class AsyncClient(_BaseClient):
         if streaming:
             return AsyncStream(response, self._event_parser(operation))
         return self._parse_body(operation, response)
+
+    def request_page(self, operation: Operation, **options: Any) -> Any:
+        """An ``AsyncPaginator`` of a paged ``operation``: awaited, the first ``AsyncPage``;
+        iterated, every item. ``options`` are ``request()``'s."""
+        return AsyncPaginator[Any, Any](self, operation, options)
 
     def _raw(
         self,

@@ -14,6 +14,7 @@ from typing import Final, Literal
 import httpx
 import pydantic
 
+from ._pagination import Paging
 from ._retries import RetryPolicy
 
 __all__ = [
@@ -93,6 +94,8 @@ class Operation:
     # Header carrying the idempotency key when the description names one for this operation;
     # None: ClientConfig.idempotency_header.
     idempotency_header: str | None = None
+    # How a list operation pages; None: it returns its body as it is.
+    paging: Paging | None = None
 
     # Derived once; read on every call.
     needs_idempotency_key: bool = field(init=False, repr=False, compare=False)
