@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 errors in the spec, or (for `check`) the output is stal
 from __future__ import annotations
 
 import argparse
+import collections
 import dataclasses
 import hashlib
 import os
@@ -699,6 +700,15 @@ def _summary(run: Run, api: Api, started: float, files: str, quiet: bool) -> Non
         f"files: {files}; {time.perf_counter() - started:.2f} s",
         file=sys.stderr,
     )
+    paged = collections.Counter(
+        op.pagination.source
+        for resource in api.resources
+        for op in resource.operations
+        if op.pagination is not None
+    )
+    if paged:
+        sources = ", ".join(f"{source} {count}" for source, count in sorted(paged.items()))
+        print(f"oagen: paged operations: {paged.total()} ({sources})", file=sys.stderr)
     if os.environ.get("OAGEN_TIMINGS"):
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in run.timings.items())
         print(f"oagen: stages: {stages}", file=sys.stderr)

@@ -443,7 +443,12 @@ class OperationBuilder:
         shape = pagination.OperationShape(
             draft.http_method, tuple(params), draft.response, draft.response_headers
         )
-        return self.paging.detect(operation, shape, where)
+        found = self.paging.detect(operation, shape, where)
+        if found is not None and found.source == pagination.INFERRED:
+            self.diagnostics.info(
+                "I430", f"{draft.operation_id} pages ({found.strategy}): {found.reason}", where
+            )
+        return found
 
     def _model_of(self, expr: ir.TypeExpr) -> ir.Model | None:
         if isinstance(expr, ir.Ref):

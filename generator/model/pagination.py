@@ -57,6 +57,7 @@ _CURSOR_PAIRS: dict[str, tuple[str, ...]] = {
     "marker": ("next_marker", "nextMarker"),
     "next_token": ("next_token",),
     "nextToken": ("nextToken",),
+    "offset": ("next_page.offset",),  # Asana: a text token, only in its `next_page` object
 }
 _NEXT_URL_FIELDS = (
     "next",
@@ -263,6 +264,11 @@ class PaginationBuilder:
     ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """A text field named one of `names` at the top level or in a top-level object field:
         (attribute path, wire path)."""
+        for dotted in (name for name in names if "." in name):
+            wires = tuple(dotted.split("."))
+            found = self._path(response, wires)
+            if found is not None and self._is_text(found[1]):
+                return found[0], wires
         model = self._model(response)
         if model is None:
             return None

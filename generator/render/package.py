@@ -129,6 +129,30 @@ def page_type(op: ir.Operation, page_class: str = "SyncPage") -> str:
     return f"{page_class}[{annotation(op.pagination.item)}, {op.response_annotation}]"
 
 
+def paging_text(pagination: ir.Pagination) -> str:
+    """How a method pages, in words for api.md (names as Markdown code)."""
+    parameter = md_code(pagination.parameter or "")
+    if pagination.strategy == "cursor" and pagination.item_cursor is not None:
+        text = f"{parameter} set to the last item's {md_code(pagination.item_cursor)}"
+    elif pagination.strategy == "cursor":
+        text = f"{parameter} set to {md_code('.'.join(pagination.next))} of the page"
+    elif pagination.strategy == "offset":
+        text = f"{parameter} advanced by the number of items received"
+    elif pagination.strategy == "page":
+        text = f"{parameter} numbers from {pagination.first}"
+    elif pagination.strategy == "next_url":
+        text = f"the link in {md_code('.'.join(pagination.next))}"
+    else:
+        text = "the link in the `Link` header"
+    if pagination.has_more:
+        text += f", until {md_code('.'.join(pagination.has_more))} is false"
+    if pagination.limit_parameter is not None:
+        text += f"; a page shorter than {md_code(pagination.limit_parameter)} is the last"
+    if pagination.source != "inferred":
+        text += f"; as {md_code(pagination.source)} says"
+    return text
+
+
 def returns(op: ir.Operation, stream_class: str = "Stream") -> str:
     """The method's return annotation, as the resource module prints it."""
     if op.pagination is not None:
@@ -197,6 +221,7 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     env.globals["returns"] = returns
     env.globals["page_type"] = page_type
     env.filters["annotation"] = annotation
+    env.filters["paging_text"] = paging_text
     return env
 
 

@@ -90,11 +90,7 @@ def _same_origin(url: httpx.URL, base: httpx.URL) -> bool:
 
 
 def next_options(
-    paging: Paging,
-    options: dict[str, Any],
-    body: object,
-    response: httpx.Response,
-    base_url: str,
+    paging: Paging, options: dict[str, Any], body: object, response: httpx.Response
 ) -> dict[str, Any] | None:
     """The arguments of the request for the page after this one; None: this is the last."""
     items = _items(paging, body)
@@ -108,13 +104,6 @@ def next_options(
         if not isinstance(link, str) or not link:
             return None
         url = response.request.url.join(link)
-        if not _same_origin(url, httpx.URL(base_url)):
-            raise APIError(
-                f"The next page's link leads to another origin ({url.scheme}://{url.host}); "
-                "it is not followed, so the client's credentials stay with its own API.",
-                request=response.request,
-                body=None,
-            )
         if url == response.request.url:
             return None
         return {**options, "url": str(url)}
@@ -159,17 +148,28 @@ class _BasePage(Generic[_Item, _Body]):
         self.response = response
         self.body = response.parse()
         self.items: list[_Item] = _items(paging, self.body)
-        self._next = next_options(paging, options, self.body, response.http_response, base_url)
+        self._base_url = base_url
+        self._next = next_options(paging, options, self.body, response.http_response)
 
     def has_next_page(self) -> bool:
         return self._next is not None
 
     def _next_options(self) -> dict[str, Any]:
-        if self._next is None:
+        following = self._next
+        if following is None:
             raise RuntimeError(
                 "This is the last page: check `.has_next_page()` before `.get_next_page()`."
             )
-        return self._next
+        link = following.get("url")
+        if link is not None and not _same_origin(httpx.URL(link), httpx.URL(self._base_url)):
+            url = httpx.URL(link)
+            raise APIError(
+                f"The next page's link leads to another origin ({url.scheme}://{url.host}); "
+                "it is not followed, so the client's credentials stay with its own API.",
+                request=self.response.http_response.request,
+                body=None,
+            )
+        return following
 
     def __repr__(self) -> str:
         return (
