@@ -7,7 +7,6 @@ Exit codes: 0 success; 1 errors in the spec, or (for `check`) the output is stal
 from __future__ import annotations
 
 import argparse
-import collections
 import dataclasses
 import hashlib
 import os
@@ -15,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from generator import __version__
 from generator.config import (
@@ -27,10 +26,13 @@ from generator.config import (
     with_overrides,
 )
 from generator.diagnostics import Diagnostic, Location, Severity, json_text, printable
-from generator.load.sources import spec_file_problem
-from generator.model.ir import Api
+from generator.load.plainfile import spec_file_problem
 from generator.pipeline import Run
 from generator.progress import Progress
+
+if TYPE_CHECKING:
+    from generator import uptodate
+    from generator.model.ir import Api
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _DIFF_LIMIT = 4 * 2**20  # bytes of an old file `check` compares (or twice the new one's size)
@@ -263,7 +265,6 @@ def _inputs(config: Config) -> list[tuple[str, Path]]:
 def _generate_locked(
     run: Run, config: Config, args: argparse.Namespace, started: float, output: Path
 ) -> int:
-    from generator.write.emit import EmitError, emit
     from generator.write.swap import OutputReplaced
 
     changelog: str | None = None
@@ -287,6 +288,15 @@ def _generate_locked(
                 file=sys.stderr,
             )
             return EXIT_FAILED
+    key: str | None = None
+    if getattr(args, "bump", None) != "auto":
+        from generator import uptodate
+
+        key = uptodate.input_key(config, output)
+        recorded = uptodate.check(key, output) if key is not None else None
+        if recorded is not None:
+            _replay(run, recorded, started, args.quiet)
+            return EXIT_OK
     result = _produce(run, config, args)
     if result is None:
         return EXIT_FAILED
@@ -294,6 +304,8 @@ def _generate_locked(
     metadata = _metadata(config, api.package_version)
     if metadata is None:
         return EXIT_FAILED
+    from generator.write.emit import EmitError, emit
+
     try:
         writing = time.perf_counter()
         emitted = emit(output, files, metadata, force=bool(getattr(args, "force", False)))
@@ -323,15 +335,39 @@ def _generate_locked(
                 return EXIT_FAILED
         _summary(
             run,
-            api,
+            _counts(run, api),
             started,
             f"{len(emitted.written)} written, "
             f"{len(emitted.unchanged)} unchanged, {len(emitted.removed)} removed",
             args.quiet,
         )
+        if key is not None:
+            _remember(run, config, output, key, _counts(run, api))
     except KeyboardInterrupt:
         raise OutputReplaced from None
     return EXIT_OK
+
+
+def _remember(run: Run, config: Config, output: Path, key: str, counts: tuple[int, ...]) -> None:
+    """Record this generation for the up-to-date check: not when an input changed while it ran
+    (the key no longer names what was read), nor when validation stopped short of its end."""
+    from generator import uptodate
+
+    if any(item.code == "W103" for item in run.diagnostics.items):
+        return
+    if uptodate.input_key(config, output) != key:
+        return
+    inputs = list(run.sources.files) if run.sources is not None else []
+    printed = [(int(item.severity), item.format()) for item in run.diagnostics.located(run.locate)]
+    uptodate.record(key, output, inputs, printed, counts)
+
+
+def _replay(run: Run, recorded: uptodate.Record, started: float, quiet: bool) -> None:
+    """What the recorded generation printed, for a run whose output is already up to date."""
+    for severity, line in recorded.diagnostics:
+        if not quiet or severity >= Severity.ERROR:
+            print(line, file=sys.stderr)
+    _summary(run, recorded.counts, started, "up to date, nothing written", quiet)
 
 
 def _write_failure(exc: Exception) -> str:
@@ -547,7 +583,7 @@ def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -
     for warning in changes.warnings:
         print(f"oagen: warning: {printable(warning)}", file=sys.stderr)
     if not changes.written and not changes.removed:
-        _summary(run, api, started, f"{output} is up to date", args.quiet)
+        _summary(run, _counts(run, api), started, f"{output} is up to date", args.quiet)
         return EXIT_OK
     _print_diff(output, expected, changes.written, changes.removed, sys.stdout)
     _print_api_summary(config, output)
@@ -686,29 +722,41 @@ def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:
         print(item.format(), file=sys.stderr)
 
 
-def _summary(run: Run, api: Api, started: float, files: str, quiet: bool) -> None:
+def _counts(run: Run, api: Api) -> tuple[int, ...]:
+    """The numbers of the summary: operations generated and in the spec, models, named
+    schemas, warnings, errors; operations that page, and of them those inferred."""
+    paged = [op.pagination for r in api.resources for op in r.operations if op.pagination]
+    return (
+        sum(len(r.operations) for r in api.resources),
+        api.operation_total,
+        len(api.model_names),
+        api.schema_total,
+        run.diagnostics.count(Severity.WARNING),
+        run.diagnostics.count(Severity.ERROR),
+        len(paged),
+        sum(p.source == "inferred" for p in paged),
+    )
+
+
+def _summary(run: Run, counts: tuple[int, ...], started: float, files: str, quiet: bool) -> None:
     if isinstance(run.progress, Progress):
         run.progress.clear()
     if quiet:
         return
-    generated = sum(len(r.operations) for r in api.resources)
-    warnings = run.diagnostics.count(Severity.WARNING)
-    errors = run.diagnostics.count(Severity.ERROR)
+    generated, total, models, schemas, warnings, errors, *paging = counts
     print(
-        f"oagen: {generated} of {api.operation_total} operations, {len(api.model_names)} "
-        f"models ({api.schema_total} named schemas); {warnings} warning(s), {errors} error(s); "
+        f"oagen: {generated} of {total} operations, {models} models ({schemas} named schemas); "
+        f"{warnings} warning(s), {errors} error(s); "
         f"files: {files}; {time.perf_counter() - started:.2f} s",
         file=sys.stderr,
     )
-    paged = collections.Counter(
-        op.pagination.source
-        for resource in api.resources
-        for op in resource.operations
-        if op.pagination is not None
-    )
-    if paged:
-        sources = ", ".join(f"{source} {count}" for source, count in sorted(paged.items()))
-        print(f"oagen: paged operations: {paged.total()} ({sources})", file=sys.stderr)
+    if paging and paging[0]:
+        paged, inferred = paging
+        print(
+            f"oagen: paged operations: {paged} ({paged - inferred} as the description says, "
+            f"{inferred} inferred: see the I430 notes)",
+            file=sys.stderr,
+        )
     if os.environ.get("OAGEN_TIMINGS"):
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in run.timings.items())
         print(f"oagen: stages: {stages}", file=sys.stderr)

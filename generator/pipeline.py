@@ -14,15 +14,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator import cache, forked
 from generator.config import Config
 from generator.diagnostics import Diagnostics, Location, Severity
-from generator.forked import Forked
-from generator.load.sources import LoadError, SourceFile, Sources
-from generator.model import ir
 from generator.progress import silent
+
+if TYPE_CHECKING:  # imported where used: a run whose output is up to date never loads them
+    from generator.forked import Forked
+    from generator.load.sources import SourceFile, Sources
+    from generator.model import ir
 
 
 class PendingValidation(NamedTuple):
@@ -56,13 +58,15 @@ class Run:
 
 
 def load_spec(run: Run, spec: Path) -> SourceFile | None:
+    from generator.load.sources import LoadError
+
     started = time.perf_counter()
     run.progress(f"loading {spec.name}")
     run.sources = sources_for(run.config, spec, run.diagnostics)
     try:
         source = run.sources.load(spec)
         if run.config.overlays:
-            from generator.load.overlay import overlay_source
+            from generator.load.overlay_apply import overlay_source
 
             source = overlay_source(source, run.config.overlays, run.diagnostics, run.sources)
             run.sources.files[source.path] = source
@@ -81,6 +85,8 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
 
 def sources_for(config: Config, spec: Path, diagnostics: Diagnostics) -> Sources:
     """The run's file reader: `$ref`s read under the spec's real folder, and under `root`."""
+    from generator.load.sources import Sources
+
     folder = Path(os.path.realpath(spec)).parent
     roots = (folder, config.root) if config.root is not None else ()
     sources = Sources(folder, diagnostics, roots=roots)
@@ -266,6 +272,7 @@ def _validation_cache_entry(
 
 def build(run: Run, source: SourceFile, version: str) -> ir.Api:
     from generator.load.convert import swagger_to_openapi
+    from generator.load.sources import SourceFile
     from generator.model.build import build_api
     from generator.model.resolve import Resolver
 

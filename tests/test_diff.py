@@ -22,7 +22,6 @@ import pytest
 from generator.config import Config
 from generator.diagnostics import Diagnostics
 from generator.load.sources import read_source
-from generator.model import ir
 from generator.pipeline import Run, analyse
 from generator.review.diff import (
     Change,
@@ -30,7 +29,6 @@ from generator.review.diff import (
     as_dict,
     diff_apis,
     diff_specs,
-    parse_annotation,
     render_json,
     render_markdown,
     suggested_bump,
@@ -474,21 +472,6 @@ def test_suggested_bump(severities: tuple[Impact, ...], bump: str) -> None:
     assert suggested_bump(changes) == bump
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("None", ir.Prim("none")),
-        ("list[Pet] | None", ir.Union((ir.Array(ir.Ref("Pet")), ir.Prim("none")))),
-        ("dict[str, Any]", ir.Map(ir.Prim("any"))),
-        ("Lenient[Literal['a', 1]]", ir.Literal(("a", 1))),
-        ("datetime.datetime", ir.Prim("datetime")),
-        ("Sequence[Mapping[str, int]]", ir.Array(ir.Map(ir.Prim("int")))),
-    ],
-)
-def test_parse_annotation(text: str, expected: ir.TypeExpr) -> None:
-    assert parse_annotation(text) == expected
-
-
 def test_diff_apis_on_built_irs() -> None:
     run = Run(Config())
     api = analyse(run, SPEC, validate=False)
@@ -661,3 +644,34 @@ def test_a_revision_error_prints_no_raw_control_character(
     err = capsys.readouterr().err
     assert "does not exist" in err
     assert "\x1b" not in err and "\x07" not in err and "\\x1b]52;" in err
+
+
+def test_a_method_moved_to_another_resource_is_a_rename_with_both_call_paths(
+    edited: Any,
+) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        for method in ("get", "post"):
+            if method in document["paths"]["/credits"]:
+                document["paths"]["/credits"][method]["tags"] = ["Billing"]
+        document["paths"]["/keys"]["get"]["tags"] = ["Billing"]
+
+    changes = edited(edit)
+    kinds = {(c.severity, c.kind) for c in changes}
+    assert (B, "method-removed") not in kinds and (N, "method-added") not in kinds
+    renamed = [c for c in changes if c.kind == "method-renamed"]
+    assert [(c.severity, c.location) for c in renamed] == [
+        (B, "client.billing.get_credits()"),
+        (B, "client.billing.list_keys()"),
+    ]
+    assert "`client.keys.list_keys()` is now `client.billing.list_keys()` (GET /keys)" in (
+        renamed[1].message
+    )
+    (added,) = [c for c in changes if c.kind == "resource-added"]
+    assert added.message == (
+        "new resource `client.billing`; `get_credits()`, `list_keys()` moved here "
+        "(see their renames)"
+    )
+    (removed,) = [c for c in changes if c.kind == "resource-removed"]
+    assert removed.location == "client.credits"
+    assert "`get_credits()` moved (see their renames)" in removed.message
+    assert "with its methods" not in removed.message

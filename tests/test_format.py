@@ -40,15 +40,15 @@ def test_files_that_do_not_compile_are_reported(
 def test_cached_black_answers_a_repeat_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.render import pysource
+    from generator.render import black_adapter
 
     monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path))
     source = "x = call(" + ", ".join(f"argument_{n}={n}" for n in range(12)) + ")\n"
     first = formatting.cached_black(source)
-    assert first == pysource.black_one_pass(source) != source
+    assert first == black_adapter.format_code(source) != source
 
     def no_black(text: str) -> str:
         raise AssertionError("black ran although the cache holds the answer")
 
-    monkeypatch.setattr(pysource, "black_one_pass", no_black)
+    monkeypatch.setattr(black_adapter, "format_code", no_black)
     assert formatting.cached_black(source) == first

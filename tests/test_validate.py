@@ -18,7 +18,8 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator, oas31_forma
 from generator import forked, pipeline
 from generator.config import Config
 from generator.diagnostics import Diagnostics
-from generator.validate.openapi import _rust_meta_checker, validate_document
+from generator.validate.openapi import validate_document
+from generator.validate.validator_adapter import rust_meta_checker
 
 from .conftest import REPO
 from .support.specs import write_schemas_spec
@@ -65,6 +66,14 @@ def _accepts(check: Callable[[Any], object], schema: Any) -> bool:
     return True
 
 
+def _accepted_by_rust(version: str, schema: Any) -> bool:
+    checker = rust_meta_checker(version)
+    assert checker is not None, "jsonschema-rs is a dependency"
+    checked = checker(schema)
+    assert checked is not None, "a schema of the OAS dialect"
+    return checked() is None
+
+
 def _python_31(schema: Any) -> None:
     OAS31Validator.check_schema(schema, format_checker=oas31_format_checker)
 
@@ -74,10 +83,8 @@ CASES = [("3.1", schema) for schema in SCHEMAS] + [("3.0", schema) for schema in
 
 @pytest.mark.parametrize(("version", "schema"), CASES, ids=[f"{v}-{str(s)[:40]}" for v, s in CASES])
 def test_rust_meta_check_agrees_with_python(version: str, schema: Any) -> None:
-    rust = _rust_meta_checker(version)
-    assert rust is not None, "jsonschema-rs is a dependency"
     python = _python_31 if version == "3.1" else OAS30Validator.check_schema
-    assert _accepts(rust, schema) == _accepts(python, schema)
+    assert _accepted_by_rust(version, schema) == _accepts(python, schema)
 
 
 def test_schema_violation_is_located_at_the_schema() -> None:
@@ -98,76 +105,10 @@ def test_schema_violation_is_located_at_the_schema() -> None:
     assert validate_document(document, "3.1", "t.yaml", "file:///t.yaml", diagnostics) == 1
     (found,) = diagnostics.items
     assert found.code == "W100"
-    assert found.message == 'spec violation: true is not of type "number"'
+    # The words after the prefix are the validator backend's; the pointer is what oagen decides.
+    assert found.message.startswith("spec violation: ")
     assert found.location is not None
     assert found.location.pointer == "/components/schemas/A/properties/n/exclusiveMinimum"
-
-
-class _Mapping:
-    def __contains__(self, key: object) -> bool:
-        return False
-
-    def __getitem__(self, key: object) -> None:
-        raise KeyError(key)
-
-    def __len__(self) -> int:
-        return 0
-
-
-class _Blocked(_Mapping):
-    __getitem__ = None  # type: ignore[assignment]
-
-
-class _NoLength:
-    def __contains__(self, key: object) -> bool:
-        return False
-
-    def __getitem__(self, key: object) -> None:
-        raise KeyError(key)
-
-
-@pytest.mark.parametrize(
-    "node",
-    [
-        {},
-        {"a": 1},
-        [],
-        [1],
-        (),
-        "text",
-        b"bytes",
-        1,
-        1.5,
-        True,
-        None,
-        range(3),
-        _Mapping(),
-        _Blocked(),
-        _NoLength(),
-        object(),
-        {1, 2},
-        frozenset(),
-    ],
-    ids=lambda node: type(node).__name__,
-)  # no addresses: xdist workers must agree on ids
-def test_cached_subscriptable_check_agrees_with_pathables_protocol(node: Any) -> None:
-    from pathable.protocols import Subscriptable
-
-    from generator.validate.openapi import _Subscriptable
-
-    assert isinstance(node, _Subscriptable) == isinstance(node, Subscriptable)
-
-
-def test_validation_uses_the_cached_subscriptable_check() -> None:
-    """The swap applies to the pathable this project locks; if a new pathable stops matching
-    what the swap checks for, this fails rather than validation quietly getting slower."""
-    from pathable import accessors
-
-    from generator.validate.openapi import _Subscriptable
-
-    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
-    assert validate_document(document, "3.1", "t.yaml", "file:///t.yaml", Diagnostics()) == 0
-    assert accessors.Subscriptable is _Subscriptable
 
 
 # --- validation in a forked child ----------------------------------------------------------------

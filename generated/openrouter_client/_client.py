@@ -24,44 +24,58 @@ if TYPE_CHECKING:
     from .resources.chat import (
         AsyncChat,
         AsyncChatWithRawResponse,
+        AsyncChatWithStreamingResponse,
         Chat,
         ChatWithRawResponse,
+        ChatWithStreamingResponse,
     )
     from .resources.completions import (
         AsyncCompletions,
         AsyncCompletionsWithRawResponse,
+        AsyncCompletionsWithStreamingResponse,
         Completions,
         CompletionsWithRawResponse,
+        CompletionsWithStreamingResponse,
     )
     from .resources.credits import (
         AsyncCredits,
         AsyncCreditsWithRawResponse,
+        AsyncCreditsWithStreamingResponse,
         Credits,
         CreditsWithRawResponse,
+        CreditsWithStreamingResponse,
     )
     from .resources.generation import (
         AsyncGeneration,
         AsyncGenerationWithRawResponse,
+        AsyncGenerationWithStreamingResponse,
         Generation,
         GenerationWithRawResponse,
+        GenerationWithStreamingResponse,
     )
     from .resources.keys import (
         AsyncKeys,
         AsyncKeysWithRawResponse,
+        AsyncKeysWithStreamingResponse,
         Keys,
         KeysWithRawResponse,
+        KeysWithStreamingResponse,
     )
     from .resources.models import (
         AsyncModels,
         AsyncModelsWithRawResponse,
+        AsyncModelsWithStreamingResponse,
         Models,
         ModelsWithRawResponse,
+        ModelsWithStreamingResponse,
     )
     from .resources.providers import (
         AsyncProviders,
         AsyncProvidersWithRawResponse,
+        AsyncProvidersWithStreamingResponse,
         Providers,
         ProvidersWithRawResponse,
+        ProvidersWithStreamingResponse,
     )
 
 __all__ = ["OpenRouter", "AsyncOpenRouter"]
@@ -199,6 +213,11 @@ class OpenRouter(SyncClient):
         """The same methods, returning the raw response (status, headers, `.parse()`)."""
         return OpenRouterWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> OpenRouterWithStreamingResponse:
+        """The same methods, as context managers over the response before its body is read."""
+        return OpenRouterWithStreamingResponse(self)
+
 
 class AsyncOpenRouter(AsyncClient):
     """Async client for the OpenRouter API.
@@ -311,6 +330,11 @@ class AsyncOpenRouter(AsyncClient):
         """The same methods, returning the raw response (status, headers, `.parse()`)."""
         return AsyncOpenRouterWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncOpenRouterWithStreamingResponse:
+        """The same methods, as context managers over the response before its body is read."""
+        return AsyncOpenRouterWithStreamingResponse(self)
+
 
 class OpenRouterWithRawResponse:
     def __init__(self, client: OpenRouter) -> None:
@@ -404,3 +428,97 @@ class AsyncOpenRouterWithRawResponse:
         from .resources.providers import AsyncProvidersWithRawResponse
 
         return AsyncProvidersWithRawResponse(self._client.providers)
+
+
+class OpenRouterWithStreamingResponse:
+    def __init__(self, client: OpenRouter) -> None:
+        self._client = client
+
+    @cached_property
+    def chat(self) -> ChatWithStreamingResponse:
+        from .resources.chat import ChatWithStreamingResponse
+
+        return ChatWithStreamingResponse(self._client.chat)
+
+    @cached_property
+    def completions(self) -> CompletionsWithStreamingResponse:
+        from .resources.completions import CompletionsWithStreamingResponse
+
+        return CompletionsWithStreamingResponse(self._client.completions)
+
+    @cached_property
+    def credits(self) -> CreditsWithStreamingResponse:
+        from .resources.credits import CreditsWithStreamingResponse
+
+        return CreditsWithStreamingResponse(self._client.credits)
+
+    @cached_property
+    def generation(self) -> GenerationWithStreamingResponse:
+        from .resources.generation import GenerationWithStreamingResponse
+
+        return GenerationWithStreamingResponse(self._client.generation)
+
+    @cached_property
+    def keys(self) -> KeysWithStreamingResponse:
+        from .resources.keys import KeysWithStreamingResponse
+
+        return KeysWithStreamingResponse(self._client.keys)
+
+    @cached_property
+    def models(self) -> ModelsWithStreamingResponse:
+        from .resources.models import ModelsWithStreamingResponse
+
+        return ModelsWithStreamingResponse(self._client.models)
+
+    @cached_property
+    def providers(self) -> ProvidersWithStreamingResponse:
+        from .resources.providers import ProvidersWithStreamingResponse
+
+        return ProvidersWithStreamingResponse(self._client.providers)
+
+
+class AsyncOpenRouterWithStreamingResponse:
+    def __init__(self, client: AsyncOpenRouter) -> None:
+        self._client = client
+
+    @cached_property
+    def chat(self) -> AsyncChatWithStreamingResponse:
+        from .resources.chat import AsyncChatWithStreamingResponse
+
+        return AsyncChatWithStreamingResponse(self._client.chat)
+
+    @cached_property
+    def completions(self) -> AsyncCompletionsWithStreamingResponse:
+        from .resources.completions import AsyncCompletionsWithStreamingResponse
+
+        return AsyncCompletionsWithStreamingResponse(self._client.completions)
+
+    @cached_property
+    def credits(self) -> AsyncCreditsWithStreamingResponse:
+        from .resources.credits import AsyncCreditsWithStreamingResponse
+
+        return AsyncCreditsWithStreamingResponse(self._client.credits)
+
+    @cached_property
+    def generation(self) -> AsyncGenerationWithStreamingResponse:
+        from .resources.generation import AsyncGenerationWithStreamingResponse
+
+        return AsyncGenerationWithStreamingResponse(self._client.generation)
+
+    @cached_property
+    def keys(self) -> AsyncKeysWithStreamingResponse:
+        from .resources.keys import AsyncKeysWithStreamingResponse
+
+        return AsyncKeysWithStreamingResponse(self._client.keys)
+
+    @cached_property
+    def models(self) -> AsyncModelsWithStreamingResponse:
+        from .resources.models import AsyncModelsWithStreamingResponse
+
+        return AsyncModelsWithStreamingResponse(self._client.models)
+
+    @cached_property
+    def providers(self) -> AsyncProvidersWithStreamingResponse:
+        from .resources.providers import AsyncProvidersWithStreamingResponse
+
+        return AsyncProvidersWithStreamingResponse(self._client.providers)

@@ -29,6 +29,7 @@ import yaml
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity, excerpt
 from generator.load import bounds, fastyaml, yamlpos
 from generator.load.plainfile import FileTooLarge, NotRegularFile, read_regular
+from generator.load.plainfile import spec_file_problem as spec_file_problem
 
 try:  # the C parser is several times faster on large specs
     from yaml import CSafeLoader as _BaseLoader
@@ -277,23 +278,6 @@ class Sources:
             if source.display == location.file:
                 return source.locate(location.pointer)
         return None
-
-
-def spec_file_problem(path: Path) -> str | None:
-    """Why `path` cannot be a spec file the user names (None when it is a regular file), as a
-    phrase for `error E001 file ...: PATH`; never raises (a name too long for the system, a
-    loop of links)."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return "not found"
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror})"
-    if stat.S_ISDIR(info.st_mode):
-        return "a directory, not a spec file"
-    if not stat.S_ISREG(info.st_mode):
-        return "not a regular file (a device, FIFO or socket)"
-    return None
 
 
 def read_source(

@@ -172,9 +172,6 @@ def _security_schemes(
                 location_in=scalar_text(scheme.get("in")) if kind == "apiKey" else None,
                 param_name=scalar_text(scheme.get("name")) if kind == "apiKey" else None,
                 argument=argument,
-                argument_annotation="tuple[str, str] | None"
-                if http_scheme == "basic"
-                else "str | None",
                 env_var=None if http_scheme == "basic" else env,
                 description=text(scheme.get("description")),
             )

@@ -1,8 +1,9 @@
 """The intermediate representation: what the generated client is made of.
 
 Frozen, slotted dataclasses holding tuples. Operations refer to types by name, never by embedding
-them. Every node carries the `Location` it came from. Names and annotations are decided by the
-builder; templates only print them.
+them. Every node carries the `Location` it came from. Names and types are decided by the builder;
+types are data (`TypeExpr`), printed as Python only at render time (`render/types.py`). No field
+holds Python source text.
 """
 
 from __future__ import annotations
@@ -77,7 +78,6 @@ class Field:
     name: str  # Python attribute name
     wire_name: str
     type: TypeExpr
-    annotation: str  # as printed in the model
     required: bool
     description: str | None
     default_doc: str | None  # the spec's default, for documentation
@@ -95,7 +95,6 @@ class Model:
     fields: tuple[Field, ...]
     description: str | None
     extra_type: TypeExpr | None  # type of additionalProperties values, when declared
-    extra_annotation: str | None
     deprecated: bool
     location: Location
 
@@ -106,7 +105,6 @@ class Enum:
     name: str
     module: str
     values: tuple[str | int | float | bool | None, ...]
-    annotation: str  # Literal[...]
     description: str | None
     location: Location
 
@@ -117,7 +115,6 @@ class Alias:
     name: str
     module: str
     type: TypeExpr
-    annotation: str
     description: str | None
     location: Location
 
@@ -128,7 +125,6 @@ Definition = Model | Enum | Alias
 @dataclass(frozen=True, slots=True)
 class ModelModule:
     name: str  # module name inside the models package
-    imports: tuple[str, ...]  # complete import lines
     definitions: tuple[Definition, ...]  # in dependency order
     rebuild: tuple[str, ...]  # models whose forward references cross into this module
 
@@ -142,7 +138,6 @@ class Parameter:
     wire_name: str
     location_in: str  # path, query, header, cookie
     type: TypeExpr
-    annotation: str
     required: bool
     description: str | None
     style: str | None
@@ -156,10 +151,9 @@ class BodyField:
     name: str
     wire_name: str
     type: TypeExpr
-    annotation: str
     required: bool
     description: str | None
-    is_file: bool
+    is_file: bool  # a multipart file part: the argument takes a file
     is_stream_flag: bool
 
 
@@ -169,7 +163,8 @@ class RequestBody:
     required: bool
     fields: tuple[BodyField, ...]  # exploded object properties, as keyword arguments
     whole_name: str | None  # when not exploded: the keyword argument taking the whole body
-    whole_annotation: str | None
+    whole_type: TypeExpr | None  # its type
+    whole_is_file: bool  # the whole body is a file's bytes: the argument takes a file
     description: str | None
     location: Location
 
@@ -177,7 +172,7 @@ class RequestBody:
 @dataclass(frozen=True, slots=True)
 class ErrorType:
     status: str  # "400", "4XX", "default"
-    annotation: str  # as a value for the runtime
+    type: TypeExpr  # what the error body is parsed as
     error_class: str  # the runtime's exception raised for it: `BadRequestError`, `APIStatusError`
 
 
@@ -257,20 +252,17 @@ class Operation:
     deprecated: bool
     parameters: tuple[Parameter, ...]
     body: RequestBody | None
-    response_annotation: str  # return type of the non-streaming call
-    response_runtime: str  # expression the runtime parses the body with, or "None"
+    response: TypeExpr | None  # what the non-streaming call returns; None: no body
     response_kind: str  # json, text, binary, none
-    stream_annotation: str | None  # type of each SSE event, when the operation streams
-    stream_runtime: str | None  # the same, as a value for the runtime
+    stream: TypeExpr | None  # type of each SSE event, when the operation streams
     stream_mode: str | None  # "flag": a body property switches to SSE; "accept": a method-only
     # argument asks for SSE with the Accept header; "always": the operation only streams
     stream_argument: str | None  # the Python argument that switches, for "flag" and "accept"
     errors: tuple[ErrorType, ...]
     security: tuple[tuple[str, ...], ...]
     location: Location
-    example: str  # keyword arguments of an example call, from the spec's examples
-    example_arguments: tuple[ExampleArgument, ...]  # the same as data, with placeholders for
-    # required arguments the spec gives no example for
+    example_arguments: tuple[ExampleArgument, ...]  # an example call's arguments, from the
+    # spec's examples, with placeholders for required arguments the spec gives no example for
     embedded_errors: bool  # False when a success body declares the error key as required data
     retry: RetrySettings | None  # the description's policy for this operation (with config)
     # Header of the idempotency key when this operation declares its own (a header parameter
@@ -291,11 +283,11 @@ class Resource:
     module: str
     description: str | None
     operations: tuple[Operation, ...]
-    imports: tuple[str, ...]  # complete import lines of the resource module
     raw_class_name: str
     async_raw_class_name: str
-    class_names: tuple[str, ...]  # the four classes above, in import order
-    model_names: tuple[str, ...]  # models its methods' annotations name, in import order
+    streaming_class_name: str  # methods returning a context manager over the unread response
+    async_streaming_class_name: str
+    class_names: tuple[str, ...]  # the six classes above, in import order
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +298,6 @@ class SecurityScheme:
     location_in: str | None  # header, query, cookie (apiKey)
     param_name: str | None
     argument: str  # constructor keyword argument
-    argument_annotation: str
     env_var: str | None
     description: str | None
 

@@ -141,6 +141,7 @@ CLIENT_ATTRIBUTES = frozenset(
         "with_options",
         "is_closed",
         "with_raw_response",
+        "with_streaming_response",
         "default_headers",
         "default_query",
         "http_client",

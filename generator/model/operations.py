@@ -1,7 +1,7 @@
 """Operations: paths and methods to resources and methods, with parameters, bodies and responses.
 
-Types are built through the schema builder and referred to by name. Annotations are printed in a
-second step (`finish`), once every model has its module, so this module never guesses imports.
+Types are built through the schema builder and referred to by name; resources are put together
+in a second step (`finish`), once every definition is known.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from generator.diagnostics import Diagnostics, Location
 from generator.model import ir, pagination, retries
-from generator.model.annotations import Annotator
 from generator.model.bounded import is_small, scalar_text
 from generator.model.examples import argument as example_argument
 from generator.model.naming import (
@@ -28,7 +27,6 @@ from generator.model.naming import (
 )
 from generator.model.resolve import Resolver
 from generator.model.schemas import SchemaBuilder
-from generator.render.pysource import from_import
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _BODY_PREFERENCE = (
@@ -546,7 +544,7 @@ class OperationBuilder:
             draft.response_kind = "text" if first.startswith("text/") else "binary"
             draft.response = ir.Prim("str" if draft.response_kind == "text" else "bytes")
 
-    # --- printing, once modules are known --------------------------------------------------
+    # --- resources, once every definition is known ----------------------------------------
 
     def finish(
         self, definitions: dict[str, ir.Definition], tag_descriptions: dict[str, str]
@@ -560,9 +558,10 @@ class OperationBuilder:
         )
         resources: list[ir.Resource] = []
         for resource in sorted(by_resource):
-            annotator = Annotator(definitions)
             constants = Namer()
-            operations = tuple(self._print(d, annotator, constants) for d in by_resource[resource])
+            operations = tuple(
+                self._operation_of(d, definitions, constants) for d in by_resource[resource]
+            )
             wanted = class_identifier(resource, "Resource")
             class_name = class_names.take(wanted + "Resource" if wanted in class_names else wanted)
             names = (
@@ -570,6 +569,8 @@ class OperationBuilder:
                 class_names.take("Async" + class_name),
                 class_names.take(class_name + "WithRawResponse"),
                 class_names.take("Async" + class_name + "WithRawResponse"),
+                class_names.take(class_name + "WithStreamingResponse"),
+                class_names.take("Async" + class_name + "WithStreamingResponse"),
             )
             resources.append(
                 ir.Resource(
@@ -579,25 +580,24 @@ class OperationBuilder:
                     module=file_stem(resource),
                     description=tag_descriptions.get(resource),
                     operations=operations,
-                    imports=_resource_imports(annotator, operations, definitions),
                     raw_class_name=names[2],
                     async_raw_class_name=names[3],
+                    streaming_class_name=names[4],
+                    async_streaming_class_name=names[5],
                     class_names=tuple(sorted(names, key=isort_key)),
-                    model_names=tuple(
-                        sorted((n for n in annotator.refs if n in definitions), key=isort_key)
-                    ),
                 )
             )
         return tuple(resources)
 
-    def _print(self, draft: _OpDraft, annotator: Annotator, constants: Namer) -> ir.Operation:
+    def _operation_of(
+        self, draft: _OpDraft, definitions: Mapping[str, ir.Definition], constants: Namer
+    ) -> ir.Operation:
         params = tuple(
             ir.Parameter(
                 p.name,
                 p.wire_name,
                 p.location_in,
                 p.type,
-                annotator.input(p.type),
                 p.required,
                 p.description,
                 p.style,
@@ -614,7 +614,6 @@ class OperationBuilder:
                     f.name,
                     f.wire_name,
                     f.type,
-                    "FileTypes" if f.is_file else annotator.input(f.type),
                     f.required,
                     f.description,
                     f.is_file,
@@ -622,37 +621,17 @@ class OperationBuilder:
                 )
                 for f in draft.body_fields or ()
             )
-            whole = None
-            if draft.body_whole is not None:
-                whole = (
-                    "FileTypes"
-                    if draft.body_whole == ir.Prim("bytes")
-                    else annotator.input(draft.body_whole)
-                )
             body = ir.RequestBody(
                 draft.body_content_type,
                 draft.body_required,
                 fields,
                 draft.body_argument,
-                whole,
+                draft.body_whole,
+                draft.body_whole == ir.Prim("bytes"),
                 draft.body_description,
                 draft.body_location or draft.location,
             )
-        if draft.response is None:
-            response_annotation, runtime = "None", "None"
-        else:
-            response_annotation = annotator.output(draft.response)
-            # Values handed to the runtime are printed without `Lenient[...]`: a generic alias
-            # applied in a value position is not valid for type checkers. Models keep their
-            # lenient fields; only a bare enum body is parsed strictly.
-            runtime = annotator.plain(draft.response)
-        if draft.pagination is not None:
-            annotator.plain(draft.pagination.item)  # the names of the page's item type
-        stream = annotator.output(draft.stream) if draft.stream is not None else None
-        stream_runtime = annotator.plain(draft.stream) if draft.stream is not None else None
-        errors = tuple(
-            ir.ErrorType(code, annotator.plain(t), error_class(code)) for code, t in draft.errors
-        )
+        streams = draft.stream is not None
         return ir.Operation(
             operation_id=draft.operation_id,
             method_name=draft.method_name,
@@ -665,20 +644,17 @@ class OperationBuilder:
             deprecated=draft.deprecated,
             parameters=params,
             body=body,
-            response_annotation=response_annotation,
-            response_runtime=runtime,
+            response=draft.response,
             response_kind=draft.response_kind if draft.response is not None else "none",
-            stream_annotation=stream,
-            stream_runtime=stream_runtime,
-            stream_mode=draft.stream_mode if stream is not None else None,
-            stream_argument=draft.stream_argument if stream is not None else None,
-            errors=errors,
+            stream=draft.stream,
+            stream_mode=draft.stream_mode if streams else None,
+            stream_argument=draft.stream_argument if streams else None,
+            errors=tuple(ir.ErrorType(code, t, error_class(code)) for code, t in draft.errors),
             security=draft.security,
             location=draft.location,
-            example=_example_call(draft, params, body),
-            example_arguments=_example_arguments(draft, params, body, annotator.definitions),
+            example_arguments=_example_arguments(draft, params, body, definitions),
             embedded_errors=not any(
-                _declares_required(annotator.definitions, t, self.error_key)
+                _declares_required(definitions, t, self.error_key)
                 for t in (draft.response, draft.stream)
             ),
             retry=draft.retry,
@@ -722,31 +698,6 @@ def _first_example(holder: dict[str, Any], schema: Any) -> tuple[Any, ...]:
     return ()
 
 
-def _example_call(
-    draft: _OpDraft, params: tuple[ir.Parameter, ...], body: ir.RequestBody | None
-) -> str:
-    """Keyword arguments of an example call, from the spec's examples (`...` where it has
-    none for a required argument). `repr` makes any value a safe Python literal."""
-    lines: list[str] = []
-    for param, param_draft in zip(params, draft.params, strict=True):
-        if param_draft.example:
-            lines.append(f"{param.name}={param_draft.example[0]!r}")
-        elif param.required:
-            lines.append(f"{param.name}=...")
-    if body is not None:
-        value = draft.body_example[0] if draft.body_example else None
-        if body.whole_name is not None:
-            lines.append(
-                f"{body.whole_name}={value!r}" if draft.body_example else f"{body.whole_name}=..."
-            )
-        for field in body.fields:
-            if isinstance(value, dict) and field.wire_name in value and not field.is_stream_flag:
-                lines.append(f"{field.name}={value[field.wire_name]!r}")
-            elif field.required:
-                lines.append(f"{field.name}=...")
-    return ", ".join(lines)
-
-
 def _example_arguments(
     draft: _OpDraft,
     params: tuple[ir.Parameter, ...],
@@ -777,7 +728,7 @@ def _example_arguments(
                 example_argument(field.name, given, field_draft.type, field.required, definitions)
             )
         if body.whole_name is not None and draft.body_whole is not None:
-            whole = draft.body_example if body.whole_annotation != "FileTypes" else ()
+            whole = draft.body_example if not body.whole_is_file else ()
             found.append(
                 example_argument(
                     body.whole_name, whole, draft.body_whole, body.required, definitions
@@ -806,63 +757,6 @@ def error_class(status: str) -> str:
         code = int(status)
         return "InternalServerError" if code >= 500 else _ERROR_CLASSES.get(code, "APIStatusError")
     return "InternalServerError" if status == "5XX" else "APIStatusError"
-
-
-def _resource_imports(
-    annotator: Annotator,
-    operations: tuple[ir.Operation, ...],
-    definitions: dict[str, ir.Definition],
-) -> tuple[str, ...]:
-    typing_names = {"cast"}
-    if any(op.stream_mode in ("flag", "accept") for op in operations):
-        typing_names |= {"Literal", "overload"}
-    typing_names |= {n for n in annotator.needs if n in ("Annotated", "Any", "Literal")}
-    lines = ["from __future__ import annotations", ""]
-    stdlib = sorted(n for n in annotator.needs if n in ("datetime", "uuid"))
-    lines.extend(f"import {name}" for name in stdlib)
-    collections = sorted(n for n in annotator.needs if n in ("Mapping", "Sequence"))
-    if collections:
-        lines.append(f"from collections.abc import {', '.join(collections)}")
-    lines.append(f"from typing import {', '.join(sorted(typing_names, key=isort_key))}")
-    lines.append("")
-    if "Tag" in annotator.needs:
-        lines.extend(["from pydantic import Tag", ""])
-    runtime = {
-        "NOT_GIVEN",
-        "AsyncAPIResource",
-        "Body",
-        "Headers",
-        "NotGiven",
-        "Operation",
-        "Query",
-        "RetryPolicy",
-        "SyncAPIResource",
-        "TimeoutTypes",
-        "async_to_raw_response_wrapper",
-        "to_raw_response_wrapper",
-    }
-    if any(op.parameters for op in operations):
-        runtime.add("Param")
-    runtime |= {n for n in annotator.needs if n in ("Lenient", "tagged_by")}
-    if any(op.stream_annotation for op in operations):
-        runtime |= {"Stream", "AsyncStream"}
-    if any(op.pagination for op in operations):
-        runtime |= {"AsyncPaginator", "Paging", "SyncPage"}
-    if any(
-        op.body
-        and (any(f.is_file for f in op.body.fields) or op.body.whole_annotation == "FileTypes")
-        for op in operations
-    ):
-        runtime.add("FileTypes")
-    lines.append(from_import(".._runtime", sorted(runtime, key=isort_key)))
-    by_module: dict[str, list[str]] = {}
-    for name in sorted(annotator.refs):
-        definition = definitions.get(name)
-        if definition is not None:
-            by_module.setdefault(definition.module, []).append(name)
-    for module in sorted(by_module):
-        lines.append(from_import(f"..models.{module}", sorted(by_module[module], key=isort_key)))
-    return tuple(lines)
 
 
 def _security(value: Any) -> tuple[tuple[str, ...], ...]:

@@ -1,4 +1,4 @@
-"""Format: black, in-process, in the mode `pysource.black_mode` sets explicitly.
+"""Format: black, in-process, in the mode `black_adapter.mode` sets explicitly.
 
 Files from the built-in templates that emit black's layout themselves (`render.LAID_OUT`) only
 have their over-long statements laid out by black (`pysource.finish_all`). Every other Python file
@@ -18,7 +18,7 @@ from pathlib import Path
 from generator import cache
 from generator.diagnostics import Diagnostics
 from generator.progress import silent
-from generator.render import pysource
+from generator.render import black_adapter, pysource
 
 LINE_LENGTH = pysource.LINE_LENGTH
 _PARALLEL_THRESHOLD = 200  # below this, worker start-up (each imports black) costs more
@@ -33,7 +33,7 @@ def format_source(path: str, source: str) -> tuple[str, str, str | None]:
     if not _needs_black(path):
         return path, source, None
     try:
-        return path, pysource.black_format(source), None
+        return path, black_adapter.format_code(source), None
     except Exception as exc:
         return path, source, f"{type(exc).__name__}: {str(exc)[:300]}"
 
@@ -83,7 +83,7 @@ _PARALLEL_WORK = 150_000  # about 20 ms; below that, forking costs more than it 
 def _cost(source: str) -> int:
     cost = len(source)
     for line in source.split("\n"):
-        if pysource.width(line) > LINE_LENGTH:
+        if black_adapter.width(line) > LINE_LENGTH:
             cost += _UNIT_COST + _DELIMITER_COST * (line.count(",") + line.count("|"))
     return cost
 
@@ -129,20 +129,18 @@ def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
 
 
 def _cache() -> Path | None:
-    from importlib.metadata import version
-
-    return cache.folder("black", f"{version('black')}|{pysource.black_mode()!r}")
+    return cache.folder("black", f"{black_adapter.version()}|{black_adapter.mode()!r}")
 
 
 def cached_black(source: str) -> str:
-    """`pysource.black_one_pass(source)`, from the content cache when it holds the answer: a
+    """`black_adapter.format_code(source)`, from the content cache when it holds the answer: a
     regeneration then skips black for the API reference's examples and signatures."""
     store = _cache()
-    entry = cache.key(b"one pass", source.encode())
+    entry = cache.key(b"statements", source.encode())
     hit = cache.read(store, entry)
     if hit is not None:
         return hit
-    text = pysource.black_one_pass(source)
+    text = black_adapter.format_code(source)
     cache.write(store, entry, text)
     return text
 

@@ -1,9 +1,10 @@
 """Render: print the IR through the Jinja2 templates in `templates/`.
 
 Templates only print what the IR says (StrictUndefined: a missing value is an error, not an empty
-string). The filters only quote text safely, whatever the spec's strings contain: `tomlstr` makes
-a TOML string; the Python ones (`pystr`, `docstring`, `attribute_doc`, ...) come from
-`pysource.py`, which also writes them in black's layout.
+string). The filters quote text safely, whatever the spec's strings contain: `tomlstr` makes a
+TOML string; the Python ones (`pystr`, `docstring`, `attribute_doc`, ...) come from
+`pysource.py`, which also writes them in black's layout. Types and import lines are printed from
+the IR's data by `types.py`, through the `types` printer every template is given.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import jinja2
 
 from generator.model import ir
 from generator.render import pysource
+from generator.render import types as types_module
+from generator.render.types import TypePrinter
 
 GENERATOR_DIR = Path(__file__).parent.parent
 RUNTIME_DIR = GENERATOR_DIR / "runtime"
@@ -91,7 +94,7 @@ class MethodReference:
     example: str  # the example call, as black lays it out
 
 
-def _signature(op: ir.Operation) -> str:
+def _signature(op: ir.Operation, types: TypePrinter) -> str:
     parameters: list[str] = []
 
     def add(name: str, annotation: str, required: bool) -> None:
@@ -100,33 +103,19 @@ def _signature(op: ir.Operation) -> str:
         )
 
     for param in op.parameters:
-        add(param.name, param.annotation, param.required)
+        add(param.name, types.argument(param), param.required)
     if op.body is not None:
         for field in op.body.fields:
             add(
                 field.name,
-                "bool" if field.is_stream_flag else field.annotation,
+                "bool" if field.is_stream_flag else types.argument(field),
                 field.required and not field.is_stream_flag,
             )
-        if op.body.whole_name is not None and op.body.whole_annotation is not None:
-            add(op.body.whole_name, op.body.whole_annotation, op.body.required)
+        if op.body.whole_name is not None and op.body.whole_type is not None:
+            add(op.body.whole_name, types.argument(op.body), op.body.required)
     if op.stream_mode == "accept" and op.stream_argument is not None:
         parameters.append(f"{op.stream_argument}: bool = False")
-    return pysource.def_stub(op.method_name, parameters, returns(op))
-
-
-def annotation(expr: ir.TypeExpr) -> str:
-    """A type as an annotation: the plain spelling (no `Lenient`, no tags), which type checkers
-    read the same as the models' own; the builder has the resource module import its names."""
-    from generator.model.annotations import Annotator
-
-    return Annotator().plain(expr)
-
-
-def page_type(op: ir.Operation, page_class: str = "SyncPage") -> str:
-    """`SyncPage[Item, Body]` (or another page class) of a paged operation."""
-    assert op.pagination is not None
-    return f"{page_class}[{annotation(op.pagination.item)}, {op.response_annotation}]"
+    return pysource.def_stub(op.method_name, parameters, types.returns(op))
 
 
 def paging_text(pagination: ir.Pagination) -> str:
@@ -153,30 +142,20 @@ def paging_text(pagination: ir.Pagination) -> str:
     return text
 
 
-def returns(op: ir.Operation, stream_class: str = "Stream") -> str:
-    """The method's return annotation, as the resource module prints it."""
-    if op.pagination is not None:
-        return page_type(op, "AsyncPaginator" if stream_class == "AsyncStream" else "SyncPage")
-    if op.stream_annotation is None:
-        return op.response_annotation
-    stream = f"{stream_class}[{op.stream_annotation}]"
-    return stream if op.stream_mode == "always" else f"{op.response_annotation} | {stream}"
-
-
 def _example(resource: ir.Resource, op: ir.Operation) -> str:
     arguments = [(a.name, pysource.example_value(a.value)) for a in op.example_arguments]
     target = "stream" if op.stream_mode == "always" else "result"
     return pysource.call_line(target, f"client.{resource.attribute}.{op.method_name}", arguments)
 
 
-def api_reference(api: ir.Api) -> dict[str, dict[str, MethodReference]]:
+def api_reference(api: ir.Api, types: TypePrinter) -> dict[str, dict[str, MethodReference]]:
     """`reference[resource attribute][method name]` for `api.md.j2`: every signature and example
     laid out by black in one call (cached by content)."""
     from generator.render.format import cached_black
 
     keys = [(resource, op) for resource in api.resources for op in resource.operations]
     statements = [
-        text for resource, op in keys for text in (_signature(op), _example(resource, op))
+        text for resource, op in keys for text in (_signature(op, types), _example(resource, op))
     ]
     laid = pysource.lay_out_statements(statements, cached_black)
     reference: dict[str, dict[str, MethodReference]] = {}
@@ -218,11 +197,83 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     env.filters["md_text"] = md_text
     env.filters["md_code"] = md_code
     env.filters["md_block"] = md_block
-    env.globals["returns"] = returns
-    env.globals["page_type"] = page_type
-    env.filters["annotation"] = annotation
+    env.filters["annotation"] = _annotation
+    env.filters["input_annotation"] = _input_annotation
+    env.filters["runtime"] = _runtime
+    env.filters["field_annotation"] = _field_annotation
+    env.filters["argument_annotation"] = _argument_annotation
+    env.filters["definition_annotation"] = _definition_annotation
+    env.filters["credential_annotation"] = types_module.credential_annotation
+    env.globals["returns"] = _returns
     env.filters["paging_text"] = paging_text
+    env.globals["model_imports"] = _model_imports
+    env.globals["resource_imports"] = _resource_imports
+    env.globals["resource_models"] = _resource_models
     return env
+
+
+# --- printing types: filters and globals over the `types` printer in every template's context ---
+
+
+def _types(context: jinja2.runtime.Context) -> TypePrinter:
+    printer = context["types"]
+    assert isinstance(printer, TypePrinter)
+    return printer
+
+
+@jinja2.pass_context
+def _annotation(context: jinja2.runtime.Context, expr: ir.TypeExpr | None) -> str:
+    return _types(context).output(expr)
+
+
+@jinja2.pass_context
+def _input_annotation(context: jinja2.runtime.Context, expr: ir.TypeExpr) -> str:
+    return _types(context).input(expr)
+
+
+@jinja2.pass_context
+def _runtime(context: jinja2.runtime.Context, expr: ir.TypeExpr | None) -> str:
+    return _types(context).plain(expr)
+
+
+@jinja2.pass_context
+def _field_annotation(context: jinja2.runtime.Context, field: ir.Field) -> str:
+    return _types(context).field(field)
+
+
+@jinja2.pass_context
+def _argument_annotation(context: jinja2.runtime.Context, argument: types_module.Argument) -> str:
+    return _types(context).argument(argument)
+
+
+@jinja2.pass_context
+def _definition_annotation(context: jinja2.runtime.Context, definition: ir.Enum | ir.Alias) -> str:
+    return _types(context).definition(definition)
+
+
+@jinja2.pass_context
+def _returns(
+    context: jinja2.runtime.Context,
+    op: ir.Operation,
+    variant: str = "impl",
+    stream_class: str = "Stream",
+) -> str:
+    return _types(context).returns(op, variant, stream_class)
+
+
+@jinja2.pass_context
+def _model_imports(context: jinja2.runtime.Context, module: ir.ModelModule) -> tuple[str, ...]:
+    return _types(context).model_imports(module)
+
+
+@jinja2.pass_context
+def _resource_imports(context: jinja2.runtime.Context, resource: ir.Resource) -> tuple[str, ...]:
+    return _types(context).resource_imports(resource)
+
+
+@jinja2.pass_context
+def _resource_models(context: jinja2.runtime.Context, resource: ir.Resource) -> tuple[str, ...]:
+    return _types(context).resource_models(resource)
 
 
 class RenderError(Exception):
@@ -263,17 +314,19 @@ def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> tuple[dict[str
     files: dict[str, str] = {}
     laid_out: set[str] = set()
 
+    types = TypePrinter.of(api)
+
     def put(path: str, template: str, **context: object) -> None:
         try:
             loaded = env.get_template(template)
-            files[path] = loaded.render(api=api, **context)
+            files[path] = loaded.render(api=api, types=types, **context)
         except jinja2.TemplateError as exc:
             raise RenderError(_describe(exc, template)) from exc
         if template in LAID_OUT and (loaded.filename or "").startswith(tuple(builtin)):
             laid_out.add(path)
 
     put("pyproject.toml", "pyproject.toml.j2")
-    reference = api_reference(api)
+    reference = api_reference(api, types)
     put("README.md", "README.md.j2", reference=reference)
     put("api.md", "api.md.j2", reference=reference)
     put(f"{package}/__init__.py", "package/__init__.py.j2")

@@ -94,6 +94,9 @@ class Operation:
     # Header carrying the idempotency key when the description names one for this operation;
     # None: ClientConfig.idempotency_header.
     idempotency_header: str | None = None
+    # Where the method is on the client, for hooks: "chat.completions.create", "chat.completions".
+    call_path: str = ""
+    resource: str = ""
     # How a list operation pages; None: it returns its body as it is.
     paging: Paging | None = None
 
@@ -136,6 +139,14 @@ class SecurityScheme:
     name: str | None = None
     argument: str = "api_key"
     env_var: str | None = None
+    # OAuth2 client credentials flow (oauth2 with flows.clientCredentials): the token URL
+    # (relative ones are resolved against the client's base URL), the scopes asked for, how the
+    # client authenticates to the token endpoint, and the variables holding its id and secret.
+    token_url: str | None = None
+    scopes: tuple[str, ...] = ()
+    token_auth_method: Literal["client_secret_post", "client_secret_basic"] = "client_secret_post"
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +181,12 @@ class ClientConfig:
     sse_done: str | None = "[DONE]"
     log_env: str | None = None
     logger_name: str = "oagen.client"
+    # Response header carrying the server's request id (on parsed models and on errors).
+    request_id_header: str | None = "x-request-id"
+    # Selectable servers: (name, URL template) with {variables}, the first being the default, and
+    # each variable's default and allowed values ((name, default, allowed), allowed () = any).
+    servers: tuple[tuple[str, str], ...] = ()
+    server_variables: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 def body_encoding(content_type: str | None) -> BodyEncoding:

@@ -20,8 +20,9 @@ from ._response import APIResponse, AsyncAPIResponse, raw_response_requested, re
 from ._types import NotGiven
 
 if TYPE_CHECKING:
-    from ._client import AsyncClient, SyncClient
+    from ._async_client import AsyncClient
     from ._operation import Operation
+    from ._sync_client import SyncClient
 
 __all__ = ["AsyncPage", "AsyncPaginator", "Paging", "SyncPage"]
 

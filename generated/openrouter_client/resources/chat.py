@@ -20,7 +20,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.chat_completion_chunk import ChatCompletionChunk
 from ..models.chat_completion_request_provider import ChatCompletionRequestProvider
@@ -33,8 +35,10 @@ from ..models.error_response import ErrorResponse
 __all__ = [
     "AsyncChat",
     "AsyncChatWithRawResponse",
+    "AsyncChatWithStreamingResponse",
     "Chat",
     "ChatWithRawResponse",
+    "ChatWithStreamingResponse",
 ]
 
 _CREATE_CHAT_COMPLETION = Operation(
@@ -387,3 +391,19 @@ class AsyncChatWithRawResponse:
 
     def __init__(self, resource: AsyncChat) -> None:
         self.create_chat_completion = async_to_raw_response_wrapper(resource.create_chat_completion)
+
+
+class ChatWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Chat) -> None:
+        self.create_chat_completion = to_streamed_response_wrapper(resource.create_chat_completion)
+
+
+class AsyncChatWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncChat) -> None:
+        self.create_chat_completion = async_to_streamed_response_wrapper(
+            resource.create_chat_completion
+        )

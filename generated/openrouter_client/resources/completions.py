@@ -19,7 +19,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.completion_chunk import CompletionChunk
 from ..models.create_completion_response import CreateCompletionResponse
@@ -28,8 +30,10 @@ from ..models.error_response import ErrorResponse
 __all__ = [
     "AsyncCompletions",
     "AsyncCompletionsWithRawResponse",
+    "AsyncCompletionsWithStreamingResponse",
     "Completions",
     "CompletionsWithRawResponse",
+    "CompletionsWithStreamingResponse",
 ]
 
 _CREATE_COMPLETION = Operation(
@@ -278,3 +282,17 @@ class AsyncCompletionsWithRawResponse:
 
     def __init__(self, resource: AsyncCompletions) -> None:
         self.create_completion = async_to_raw_response_wrapper(resource.create_completion)
+
+
+class CompletionsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Completions) -> None:
+        self.create_completion = to_streamed_response_wrapper(resource.create_completion)
+
+
+class AsyncCompletionsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncCompletions) -> None:
+        self.create_completion = async_to_streamed_response_wrapper(resource.create_completion)

@@ -17,7 +17,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.get_credits_response import GetCreditsResponse
@@ -25,8 +27,10 @@ from ..models.get_credits_response import GetCreditsResponse
 __all__ = [
     "AsyncCredits",
     "AsyncCreditsWithRawResponse",
+    "AsyncCreditsWithStreamingResponse",
     "Credits",
     "CreditsWithRawResponse",
+    "CreditsWithStreamingResponse",
 ]
 
 _GET_CREDITS = Operation(
@@ -118,3 +122,17 @@ class AsyncCreditsWithRawResponse:
 
     def __init__(self, resource: AsyncCredits) -> None:
         self.get_credits = async_to_raw_response_wrapper(resource.get_credits)
+
+
+class CreditsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Credits) -> None:
+        self.get_credits = to_streamed_response_wrapper(resource.get_credits)
+
+
+class AsyncCreditsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncCredits) -> None:
+        self.get_credits = async_to_streamed_response_wrapper(resource.get_credits)

@@ -18,7 +18,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.get_generation_response import GetGenerationResponse
@@ -26,8 +28,10 @@ from ..models.get_generation_response import GetGenerationResponse
 __all__ = [
     "AsyncGeneration",
     "AsyncGenerationWithRawResponse",
+    "AsyncGenerationWithStreamingResponse",
     "Generation",
     "GenerationWithRawResponse",
+    "GenerationWithStreamingResponse",
 ]
 
 _GET_GENERATION = Operation(
@@ -139,3 +143,17 @@ class AsyncGenerationWithRawResponse:
 
     def __init__(self, resource: AsyncGeneration) -> None:
         self.get_generation = async_to_raw_response_wrapper(resource.get_generation)
+
+
+class GenerationWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Generation) -> None:
+        self.get_generation = to_streamed_response_wrapper(resource.get_generation)
+
+
+class AsyncGenerationWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncGeneration) -> None:
+        self.get_generation = async_to_streamed_response_wrapper(resource.get_generation)

@@ -21,7 +21,9 @@ from .._runtime import (
     SyncPage,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.create_key_response import CreateKeyResponse
 from ..models.delete_key_response import DeleteKeyResponse
@@ -34,8 +36,10 @@ from ..models.update_key_response import UpdateKeyResponse
 __all__ = [
     "AsyncKeys",
     "AsyncKeysWithRawResponse",
+    "AsyncKeysWithStreamingResponse",
     "Keys",
     "KeysWithRawResponse",
+    "KeysWithStreamingResponse",
 ]
 
 _LIST_KEYS = Operation(
@@ -575,3 +579,23 @@ class AsyncKeysWithRawResponse:
         self.get_key = async_to_raw_response_wrapper(resource.get_key)
         self.delete_key = async_to_raw_response_wrapper(resource.delete_key)
         self.update_key = async_to_raw_response_wrapper(resource.update_key)
+
+
+class KeysWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Keys) -> None:
+        self.create_key = to_streamed_response_wrapper(resource.create_key)
+        self.get_key = to_streamed_response_wrapper(resource.get_key)
+        self.delete_key = to_streamed_response_wrapper(resource.delete_key)
+        self.update_key = to_streamed_response_wrapper(resource.update_key)
+
+
+class AsyncKeysWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncKeys) -> None:
+        self.create_key = async_to_streamed_response_wrapper(resource.create_key)
+        self.get_key = async_to_streamed_response_wrapper(resource.get_key)
+        self.delete_key = async_to_streamed_response_wrapper(resource.delete_key)
+        self.update_key = async_to_streamed_response_wrapper(resource.update_key)

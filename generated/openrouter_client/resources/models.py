@@ -18,7 +18,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.list_model_endpoints_response import ListModelEndpointsResponse
@@ -27,8 +29,10 @@ from ..models.model_list import ModelList
 __all__ = [
     "AsyncModels",
     "AsyncModelsWithRawResponse",
+    "AsyncModelsWithStreamingResponse",
     "Models",
     "ModelsWithRawResponse",
+    "ModelsWithStreamingResponse",
 ]
 
 _LIST_MODELS = Operation(
@@ -278,3 +282,21 @@ class AsyncModelsWithRawResponse:
     def __init__(self, resource: AsyncModels) -> None:
         self.list_models = async_to_raw_response_wrapper(resource.list_models)
         self.list_model_endpoints = async_to_raw_response_wrapper(resource.list_model_endpoints)
+
+
+class ModelsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Models) -> None:
+        self.list_models = to_streamed_response_wrapper(resource.list_models)
+        self.list_model_endpoints = to_streamed_response_wrapper(resource.list_model_endpoints)
+
+
+class AsyncModelsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncModels) -> None:
+        self.list_models = async_to_streamed_response_wrapper(resource.list_models)
+        self.list_model_endpoints = async_to_streamed_response_wrapper(
+            resource.list_model_endpoints
+        )

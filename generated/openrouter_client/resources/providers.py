@@ -17,7 +17,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.list_providers_response import ListProvidersResponse
@@ -25,8 +27,10 @@ from ..models.list_providers_response import ListProvidersResponse
 __all__ = [
     "AsyncProviders",
     "AsyncProvidersWithRawResponse",
+    "AsyncProvidersWithStreamingResponse",
     "Providers",
     "ProvidersWithRawResponse",
+    "ProvidersWithStreamingResponse",
 ]
 
 _LIST_PROVIDERS = Operation(
@@ -114,3 +118,17 @@ class AsyncProvidersWithRawResponse:
 
     def __init__(self, resource: AsyncProviders) -> None:
         self.list_providers = async_to_raw_response_wrapper(resource.list_providers)
+
+
+class ProvidersWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Providers) -> None:
+        self.list_providers = to_streamed_response_wrapper(resource.list_providers)
+
+
+class AsyncProvidersWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncProviders) -> None:
+        self.list_providers = async_to_streamed_response_wrapper(resource.list_providers)
