@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from generator import pointers
+
 
 class Severity(IntEnum):
     INFO = 0
@@ -36,7 +38,7 @@ class Location:
     def child(self, *parts: str | int) -> Location:
         pointer = self.pointer
         for part in parts:
-            pointer += "/" + str(part).replace("~", "~0").replace("/", "~1")
+            pointer += "/" + pointers.escape(str(part))
         return Location(self.file, pointer)
 
 

@@ -317,14 +317,13 @@ def analyse(
 
 
 def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
-    from generator.render.format import format_files
-    from generator.render.package import RenderError, render_api
+    from generator.render import reuse
+    from generator.render.package import RenderError
 
-    started = time.perf_counter()
     run.progress("rendering")
     extra = (run.config.templates,) if run.config.templates is not None else ()
     try:
-        files, laid_out = render_api(api, extra)
+        return reuse.render_and_format(api, extra, run.diagnostics, run.progress, run.timings)
     except RenderError as exc:
         run.diagnostics.error(
             "E602",
@@ -333,8 +332,3 @@ def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
             "fix the template (a custom one, or report a bug in oagen's)",
         )
         return {}
-    run.timings["render"] = time.perf_counter() - started
-    started = time.perf_counter()
-    formatted = format_files(files, run.diagnostics, run.progress, laid_out)
-    run.timings["format"] = time.perf_counter() - started
-    return formatted

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
 from generator.load.bounds import MAX_DEPTH
 from generator.load.jsonpath import JsonPath
-from generator.load.jsonpath_select import MAX_VISITS, Budget, Key, NodePath, OverlayLimitError
+from generator.load.jsonpath_select import MAX_VISITS, Budget, NodePath, OverlayLimitError
 from generator.load.overlay import (
     LIMIT,
     MISFIT,
@@ -26,6 +27,7 @@ from generator.load.overlay import (
     describe_kind,
     load_overlay,
 )
+from generator.load.references import external_refs
 from generator.load.sources import SourceFile, Sources
 
 __all__ = ["MAX_COPIED", "MAX_OVERLAY_VISITS", "apply_overlay", "apply_overlays", "overlay_source"]
@@ -131,7 +133,7 @@ def _note_unread_references(
 ) -> None:
     for action in updated:
         where = Location(file).child("actions", action.index, "update")
-        for pointer, ref in _references_in(action.update):
+        for pointer, ref in external_refs(action.update):
             reason = _unread_reason(ref.split("#", 1)[0], folder, sources)
             if reason is not None:
                 diagnostics.info(
@@ -144,30 +146,6 @@ def _note_unread_references(
                 )
 
 
-def _references_in(update: Any) -> Iterator[tuple[tuple[Key, ...], str]]:
-    """(path inside `update`, value) of each `$ref` to another file, outside examples, defaults,
-    enums and `x-` extensions (data, not references); each shared node once."""
-    seen: set[int] = set()
-    stack: list[tuple[tuple[Key, ...], Any]] = [((), update)]
-    while stack:
-        path, node = stack.pop()
-        if not isinstance(node, dict | list) or id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, list):
-            stack.extend(((*path, index), item) for index, item in enumerate(node))
-            continue
-        ref = node.get("$ref")
-        if isinstance(ref, str) and not ref.startswith("#"):
-            yield path, ref
-        stack.extend(
-            ((*path, key), value)
-            for key, value in node.items()
-            if key not in _DATA_KEYS and not str(key).startswith("x-")
-        )
-
-
-_DATA_KEYS = frozenset(("example", "examples", "default", "enum", "const"))
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")
 
 
@@ -406,4 +384,4 @@ class _Copier:
 def _pointer(path: NodePath) -> str:
     if not path:
         return "$"
-    return "#/" + "/".join(str(k).replace("~", "~0").replace("/", "~1") for k in path)
+    return "#" + pointers.join(path)

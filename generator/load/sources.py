@@ -26,6 +26,7 @@ from urllib.parse import unquote
 
 import yaml
 
+from generator import pointers
 from generator.diagnostics import Diagnostic, Diagnostics, Location, Severity, excerpt
 from generator.load import bounds, fastyaml, yamlpos
 from generator.load.plainfile import FileTooLarge, NotRegularFile, read_regular
@@ -747,10 +748,6 @@ def _utf16_hint(raw: bytes) -> str | None:
 # --- the source map -------------------------------------------------------------------------
 
 
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1")
-
-
 def _index_positions(text: str, is_json: bool) -> dict[str, tuple[int, int]]:
     if is_json:
         try:
@@ -771,7 +768,7 @@ def _index_yaml(node: yaml.Node, pointer: str, out: dict[str, tuple[int, int]]) 
     out.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            child = pointer + "/" + _escape(str(key.value))
+            child = pointer + "/" + pointers.escape(str(key.value))
             # Point at the key: that is where an editor should put the cursor.
             out[child] = (key.start_mark.line + 1, key.start_mark.column + 1)
             _index_yaml(value, child, out)
@@ -827,7 +824,7 @@ class _JsonIndexer:
                 self.pos = match.end()
                 self._skip()
                 self.pos += 1  # the colon
-                self._value(pointer + "/" + _escape(key), start)
+                self._value(pointer + "/" + pointers.escape(key), start)
                 self._skip()
                 if self.text[self.pos] == ",":
                     self.pos += 1

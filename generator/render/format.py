@@ -1,7 +1,9 @@
 """Format: black, in-process, in the mode `black_adapter.mode` sets explicitly.
 
 Files from the built-in templates that emit black's layout themselves (`render.LAID_OUT`) only
-have their over-long statements laid out by black (`pysource.finish_all`). Every other Python file
+have their over-long statements laid out by black (`pysource.finish_all`); the result is cached
+by the file's rendered text (and oagen's fingerprint), so an unchanged file is neither laid out
+nor compiled again. Every other Python file
 goes through black whole; black's results are cached by the hash of their unformatted text (and
 black's version and mode) by `cache.py`, so a hit is exactly what black returned. Misses are
 formatted in parallel worker processes when there are many.
@@ -48,9 +50,18 @@ def _finish(
     black no longer reads every file, and a file that does not compile must never be written.
     With a second core, a forked child takes about half the work while this process does the
     rest; when forking is unavailable or the child fails, this process does its share too."""
-    from generator import forked
+    from generator import fingerprint, forked
 
-    chosen = {path: files[path] for path in sorted(laid_out) if path in files}
+    store = cache.folder("finished", fingerprint.tool())
+    finished: dict[str, str] = {}
+    chosen: dict[str, str] = {}
+    for path in sorted(laid_out):
+        if path in files:
+            hit = cache.read(store, cache.key(files[path].encode()))
+            if hit is None:
+                chosen[path] = files[path]
+            else:
+                finished[path] = hit
     progress(f"laying out {len(chosen)} files")
     costs = {path: _cost(source) for path, source in chosen.items()}
     if sum(costs.values()) < _PARALLEL_WORK or not forked.available():
@@ -62,13 +73,16 @@ def _finish(
             shares[lighter][path] = chosen[path]
             totals[lighter] += costs[path]
     child = forked.Forked(lambda: _finish_share(shares[1])) if len(shares) > 1 else None
-    finished: dict[str, str] = {}
     for index, share in enumerate(shares):
         result = child.collect() if index == 1 and child is not None else None
         done, invalid = result if result is not None else _finish_share(share)
         finished.update(done)
         for path, error in invalid:
             _report_invalid(path, error, diagnostics)
+        failed = {path for path, _error in invalid}
+        for path, text in done.items():
+            if path not in failed:  # a file that compiled: reused without compiling again
+                cache.write(store, cache.key(chosen[path].encode()), text)
     return finished
 
 
