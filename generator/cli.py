@@ -301,6 +301,7 @@ def _generate_locked(
     if result is None:
         return EXIT_FAILED
     files, api = result
+    files, editable = _split_editable(files, api.package)
     metadata = _metadata(config, api.package_version)
     if metadata is None:
         return EXIT_FAILED
@@ -308,7 +309,13 @@ def _generate_locked(
 
     try:
         writing = time.perf_counter()
-        emitted = emit(output, files, metadata, force=bool(getattr(args, "force", False)))
+        emitted = emit(
+            output,
+            files,
+            metadata,
+            force=bool(getattr(args, "force", False)),
+            editable=editable,
+        )
     except (EmitError, OSError) as exc:
         print(
             f"oagen: error: cannot write {printable(str(output))}: "
@@ -342,13 +349,20 @@ def _generate_locked(
             args.quiet,
         )
         if key is not None:
-            _remember(run, config, output, key, _counts(run, api))
+            _remember(run, config, output, key, _counts(run, api), sorted(editable))
     except KeyboardInterrupt:
         raise OutputReplaced from None
     return EXIT_OK
 
 
-def _remember(run: Run, config: Config, output: Path, key: str, counts: tuple[int, ...]) -> None:
+def _remember(
+    run: Run,
+    config: Config,
+    output: Path,
+    key: str,
+    counts: tuple[int, ...],
+    editable: list[str],
+) -> None:
     """Record this generation for the up-to-date check: not when an input changed while it ran
     (the key no longer names what was read), nor when validation stopped short of its end."""
     from generator import uptodate
@@ -359,7 +373,7 @@ def _remember(run: Run, config: Config, output: Path, key: str, counts: tuple[in
         return
     inputs = list(run.sources.files) if run.sources is not None else []
     printed = [(int(item.severity), item.format()) for item in run.diagnostics.located(run.locate)]
-    uptodate.record(key, output, inputs, printed, counts)
+    uptodate.record(key, output, inputs, printed, counts, editable)
 
 
 def _replay(run: Run, recorded: uptodate.Record, started: float, quiet: bool) -> None:
@@ -560,7 +574,7 @@ def _diff(args: argparse.Namespace, run: Run) -> int:
 
 
 def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
-    from generator.write.emit import MANIFEST, manifest_bytes, plan
+    from generator.write.emit import MANIFEST, manifest_bytes, missing_editable, plan
     from generator.write.place import unusable
 
     output = _output(config)
@@ -574,12 +588,17 @@ def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -
     if result is None:
         return EXIT_FAILED
     files, api = result
+    files, editable = _split_editable(files, api.package)
     expected = dict(files)
     metadata = _metadata(config, api.package_version)
     if metadata is None:
         return EXIT_FAILED
     expected[MANIFEST] = manifest_bytes(files, metadata)
     changes = plan(output, expected)
+    # An editable file is the user's: only its absence makes the output stale.
+    for path in missing_editable(output, editable):
+        expected[path] = editable[path]
+        changes.written.append(path)
     for warning in changes.warnings:
         print(f"oagen: warning: {printable(warning)}", file=sys.stderr)
     if not changes.written and not changes.removed:
@@ -630,6 +649,19 @@ def _inspect(run: Run, config: Config, args: argparse.Namespace, started: float)
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _split_editable(
+    files: dict[str, bytes], package: str
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The generated files, and apart those the package's maintainer edits (see emit)."""
+    from generator.render.package import editable_files
+
+    names = editable_files(package)
+    return (
+        {path: content for path, content in files.items() if path not in names},
+        {path: content for path, content in files.items() if path in names},
+    )
 
 
 def _produce(

@@ -300,6 +300,26 @@ class SecurityScheme:
     argument: str  # constructor keyword argument
     env_var: str | None
     description: str | None
+    token_url: str | None = None  # OAuth2 client credentials: the token endpoint
+    scopes: tuple[str, ...] = ()
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    name: str  # the value of the constructor's server= option
+    url: str  # with {variables}
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerVariable:
+    name: str  # as in the URL template
+    argument: str  # constructor keyword argument
+    default: str
+    allowed: tuple[str, ...]  # () = any value
+    description: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,3 +350,6 @@ class Api:
     urls: tuple[tuple[str, str], ...]  # (label, url) for the distribution's metadata
     operation_total: int  # operations in the spec, generated or not
     schema_total: int  # named schemas in the spec
+    servers: tuple[Server, ...] = ()  # selectable with server= when there are several
+    server_variables: tuple[ServerVariable, ...] = ()
+    request_id_header: str | None = "x-request-id"

@@ -342,6 +342,12 @@ LAID_OUT = frozenset(
 )
 
 
+def editable_files(package: str) -> frozenset[str]:
+    """Files generated once for the package's maintainer to edit: written only where missing,
+    never overwritten, left out of the manifest (so never stale and never removed)."""
+    return frozenset({f"{package}/_hooks.py"})
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One file to render: its path in the output, its template, and the IR node the template
@@ -361,6 +367,7 @@ def units(api: ir.Api) -> list[Unit]:
         Unit("api.md", "api.md.j2"),
         Unit(f"{package}/__init__.py", "package/__init__.py.j2"),
         Unit(f"{package}/_client.py", "package/_client.py.j2"),
+        Unit(f"{package}/_hooks.py", "package/_hooks.py.j2"),
         Unit(f"{package}/py.typed", "package/py.typed.j2"),
         Unit(f"{package}/models/__init__.py", "package/models/__init__.py.j2"),
     ]

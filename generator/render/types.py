@@ -380,5 +380,7 @@ def _add(printed: Printed, needs: set[str], refs: set[str]) -> None:
 
 def credential_annotation(scheme: ir.SecurityScheme) -> str:
     """The client constructor's argument for a security scheme: a (user, password) pair for
-    HTTP basic, else the secret."""
-    return "tuple[str, str] | None" if scheme.scheme == "basic" else "str | None"
+    HTTP basic, a (client id, client secret) pair for OAuth2 client credentials, else the
+    secret."""
+    pair = scheme.scheme == "basic" or scheme.token_url is not None
+    return "tuple[str, str] | None" if pair else "str | None"

@@ -54,6 +54,8 @@ _LIST_KEYS = Operation(
     security=(("bearerAuth",),),
     response_type=ListKeysResponse,
     response_kind="json",
+    call_path="keys.list_keys",
+    resource="keys",
     paging=Paging("offset", items=("data",), param="offset"),
     error_types={
         "400": ErrorResponse,
@@ -70,6 +72,8 @@ _CREATE_KEY = Operation(
     request_content_type="application/json",
     response_type=CreateKeyResponse,
     response_kind="json",
+    call_path="keys.create_key",
+    resource="keys",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -86,6 +90,8 @@ _GET_KEY = Operation(
     security=(("bearerAuth",),),
     response_type=GetKeyResponse,
     response_kind="json",
+    call_path="keys.get_key",
+    resource="keys",
     error_types={
         "401": ErrorResponse,
         "404": ErrorResponse,
@@ -101,6 +107,8 @@ _DELETE_KEY = Operation(
     security=(("bearerAuth",),),
     response_type=DeleteKeyResponse,
     response_kind="json",
+    call_path="keys.delete_key",
+    resource="keys",
     error_types={
         "401": ErrorResponse,
         "404": ErrorResponse,
@@ -117,6 +125,8 @@ _UPDATE_KEY = Operation(
     request_content_type="application/json",
     response_type=UpdateKeyResponse,
     response_kind="json",
+    call_path="keys.update_key",
+    resource="keys",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
