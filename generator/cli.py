@@ -769,8 +769,9 @@ def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:
 
 
 def _counts(run: Run, api: Api) -> tuple[int, ...]:
-    """The numbers of the summary line: operations generated and in the spec, models, named
-    schemas, warnings, errors."""
+    """The numbers of the summary: operations generated and in the spec, models, named
+    schemas, warnings, errors; operations that page, and of them those inferred."""
+    paged = [op.pagination for r in api.resources for op in r.operations if op.pagination]
     return (
         sum(len(r.operations) for r in api.resources),
         api.operation_total,
@@ -778,6 +779,8 @@ def _counts(run: Run, api: Api) -> tuple[int, ...]:
         api.schema_total,
         run.diagnostics.count(Severity.WARNING),
         run.diagnostics.count(Severity.ERROR),
+        len(paged),
+        sum(p.source == "inferred" for p in paged),
     )
 
 
@@ -786,13 +789,20 @@ def _summary(run: Run, counts: tuple[int, ...], started: float, files: str, quie
         run.progress.clear()
     if quiet:
         return
-    generated, total, models, schemas, warnings, errors = counts
+    generated, total, models, schemas, warnings, errors, *paging = counts
     print(
         f"oagen: {generated} of {total} operations, {models} models ({schemas} named schemas); "
         f"{warnings} warning(s), {errors} error(s); "
         f"files: {files}; {time.perf_counter() - started:.2f} s",
         file=sys.stderr,
     )
+    if paging and paging[0]:
+        paged, inferred = paging
+        print(
+            f"oagen: paged operations: {paged} ({paged - inferred} as the description says, "
+            f"{inferred} inferred: see the I430 notes)",
+            file=sys.stderr,
+        )
     if os.environ.get("OAGEN_TIMINGS"):
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in run.timings.items())
         print(f"oagen: stages: {stages}", file=sys.stderr)
