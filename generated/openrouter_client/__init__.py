@@ -18,6 +18,8 @@ from ._runtime import (
     APIStatusError,
     APITimeoutError,
     AsyncAPIResponse,
+    AsyncPage,
+    AsyncPaginator,
     AsyncStream,
     AsyncStreamedAPIResponse,
     AuthenticationError,
@@ -35,6 +37,7 @@ from ._runtime import (
     RetryPolicy,
     Stream,
     StreamedAPIResponse,
+    SyncPage,
     UnprocessableEntityError,
     WebhookVerificationError,
 )
@@ -52,6 +55,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIResponse",
+    "AsyncPage",
+    "AsyncPaginator",
     "AsyncStream",
     "AsyncStreamedAPIResponse",
     "AuthenticationError",
@@ -69,6 +74,7 @@ __all__ = [
     "RetryPolicy",
     "Stream",
     "StreamedAPIResponse",
+    "SyncPage",
     "UnprocessableEntityError",
     "WebhookVerificationError",
 ]

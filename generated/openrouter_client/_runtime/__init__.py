@@ -35,6 +35,7 @@ from ._operation import (
     Param,
     SecurityScheme,
 )
+from ._pagination import AsyncPage, AsyncPaginator, Paging, SyncPage
 from ._response import (
     APIResponse,
     AsyncAPIResponse,
@@ -68,6 +69,8 @@ __all__ = [
     "AsyncAPIResource",
     "AsyncAPIResponse",
     "AsyncClient",
+    "AsyncPage",
+    "AsyncPaginator",
     "AsyncStream",
     "AsyncStreamedAPIResponse",
     "AsyncStreamedResponseContext",
@@ -91,6 +94,7 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "Operation",
+    "Paging",
     "Param",
     "PermissionDeniedError",
     "Query",
@@ -106,6 +110,7 @@ __all__ = [
     "StreamedResponseContext",
     "SyncAPIResource",
     "SyncClient",
+    "SyncPage",
     "TimeoutTypes",
     "TokenProvider",
     "UnprocessableEntityError",
