@@ -66,6 +66,7 @@ def check(key: str, output: Path) -> Record | None:
         saved = json.loads(text)
         manifest_digest: str = saved["manifest"]
         inputs: list[list[str]] = saved["inputs"]
+        editable: list[str] = saved.get("editable", [])
         record = Record(
             tuple((int(severity), str(line)) for severity, line in saved["diagnostics"]),
             tuple(int(count) for count in saved["counts"]),
@@ -80,6 +81,8 @@ def check(key: str, output: Path) -> Record | None:
         return None
     if hashlib.sha256(manifest).hexdigest() != manifest_digest:
         return None
+    if not all(isinstance(path, str) and os.path.lexists(output / path) for path in editable):
+        return None
     return record if _files_match(output, manifest) else None
 
 
@@ -89,8 +92,10 @@ def record(
     inputs: list[Path],
     diagnostics: list[tuple[int, str]],
     counts: tuple[int, ...],
+    editable: list[str] = [],  # noqa: B006 - read only
 ) -> None:
-    """Remember a generation that wrote `output`; `inputs` are the other files it read."""
+    """Remember a generation that wrote `output`; `inputs` are the other files it read,
+    `editable` the files it writes only where missing (a run must write one that is gone)."""
     try:
         manifest = read_regular(output / _MANIFEST, _MANIFEST_LIMIT)
         read = sorted({str(path): _digest(path) for path in inputs}.items())
@@ -101,6 +106,7 @@ def record(
         "inputs": read,
         "diagnostics": diagnostics,
         "counts": list(counts),
+        "editable": list(editable),
     }
     cache.write(_store(), key, json.dumps(entry))
 

@@ -122,6 +122,30 @@ def _signature(op: ir.Operation, types: TypePrinter) -> str:
     return pysource.def_stub(op.method_name, parameters, types.returns(op))
 
 
+def paging_text(pagination: ir.Pagination) -> str:
+    """How a method pages, in words for api.md (names as Markdown code)."""
+    parameter = md_code(pagination.parameter or "")
+    if pagination.strategy == "cursor" and pagination.item_cursor is not None:
+        text = f"{parameter} set to the last item's {md_code(pagination.item_cursor)}"
+    elif pagination.strategy == "cursor":
+        text = f"{parameter} set to {md_code('.'.join(pagination.next))} of the page"
+    elif pagination.strategy == "offset":
+        text = f"{parameter} advanced by the number of items received"
+    elif pagination.strategy == "page":
+        text = f"{parameter} numbers from {pagination.first}"
+    elif pagination.strategy == "next_url":
+        text = f"the link in {md_code('.'.join(pagination.next))}"
+    else:
+        text = "the link in the `Link` header"
+    if pagination.has_more:
+        text += f", until {md_code('.'.join(pagination.has_more))} is false"
+    if pagination.limit_parameter is not None:
+        text += f"; a page shorter than {md_code(pagination.limit_parameter)} is the last"
+    if pagination.source != "inferred":
+        text += f"; as {md_code(pagination.source)} says"
+    return text
+
+
 def _example(resource: ir.Resource, op: ir.Operation) -> str:
     arguments = [(a.name, pysource.example_value(a.value)) for a in op.example_arguments]
     target = "stream" if op.stream_mode == "always" else "result"
@@ -218,6 +242,7 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     env.filters["definition_annotation"] = _definition_annotation
     env.filters["credential_annotation"] = types_module.credential_annotation
     env.globals["returns"] = _returns
+    env.filters["paging_text"] = paging_text
     env.globals["model_imports"] = _model_imports
     env.globals["resource_imports"] = _resource_imports
     env.globals["resource_models"] = _resource_models
@@ -317,6 +342,12 @@ LAID_OUT = frozenset(
 )
 
 
+def editable_files(package: str) -> frozenset[str]:
+    """Files generated once for the package's maintainer to edit: written only where missing,
+    never overwritten, left out of the manifest (so never stale and never removed)."""
+    return frozenset({f"{package}/_hooks.py"})
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     """One file to render: its path in the output, its template, and the IR node the template
@@ -336,6 +367,7 @@ def units(api: ir.Api) -> list[Unit]:
         Unit("api.md", "api.md.j2"),
         Unit(f"{package}/__init__.py", "package/__init__.py.j2"),
         Unit(f"{package}/_client.py", "package/_client.py.j2"),
+        Unit(f"{package}/_hooks.py", "package/_hooks.py.j2"),
         Unit(f"{package}/py.typed", "package/py.typed.j2"),
         Unit(f"{package}/models/__init__.py", "package/models/__init__.py.j2"),
     ]
