@@ -195,6 +195,7 @@ class OperationsDiff(DiffBase):
         self._returns(a, b, where)
         self._streaming(a, b, where)
         self._errors(a, b, where)
+        self._paging(a, b, where)
         self._security(a, b, where, http)
 
     def _arguments(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
@@ -396,6 +397,45 @@ class OperationsDiff(DiffBase):
                     f"the HTTP {status} error body",
                 )
 
+    def _paging(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
+        old, new = a.pagination, b.pagination
+        if old is None and new is not None:
+            self.add(
+                "paging-added",
+                Impact.BREAKING,
+                method,
+                f"the method now returns a page of `{self.new_types.output(new.item)}` items "
+                f"that iterates across pages ({_paging_text(new)}); the answer it returned "
+                "before is the page's `.body`, so code reading its fields on the result fails",
+            )
+        elif old is not None and new is None:
+            self.add(
+                "paging-removed",
+                Impact.BREAKING,
+                method,
+                "the method no longer pages: it returns the answer itself, so code iterating "
+                "the result or calling `.iter_pages()`, `.get_next_page()` or `.body` fails",
+            )
+        elif old is not None and new is not None:
+            if _paging_text(old) != _paging_text(new):
+                self.add(
+                    "paging-changed",
+                    Impact.NON_BREAKING,
+                    method,
+                    f"pages are now followed by {_paging_text(new)} instead of "
+                    f"{_paging_text(old)}; calls are unchanged",
+                )
+            self._type_change(
+                "page-item",
+                old.item,
+                new.item,
+                self.old_types.output(old.item),
+                self.new_types.output(new.item),
+                OUTPUT,
+                method,
+                "each item of a page",
+            )
+
     def _security(self, a: ir.Operation, b: ir.Operation, method: str, http: str) -> None:
         old = frozenset(frozenset(req) for req in a.security)
         new = frozenset(frozenset(req) for req in b.security)
@@ -449,3 +489,23 @@ def _keyword(method: str, name: str) -> str:
 
 def _names(names: Iterable[str]) -> str:
     return ", ".join(f"`{n}()`" for n in names)
+
+
+def _paging_text(paging: ir.Pagination) -> str:
+    """How the next page is requested, as a diff message says it."""
+    parts = [paging.strategy.replace("_", " ")]
+    if paging.parameter is not None:
+        parts.append(f"`{paging.parameter}` ({paging.parameter_in})")
+    if paging.next:
+        parts.append(f"from `{'.'.join(paging.next)}`")
+    if paging.item_cursor is not None:
+        parts.append(f"from the last item's `{paging.item_cursor}`")
+    if paging.has_more:
+        parts.append(f"until `{'.'.join(paging.has_more)}` is false")
+    if paging.items:
+        parts.append(f"items in `{'.'.join(paging.items)}`")
+    if paging.limit_parameter is not None:
+        parts.append(f"page size `{paging.limit_parameter}`")
+    if paging.strategy == "page":
+        parts.append(f"first page {paging.first}")
+    return ", ".join(parts)
