@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from generator.model.ir import Api
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_LISTED = 8  # files named when watch lists what a regeneration rewrote
 _DIFF_LIMIT = 4 * 2**20  # bytes of an old file `check` compares (or twice the new one's size)
 
 
@@ -348,11 +349,22 @@ def _generate_locked(
             f"{len(emitted.unchanged)} unchanged, {len(emitted.removed)} removed",
             args.quiet,
         )
+        if args.command == "watch" and not args.quiet:
+            _list_written(emitted.written, emitted.removed)
         if key is not None:
             _remember(run, config, output, key, _counts(run, api), sorted(editable))
     except KeyboardInterrupt:
         raise OutputReplaced from None
     return EXIT_OK
+
+
+def _list_written(written: list[str], removed: list[str]) -> None:
+    """What a regeneration under watch changed in the output, file by file (the first few)."""
+    for verb, paths in (("rewrote", written), ("removed", removed)):
+        if paths:
+            shown = ", ".join(printable(path) for path in paths[:_LISTED])
+            more = f" and {len(paths) - _LISTED} more" if len(paths) > _LISTED else ""
+            print(f"oagen: {verb} {shown}{more}", file=sys.stderr)
 
 
 def _remember(
@@ -462,9 +474,11 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
     shown = ", ".join(sorted({printable(str(p)) for p in inputs}))
     print(f"oagen: watching {shown} (Ctrl-C to stop)", file=sys.stderr)
     try:
-        for _changes in watch(
+        for changes in watch(
             *sorted(set(inputs)), watch_filter=relevant, debounce=300, raise_interrupt=True
         ):
+            changed = sorted({printable(os.path.relpath(path)) for _change, path in changes})
+            print(f"oagen: changed: {', '.join(changed)}", file=sys.stderr)
             fresh = Run(Config())
             current = _configure(args, fresh)  # the config itself may have changed
             if current is not None:
