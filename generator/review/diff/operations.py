@@ -1,5 +1,5 @@
 """The differ's part for operations: methods matched by HTTP method and path, their arguments,
-return values, streaming, error bodies and security."""
+return values, streaming, paging, error bodies and security."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from generator.model import ir
 from generator.render.types import TypePrinter
 from generator.review.diff.base import DiffBase
 from generator.review.diff.changes import Impact
+from generator.review.diff.paging import paging_changes
 from generator.review.diff.reachability import INPUT, OUTPUT
 from generator.review.diff.subtyping import ANY, NONE
 
@@ -210,6 +211,7 @@ class OperationsDiff(DiffBase):
         self._arguments(a, b, where)
         self._returns(a, b, where)
         self._streaming(a, b, where)
+        self._paging(a, b, where)
         self._errors(a, b, where)
         self._security(a, b, where, http)
 
@@ -380,6 +382,11 @@ class OperationsDiff(DiffBase):
             method,
             "each streamed event",
         )
+
+    def _paging(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
+        new_item = self.new_types.output(b.pagination.item) if b.pagination else ""
+        for kind, impact, message in paging_changes(a.pagination, b.pagination, new_item):
+            self.add(kind, impact, method, message)
 
     def _errors(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
         old = {e.status: (self.old_types.plain(e.type), e.type) for e in a.errors}
