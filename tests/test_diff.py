@@ -277,7 +277,6 @@ def test_type_widening_and_narrowing(edited: Any) -> None:
 
     changes = edited(edit)
     assert triples(changes) == [
-        (B, "paging-removed", "client.keys.list_keys()"),  # a number offset is not inferred
         (B, "field-type-changed", "models.GetCreditsResponseData.total_usage"),
         (N, "parameter-type-changed", "client.keys.list_keys(offset=)"),
         (N, "field-type-changed", "models.GetCreditsResponseData.total_credits"),
@@ -293,7 +292,8 @@ def test_the_classification_rules() -> None:
         (B, "body-field-added", "client.items.create_item(kind=)"),
         (B, "body-field-removed", "client.items.create_item(tags=)"),
         (B, "method-removed", "client.items.delete_item()"),
-        (B, "paging-added", "client.items.list_items()"),  # the new `page` parameter
+        # `page` and `limit` added: the list now pages, and returns a page
+        (B, "paging-added", "client.items.list_items()"),
         (B, "parameter-type-changed", "client.items.list_items(cursor=)"),
         (B, "parameter-removed", "client.items.list_items(legacy=)"),
         (B, "parameter-required", "client.items.list_items(q=)"),
@@ -677,23 +677,3 @@ def test_a_method_moved_to_another_resource_is_a_rename_with_both_call_paths(
     assert removed.location == "client.credits"
     assert "`get_credits()` moved (see their renames)" in removed.message
     assert "with its methods" not in removed.message
-
-
-def test_a_change_of_paging_is_reported(edited: Any, tmp_path: Path) -> None:
-    def no_paging(document: dict[str, Any]) -> None:
-        document["paths"]["/keys"]["get"]["x-oagen-pagination"] = False
-
-    changes = edited(no_paging)
-    assert [(c.severity, c.kind, c.location) for c in changes if "paging" in c.kind] == [
-        (B, "paging-removed", "client.keys.list_keys()")
-    ]
-    document = load(SPEC)
-    no_paging(document)
-    before = write(tmp_path, "unpaged", document)
-    (added,) = [c for c in changes_between(before, SPEC) if "paging" in c.kind]
-    assert (added.severity, added.kind, added.location) == (
-        B,
-        "paging-added",
-        "client.keys.list_keys()",
-    )
-    assert "offset" in added.message and "`.body`" in added.message

@@ -47,7 +47,7 @@ Everything else:
   spec location, or the same shape) is reported once, as a rename.
 - paging: a method that starts or stops paging is breaking (it returns a page instead of the
   answer, or the reverse); a change in how the next page is requested is non-breaking (calls are
-  unchanged); the type of the items is compared as output.
+  unchanged); the items' type is compared with the return value.
 - security: an operation whose accepted credentials no longer include every old alternative, a
   changed or removed security scheme (constructor argument, header, environment variable) are
   breaking; a new scheme alone is non-breaking (a new optional constructor argument; operations

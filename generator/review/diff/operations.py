@@ -11,6 +11,7 @@ from generator.render.types import TypePrinter
 from generator.review.diff.base import DiffBase
 from generator.review.diff.changes import Impact
 from generator.review.diff.matching import call_path, match_operations, operation_key
+from generator.review.diff.paging import paging_changes
 from generator.review.diff.reachability import INPUT, OUTPUT
 from generator.review.diff.subtyping import ANY, NONE
 
@@ -398,43 +399,9 @@ class OperationsDiff(DiffBase):
                 )
 
     def _paging(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
-        old, new = a.pagination, b.pagination
-        if old is None and new is not None:
-            self.add(
-                "paging-added",
-                Impact.BREAKING,
-                method,
-                f"the method now returns a page of `{self.new_types.output(new.item)}` items "
-                f"that iterates across pages ({_paging_text(new)}); the answer it returned "
-                "before is the page's `.body`, so code reading its fields on the result fails",
-            )
-        elif old is not None and new is None:
-            self.add(
-                "paging-removed",
-                Impact.BREAKING,
-                method,
-                "the method no longer pages: it returns the answer itself, so code iterating "
-                "the result or calling `.iter_pages()`, `.get_next_page()` or `.body` fails",
-            )
-        elif old is not None and new is not None:
-            if _paging_text(old) != _paging_text(new):
-                self.add(
-                    "paging-changed",
-                    Impact.NON_BREAKING,
-                    method,
-                    f"pages are now followed by {_paging_text(new)} instead of "
-                    f"{_paging_text(old)}; calls are unchanged",
-                )
-            self._type_change(
-                "page-item",
-                old.item,
-                new.item,
-                self.old_types.output(old.item),
-                self.new_types.output(new.item),
-                OUTPUT,
-                method,
-                "each item of a page",
-            )
+        new_item = self.new_types.output(b.pagination.item) if b.pagination else ""
+        for kind, impact, message in paging_changes(a.pagination, b.pagination, new_item):
+            self.add(kind, impact, method, message)
 
     def _security(self, a: ir.Operation, b: ir.Operation, method: str, http: str) -> None:
         old = frozenset(frozenset(req) for req in a.security)
@@ -489,23 +456,3 @@ def _keyword(method: str, name: str) -> str:
 
 def _names(names: Iterable[str]) -> str:
     return ", ".join(f"`{n}()`" for n in names)
-
-
-def _paging_text(paging: ir.Pagination) -> str:
-    """How the next page is requested, as a diff message says it."""
-    parts = [paging.strategy.replace("_", " ")]
-    if paging.parameter is not None:
-        parts.append(f"`{paging.parameter}` ({paging.parameter_in})")
-    if paging.next:
-        parts.append(f"from `{'.'.join(paging.next)}`")
-    if paging.item_cursor is not None:
-        parts.append(f"from the last item's `{paging.item_cursor}`")
-    if paging.has_more:
-        parts.append(f"until `{'.'.join(paging.has_more)}` is false")
-    if paging.items:
-        parts.append(f"items in `{'.'.join(paging.items)}`")
-    if paging.limit_parameter is not None:
-        parts.append(f"page size `{paging.limit_parameter}`")
-    if paging.strategy == "page":
-        parts.append(f"first page {paging.first}")
-    return ", ".join(parts)
