@@ -295,7 +295,7 @@ def _generate_locked(
 
         key = uptodate.input_key(config, output)
         recorded = uptodate.check(key, output) if key is not None else None
-        if recorded is not None:
+        if recorded is not None and (recorded.complete or args.quiet):
             _replay(run, recorded, started, args.quiet)
             return EXIT_OK
     result = _produce(run, config, args)
@@ -383,9 +383,11 @@ def _remember(
         return
     if uptodate.input_key(config, output) != key:
         return
+    if run.printed is None:
+        return
+    complete, printed = run.printed
     inputs = list(run.sources.files) if run.sources is not None else []
-    printed = [(int(item.severity), item.format()) for item in run.diagnostics.located(run.locate)]
-    uptodate.record(key, output, inputs, printed, counts, editable)
+    uptodate.record(key, output, inputs, printed, complete, counts, editable)
 
 
 def _replay(run: Run, recorded: uptodate.Record, started: float, quiet: bool) -> None:
@@ -743,12 +745,15 @@ def _metadata(config: Config, package_version: str) -> dict[str, str] | None:
 
 
 def _print_diagnostics(run: Run, *, quiet: bool) -> None:
+    """Print the run's diagnostics (errors only when `quiet`: the others are not even located)
+    and keep what was printed in `run.printed`."""
     if isinstance(run.progress, Progress):
         run.progress.clear()
-    for item in run.diagnostics.located(run.locate):
-        if quiet and item.severity < Severity.ERROR:
-            continue
-        print(item.format(), file=sys.stderr)
+    minimum = Severity.ERROR if quiet else Severity.INFO
+    printed = [(int(d.severity), d.format()) for d in run.diagnostics.located(run.locate, minimum)]
+    for _severity, line in printed:
+        print(line, file=sys.stderr)
+    run.printed = (not quiet, printed)
 
 
 def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:

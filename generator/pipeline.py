@@ -45,6 +45,8 @@ class Run:
     progress: Callable[[str], None] = silent
     pending_validation: PendingValidation | None = None
     referenced: list[SourceFile] = field(default_factory=list)  # loaded through `$ref`s
+    # What the command line printed of the diagnostics: (all of them, or errors only; lines).
+    printed: tuple[bool, list[tuple[int, str]]] | None = None
 
     def locate(self, location: Any) -> tuple[int, int] | None:
         if self.sources is None:

@@ -292,6 +292,8 @@ def test_the_classification_rules() -> None:
         (B, "body-field-added", "client.items.create_item(kind=)"),
         (B, "body-field-removed", "client.items.create_item(tags=)"),
         (B, "method-removed", "client.items.delete_item()"),
+        # `page` and `limit` added: the list now pages, and returns a page
+        (B, "paging-added", "client.items.list_items()"),
         (B, "parameter-type-changed", "client.items.list_items(cursor=)"),
         (B, "parameter-removed", "client.items.list_items(legacy=)"),
         (B, "parameter-required", "client.items.list_items(q=)"),
@@ -429,7 +431,7 @@ def test_render_json_groups_and_bumps() -> None:
     document = json.loads(render_json(list(reversed(changes))))
     assert list(document) == ["breaking", "non_breaking", "docs", "suggested_bump"]
     assert document["suggested_bump"] == "major"
-    assert len(document["breaking"]) == 10 and len(document["docs"]) == 3
+    assert len(document["breaking"]) == 11 and len(document["docs"]) == 3
     assert all(
         set(item) == {"kind", "location", "message"}
         for group in ("breaking", "non_breaking", "docs")
@@ -452,12 +454,12 @@ def test_render_markdown_is_grouped_and_stable() -> None:
     text = render_markdown(changes)
     assert text == render_markdown(list(reversed(changes)))
     assert text.startswith(
-        "## API changes\n\n**10** breaking, **9** non-breaking, **3** "
+        "## API changes\n\n**11** breaking, **9** non-breaking, **3** "
         "documentation-only; suggested version bump: **major**\n"
     )
     headings = [line for line in text.splitlines() if line.startswith("### ")]
     assert headings == [
-        "### Breaking changes (10)",
+        "### Breaking changes (11)",
         "### Non-breaking changes (9)",
         "### Documentation only (3)",
     ]

@@ -143,7 +143,11 @@ def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
 
 
 def _cache() -> Path | None:
-    return cache.folder("black", f"{black_adapter.version()}|{black_adapter.mode()!r}")
+    """Black's results, keyed by oagen's fingerprint: it names the installed black and holds
+    the mode oagen sets (its source), so finding a hit never needs black imported."""
+    from generator import fingerprint
+
+    return cache.folder("black", fingerprint.tool())
 
 
 def cached_black(source: str) -> str:
