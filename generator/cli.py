@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from generator.model.ir import Api
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_LISTED = 8  # files named when watch lists what a regeneration rewrote
 _DIFF_LIMIT = 4 * 2**20  # bytes of an old file `check` compares (or twice the new one's size)
 
 
@@ -294,13 +295,14 @@ def _generate_locked(
 
         key = uptodate.input_key(config, output)
         recorded = uptodate.check(key, output) if key is not None else None
-        if recorded is not None:
+        if recorded is not None and (recorded.complete or args.quiet):
             _replay(run, recorded, started, args.quiet)
             return EXIT_OK
     result = _produce(run, config, args)
     if result is None:
         return EXIT_FAILED
     files, api = result
+    files, editable = _split_editable(files, api.package)
     metadata = _metadata(config, api.package_version)
     if metadata is None:
         return EXIT_FAILED
@@ -308,7 +310,13 @@ def _generate_locked(
 
     try:
         writing = time.perf_counter()
-        emitted = emit(output, files, metadata, force=bool(getattr(args, "force", False)))
+        emitted = emit(
+            output,
+            files,
+            metadata,
+            force=bool(getattr(args, "force", False)),
+            editable=editable,
+        )
     except (EmitError, OSError) as exc:
         print(
             f"oagen: error: cannot write {printable(str(output))}: "
@@ -341,14 +349,32 @@ def _generate_locked(
             f"{len(emitted.unchanged)} unchanged, {len(emitted.removed)} removed",
             args.quiet,
         )
+        if args.command == "watch" and not args.quiet:
+            _list_written(emitted.written, emitted.removed)
         if key is not None:
-            _remember(run, config, output, key, _counts(run, api))
+            _remember(run, config, output, key, _counts(run, api), sorted(editable))
     except KeyboardInterrupt:
         raise OutputReplaced from None
     return EXIT_OK
 
 
-def _remember(run: Run, config: Config, output: Path, key: str, counts: tuple[int, ...]) -> None:
+def _list_written(written: list[str], removed: list[str]) -> None:
+    """What a regeneration under watch changed in the output, file by file (the first few)."""
+    for verb, paths in (("rewrote", written), ("removed", removed)):
+        if paths:
+            shown = ", ".join(printable(path) for path in paths[:_LISTED])
+            more = f" and {len(paths) - _LISTED} more" if len(paths) > _LISTED else ""
+            print(f"oagen: {verb} {shown}{more}", file=sys.stderr)
+
+
+def _remember(
+    run: Run,
+    config: Config,
+    output: Path,
+    key: str,
+    counts: tuple[int, ...],
+    editable: list[str],
+) -> None:
     """Record this generation for the up-to-date check: not when an input changed while it ran
     (the key no longer names what was read), nor when validation stopped short of its end."""
     from generator import uptodate
@@ -357,9 +383,11 @@ def _remember(run: Run, config: Config, output: Path, key: str, counts: tuple[in
         return
     if uptodate.input_key(config, output) != key:
         return
+    if run.printed is None:
+        return
+    complete, printed = run.printed
     inputs = list(run.sources.files) if run.sources is not None else []
-    printed = [(int(item.severity), item.format()) for item in run.diagnostics.located(run.locate)]
-    uptodate.record(key, output, inputs, printed, counts)
+    uptodate.record(key, output, inputs, printed, complete, counts, editable)
 
 
 def _replay(run: Run, recorded: uptodate.Record, started: float, quiet: bool) -> None:
@@ -448,9 +476,11 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
     shown = ", ".join(sorted({printable(str(p)) for p in inputs}))
     print(f"oagen: watching {shown} (Ctrl-C to stop)", file=sys.stderr)
     try:
-        for _changes in watch(
+        for changes in watch(
             *sorted(set(inputs)), watch_filter=relevant, debounce=300, raise_interrupt=True
         ):
+            changed = sorted({printable(os.path.relpath(path)) for _change, path in changes})
+            print(f"oagen: changed: {', '.join(changed)}", file=sys.stderr)
             fresh = Run(Config())
             current = _configure(args, fresh)  # the config itself may have changed
             if current is not None:
@@ -560,7 +590,7 @@ def _diff(args: argparse.Namespace, run: Run) -> int:
 
 
 def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
-    from generator.write.emit import MANIFEST, manifest_bytes, plan
+    from generator.write.emit import MANIFEST, manifest_bytes, missing_editable, plan
     from generator.write.place import unusable
 
     output = _output(config)
@@ -574,12 +604,17 @@ def _check(run: Run, config: Config, args: argparse.Namespace, started: float) -
     if result is None:
         return EXIT_FAILED
     files, api = result
+    files, editable = _split_editable(files, api.package)
     expected = dict(files)
     metadata = _metadata(config, api.package_version)
     if metadata is None:
         return EXIT_FAILED
     expected[MANIFEST] = manifest_bytes(files, metadata)
     changes = plan(output, expected)
+    # An editable file is the user's: only its absence makes the output stale.
+    for path in missing_editable(output, editable):
+        expected[path] = editable[path]
+        changes.written.append(path)
     for warning in changes.warnings:
         print(f"oagen: warning: {printable(warning)}", file=sys.stderr)
     if not changes.written and not changes.removed:
@@ -630,6 +665,19 @@ def _inspect(run: Run, config: Config, args: argparse.Namespace, started: float)
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _split_editable(
+    files: dict[str, bytes], package: str
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The generated files, and apart those the package's maintainer edits (see emit)."""
+    from generator.render.package import editable_files
+
+    names = editable_files(package)
+    return (
+        {path: content for path, content in files.items() if path not in names},
+        {path: content for path, content in files.items() if path in names},
+    )
 
 
 def _produce(
@@ -697,12 +745,15 @@ def _metadata(config: Config, package_version: str) -> dict[str, str] | None:
 
 
 def _print_diagnostics(run: Run, *, quiet: bool) -> None:
+    """Print the run's diagnostics (errors only when `quiet`: the others are not even located)
+    and keep what was printed in `run.printed`."""
     if isinstance(run.progress, Progress):
         run.progress.clear()
-    for item in run.diagnostics.located(run.locate):
-        if quiet and item.severity < Severity.ERROR:
-            continue
-        print(item.format(), file=sys.stderr)
+    minimum = Severity.ERROR if quiet else Severity.INFO
+    printed = [(int(d.severity), d.format()) for d in run.diagnostics.located(run.locate, minimum)]
+    for _severity, line in printed:
+        print(line, file=sys.stderr)
+    run.printed = (not quiet, printed)
 
 
 def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:
@@ -723,8 +774,9 @@ def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:
 
 
 def _counts(run: Run, api: Api) -> tuple[int, ...]:
-    """The numbers of the summary line: operations generated and in the spec, models, named
-    schemas, warnings, errors."""
+    """The numbers of the summary: operations generated and in the spec, models, named
+    schemas, warnings, errors; operations that page, and of them those inferred."""
+    paged = [op.pagination for r in api.resources for op in r.operations if op.pagination]
     return (
         sum(len(r.operations) for r in api.resources),
         api.operation_total,
@@ -732,6 +784,8 @@ def _counts(run: Run, api: Api) -> tuple[int, ...]:
         api.schema_total,
         run.diagnostics.count(Severity.WARNING),
         run.diagnostics.count(Severity.ERROR),
+        len(paged),
+        sum(p.source == "inferred" for p in paged),
     )
 
 
@@ -740,13 +794,20 @@ def _summary(run: Run, counts: tuple[int, ...], started: float, files: str, quie
         run.progress.clear()
     if quiet:
         return
-    generated, total, models, schemas, warnings, errors = counts
+    generated, total, models, schemas, warnings, errors, *paging = counts
     print(
         f"oagen: {generated} of {total} operations, {models} models ({schemas} named schemas); "
         f"{warnings} warning(s), {errors} error(s); "
         f"files: {files}; {time.perf_counter() - started:.2f} s",
         file=sys.stderr,
     )
+    if paging and paging[0]:
+        paged, inferred = paging
+        print(
+            f"oagen: paged operations: {paged} ({paged - inferred} as the description says, "
+            f"{inferred} inferred: see the I430 notes)",
+            file=sys.stderr,
+        )
     if os.environ.get("OAGEN_TIMINGS"):
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in run.timings.items())
         print(f"oagen: stages: {stages}", file=sys.stderr)

@@ -59,6 +59,8 @@ class Config:
     # Header of the idempotency key sent on POST/PATCH; None: the description's
     # (x-fern-idempotency-headers), else Idempotency-Key; False: no key.
     idempotency_header: str | bool | None = None
+    # Response header holding the server's request id (on parsed results and errors); None: none.
+    request_id_header: str | None = "x-request-id"
     # Where the config came from, so relative paths and diagnostics make sense.
     source: Path | None = None
 
@@ -89,6 +91,10 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "idempotency_header": (
         (str, bool),
         "header of the idempotency key sent on POST and PATCH, or false for none",
+    ),
+    "request_id_header": (
+        (str, bool),
+        "response header holding the server's request id, or false for none",
     ),
 }
 
@@ -147,6 +153,10 @@ _NAME_RULES: dict[str, tuple[re.Pattern[str], str]] = {
     "api_key_env": _ENV_NAME,
     "base_url_env": _ENV_NAME,
     "log_env": _ENV_NAME,
+    "request_id_header": (
+        re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"),
+        "an HTTP header name: ASCII letters, digits and !#$%&'*+-.^_`|~ (e.g. x-request-id)",
+    ),
 }
 
 
@@ -470,7 +480,7 @@ def _from_table(values: dict[str, Any], path: Path) -> Config:
                 max_delay=_float_or_none(value.get("max_delay")),
                 statuses=None if statuses is None else tuple(str(s).upper() for s in statuses),
             )
-        elif key in ("sse_done", "error_key") and isinstance(value, bool):
+        elif key in ("sse_done", "error_key", "request_id_header") and isinstance(value, bool):
             value = None
         if key in names:
             out = replace(out, **{key: value})

@@ -44,6 +44,8 @@ class Run:
     progress: Callable[[str], None] = silent
     pending_validation: PendingValidation | None = None
     referenced: list[SourceFile] = field(default_factory=list)  # loaded through `$ref`s
+    # What the command line printed of the diagnostics: (all of them, or errors only; lines).
+    printed: tuple[bool, list[tuple[int, str]]] | None = None
 
     def locate(self, location: Any) -> tuple[int, int] | None:
         if self.sources is None:
@@ -65,7 +67,7 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
     try:
         source = run.sources.load(spec)
         if run.config.overlays:
-            from generator.load.overlay import overlay_source
+            from generator.load.overlay_apply import overlay_source
 
             source = overlay_source(source, run.config.overlays, run.diagnostics, run.sources)
             run.sources.files[source.path] = source
@@ -264,14 +266,13 @@ def analyse(
 
 
 def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
-    from generator.render.format import format_files
-    from generator.render.package import RenderError, render_api
+    from generator.render import reuse
+    from generator.render.package import RenderError
 
-    started = time.perf_counter()
     run.progress("rendering")
     extra = (run.config.templates,) if run.config.templates is not None else ()
     try:
-        files, laid_out = render_api(api, extra)
+        return reuse.render_and_format(api, extra, run.diagnostics, run.progress, run.timings)
     except RenderError as exc:
         run.diagnostics.error(
             "E602",
@@ -280,8 +281,3 @@ def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
             "fix the template (a custom one, or report a bug in oagen's)",
         )
         return {}
-    run.timings["render"] = time.perf_counter() - started
-    started = time.perf_counter()
-    formatted = format_files(files, run.diagnostics, run.progress, laid_out)
-    run.timings["format"] = time.perf_counter() - started
-    return formatted

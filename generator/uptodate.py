@@ -24,7 +24,7 @@ from generator import cache, fingerprint
 from generator.config import Config
 from generator.load.plainfile import read_regular
 
-_FORMAT = "uptodate-1"
+_FORMAT = "uptodate-2"
 _INPUT_LIMIT = 64 * 2**20  # bytes of any one input, as the loader allows
 _OUTPUT_LIMIT = 256 * 2**20  # bytes of one generated file
 _MANIFEST = ".oagen-manifest.json"  # swap.MANIFEST, not imported: swap is not needed here
@@ -38,6 +38,7 @@ class Record:
     warnings, errors."""
 
     diagnostics: tuple[tuple[int, str], ...]
+    complete: bool  # False: a quiet run's, which printed (and located) only its errors
     counts: tuple[int, ...]
 
 
@@ -66,8 +67,10 @@ def check(key: str, output: Path) -> Record | None:
         saved = json.loads(text)
         manifest_digest: str = saved["manifest"]
         inputs: list[list[str]] = saved["inputs"]
+        editable: list[str] = saved.get("editable", [])
         record = Record(
             tuple((int(severity), str(line)) for severity, line in saved["diagnostics"]),
+            saved["complete"] is True,
             tuple(int(count) for count in saved["counts"]),
         )
     except (ValueError, KeyError, TypeError):
@@ -80,6 +83,8 @@ def check(key: str, output: Path) -> Record | None:
         return None
     if hashlib.sha256(manifest).hexdigest() != manifest_digest:
         return None
+    if not all(isinstance(path, str) and os.path.lexists(output / path) for path in editable):
+        return None
     return record if _files_match(output, manifest) else None
 
 
@@ -88,9 +93,12 @@ def record(
     output: Path,
     inputs: list[Path],
     diagnostics: list[tuple[int, str]],
+    complete: bool,
     counts: tuple[int, ...],
+    editable: list[str] = [],  # noqa: B006 - read only
 ) -> None:
-    """Remember a generation that wrote `output`; `inputs` are the other files it read."""
+    """Remember a generation that wrote `output`; `inputs` are the other files it read,
+    `editable` the files it writes only where missing (a run must write one that is gone)."""
     try:
         manifest = read_regular(output / _MANIFEST, _MANIFEST_LIMIT)
         read = sorted({str(path): _digest(path) for path in inputs}.items())
@@ -100,7 +108,9 @@ def record(
         "manifest": hashlib.sha256(manifest).hexdigest(),
         "inputs": read,
         "diagnostics": diagnostics,
+        "complete": complete,
         "counts": list(counts),
+        "editable": list(editable),
     }
     cache.write(_store(), key, json.dumps(entry))
 

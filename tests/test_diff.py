@@ -292,6 +292,8 @@ def test_the_classification_rules() -> None:
         (B, "body-field-added", "client.items.create_item(kind=)"),
         (B, "body-field-removed", "client.items.create_item(tags=)"),
         (B, "method-removed", "client.items.delete_item()"),
+        # `page` and `limit` added: the list now pages, and returns a page
+        (B, "paging-added", "client.items.list_items()"),
         (B, "parameter-type-changed", "client.items.list_items(cursor=)"),
         (B, "parameter-removed", "client.items.list_items(legacy=)"),
         (B, "parameter-required", "client.items.list_items(q=)"),
@@ -429,7 +431,7 @@ def test_render_json_groups_and_bumps() -> None:
     document = json.loads(render_json(list(reversed(changes))))
     assert list(document) == ["breaking", "non_breaking", "docs", "suggested_bump"]
     assert document["suggested_bump"] == "major"
-    assert len(document["breaking"]) == 10 and len(document["docs"]) == 3
+    assert len(document["breaking"]) == 11 and len(document["docs"]) == 3
     assert all(
         set(item) == {"kind", "location", "message"}
         for group in ("breaking", "non_breaking", "docs")
@@ -452,12 +454,12 @@ def test_render_markdown_is_grouped_and_stable() -> None:
     text = render_markdown(changes)
     assert text == render_markdown(list(reversed(changes)))
     assert text.startswith(
-        "## API changes\n\n**10** breaking, **9** non-breaking, **3** "
+        "## API changes\n\n**11** breaking, **9** non-breaking, **3** "
         "documentation-only; suggested version bump: **major**\n"
     )
     headings = [line for line in text.splitlines() if line.startswith("### ")]
     assert headings == [
-        "### Breaking changes (10)",
+        "### Breaking changes (11)",
         "### Non-breaking changes (9)",
         "### Documentation only (3)",
     ]
@@ -644,3 +646,34 @@ def test_a_revision_error_prints_no_raw_control_character(
     err = capsys.readouterr().err
     assert "does not exist" in err
     assert "\x1b" not in err and "\x07" not in err and "\\x1b]52;" in err
+
+
+def test_a_method_moved_to_another_resource_is_a_rename_with_both_call_paths(
+    edited: Any,
+) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        for method in ("get", "post"):
+            if method in document["paths"]["/credits"]:
+                document["paths"]["/credits"][method]["tags"] = ["Billing"]
+        document["paths"]["/keys"]["get"]["tags"] = ["Billing"]
+
+    changes = edited(edit)
+    kinds = {(c.severity, c.kind) for c in changes}
+    assert (B, "method-removed") not in kinds and (N, "method-added") not in kinds
+    renamed = [c for c in changes if c.kind == "method-renamed"]
+    assert [(c.severity, c.location) for c in renamed] == [
+        (B, "client.billing.get_credits()"),
+        (B, "client.billing.list_keys()"),
+    ]
+    assert "`client.keys.list_keys()` is now `client.billing.list_keys()` (GET /keys)" in (
+        renamed[1].message
+    )
+    (added,) = [c for c in changes if c.kind == "resource-added"]
+    assert added.message == (
+        "new resource `client.billing`; `get_credits()`, `list_keys()` moved here "
+        "(see their renames)"
+    )
+    (removed,) = [c for c in changes if c.kind == "resource-removed"]
+    assert removed.location == "client.credits"
+    assert "`get_credits()` moved (see their renames)" in removed.message
+    assert "with its methods" not in removed.message

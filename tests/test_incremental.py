@@ -6,13 +6,18 @@ or corrupted record, makes the run generate as usual.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import cache
 from generator.cli import EXIT_OK, main
+from scripts import corpus as corpus_script
+from scripts import spec_edits
 
+from .conftest import require_corpus
 from .support.specs import PETS_SPEC
 
 UP_TO_DATE = "up to date, nothing written"
@@ -103,7 +108,10 @@ def test_an_edited_spec_is_generated_as_a_cold_run_would(
 ) -> None:
     _generate(capsys)
     spec = work / "pets.yaml"
-    spec.write_text(spec.read_text("utf-8").replace("title:", "title: Edited", 1), "utf-8")
+    edited = spec.read_text("utf-8").replace(
+        "operationId: listPets", "operationId: listPets\n      description: Edited", 1
+    )
+    spec.write_text(edited, "utf-8")
     assert UP_TO_DATE not in _generate(capsys)
     _cold(work, capsys, monkeypatch)
     warm = _tree(work / "out")
@@ -171,3 +179,53 @@ def test_caching_off_always_generates(
     monkeypatch.setenv("OAGEN_CACHE_DIR", "off")
     _generate(capsys)
     assert UP_TO_DATE not in _generate(capsys)
+
+
+# --- after an edit, the reused modules give what a cold run writes ------------------------------
+
+CORPUS_ENTRIES = [
+    "notion-notion-openapi",  # 3.1, JSON
+    "apis-guru-circleci.com-v1-swagger",  # 2.0, YAML
+    "openapi-python-client-baseline_openapi_3.0",  # 3.0, many shapes of schema
+]
+
+
+@pytest.mark.parametrize("name", CORPUS_ENTRIES)
+def test_each_edit_gives_what_a_cold_run_gives(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    require_corpus()
+    entry = {e.name: e for e in corpus_script.load_index()}[name]
+    document = yaml.safe_load(entry.spec.read_text("utf-8"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")
+    spec = tmp_path / "spec.json"
+
+    def generate(output: str, cache_dir: str) -> dict[str, bytes]:
+        monkeypatch.setenv("OAGEN_CACHE_DIR", cache_dir)
+        code = main(["generate", "spec.json", "-o", output, "--config", "empty.toml", "-q"])
+        assert code == EXIT_OK, capsys.readouterr().err
+        return _tree(tmp_path / output)
+
+    spec.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    generate("warm", str(tmp_path / "cache"))  # fills the cache
+    for kind, edit in spec_edits.EDITS.items():
+        edit(document, kind)
+        spec.write_text(json.dumps(document, indent=2), encoding="utf-8")
+        warm = generate("warm", str(tmp_path / "cache"))
+        cold = generate(f"cold-{kind}", "off")
+        assert warm.keys() == cold.keys(), kind
+        different = [path for path in warm if warm[path] != cold[path]]
+        assert not different, (kind, different)
+
+
+def test_a_quiet_record_does_not_stand_in_for_a_full_one(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A quiet run prints (and locates) only errors: its record cannot replay the warnings a
+    later run without -q must print, so that run generates; the reverse is fine."""
+    _generate(capsys, "out", "-q")
+    assert UP_TO_DATE not in _generate(capsys)
+    assert UP_TO_DATE in _generate(capsys)
+    main(["generate", "pets.yaml", "-o", "out", "--config", "empty.toml", "-q"])
+    assert capsys.readouterr().err == ""

@@ -18,6 +18,8 @@ from ._runtime import (
     APIStatusError,
     APITimeoutError,
     AsyncAPIResponse,
+    AsyncPage,
+    AsyncPaginator,
     AsyncStream,
     AuthenticationError,
     BadRequestError,
@@ -33,6 +35,7 @@ from ._runtime import (
     ResponseTooLargeError,
     RetryPolicy,
     Stream,
+    SyncPage,
     UnprocessableEntityError,
 )
 
@@ -49,6 +52,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIResponse",
+    "AsyncPage",
+    "AsyncPaginator",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
@@ -64,5 +69,6 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "Stream",
+    "SyncPage",
     "UnprocessableEntityError",
 ]

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import httpx
 
+from ._hooks import package_hooks
 from ._runtime import (
     NOT_GIVEN,
     AsyncClient,
+    AuthOption,
     ClientConfig,
     NotGiven,
     RetryPolicy,
@@ -124,6 +126,8 @@ class OpenRouter(SyncClient):
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | None = None,
+        hooks: Iterable[object] | None = None,
+        auth: AuthOption | None = None,
     ) -> None:
         """Create a client.
 
@@ -142,6 +146,10 @@ class OpenRouter(SyncClient):
             max_event_bytes: the largest line or event of a stream (default 16 MiB).
             retry: a `RetryPolicy` (retries, waits, statuses) replacing the API's for every call;
                 `max_retries` still sets the number of retries.
+            hooks: objects with `before_request`, `after_response` and/or `on_error`, run around
+                every request after the package's own (`_hooks.py`).
+            auth: a function returning an access token, or an `httpx.Auth`, sent with every request
+                in place of the credentials above.
         """
         super().__init__(
             credentials={
@@ -157,6 +165,8 @@ class OpenRouter(SyncClient):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             retry=retry,
+            hooks=[*package_hooks(), *(hooks or ())],
+            auth=auth,
         )
 
     @cached_property
@@ -241,6 +251,8 @@ class AsyncOpenRouter(AsyncClient):
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | None = None,
+        hooks: Iterable[object] | None = None,
+        auth: AuthOption | None = None,
     ) -> None:
         """Create a client.
 
@@ -259,6 +271,10 @@ class AsyncOpenRouter(AsyncClient):
             max_event_bytes: the largest line or event of a stream (default 16 MiB).
             retry: a `RetryPolicy` (retries, waits, statuses) replacing the API's for every call;
                 `max_retries` still sets the number of retries.
+            hooks: objects with `before_request`, `after_response` and/or `on_error`, run around
+                every request after the package's own (`_hooks.py`).
+            auth: a function returning an access token, or an `httpx.Auth`, sent with every request
+                in place of the credentials above.
         """
         super().__init__(
             credentials={
@@ -274,6 +290,8 @@ class AsyncOpenRouter(AsyncClient):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             retry=retry,
+            hooks=[*package_hooks(), *(hooks or ())],
+            auth=auth,
         )
 
     @cached_property

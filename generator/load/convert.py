@@ -33,6 +33,7 @@ from urllib.parse import unquote
 from generator.diagnostics import Diagnostics, Location
 from generator.load.sources import LoadError, Sources
 from generator.load.specdata import MISSING, follow
+from generator.pointers import fragment_escape, fragment_unescape
 
 OPENAPI_VERSION = "3.0.3"
 
@@ -139,7 +140,8 @@ class _Param:
     kind: str  # body, form, param, or opaque when it cannot be followed
 
 
-def _kind(node: Any) -> str:
+def _parameter_kind(node: Any) -> str:
+    """Where a Swagger 2 parameter goes: the request body, a form field, or a parameter."""
     if not isinstance(node, dict):
         return "opaque"
     return {"body": "body", "formData": "form"}.get(str(node.get("in")), "param")
@@ -474,9 +476,14 @@ class _Converter:
             ):
                 component = target.parts[1]
             return _Param(
-                target.node, target.scope, target.where, index, component, _kind(target.node)
+                target.node,
+                target.scope,
+                target.where,
+                index,
+                component,
+                _parameter_kind(target.node),
             )
-        return _Param(raw, scope, where, index, None, _kind(raw))
+        return _Param(raw, scope, where, index, None, _parameter_kind(raw))
 
     def _parameter_list(self, params: list[_Param], track: Track) -> list[Any]:
         out: list[Any] = []
@@ -487,7 +494,7 @@ class _Converter:
             if param.kind == "opaque":
                 out.append(self._data(param.node, param.scope))
             elif param.component is not None:
-                out.append({"$ref": "#/components/parameters/" + _escape(param.component)})
+                out.append({"$ref": "#/components/parameters/" + fragment_escape(param.component)})
                 if param_track is not None:
                     self.moves[param_track[0]] = param_track[1]
             else:
@@ -599,7 +606,7 @@ class _Converter:
 
     def _request_body(self, param: _Param, consumes: list[str], track: Track) -> dict[str, Any]:
         if param.component is not None and consumes == self.consumes:
-            return {"$ref": "#/components/requestBodies/" + _escape(param.component)}
+            return {"$ref": "#/components/requestBodies/" + fragment_escape(param.component)}
         node, scope = param.node, param.scope
         if track is not None:
             self.moves[track[0]] = track[1]
@@ -716,7 +723,7 @@ class _Converter:
                 and target.parts[1] != component
                 and ("schema" not in target.node or produces == self.produces)
             ):
-                return {"$ref": "#/components/responses/" + _escape(target.parts[1])}
+                return {"$ref": "#/components/responses/" + fragment_escape(target.parts[1])}
             return self._response(target.node, target.where, target.scope, produces, None)
         return self._response(response, where, scope, produces, track)
 
@@ -835,7 +842,7 @@ class _Converter:
             if found is None:
                 return None
             scope = found
-        parts = [_unescape(raw) for raw in (fragment.split("/")[1:] if fragment else [])]
+        parts = [fragment_unescape(raw) for raw in (fragment.split("/")[1:] if fragment else [])]
         node = follow(scope.data, parts)
         if node is MISSING:
             return None
@@ -891,11 +898,11 @@ class _Converter:
     def _moved(self, fragment: str) -> str:
         if not fragment.startswith("/"):
             return fragment
-        parts = tuple(_unescape(raw) for raw in fragment.split("/")[1:])
+        parts = tuple(fragment_unescape(raw) for raw in fragment.split("/")[1:])
         for length in range(len(parts), 0, -1):
             moved = self.moves.get(parts[:length])
             if moved is not None:
-                return "".join("/" + _escape(part) for part in moved + parts[length:])
+                return "".join("/" + fragment_escape(part) for part in moved + parts[length:])
         return fragment
 
 
@@ -918,14 +925,6 @@ def _child(track: Track, *parts: str) -> Track:
     if track is None:
         return None
     return track[0] + parts, track[1] + parts
-
-
-def _escape(part: str) -> str:
-    return part.replace("~", "~0").replace("/", "~1").replace("%", "%25")
-
-
-def _unescape(raw: str) -> str:
-    return unquote(raw).replace("~1", "/").replace("~0", "~")
 
 
 def _copy(value: Any) -> Any:

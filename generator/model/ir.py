@@ -219,6 +219,27 @@ class RetrySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Pagination:
+    """How a list operation pages (see docs/pagination.md); the runtime's `Paging` is printed
+    from it. Paths into the response are the models' attribute names; parameters are wire
+    names, as the request's `query`/`body` mappings key them."""
+
+    strategy: str  # cursor, offset, page, next_url, link_header
+    source: str  # x-oagen-pagination, x-speakeasy-pagination, x-ms-pageable, x-fern-pagination,
+    # or inferred
+    reason: str  # for an inference: the convention recognised (Markdown)
+    item: TypeExpr  # the type of each item
+    items: tuple[str, ...]  # where the items are; (): the body is the list
+    parameter: str | None  # the parameter a next request changes (cursor, offset, page)
+    parameter_in: str  # query, body
+    limit_parameter: str | None  # the page size: a shorter page is the last
+    next: tuple[str, ...]  # the next cursor or link
+    item_cursor: str | None  # the last item's field that is the next cursor
+    has_more: tuple[str, ...]  # a boolean: false on the last page
+    first: int  # the first page's number (page strategy)
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -251,6 +272,7 @@ class Operation:
     # per-call option); None on idempotent methods.
     idempotency_argument: str | None
     idempotency_option: bool  # True: the argument is the per-call option, not a parameter
+    pagination: Pagination | None = None  # None: the operation returns its body as it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +299,26 @@ class SecurityScheme:
     param_name: str | None
     argument: str  # constructor keyword argument
     env_var: str | None
+    description: str | None
+    token_url: str | None = None  # OAuth2 client credentials: the token endpoint
+    scopes: tuple[str, ...] = ()
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    name: str  # the value of the constructor's server= option
+    url: str  # with {variables}
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerVariable:
+    name: str  # as in the URL template
+    argument: str  # constructor keyword argument
+    default: str
+    allowed: tuple[str, ...]  # () = any value
     description: str | None
 
 
@@ -308,3 +350,6 @@ class Api:
     urls: tuple[tuple[str, str], ...]  # (label, url) for the distribution's metadata
     operation_total: int  # operations in the spec, generated or not
     schema_total: int  # named schemas in the spec
+    servers: tuple[Server, ...] = ()  # selectable with server= when there are several
+    server_variables: tuple[ServerVariable, ...] = ()
+    request_id_header: str | None = "x-request-id"

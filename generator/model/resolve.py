@@ -6,8 +6,8 @@ outside the allowed folders."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
+from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
 from generator.load.sources import LoadError, SourceFile, Sources
 
@@ -42,7 +42,7 @@ class Resolver:
         node: Any = source.data
         pointer = ""
         for raw in fragment.split("/")[1:] if fragment else []:
-            part = unquote(raw).replace("~1", "/").replace("~0", "~")
+            part = pointers.fragment_unescape(raw)
             if isinstance(node, dict) and part in node:
                 node = node[part]
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
@@ -55,7 +55,7 @@ class Resolver:
                     "check the spelling of the reference and that the target exists",
                 )
                 return None
-            pointer += "/" + part.replace("~", "~0").replace("/", "~1")  # canonical form
+            pointer += "/" + pointers.escape(part)  # canonical form
         return node, Location(source.display, pointer)
 
     def deref(self, node: Any, where: Location) -> tuple[Any, Location] | None:

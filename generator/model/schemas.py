@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
 from generator.load.specdata import mapping
 from generator.model import ir
@@ -174,7 +175,7 @@ class SchemaBuilder:
     def _hint_for(self, where: Location, fallback: str) -> str:
         for prefix in _COMPONENT_PREFIXES:
             if where.pointer.startswith(prefix) and "/" not in where.pointer[len(prefix) :]:
-                return where.pointer[len(prefix) :].replace("~1", "/").replace("~0", "~")
+                return pointers.unescape(where.pointer[len(prefix) :])
         if where.pointer.startswith("/components/responses/"):
             return where.pointer.split("/")[3] + "Body"
         return fallback

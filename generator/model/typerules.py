@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from generator import pointers
 from generator.model import ir
 
 DefinitionIndex = Mapping[str, ir.Definition]
@@ -58,6 +59,6 @@ def _implicit_tags(model: ir.Model, prop: str) -> list[str]:
     pointer = model.location.pointer
     for prefix in ("/components/schemas/", "/definitions/"):
         if pointer.startswith(prefix) and "/" not in pointer[len(prefix) :]:
-            key = pointer[len(prefix) :].replace("~1", "/").replace("~0", "~")
+            key = pointers.unescape(pointer[len(prefix) :])
             return [key] if key == model.name else [key, model.name]
     return [model.name]

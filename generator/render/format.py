@@ -1,7 +1,9 @@
 """Format: black, in-process, in the mode `black_adapter.mode` sets explicitly.
 
 Files from the built-in templates that emit black's layout themselves (`render.LAID_OUT`) only
-have their over-long statements laid out by black (`pysource.finish_all`). Every other Python file
+have their over-long statements laid out by black (`pysource.finish_all`); the result is cached
+by the file's rendered text (and oagen's fingerprint), so an unchanged file is neither laid out
+nor compiled again. Every other Python file
 goes through black whole; black's results are cached by the hash of their unformatted text (and
 black's version and mode) by `cache.py`, so a hit is exactly what black returned. Misses are
 formatted in parallel worker processes when there are many.
@@ -48,9 +50,18 @@ def _finish(
     """The laid-out files with their over-long lines laid out by black, each then compiled:
     black no longer reads every file, and a file that does not compile must never be written.
     Many files are shared out among child processes on a machine with a second core."""
-    from generator import workers
+    from generator import fingerprint, workers
 
-    chosen = {path: files[path] for path in sorted(laid_out) if path in files}
+    store = cache.folder("finished", fingerprint.tool())
+    finished: dict[str, str] = {}
+    chosen: dict[str, str] = {}
+    for path in sorted(laid_out):
+        if path in files:
+            hit = cache.read(store, cache.key(files[path].encode()))
+            if hit is None:
+                chosen[path] = files[path]
+            else:
+                finished[path] = hit
     progress(f"laying out {len(chosen)} files")
     results = None
     if len(chosen) >= _PARALLEL_FILES and workers.parallel():
@@ -60,11 +71,14 @@ def _finish(
         shares = [{p: chosen[p] for p in paths[i : i + size]} for i in range(0, len(paths), size)]
         with contextlib.suppress(Exception):  # a child that died: this process does it all
             results = workers.map_shared(_finish_share, shares, 2)
-    finished: dict[str, str] = {}
     for done, invalid in results if results is not None else [_finish_share(chosen)]:
         finished.update(done)
         for path, error in invalid:
             _report_invalid(path, error, diagnostics)
+        failed = {path for path, _error in invalid}
+        for path, text in done.items():
+            if path not in failed:  # a file that compiled: reused without compiling again
+                cache.write(store, cache.key(chosen[path].encode()), text)
     return dict(sorted(finished.items()))
 
 
@@ -113,7 +127,11 @@ def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
 
 
 def _cache() -> Path | None:
-    return cache.folder("black", f"{black_adapter.version()}|{black_adapter.mode()!r}")
+    """Black's results, keyed by oagen's fingerprint: it names the installed black and holds
+    the mode oagen sets (its source), so finding a hit never needs black imported."""
+    from generator import fingerprint
+
+    return cache.folder("black", fingerprint.tool())
 
 
 def cached_black(source: str) -> str:

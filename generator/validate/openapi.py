@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote
 
+from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
 
 _MAX_REPORTED = 200  # a badly broken file should not drown the terminal
@@ -205,7 +206,7 @@ def _target(
     path, display, node = current
     pointer: list[str] = []
     for raw in fragment.split("/")[1:] if fragment else []:
-        part = unquote(raw).replace("~1", "/").replace("~0", "~")
+        part = pointers.fragment_unescape(raw)
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
@@ -266,4 +267,4 @@ def _path_of(uri: str) -> str | None:
 
 
 def _join(parts: Sequence[str]) -> str:
-    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+    return pointers.join(parts)

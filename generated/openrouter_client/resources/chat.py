@@ -50,6 +50,8 @@ _CREATE_CHAT_COMPLETION = Operation(
     response_type=ChatCompletionResponse,
     response_kind="json",
     stream_type=ChatCompletionChunk,
+    call_path="chat.create_chat_completion",
+    resource="chat",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,

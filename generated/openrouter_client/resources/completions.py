@@ -45,6 +45,8 @@ _CREATE_COMPLETION = Operation(
     response_type=CreateCompletionResponse,
     response_kind="json",
     stream_type=CompletionChunk,
+    call_path="completions.create_completion",
+    resource="completions",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,

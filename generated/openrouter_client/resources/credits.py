@@ -40,6 +40,8 @@ _GET_CREDITS = Operation(
     security=(("bearerAuth",),),
     response_type=GetCreditsResponse,
     response_kind="json",
+    call_path="credits.get_credits",
+    resource="credits",
     error_types={
         "401": ErrorResponse,
         "403": ErrorResponse,

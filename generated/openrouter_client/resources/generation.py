@@ -42,6 +42,8 @@ _GET_GENERATION = Operation(
     security=(("bearerAuth",),),
     response_type=GetGenerationResponse,
     response_kind="json",
+    call_path="generation.get_generation",
+    resource="generation",
     error_types={
         "401": ErrorResponse,
         "402": ErrorResponse,

@@ -47,6 +47,8 @@ _LIST_MODELS = Operation(
     security=(("bearerAuth",),),
     response_type=ModelList,
     response_kind="json",
+    call_path="models.list_models",
+    resource="models",
     error_types={
         "400": ErrorResponse,
         "403": ErrorResponse,
@@ -64,6 +66,8 @@ _LIST_MODEL_ENDPOINTS = Operation(
     security=(("bearerAuth",),),
     response_type=ListModelEndpointsResponse,
     response_kind="json",
+    call_path="models.list_model_endpoints",
+    resource="models",
     error_types={
         "403": ErrorResponse,
         "404": ErrorResponse,

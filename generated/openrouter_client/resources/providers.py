@@ -40,6 +40,8 @@ _LIST_PROVIDERS = Operation(
     security=(("bearerAuth",),),
     response_type=ListProvidersResponse,
     response_kind="json",
+    call_path="providers.list_providers",
+    resource="providers",
     error_types={
         "500": ErrorResponse,
     },
