@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from generator.diagnostics import Diagnostics, Location
 from generator.load.sources import LoadError, Sources
-from generator.load.specdata import MISSING, follow
+from generator.load.specdata import MISSING, Copier, follow
 from generator.pointers import fragment_escape, fragment_unescape
 
 JSON = "application/json"
@@ -226,8 +226,5 @@ def child_track(track: Track, *parts: str) -> Track:
 
 
 def copy_data(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: copy_data(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [copy_data(item) for item in value]
-    return value
+    """A copy of literal data (examples, defaults, enums): the input is never shared."""
+    return Copier().copy(value)
