@@ -102,8 +102,10 @@ class OperationsDiff(DiffBase):
                 f"{op.http_method} {op.path}; calls are unchanged",
             )
 
-        old_resources = {r.attribute: r for r in self.old.resources}
-        new_resources = {r.attribute: r for r in self.new.resources}
+        # Resources by their call path from the client (the one their methods are called by), so
+        # nested resources with the same last name stay apart.
+        old_resources = {op.resource: r for r in self.old.resources for op in r.operations}
+        new_resources = {op.resource: r for r in self.new.resources for op in r.operations}
         removed_resources = old_resources.keys() - new_resources.keys()
         added_resources = new_resources.keys() - old_resources.keys()
         # Methods that moved to another resource are renames (reported per method), not part of
@@ -144,8 +146,8 @@ class OperationsDiff(DiffBase):
                     f"the description of `client.{name}` changed",
                 )
 
-        for _key, (resource, op) in sorted(gone.items()):
-            if resource.attribute in removed_resources:
+        for _key, (_, op) in sorted(gone.items()):
+            if op.resource in removed_resources:
                 continue
             self.add(
                 "method-removed",
@@ -153,8 +155,8 @@ class OperationsDiff(DiffBase):
                 _method(op),
                 f"{op.http_method} {op.path} was removed: calls fail with AttributeError",
             )
-        for _key, (resource, op) in sorted(came.items()):
-            if resource.attribute in added_resources:
+        for _key, (_, op) in sorted(came.items()):
+            if op.resource in added_resources:
                 continue
             self.add(
                 "method-added",
