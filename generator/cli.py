@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from generator.model.ir import Api
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+_LISTED = 8  # files named when watch lists what a regeneration rewrote
 _DIFF_LIMIT = 4 * 2**20  # bytes of an old file `check` compares (or twice the new one's size)
 
 
@@ -348,11 +349,22 @@ def _generate_locked(
             f"{len(emitted.unchanged)} unchanged, {len(emitted.removed)} removed",
             args.quiet,
         )
+        if args.command == "watch" and not args.quiet:
+            _list_written(emitted.written, emitted.removed)
         if key is not None:
             _remember(run, config, output, key, _counts(run, api), sorted(editable))
     except KeyboardInterrupt:
         raise OutputReplaced from None
     return EXIT_OK
+
+
+def _list_written(written: list[str], removed: list[str]) -> None:
+    """What a regeneration under watch changed in the output, file by file (the first few)."""
+    for verb, paths in (("rewrote", written), ("removed", removed)):
+        if paths:
+            shown = ", ".join(printable(path) for path in paths[:_LISTED])
+            more = f" and {len(paths) - _LISTED} more" if len(paths) > _LISTED else ""
+            print(f"oagen: {verb} {shown}{more}", file=sys.stderr)
 
 
 def _remember(
@@ -462,9 +474,11 @@ def _watch(run: Run, config: Config, args: argparse.Namespace, started: float) -
     shown = ", ".join(sorted({printable(str(p)) for p in inputs}))
     print(f"oagen: watching {shown} (Ctrl-C to stop)", file=sys.stderr)
     try:
-        for _changes in watch(
+        for changes in watch(
             *sorted(set(inputs)), watch_filter=relevant, debounce=300, raise_interrupt=True
         ):
+            changed = sorted({printable(os.path.relpath(path)) for _change, path in changes})
+            print(f"oagen: changed: {', '.join(changed)}", file=sys.stderr)
             fresh = Run(Config())
             current = _configure(args, fresh)  # the config itself may have changed
             if current is not None:
@@ -755,8 +769,9 @@ def _print_config_diagnostics(run: Run, config_path: Path | None) -> None:
 
 
 def _counts(run: Run, api: Api) -> tuple[int, ...]:
-    """The numbers of the summary line: operations generated and in the spec, models, named
-    schemas, warnings, errors."""
+    """The numbers of the summary: operations generated and in the spec, models, named
+    schemas, warnings, errors; operations that page, and of them those inferred."""
+    paged = [op.pagination for r in api.resources for op in r.operations if op.pagination]
     return (
         sum(len(r.operations) for r in api.resources),
         api.operation_total,
@@ -764,6 +779,8 @@ def _counts(run: Run, api: Api) -> tuple[int, ...]:
         api.schema_total,
         run.diagnostics.count(Severity.WARNING),
         run.diagnostics.count(Severity.ERROR),
+        len(paged),
+        sum(p.source == "inferred" for p in paged),
     )
 
 
@@ -772,13 +789,20 @@ def _summary(run: Run, counts: tuple[int, ...], started: float, files: str, quie
         run.progress.clear()
     if quiet:
         return
-    generated, total, models, schemas, warnings, errors = counts
+    generated, total, models, schemas, warnings, errors, *paging = counts
     print(
         f"oagen: {generated} of {total} operations, {models} models ({schemas} named schemas); "
         f"{warnings} warning(s), {errors} error(s); "
         f"files: {files}; {time.perf_counter() - started:.2f} s",
         file=sys.stderr,
     )
+    if paging and paging[0]:
+        paged, inferred = paging
+        print(
+            f"oagen: paged operations: {paged} ({paged - inferred} as the description says, "
+            f"{inferred} inferred: see the I430 notes)",
+            file=sys.stderr,
+        )
     if os.environ.get("OAGEN_TIMINGS"):
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in run.timings.items())
         print(f"oagen: stages: {stages}", file=sys.stderr)

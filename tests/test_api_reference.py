@@ -97,7 +97,11 @@ def test_every_showcase_operation_is_documented() -> None:
             wanted += [f.name for f in op.body.fields]
             wanted += [op.body.whole_name] if op.body.whole_name else []
         assert names == wanted
-        assert f"Returns `{types.output(op.response)}`" in section
+        returned = types.returns(op) if op.pagination else types.output(op.response)
+        assert f"Returns `{returned}`" in section
+        if op.pagination is not None:  # which methods page, and how
+            assert f"`{op.path}` (pages)" in markdown
+            assert "the method *pages*" in section and "`offset` advanced by" in section
         for error in op.errors:
             assert f"- `{error.error_class}` (`{error.status}`" in section
         if op.stream_mode:

@@ -108,7 +108,10 @@ def test_an_edited_spec_is_generated_as_a_cold_run_would(
 ) -> None:
     _generate(capsys)
     spec = work / "pets.yaml"
-    spec.write_text(spec.read_text("utf-8").replace("title:", "title: Edited", 1), "utf-8")
+    edited = spec.read_text("utf-8").replace(
+        "operationId: listPets", "operationId: listPets\n      description: Edited", 1
+    )
+    spec.write_text(edited, "utf-8")
     assert UP_TO_DATE not in _generate(capsys)
     _cold(work, capsys, monkeypatch)
     warm = _tree(work / "out")

@@ -18,6 +18,8 @@ from ._runtime import (
     APIStatusError,
     APITimeoutError,
     AsyncAPIResponse,
+    AsyncPage,
+    AsyncPaginator,
     AsyncStream,
     AuthenticationError,
     BadRequestError,
@@ -36,6 +38,7 @@ from ._runtime import (
     ResponseTooLargeError,
     RetryPolicy,
     Stream,
+    SyncPage,
     UnprocessableEntityError,
 )
 
@@ -52,6 +55,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAPIResponse",
+    "AsyncPage",
+    "AsyncPaginator",
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
@@ -70,5 +75,6 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "Stream",
+    "SyncPage",
     "UnprocessableEntityError",
 ]

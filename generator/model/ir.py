@@ -219,6 +219,27 @@ class RetrySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Pagination:
+    """How a list operation pages (see docs/pagination.md); the runtime's `Paging` is printed
+    from it. Paths into the response are the models' attribute names; parameters are wire
+    names, as the request's `query`/`body` mappings key them."""
+
+    strategy: str  # cursor, offset, page, next_url, link_header
+    source: str  # x-oagen-pagination, x-speakeasy-pagination, x-ms-pageable, x-fern-pagination,
+    # or inferred
+    reason: str  # for an inference: the convention recognised (Markdown)
+    item: TypeExpr  # the type of each item
+    items: tuple[str, ...]  # where the items are; (): the body is the list
+    parameter: str | None  # the parameter a next request changes (cursor, offset, page)
+    parameter_in: str  # query, body
+    limit_parameter: str | None  # the page size: a shorter page is the last
+    next: tuple[str, ...]  # the next cursor or link
+    item_cursor: str | None  # the last item's field that is the next cursor
+    has_more: tuple[str, ...]  # a boolean: false on the last page
+    first: int  # the first page's number (page strategy)
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -251,6 +272,7 @@ class Operation:
     # per-call option); None on idempotent methods.
     idempotency_argument: str | None
     idempotency_option: bool  # True: the argument is the per-call option, not a parameter
+    pagination: Pagination | None = None  # None: the operation returns its body as it is
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostics, Location
-from generator.model import ir, retries
+from generator.model import ir, pagination, retries
 from generator.model.bounded import is_small, scalar_text
 from generator.model.examples import argument as example_argument
 from generator.model.naming import (
@@ -51,6 +51,7 @@ class _ParamDraft:
     deprecated: bool
     location: Location
     example: tuple[Any, ...] = ()  # (value,) when the spec gives one
+    default: object = None  # the schema's default, when it gives one
 
 
 @dataclass(slots=True)
@@ -95,6 +96,8 @@ class _OpDraft:
     idempotency_header: str | None = None  # the operation's own header, when it declares one
     idempotency_argument: str | None = None
     idempotency_option: bool = False
+    response_headers: frozenset[str] = frozenset()  # lower-case names, success response
+    pagination: ir.Pagination | None = None
 
 
 class OperationBuilder:
@@ -127,6 +130,7 @@ class OperationBuilder:
         self._global_security = _security(document.get("security"))
         self.retry_config = retry_config
         self.idempotency_header = idempotency_header
+        self.paging = pagination.PaginationBuilder(schemas.definitions, diagnostics)
         self.document_retry = retries.speakeasy_retries(
             document.get(retries.SPEAKEASY), Location(file).child(retries.SPEAKEASY), diagnostics
         )
@@ -253,6 +257,7 @@ class OperationBuilder:
         )
         self._decide_streaming(draft, arguments)
         draft.body_argument = arguments.take("body") if draft.body_whole is not None else None
+        draft.pagination = self._pagination(draft, operation, where)
         if "callbacks" in operation:
             self.diagnostics.info(
                 "I501", f"callbacks of {operation_id} are not generated", where.child("callbacks")
@@ -348,6 +353,7 @@ class OperationBuilder:
                     deprecated=bool(param.get("deprecated")),
                     location=param_where,
                     example=_example_of(param, schema),
+                    default=schema.get("default") if isinstance(schema, dict) else None,
                 )
             )
         declared = {p.wire_name for p in draft.params if p.location_in == "path"}
@@ -417,6 +423,31 @@ class OperationBuilder:
             else:
                 draft.body_whole = body_type
 
+    def _pagination(
+        self, draft: _OpDraft, operation: dict[str, Any], where: Location
+    ) -> ir.Pagination | None:
+        """How the operation pages, when its answer is a JSON body (not only a stream)."""
+        if draft.response_kind != "json" or draft.stream is not None:
+            return None
+        params = [
+            pagination.ParamShape(p.wire_name, p.location_in, p.type, p.default)
+            for p in draft.params
+            if p.location_in == "query"
+        ]
+        params += [
+            pagination.ParamShape(f.wire_name, "body", f.type, None)
+            for f in draft.body_fields or ()
+        ]
+        shape = pagination.OperationShape(
+            draft.http_method, tuple(params), draft.response, draft.response_headers
+        )
+        found = self.paging.detect(operation, shape, where)
+        if found is not None and found.source == pagination.INFERRED:
+            self.diagnostics.info(
+                "I430", f"{draft.operation_id} pages ({found.strategy}): {found.reason}", where
+            )
+        return found
+
     def _model_of(self, expr: ir.TypeExpr) -> ir.Model | None:
         if isinstance(expr, ir.Ref):
             definition = self.schemas.definitions.get(expr.name)
@@ -484,6 +515,9 @@ class OperationBuilder:
         if resolved is None or not isinstance(resolved[0], dict):
             return
         response, where = resolved
+        headers = response.get("headers")
+        if isinstance(headers, dict):
+            draft.response_headers = frozenset(str(name).lower() for name in headers)
         content = response.get("content")
         if not isinstance(content, dict) or not content:
             draft.response_kind = "none"
@@ -627,6 +661,7 @@ class OperationBuilder:
             idempotency_header=draft.idempotency_header,
             idempotency_argument=draft.idempotency_argument,
             idempotency_option=draft.idempotency_option,
+            pagination=draft.pagination,
         )
 
 

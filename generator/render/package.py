@@ -122,6 +122,30 @@ def _signature(op: ir.Operation, types: TypePrinter) -> str:
     return pysource.def_stub(op.method_name, parameters, types.returns(op))
 
 
+def paging_text(pagination: ir.Pagination) -> str:
+    """How a method pages, in words for api.md (names as Markdown code)."""
+    parameter = md_code(pagination.parameter or "")
+    if pagination.strategy == "cursor" and pagination.item_cursor is not None:
+        text = f"{parameter} set to the last item's {md_code(pagination.item_cursor)}"
+    elif pagination.strategy == "cursor":
+        text = f"{parameter} set to {md_code('.'.join(pagination.next))} of the page"
+    elif pagination.strategy == "offset":
+        text = f"{parameter} advanced by the number of items received"
+    elif pagination.strategy == "page":
+        text = f"{parameter} numbers from {pagination.first}"
+    elif pagination.strategy == "next_url":
+        text = f"the link in {md_code('.'.join(pagination.next))}"
+    else:
+        text = "the link in the `Link` header"
+    if pagination.has_more:
+        text += f", until {md_code('.'.join(pagination.has_more))} is false"
+    if pagination.limit_parameter is not None:
+        text += f"; a page shorter than {md_code(pagination.limit_parameter)} is the last"
+    if pagination.source != "inferred":
+        text += f"; as {md_code(pagination.source)} says"
+    return text
+
+
 def _example(resource: ir.Resource, op: ir.Operation) -> str:
     arguments = [(a.name, pysource.example_value(a.value)) for a in op.example_arguments]
     target = "stream" if op.stream_mode == "always" else "result"
@@ -218,6 +242,7 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     env.filters["definition_annotation"] = _definition_annotation
     env.filters["credential_annotation"] = types_module.credential_annotation
     env.globals["returns"] = _returns
+    env.filters["paging_text"] = paging_text
     env.globals["model_imports"] = _model_imports
     env.globals["resource_imports"] = _resource_imports
     env.globals["resource_models"] = _resource_models

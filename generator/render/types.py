@@ -230,6 +230,9 @@ class TypePrinter:
         """A method's return annotation; `variant` is the overload of a method that may stream
         ("true", "false", "bool"), "impl" the implementation."""
         response = self.output(op.response)
+        if op.pagination is not None:  # a list: its page (the async method's paginator)
+            page = "AsyncPaginator" if stream_class == "AsyncStream" else "SyncPage"
+            return f"{page}[{self.output(op.pagination.item)}, {response}]"
         if op.stream is None:
             return response
         stream = f"{stream_class}[{self.output(op.stream)}]"
@@ -298,6 +301,8 @@ class TypePrinter:
                 if expr is not None:
                     printed += [self.printed(expr, OUTPUT), self.printed(expr, PLAIN)]
             printed.extend(self.printed(e.type, PLAIN) for e in op.errors)
+            if op.pagination is not None:
+                printed.append(self.printed(op.pagination.item, OUTPUT))
             for item in printed:
                 _add(item, needs, refs)
         return needs, refs
@@ -330,6 +335,8 @@ class TypePrinter:
         runtime |= needs & {"Lenient", "tagged_by"}
         if any(op.stream is not None for op in operations):
             runtime |= {"Stream", "AsyncStream"}
+        if any(op.pagination is not None for op in operations):
+            runtime |= {"AsyncPaginator", "Paging", "SyncPage"}
         if any(op.body and _takes_file(op.body) for op in operations):
             runtime.add(FILE_ANNOTATION)
         lines.append(from_import(".._runtime", sorted(runtime, key=isort_key)))

@@ -35,6 +35,7 @@ from ._operation import (
     Param,
     SecurityScheme,
 )
+from ._pagination import AsyncPage, AsyncPaginator, Paging, SyncPage
 from ._response import (
     APIResponse,
     AsyncAPIResponse,
@@ -67,6 +68,8 @@ __all__ = [
     "AsyncAPIResource",
     "AsyncAPIResponse",
     "AsyncClient",
+    "AsyncPage",
+    "AsyncPaginator",
     "AsyncStream",
     "AsyncStreamedAPIResponse",
     "AsyncStreamedResponseContext",
@@ -89,6 +92,7 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "Operation",
+    "Paging",
     "Param",
     "PermissionDeniedError",
     "Query",
@@ -104,6 +108,7 @@ __all__ = [
     "StreamedResponseContext",
     "SyncAPIResource",
     "SyncClient",
+    "SyncPage",
     "TimeoutTypes",
     "TokenProvider",
     "UnprocessableEntityError",

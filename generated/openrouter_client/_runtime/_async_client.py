@@ -19,6 +19,7 @@ from ._errors import APIError, RedirectError
 from ._files import UploadStream
 from ._operation import Operation
 from ._options import DEFAULT_LIMITS, refusing_cookie_jar
+from ._pagination import AsyncPaginator
 from ._response import AsyncAPIResponse, raw_response_requested
 from ._retries import RetryPolicy
 from ._streamed_response import AsyncStreamedAPIResponse, streamed_response_requested
@@ -168,19 +169,26 @@ class AsyncClient(BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        url: str | None = None,
     ) -> Any:
-        """Send ``operation`` and return its parsed result (see docs/runtime.md)."""
+        """Send ``operation`` and return its parsed result (see docs/runtime.md). ``url``
+        replaces the URL built from the path and query (a next page's link)."""
         attempts = [1]  # the attempt under way, for the error hooks
         try:
             return await self._call(
                 operation, attempts, path, query, headers, cookies, body, stream is True,
-                extra_headers, extra_query, extra_body, timeout, retry, idempotency_key,
+                extra_headers, extra_query, extra_body, timeout, retry, idempotency_key, url,
             )  # fmt: skip
         except APIError as exc:
             reported = await self._aerror_to_raise(exc, operation, attempts[0])
             if reported is exc:
                 raise
             raise reported from exc
+
+    def request_page(self, operation: Operation, **options: Any) -> Any:
+        """An ``AsyncPaginator`` of a paged ``operation``: awaited, the first ``AsyncPage``;
+        iterated, every item. ``options`` are ``request()``'s."""
+        return AsyncPaginator[Any, Any](self, operation, options)
 
     async def _aerror_to_raise(
         self, exc: APIError, operation: Operation, attempt: int
@@ -206,11 +214,12 @@ class AsyncClient(BaseClient):
         timeout: TimeoutTypes | NotGiven,
         retry: RetryPolicy | int | NotGiven,
         idempotency_key: str | NotGiven,
+        url: str | None = None,
     ) -> Any:
         lazy = streamed_response_requested()  # with_streaming_response: the body stays unread
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
-            extra_headers, extra_query, extra_body, timeout, idempotency_key,
+            extra_headers, extra_query, extra_body, timeout, idempotency_key, url,
         )  # fmt: skip
         policy, max_retries = self._policy(operation, retry)
         if isinstance(request.stream, UploadStream) and not request.stream.replayable:

@@ -14,6 +14,7 @@ from typing import Final, Literal
 import httpx
 import pydantic
 
+from ._pagination import Paging
 from ._retries import RetryPolicy
 
 __all__ = [
@@ -96,6 +97,8 @@ class Operation:
     # Where the method is on the client, for hooks: "chat.completions.create", "chat.completions".
     call_path: str = ""
     resource: str = ""
+    # How a list operation pages; None: it returns its body as it is.
+    paging: Paging | None = None
 
     # Derived once; read on every call.
     needs_idempotency_key: bool = field(init=False, repr=False, compare=False)

@@ -70,6 +70,7 @@ class RequestBuilding(ClientState):
         extra_body: Mapping[str, object] | None,
         timeout: TimeoutTypes | NotGiven,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        url: str | None = None,
     ) -> httpx.Request:
         try:
             return self._compose_request(
@@ -85,6 +86,7 @@ class RequestBuilding(ClientState):
                 extra_body,
                 timeout,
                 idempotency_key,
+                url,
             )
         except UnicodeEncodeError as exc:
             # A lone surrogate (text decoded with errors="surrogateescape", a broken file name)
@@ -110,6 +112,7 @@ class RequestBuilding(ClientState):
         extra_body: Mapping[str, object] | None,
         timeout: TimeoutTypes | NotGiven,
         idempotency_key: str | NotGiven = NOT_GIVEN,
+        url: str | None = None,
     ) -> httpx.Request:
         h = self._headers.copy()
         if stream:
@@ -143,13 +146,18 @@ class RequestBuilding(ClientState):
             joined = "; ".join(cookie_pieces)
             h["cookie"] = header_value("cookie", f"{existing}; {joined}" if existing else joined)
 
-        if query or extra_query or auth.query:
-            qs = self._query_string(operation, query, auth.query, extra_query)
+        if url is not None:
+            # A next page's link carries its own query; only the credentials are added.
+            if auth.query:
+                url = f"{url}{'&' if '?' in url else '?'}{'&'.join(auth.query)}"
         else:
-            qs = self._query_default
-        url = self._base_url + build_path(operation, path)
-        if qs:
-            url = f"{url}?{qs}"
+            if query or extra_query or auth.query:
+                qs = self._query_string(operation, query, auth.query, extra_query)
+            else:
+                qs = self._query_default
+            url = self._base_url + build_path(operation, path)
+            if qs:
+                url = f"{url}?{qs}"
 
         content, content_type = encode_body(operation, body, extra_body)
         if content_type is not None:

@@ -8,14 +8,17 @@ from typing import Literal, cast
 from .._runtime import (
     NOT_GIVEN,
     AsyncAPIResource,
+    AsyncPaginator,
     Body,
     Headers,
     NotGiven,
     Operation,
+    Paging,
     Param,
     Query,
     RetryPolicy,
     SyncAPIResource,
+    SyncPage,
     TimeoutTypes,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
@@ -27,6 +30,7 @@ from ..models.delete_key_response import DeleteKeyResponse
 from ..models.error_response import ErrorResponse
 from ..models.get_key_response import GetKeyResponse
 from ..models.list_keys_response import ListKeysResponse
+from ..models.list_keys_response_data_item import ListKeysResponseDataItem
 from ..models.update_key_response import UpdateKeyResponse
 
 __all__ = [
@@ -52,6 +56,7 @@ _LIST_KEYS = Operation(
     response_kind="json",
     call_path="keys.list_keys",
     resource="keys",
+    paging=Paging("offset", items=("data",), param="offset"),
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -146,7 +151,7 @@ class Keys(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-    ) -> ListKeysResponse:
+    ) -> SyncPage[ListKeysResponseDataItem, ListKeysResponse]:
         """List API keys
 
         Lists the API keys of the authenticated account, with their limits and usage. Requires a
@@ -158,8 +163,8 @@ class Keys(SyncAPIResource):
             workspace_id: Only list keys in this workspace. By default, keys in the default workspace are returned.
         """
         return cast(
-            "ListKeysResponse",
-            self._client.request(
+            "SyncPage[ListKeysResponseDataItem, ListKeysResponse]",
+            self._client.request_page(
                 _LIST_KEYS,
                 query={
                     "include_disabled": include_disabled,
@@ -351,7 +356,7 @@ class Keys(SyncAPIResource):
 class AsyncKeys(AsyncAPIResource):
     """Programmatic management of API keys (management key required)."""
 
-    async def list_keys(
+    def list_keys(
         self,
         *,
         include_disabled: Literal["true", "false"] | NotGiven = NOT_GIVEN,
@@ -362,7 +367,7 @@ class AsyncKeys(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-    ) -> ListKeysResponse:
+    ) -> AsyncPaginator[ListKeysResponseDataItem, ListKeysResponse]:
         """List API keys
 
         Lists the API keys of the authenticated account, with their limits and usage. Requires a
@@ -374,8 +379,8 @@ class AsyncKeys(AsyncAPIResource):
             workspace_id: Only list keys in this workspace. By default, keys in the default workspace are returned.
         """
         return cast(
-            "ListKeysResponse",
-            await self._client.request(
+            "AsyncPaginator[ListKeysResponseDataItem, ListKeysResponse]",
+            self._client.request_page(
                 _LIST_KEYS,
                 query={
                     "include_disabled": include_disabled,
@@ -590,7 +595,6 @@ class KeysWithStreamingResponse:
     """Each method returns a context manager over the response, its body not read yet."""
 
     def __init__(self, resource: Keys) -> None:
-        self.list_keys = to_streamed_response_wrapper(resource.list_keys)
         self.create_key = to_streamed_response_wrapper(resource.create_key)
         self.get_key = to_streamed_response_wrapper(resource.get_key)
         self.delete_key = to_streamed_response_wrapper(resource.delete_key)
@@ -601,7 +605,6 @@ class AsyncKeysWithStreamingResponse:
     """Each method returns a context manager over the response, its body not read yet."""
 
     def __init__(self, resource: AsyncKeys) -> None:
-        self.list_keys = async_to_streamed_response_wrapper(resource.list_keys)
         self.create_key = async_to_streamed_response_wrapper(resource.create_key)
         self.get_key = async_to_streamed_response_wrapper(resource.get_key)
         self.delete_key = async_to_streamed_response_wrapper(resource.delete_key)

@@ -131,15 +131,15 @@ class DiffBase:
 
     def _direction(self, old_name: str | None, new_name: str | None) -> Direction | None:
         """How a definition is used (None: only as an exploded request body)."""
-        usage: set[str] = set()
+        uses: set[str] = set()
         if old_name is not None:
-            usage |= self.old_usage.get(old_name, set())
+            uses |= self.old_usage.get(old_name, set())
         if new_name is not None:
-            usage |= self.new_usage.get(new_name, set())
-        directions = frozenset(usage & BOTH)
+            uses |= self.new_usage.get(new_name, set())
+        directions = frozenset(uses & BOTH)
         if directions:
             return directions
-        if "exploded" in usage:
+        if "exploded" in uses:
             return None
         return BOTH
 
