@@ -177,3 +177,29 @@ def test_the_builder_reads_servers_and_client_credentials() -> None:
         "TINY_CLIENT_ID",
         "TINY_CLIENT_SECRET",
     )
+
+
+def test_a_tag_never_shadows_the_raw_request_methods() -> None:
+    from generator.config import Config
+    from generator.load.sources import SourceFile, Sources
+    from generator.pipeline import Run, build
+
+    operation = {"responses": {"204": {"description": "gone"}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "Tags", "version": "1"},
+        "paths": {
+            f"/{verb}": {"get": {**operation, "operationId": f"op_{verb}", "tags": [verb]}}
+            for verb in ("get", "post", "put", "patch", "delete")
+        },
+    }
+    run = Run(Config(package="tags"))
+    run.sources = Sources(Path.cwd(), run.diagnostics)
+    api = build(run, SourceFile(Path.cwd() / "s.json", "s.json", "", document, True), "3.1.0")
+    assert sorted(r.attribute for r in api.resources) == [
+        "delete_",
+        "get_",
+        "patch_",
+        "post_",
+        "put_",
+    ]
