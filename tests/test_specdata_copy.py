@@ -34,3 +34,12 @@ def test_the_budget_and_the_depth_are_bounds() -> None:
     Copier().copy(deep)  # as deep as the loader allows
     with pytest.raises(LimitError, match="levels deep"):
         Copier().copy([deep])
+
+
+def test_walk_says_how_far_a_pointer_leads() -> None:
+    from generator.load.specdata import MISSING, follow, walk
+
+    document = {"a": [{"b": 1}]}
+    assert walk(document, ["a", "0", "b"]) == (1, 3)
+    assert walk(document, ["a", "1", "b"]) == ([{"b": 1}], 1)
+    assert follow(document, ["a", "0", "c"]) is MISSING

@@ -21,6 +21,7 @@ from ._runtime import (
     AsyncPage,
     AsyncPaginator,
     AsyncStream,
+    AsyncStreamedAPIResponse,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -35,8 +36,10 @@ from ._runtime import (
     ResponseTooLargeError,
     RetryPolicy,
     Stream,
+    StreamedAPIResponse,
     SyncPage,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 
 __version__ = "1.0.0"
@@ -55,6 +58,7 @@ __all__ = [
     "AsyncPage",
     "AsyncPaginator",
     "AsyncStream",
+    "AsyncStreamedAPIResponse",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
@@ -69,6 +73,8 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "Stream",
+    "StreamedAPIResponse",
     "SyncPage",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
 ]

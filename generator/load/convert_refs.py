@@ -13,7 +13,7 @@ from urllib.parse import unquote
 from generator.diagnostics import Diagnostics, Location
 from generator.load.sources import LoadError, Sources
 from generator.load.specdata import MISSING, Copier, follow
-from generator.pointers import fragment_escape, fragment_unescape
+from generator.pointers import fragment_escape, fragment_parts
 
 JSON = "application/json"
 # Schema keywords whose value is data, not schemas: never walked for `$ref`s.
@@ -147,7 +147,7 @@ class ConverterBase:
             if found is None:
                 return None
             scope = found
-        parts = [fragment_unescape(raw) for raw in (fragment.split("/")[1:] if fragment else [])]
+        parts = fragment_parts(fragment)
         node = follow(scope.data, parts)
         if node is MISSING:
             return None
@@ -203,7 +203,7 @@ class ConverterBase:
     def _moved(self, fragment: str) -> str:
         if not fragment.startswith("/"):
             return fragment
-        parts = tuple(fragment_unescape(raw) for raw in fragment.split("/")[1:])
+        parts = tuple(fragment_parts(fragment))
         for length in range(len(parts), 0, -1):
             moved = self.moves.get(parts[:length])
             if moved is not None:

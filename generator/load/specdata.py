@@ -19,14 +19,21 @@ _MISSING = object()
 
 def follow(node: Any, parts: Sequence[str]) -> Any:
     """The node at `parts` (keys and list indexes, unescaped), or `MISSING`."""
-    for part in parts:
+    found, reached = walk(node, parts)
+    return found if reached == len(parts) else _MISSING
+
+
+def walk(node: Any, parts: Sequence[str]) -> tuple[Any, int]:
+    """How far `parts` lead from `node`: the node reached and the number of parts followed
+    (`len(parts)` when all are there; else `parts[count]` is the one missing)."""
+    for count, part in enumerate(parts):
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            return _MISSING
-    return node
+            return node, count
+    return node, len(parts)
 
 
 MISSING = _MISSING
