@@ -24,7 +24,7 @@ from generator import cache, fingerprint
 from generator.config import Config
 from generator.load.plainfile import read_regular
 
-_FORMAT = "uptodate-1"
+_FORMAT = "uptodate-2"
 _INPUT_LIMIT = 64 * 2**20  # bytes of any one input, as the loader allows
 _OUTPUT_LIMIT = 256 * 2**20  # bytes of one generated file
 _MANIFEST = ".oagen-manifest.json"  # swap.MANIFEST, not imported: swap is not needed here
@@ -38,6 +38,7 @@ class Record:
     warnings, errors."""
 
     diagnostics: tuple[tuple[int, str], ...]
+    complete: bool  # False: a quiet run's, which printed (and located) only its errors
     counts: tuple[int, ...]
 
 
@@ -69,6 +70,7 @@ def check(key: str, output: Path) -> Record | None:
         editable: list[str] = saved.get("editable", [])
         record = Record(
             tuple((int(severity), str(line)) for severity, line in saved["diagnostics"]),
+            saved["complete"] is True,
             tuple(int(count) for count in saved["counts"]),
         )
     except (ValueError, KeyError, TypeError):
@@ -91,6 +93,7 @@ def record(
     output: Path,
     inputs: list[Path],
     diagnostics: list[tuple[int, str]],
+    complete: bool,
     counts: tuple[int, ...],
     editable: list[str] = [],  # noqa: B006 - read only
 ) -> None:
@@ -105,6 +108,7 @@ def record(
         "manifest": hashlib.sha256(manifest).hexdigest(),
         "inputs": read,
         "diagnostics": diagnostics,
+        "complete": complete,
         "counts": list(counts),
         "editable": list(editable),
     }

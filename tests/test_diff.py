@@ -22,6 +22,7 @@ import pytest
 from generator.config import Config
 from generator.diagnostics import Diagnostics
 from generator.load.sources import read_source
+from generator.model import ir
 from generator.pipeline import Run, analyse
 from generator.review.diff import (
     Change,
@@ -292,6 +293,8 @@ def test_the_classification_rules() -> None:
         (B, "body-field-added", "client.items.create_item(kind=)"),
         (B, "body-field-removed", "client.items.create_item(tags=)"),
         (B, "method-removed", "client.items.delete_item()"),
+        # `page` and `limit` added: the list now pages, and returns a page
+        (B, "paging-added", "client.items.list_items()"),
         (B, "parameter-type-changed", "client.items.list_items(cursor=)"),
         (B, "parameter-removed", "client.items.list_items(legacy=)"),
         (B, "parameter-required", "client.items.list_items(q=)"),
@@ -429,7 +432,7 @@ def test_render_json_groups_and_bumps() -> None:
     document = json.loads(render_json(list(reversed(changes))))
     assert list(document) == ["breaking", "non_breaking", "docs", "suggested_bump"]
     assert document["suggested_bump"] == "major"
-    assert len(document["breaking"]) == 10 and len(document["docs"]) == 3
+    assert len(document["breaking"]) == 11 and len(document["docs"]) == 3
     assert all(
         set(item) == {"kind", "location", "message"}
         for group in ("breaking", "non_breaking", "docs")
@@ -452,12 +455,12 @@ def test_render_markdown_is_grouped_and_stable() -> None:
     text = render_markdown(changes)
     assert text == render_markdown(list(reversed(changes)))
     assert text.startswith(
-        "## API changes\n\n**10** breaking, **9** non-breaking, **3** "
+        "## API changes\n\n**11** breaking, **9** non-breaking, **3** "
         "documentation-only; suggested version bump: **major**\n"
     )
     headings = [line for line in text.splitlines() if line.startswith("### ")]
     assert headings == [
-        "### Breaking changes (10)",
+        "### Breaking changes (11)",
         "### Non-breaking changes (9)",
         "### Documentation only (3)",
     ]
@@ -675,3 +678,40 @@ def test_a_method_moved_to_another_resource_is_a_rename_with_both_call_paths(
     assert removed.location == "client.credits"
     assert "`get_credits()` moved (see their renames)" in removed.message
     assert "with its methods" not in removed.message
+
+
+def test_renames_to_nested_call_paths_compare_whole_call_paths() -> None:
+    """Methods are matched by HTTP method and path, whatever their call paths: a method moved
+    to `client.chat.completions` is a rename, and that resource is not `client.completions`."""
+    old = analyse(Run(Config()), SPEC, validate=False)
+    assert old is not None
+    paths = {
+        "create_chat_completion": ("chat.completions", "create"),
+        "list_keys": ("keys", "list"),
+    }
+
+    def renamed(op: ir.Operation) -> ir.Operation:
+        resource, method = paths.get(op.method_name, (op.resource, op.method_name))
+        return replace(op, resource=resource, method_name=method)
+
+    new = replace(
+        old,
+        resources=tuple(
+            replace(r, operations=tuple(renamed(op) for op in r.operations)) for r in old.resources
+        ),
+    )
+    changes = diff_apis(old, new)
+    assert triples(changes) == [
+        (B, "resource-removed", "client.chat"),
+        (B, "method-renamed", "client.chat.completions.create()"),
+        (B, "method-renamed", "client.keys.list()"),
+        (N, "resource-added", "client.chat.completions"),
+    ]
+    assert changes[1].message.startswith(
+        "`client.chat.create_chat_completion()` is now `client.chat.completions.create()` "
+        "(POST /chat/completions)"
+    )
+    assert "`create_chat_completion()` moved" in changes[0].message
+    assert changes[3].message == (
+        "new resource `client.chat.completions`; `create()` moved here (see their renames)"
+    )

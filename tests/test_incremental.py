@@ -217,3 +217,15 @@ def test_each_edit_gives_what_a_cold_run_gives(
         assert warm.keys() == cold.keys(), kind
         different = [path for path in warm if warm[path] != cold[path]]
         assert not different, (kind, different)
+
+
+def test_a_quiet_record_does_not_stand_in_for_a_full_one(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A quiet run prints (and locates) only errors: its record cannot replay the warnings a
+    later run without -q must print, so that run generates; the reverse is fine."""
+    _generate(capsys, "out", "-q")
+    assert UP_TO_DATE not in _generate(capsys)
+    assert UP_TO_DATE in _generate(capsys)
+    main(["generate", "pets.yaml", "-o", "out", "--config", "empty.toml", "-q"])
+    assert capsys.readouterr().err == ""

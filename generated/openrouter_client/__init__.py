@@ -21,6 +21,7 @@ from ._runtime import (
     AsyncPage,
     AsyncPaginator,
     AsyncStream,
+    AsyncStreamedAPIResponse,
     AuthenticationError,
     BadRequestError,
     ClientCredentials,
@@ -38,8 +39,10 @@ from ._runtime import (
     ResponseTooLargeError,
     RetryPolicy,
     Stream,
+    StreamedAPIResponse,
     SyncPage,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 
 __version__ = "1.0.0"
@@ -58,6 +61,7 @@ __all__ = [
     "AsyncPage",
     "AsyncPaginator",
     "AsyncStream",
+    "AsyncStreamedAPIResponse",
     "AuthenticationError",
     "BadRequestError",
     "ClientCredentials",
@@ -75,6 +79,8 @@ __all__ = [
     "ResponseTooLargeError",
     "RetryPolicy",
     "Stream",
+    "StreamedAPIResponse",
     "SyncPage",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
 ]

@@ -25,6 +25,7 @@ from jsonpath_rfc9535 import segments as sg
 from jsonpath_rfc9535 import selectors as sl
 
 from generator.diagnostics import excerpt
+from generator.load.bounds import MAX_INTEGER_DIGITS
 from generator.load.jsonpath_select import (
     MAX_VISITS,
     Budget,
@@ -45,7 +46,6 @@ from generator.load.jsonpath_select import (
     Wildcard,
     find,
 )
-from generator.load.sources import MAX_INTEGER_DIGITS
 
 __all__ = ["MAX_INDEX", "MAX_NESTING", "JsonPath", "JsonPathError", "compile_path", "query"]
 

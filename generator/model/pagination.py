@@ -510,9 +510,10 @@ def _pagination(
 
 
 def _is_int(expr: ir.TypeExpr) -> bool:
+    """An integer, or a number (descriptions often type an offset as `number`)."""
     while isinstance(expr, ir.Nullable):
         expr = expr.inner
-    return expr == ir.Prim("int")
+    return expr in (ir.Prim("int"), ir.Prim("float"))
 
 
 def _name(value: Any) -> str | None:
