@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import unquote
 
-__all__ = ["escape", "fragment_escape", "fragment_unescape", "join", "unescape"]
+__all__ = ["escape", "fragment_escape", "fragment_parts", "fragment_unescape", "join", "unescape"]
 
 
 def escape(token: str) -> str:
@@ -34,3 +34,8 @@ def fragment_escape(token: str) -> str:
 def fragment_unescape(raw: str) -> str:
     """A token of a `$ref`'s fragment as the key it names: percent-decoded, then unescaped."""
     return unescape(unquote(raw))
+
+
+def fragment_parts(fragment: str) -> list[str]:
+    """The keys a `$ref`'s fragment (after the `#`) names, from the root: `/a~1b/0` -> a/b, 0."""
+    return [fragment_unescape(raw) for raw in fragment.split("/")[1:]] if fragment else []

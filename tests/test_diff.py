@@ -22,6 +22,7 @@ import pytest
 from generator.config import Config
 from generator.diagnostics import Diagnostics
 from generator.load.sources import read_source
+from generator.model import ir
 from generator.pipeline import Run, analyse
 from generator.review.diff import (
     Change,
@@ -677,3 +678,40 @@ def test_a_method_moved_to_another_resource_is_a_rename_with_both_call_paths(
     assert removed.location == "client.credits"
     assert "`get_credits()` moved (see their renames)" in removed.message
     assert "with its methods" not in removed.message
+
+
+def test_renames_to_nested_call_paths_compare_whole_call_paths() -> None:
+    """Methods are matched by HTTP method and path, whatever their call paths: a method moved
+    to `client.chat.completions` is a rename, and that resource is not `client.completions`."""
+    old = analyse(Run(Config()), SPEC, validate=False)
+    assert old is not None
+    paths = {
+        "create_chat_completion": ("chat.completions", "create"),
+        "list_keys": ("keys", "list"),
+    }
+
+    def renamed(op: ir.Operation) -> ir.Operation:
+        resource, method = paths.get(op.method_name, (op.resource, op.method_name))
+        return replace(op, resource=resource, method_name=method)
+
+    new = replace(
+        old,
+        resources=tuple(
+            replace(r, operations=tuple(renamed(op) for op in r.operations)) for r in old.resources
+        ),
+    )
+    changes = diff_apis(old, new)
+    assert triples(changes) == [
+        (B, "resource-removed", "client.chat"),
+        (B, "method-renamed", "client.chat.completions.create()"),
+        (B, "method-renamed", "client.keys.list()"),
+        (N, "resource-added", "client.chat.completions"),
+    ]
+    assert changes[1].message.startswith(
+        "`client.chat.create_chat_completion()` is now `client.chat.completions.create()` "
+        "(POST /chat/completions)"
+    )
+    assert "`create_chat_completion()` moved" in changes[0].message
+    assert changes[3].message == (
+        "new resource `client.chat.completions`; `create()` moved here (see their renames)"
+    )

@@ -25,3 +25,9 @@ def test_fragment_tokens_are_percent_encoded_too() -> None:
     assert pointers.fragment_escape("100%/a~b") == "100%25~1a~0b"
     assert pointers.fragment_unescape("100%25~1a~0b") == "100%/a~b"
     assert pointers.fragment_unescape("a%7E1b") == "a/b"  # RFC 6901: decoded, then unescaped
+
+
+def test_fragment_parts() -> None:
+    assert pointers.fragment_parts("") == []
+    assert pointers.fragment_parts("/") == [""]
+    assert pointers.fragment_parts("/definitions/a~1b%20c/0") == ["definitions", "a/b c", "0"]

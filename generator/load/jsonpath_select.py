@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from generator.load.specdata import LimitError
+
 __all__ = ["MAX_VISITS", "Budget", "NodePath", "OverlayLimitError", "Query", "find"]
 
 Key = str | int
@@ -22,16 +24,8 @@ NodePath = tuple[Key, ...]
 MAX_VISITS = 2_000_000  # nodes one target may visit (the Kubernetes spec has 130,000)
 
 
-class OverlayLimitError(ValueError):
-    """Evaluating a target, or copying values, went past a limit; `hint` says what to do."""
-
-    def __init__(
-        self,
-        message: str,
-        hint: str = "make the target more specific (fewer `..`), or the update smaller",
-    ) -> None:
-        super().__init__(message)
-        self.hint = hint
+class OverlayLimitError(LimitError):
+    """Evaluating a target went past its budget of visits."""
 
 
 @dataclass(frozen=True, slots=True)

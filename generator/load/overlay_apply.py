@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,9 +14,8 @@ from urllib.parse import unquote
 
 from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
-from generator.load.bounds import MAX_DEPTH
 from generator.load.jsonpath import JsonPath
-from generator.load.jsonpath_select import MAX_VISITS, Budget, NodePath, OverlayLimitError
+from generator.load.jsonpath_select import MAX_VISITS, Budget, NodePath
 from generator.load.overlay import (
     LIMIT,
     MISFIT,
@@ -29,6 +28,7 @@ from generator.load.overlay import (
 )
 from generator.load.references import external_refs
 from generator.load.sources import SourceFile, Sources
+from generator.load.specdata import Copier, LimitError
 
 __all__ = ["MAX_COPIED", "MAX_OVERLAY_VISITS", "apply_overlay", "apply_overlays", "overlay_source"]
 
@@ -50,10 +50,10 @@ def apply_overlay(
     (with an E703 error) when an action goes past the overlay's limits (its targets visit at
     most `max_visits` nodes together). The actions that inserted something are appended to
     `updated`."""
-    copier = _Copier(MAX_COPIED)
+    copier = Copier(MAX_COPIED)
     try:
         result = copier.copy(document, 1)
-    except OverlayLimitError as exc:
+    except LimitError as exc:
         diagnostics.error(
             LIMIT,
             f"the document is too large to overlay: {exc}",
@@ -65,7 +65,7 @@ def apply_overlay(
     for action in overlay.actions:
         try:
             inserted = _apply(result, action, overlay.file, diagnostics, copier, visits)
-        except OverlayLimitError as exc:
+        except LimitError as exc:
             diagnostics.error(
                 LIMIT,
                 f"action {action.index}: {exc}; the overlay is not applied",
@@ -173,7 +173,7 @@ def _apply(
     action: Action,
     file: str,
     diagnostics: Diagnostics,
-    copier: _Copier,
+    copier: Copier,
     visits: _Visits,
 ) -> bool:
     """Apply `action` to `document` in place; whether it inserted anything."""
@@ -285,7 +285,7 @@ def _at(document: Any, path: NodePath) -> Any:
     return node
 
 
-def _merge(target: dict[str, Any], update: dict[str, Any], copier: _Copier, level: int) -> None:
+def _merge(target: dict[str, Any], update: dict[str, Any], copier: Copier, level: int) -> None:
     """Merge `update` into `target`, which sits at nesting `level` (see the module's docstring),
     with a work list rather than recursion: an update may nest as deep as the loader allows, and
     contain itself."""
@@ -304,81 +304,6 @@ def _merge(target: dict[str, Any], update: dict[str, Any], copier: _Copier, leve
                 old.extend(copier.copy(item, depth + 2) for item in value)
             else:
                 into[key] = copier.copy(value, depth + 1)
-
-
-class _Copier:
-    """Deep copies sharing one budget of nodes: a YAML alias bomb (each level an alias list of
-    the one below) is a few lines of text but billions of nodes once copied.
-
-    A copy may not nest the document deeper than the loader allows (bounds.MAX_DEPTH): every
-    later stage relies on that bound, and a few updates, each within it, stack up past it.
-    A node that contains itself (a recursive YAML alias) keeps its cycle, within the copy.
-    Work list rather than recursion, so any depth the loader allows copies.
-    """
-
-    def __init__(self, budget: int) -> None:
-        self.left = budget
-        self.limit = budget
-
-    def copy(self, value: Any, level: int) -> Any:
-        """A copy of `value`, to be placed at nesting `level` (the document's root is 1)."""
-        if not isinstance(value, dict | list):
-            return value
-        ancestors: dict[int, Any] = {}  # originals being copied -> their copies
-        self._check_level(level)
-        root = self._empty(value, ancestors)
-        # Each entry: an original, its copy, its remaining items; done when they run out.
-        stack: list[tuple[Any, Any, Iterator[tuple[Any, Any]]]] = [
-            (value, root, self._items(value))
-        ]
-        while stack:
-            original, out, items = stack[-1]
-            for key, item in items:
-                if not isinstance(item, dict | list):
-                    self._put(out, key, item)
-                    continue
-                done = ancestors.get(id(item))
-                if done is not None:
-                    self._put(out, key, done)
-                    continue
-                self._check_level(level + len(stack))
-                child = self._empty(item, ancestors)
-                self._put(out, key, child)
-                stack.append((item, child, self._items(item)))
-                break
-            else:
-                stack.pop()
-                del ancestors[id(original)]
-        return root
-
-    @staticmethod
-    def _check_level(level: int) -> None:
-        if level > MAX_DEPTH:
-            raise OverlayLimitError(
-                f"the update would nest the document more than {MAX_DEPTH} levels deep",
-                "flatten the update: move inner schemas to components and $ref them",
-            )
-
-    def _empty(self, value: Any, ancestors: dict[int, Any]) -> Any:
-        self.left -= 1 + len(value)
-        if self.left < 0:
-            raise OverlayLimitError(
-                f"copying values goes past {self.limit:,} nodes (a YAML alias bomb?)"
-            )
-        out: Any = {} if isinstance(value, dict) else []
-        ancestors[id(value)] = out
-        return out
-
-    @staticmethod
-    def _items(value: Any) -> Iterator[tuple[Any, Any]]:
-        return iter(value.items()) if isinstance(value, dict) else iter(enumerate(value))
-
-    @staticmethod
-    def _put(out: Any, key: Any, item: Any) -> None:
-        if isinstance(out, dict):
-            out[key] = item
-        else:
-            out.append(item)
 
 
 def _pointer(path: NodePath) -> str:

@@ -24,6 +24,7 @@ from generator.model.naming import (
 from generator.model.operations import OperationBuilder
 from generator.model.resolve import Resolver
 from generator.model.schemas import SchemaBuilder
+from generator.model.webhooks import WebhookBuilder
 
 
 def build_api(
@@ -46,6 +47,8 @@ def build_api(
 
     retry_config = retries.from_config(config.retry)
     idempotency_header = retries.idempotency_header(document, config, file, diagnostics)
+    webhooks = WebhookBuilder(document, file, resolver, schemas, diagnostics)
+    webhooks.collect()
     operations = OperationBuilder(
         document,
         file,
@@ -58,6 +61,8 @@ def build_api(
         retry_config,
         idempotency_header,
     )
+    if webhooks.events:
+        operations.client_attributes = operations.client_attributes | {"webhooks"}
     operations.build()
     _unused_overrides(config, schemas, operations, diagnostics)
 
@@ -105,6 +110,7 @@ def build_api(
         idempotency_header=idempotency_header,
         license=_license(license_info),
         urls=_urls(document, info),
+        webhooks=webhooks.finish(config, env_prefix),
         operation_total=operations.total,
         schema_total=len(schemas.definitions),
     )

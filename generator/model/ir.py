@@ -144,6 +144,7 @@ class Parameter:
     explode: bool | None
     deprecated: bool
     location: Location
+    deprecation: str | None = None  # the note a deprecated parameter warns with
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +156,7 @@ class BodyField:
     description: str | None
     is_file: bool  # a multipart file part: the argument takes a file
     is_stream_flag: bool
+    deprecation: str | None = None  # the note a deprecated body property warns with
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +275,9 @@ class Operation:
     idempotency_argument: str | None
     idempotency_option: bool  # True: the argument is the per-call option, not a parameter
     pagination: Pagination | None = None  # None: the operation returns its body as it is
+    # The note a deprecated operation warns with (`deprecated` is True); from the spec's hint
+    # (x-speakeasy-deprecation-message...) where it gives one.
+    deprecation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +293,40 @@ class Resource:
     streaming_class_name: str  # methods returning a context manager over the unread response
     async_streaming_class_name: str
     class_names: tuple[str, ...]  # the six classes above, in import order
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """A request the API sends (an OpenAPI 3.1 webhook or an operation's callback)."""
+
+    name: str  # the webhook's key, or "<operationId> <callback name>"
+    kind: str  # webhook, callback
+    http_method: str
+    type: TypeExpr  # of its JSON body
+    summary: str | None
+    description: str | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSignature:
+    """How the API signs those requests (`[tool.oagen.webhooks]`, else Standard Webhooks)."""
+
+    scheme: str  # standard, stripe
+    signature_header: str
+    id_header: str | None  # standard only
+    timestamp_header: str | None  # standard only
+    tolerance: float  # seconds
+    secret_env: str
+
+
+@dataclass(frozen=True, slots=True)
+class Webhooks:
+    """`client.webhooks`: verify a request's signature and read its typed event."""
+
+    events: tuple[WebhookEvent, ...]
+    event_type: TypeExpr  # the union of the events' types (one type when they share it)
+    signature: WebhookSignature
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +387,7 @@ class Api:
     idempotency_header: str | None  # None: no idempotency key
     license: str | None
     urls: tuple[tuple[str, str], ...]  # (label, url) for the distribution's metadata
+    webhooks: Webhooks | None  # None: the description declares no webhooks nor callbacks
     operation_total: int  # operations in the spec, generated or not
     schema_total: int  # named schemas in the spec
     servers: tuple[Server, ...] = ()  # selectable with server= when there are several

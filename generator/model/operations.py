@@ -13,6 +13,7 @@ from typing import Any
 from generator.diagnostics import Diagnostics, Location
 from generator.model import ir, pagination, retries
 from generator.model.bounded import is_small, scalar_text
+from generator.model.deprecation import note as deprecation_note
 from generator.model.examples import argument as example_argument
 from generator.model.naming import (
     CLIENT_ATTRIBUTES,
@@ -52,6 +53,7 @@ class _ParamDraft:
     location: Location
     example: tuple[Any, ...] = ()  # (value,) when the spec gives one
     default: object = None  # the schema's default, when it gives one
+    deprecation: str | None = None
 
 
 @dataclass(slots=True)
@@ -63,6 +65,7 @@ class _BodyFieldDraft:
     description: str | None
     is_file: bool
     is_stream_flag: bool
+    deprecation: str | None = None
 
 
 @dataclass(slots=True)
@@ -98,6 +101,7 @@ class _OpDraft:
     idempotency_option: bool = False
     response_headers: frozenset[str] = frozenset()  # lower-case names, success response
     pagination: ir.Pagination | None = None
+    deprecation: str | None = None
 
 
 class OperationBuilder:
@@ -126,6 +130,7 @@ class OperationBuilder:
         self.drafts: list[_OpDraft] = []
         self.total = 0
         self._operation_ids = Namer()
+        self.client_attributes = CLIENT_ATTRIBUTES  # a resource never takes one of these
         self._method_names: dict[str, Namer] = {}
         self._global_security = _security(document.get("security"))
         self.retry_config = retry_config
@@ -166,18 +171,6 @@ class OperationBuilder:
                 self._operation(
                     str(path), str(method).lower(), operation, op_where, shared, item_where
                 )
-            if "callbacks" in item or any(
-                isinstance(v, dict) and "callbacks" in v for v in item.values()
-            ):
-                self.diagnostics.info("I501", "callbacks are not generated", item_where)
-        webhooks = self.document.get("webhooks")
-        if isinstance(webhooks, dict) and webhooks:
-            self.diagnostics.info(
-                "I502",
-                f"{len(webhooks)} webhook(s) are described; webhooks "
-                "are received, not called, so no client methods are generated",
-                root.child("webhooks"),
-            )
 
     def _count_unusable(self, item: Any) -> None:
         if isinstance(item, dict):
@@ -213,7 +206,7 @@ class OperationBuilder:
         tags = operation.get("tags")
         tag = scalar_text(tags[0], "default") if isinstance(tags, list) and tags else "default"
         resource = snake_identifier(tag, "default")
-        if resource in CLIENT_ATTRIBUTES:  # client.request must stay the client's own
+        if resource in self.client_attributes:  # client.request must stay the client's own
             resource += "_"
         names = self._method_names.setdefault(resource, Namer(METHOD_NAME_RESERVED))
         if operation_id in self.method_overrides:
@@ -231,6 +224,7 @@ class OperationBuilder:
             summary=_text(operation.get("summary")),
             description=_text(operation.get("description")),
             deprecated=bool(operation.get("deprecated")),
+            deprecation=deprecation_note(operation, f"`{method_name}`"),
             location=where,
             security=_security(operation["security"])
             if "security" in operation
@@ -258,10 +252,6 @@ class OperationBuilder:
         self._decide_streaming(draft, arguments)
         draft.body_argument = arguments.take("body") if draft.body_whole is not None else None
         draft.pagination = self._pagination(draft, operation, where)
-        if "callbacks" in operation:
-            self.diagnostics.info(
-                "I501", f"callbacks of {operation_id} are not generated", where.child("callbacks")
-            )
         self.drafts.append(draft)
 
     def _parameters(
@@ -354,6 +344,9 @@ class OperationBuilder:
                     location=param_where,
                     example=_example_of(param, schema),
                     default=schema.get("default") if isinstance(schema, dict) else None,
+                    deprecation=deprecation_note(
+                        param, f"The `{name}` argument of `{draft.method_name}`"
+                    ),
                 )
             )
         declared = {p.wire_name for p in draft.params if p.location_in == "path"}
@@ -416,6 +409,10 @@ class OperationBuilder:
                         description=f.description,
                         is_file=content_type == "multipart/form-data" and _is_file(f.type),
                         is_stream_flag=False,
+                        deprecation=f"The `{f.name}` argument of `{draft.method_name}` is "
+                        "deprecated."
+                        if f.deprecated
+                        else None,
                     )
                     for f in model.fields
                     if not f.read_only
@@ -604,6 +601,7 @@ class OperationBuilder:
                 p.explode,
                 p.deprecated,
                 p.location,
+                p.deprecation,
             )
             for p in draft.params
         )
@@ -618,6 +616,7 @@ class OperationBuilder:
                     f.description,
                     f.is_file,
                     f.is_stream_flag,
+                    f.deprecation,
                 )
                 for f in draft.body_fields or ()
             )
@@ -662,6 +661,7 @@ class OperationBuilder:
             idempotency_argument=draft.idempotency_argument,
             idempotency_option=draft.idempotency_option,
             pagination=draft.pagination,
+            deprecation=draft.deprecation,
         )
 
 

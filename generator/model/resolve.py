@@ -10,6 +10,7 @@ from typing import Any
 from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
 from generator.load.sources import LoadError, SourceFile, Sources
+from generator.load.specdata import walk
 
 
 class Resolver:
@@ -39,23 +40,17 @@ class Resolver:
             except LoadError:
                 return None
             self._by_display.setdefault(source.display, source)
-        node: Any = source.data
-        pointer = ""
-        for raw in fragment.split("/")[1:] if fragment else []:
-            part = pointers.fragment_unescape(raw)
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                self._report(
-                    where,
-                    f"unresolved $ref {excerpt(ref)}: no `{part}` in "
-                    f"{source.display}#{pointer or '/'}",
-                    "check the spelling of the reference and that the target exists",
-                )
-                return None
-            pointer += "/" + pointers.escape(part)  # canonical form
+        parts = pointers.fragment_parts(fragment)
+        node, reached = walk(source.data, parts)
+        if reached < len(parts):
+            self._report(
+                where,
+                f"unresolved $ref {excerpt(ref)}: no `{parts[reached]}` in "
+                f"{source.display}#{pointers.join(parts[:reached]) or '/'}",
+                "check the spelling of the reference and that the target exists",
+            )
+            return None
+        pointer = pointers.join(parts)  # canonical form
         return node, Location(source.display, pointer)
 
     def deref(self, node: Any, where: Location) -> tuple[Any, Location] | None:

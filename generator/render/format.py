@@ -11,6 +11,7 @@ formatted in parallel worker processes when there are many.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from collections.abc import Callable, Collection
@@ -48,9 +49,8 @@ def _finish(
 ) -> dict[str, str]:
     """The laid-out files with their over-long lines laid out by black, each then compiled:
     black no longer reads every file, and a file that does not compile must never be written.
-    With a second core, a forked child takes about half the work while this process does the
-    rest; when forking is unavailable or the child fails, this process does its share too."""
-    from generator import fingerprint, forked
+    Many files are shared out among child processes on a machine with a second core."""
+    from generator import fingerprint, workers
 
     store = cache.folder("finished", fingerprint.tool())
     finished: dict[str, str] = {}
@@ -63,19 +63,15 @@ def _finish(
             else:
                 finished[path] = hit
     progress(f"laying out {len(chosen)} files")
-    costs = {path: _cost(source) for path, source in chosen.items()}
-    if sum(costs.values()) < _PARALLEL_WORK or not forked.available():
-        shares = [chosen]
-    else:
-        shares, totals = [{}, {}], [0, 0]
-        for path in sorted(chosen, key=lambda path: (-costs[path], path)):
-            lighter = totals.index(min(totals))
-            shares[lighter][path] = chosen[path]
-            totals[lighter] += costs[path]
-    child = forked.Forked(lambda: _finish_share(shares[1])) if len(shares) > 1 else None
-    for index, share in enumerate(shares):
-        result = child.collect() if index == 1 and child is not None else None
-        done, invalid = result if result is not None else _finish_share(share)
+    results = None
+    if len(chosen) >= _PARALLEL_FILES and workers.parallel():
+        # Largest first, in small shares: the last shares to be taken are the smallest.
+        paths = sorted(chosen, key=lambda path: (-len(chosen[path]), path))
+        size = -(-len(paths) // _SHARES)
+        shares = [{p: chosen[p] for p in paths[i : i + size]} for i in range(0, len(paths), size)]
+        with contextlib.suppress(Exception):  # a child that died: this process does it all
+            results = workers.map_shared(_finish_share, shares, 2)
+    for done, invalid in results if results is not None else [_finish_share(chosen)]:
         finished.update(done)
         for path, error in invalid:
             _report_invalid(path, error, diagnostics)
@@ -83,23 +79,11 @@ def _finish(
         for path, text in done.items():
             if path not in failed:  # a file that compiled: reused without compiling again
                 cache.write(store, cache.key(chosen[path].encode()), text)
-    return finished
+    return dict(sorted(finished.items()))
 
 
-# What finishing a file costs, in characters compiled (about 0.15 us each): black takes about
-# 1.5 ms for each over-long line and 0.35 ms more for each comma or `|` in it, whatever its length
-# (fitted on the units of the OpenRouter and GitHub clients).
-_UNIT_COST = 10_000
-_DELIMITER_COST = 2_300
-_PARALLEL_WORK = 150_000  # about 20 ms; below that, forking costs more than it saves
-
-
-def _cost(source: str) -> int:
-    cost = len(source)
-    for line in source.split("\n"):
-        if black_adapter.width(line) > LINE_LENGTH:
-            cost += _UNIT_COST + _DELIMITER_COST * (line.count(",") + line.count("|"))
-    return cost
+_PARALLEL_FILES = 64  # below this, starting the children costs more than they save
+_SHARES = 16
 
 
 def _finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:

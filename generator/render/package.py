@@ -245,6 +245,7 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     env.filters["paging_text"] = paging_text
     env.globals["model_imports"] = _model_imports
     env.globals["resource_imports"] = _resource_imports
+    env.globals["webhook_imports"] = _webhook_imports
     env.globals["resource_models"] = _resource_models
     return env
 
@@ -304,6 +305,11 @@ def _model_imports(context: jinja2.runtime.Context, module: ir.ModelModule) -> t
 
 
 @jinja2.pass_context
+def _webhook_imports(context: jinja2.runtime.Context, webhooks: ir.Webhooks) -> tuple[str, ...]:
+    return _types(context).webhook_imports(webhooks)
+
+
+@jinja2.pass_context
 def _resource_imports(context: jinja2.runtime.Context, resource: ir.Resource) -> tuple[str, ...]:
     return _types(context).resource_imports(resource)
 
@@ -338,6 +344,7 @@ LAID_OUT = frozenset(
         "package/models/module.py.j2",
         "package/resources/__init__.py.j2",
         "package/resources/resource.py.j2",
+        "package/webhooks.py.j2",
     }
 )
 
@@ -384,6 +391,8 @@ def units(api: ir.Api) -> list[Unit]:
         )
         for resource in api.resources
     ]
+    if api.webhooks is not None:
+        planned.append(Unit(f"{package}/webhooks.py", "package/webhooks.py.j2"))
     return planned
 
 

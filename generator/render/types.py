@@ -319,6 +319,8 @@ class TypePrinter:
         typing_names = {"cast"}
         if any(op.stream_mode in ("flag", "accept") for op in operations):
             typing_names |= {"Literal", "overload"}
+        if any(deprecated_arguments(op) for op in operations):
+            typing_names.add("overload")  # an overload per deprecated argument
         typing_names |= {n for n in needs if n in ("Annotated", "Any", "Literal")}
         lines = ["from __future__ import annotations", ""]
         lines.extend(f"import {name}" for name in sorted(needs & {"datetime", "uuid"}))
@@ -349,6 +351,39 @@ class TypePrinter:
             names = sorted(by_module[module], key=isort_key)
             lines.append(from_import(f"..models.{module}", names))
         return tuple(lines)
+
+    def webhook_imports(self, webhooks: ir.Webhooks) -> tuple[str, ...]:
+        """The import lines of the webhooks module (the event union, annotated and as a value)."""
+        needs: set[str] = set()
+        refs: set[str] = set()
+        for mode in (OUTPUT, PLAIN):
+            _add(self.printed(webhooks.event_type, mode), needs, refs)
+        typing_names = {"ClassVar", "cast"} | (needs & {"Annotated", "Any", "Literal"})
+        lines = ["from __future__ import annotations", ""]
+        lines.extend(f"import {name}" for name in sorted(needs & {"datetime", "uuid"}))
+        collections = sorted({"Mapping"} | (needs & {"Sequence"}))
+        lines.append(f"from collections.abc import {', '.join(collections)}")
+        lines.append(f"from typing import {', '.join(sorted(typing_names, key=isort_key))}")
+        lines.append("")
+        if "Tag" in needs:
+            lines.extend(["from pydantic import Tag", ""])
+        runtime = {"BaseWebhooks", "WebhookScheme"} | (needs & {"Lenient", "tagged_by"})
+        lines.append(from_import("._runtime", sorted(runtime, key=isort_key)))
+        by_module: dict[str, list[str]] = {}
+        for name in sorted(refs):
+            definition = self.definitions.get(name)
+            if definition is not None:
+                by_module.setdefault(definition.module, []).append(name)
+        for module in sorted(by_module):
+            lines.append(from_import(f".models.{module}", sorted(by_module[module], key=isort_key)))
+        return tuple(lines)
+
+
+def deprecated_arguments(op: ir.Operation) -> bool:
+    """Whether a deprecated parameter or body property gives the method extra overloads."""
+    return any(p.deprecation for p in op.parameters) or (
+        op.body is not None and any(f.deprecation for f in op.body.fields)
+    )
 
 
 _RESOURCE_RUNTIME = (

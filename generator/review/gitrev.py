@@ -222,7 +222,7 @@ def _split(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _copy(source: Any, target: Any, count: int) -> None:
+def _copy_bytes(source: Any, target: Any, count: int) -> None:
     while count > 0:
         chunk = source.read(min(count, 1 << 20))
         if not chunk:
@@ -325,7 +325,7 @@ class Git:
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with open(target, "xb") as out:
-                    _copy(stream, out, keep)
+                    _copy_bytes(stream, out, keep)
                 written.add(path)
             except OSError:  # a file where a folder should be (x.yaml and x.yaml/y.yaml)
                 pass

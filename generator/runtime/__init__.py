@@ -54,6 +54,7 @@ from ._streamed_response import (
 from ._streaming import AsyncStream, ServerSentEvent, SSEDecoder, Stream
 from ._sync_client import SyncAPIResource, SyncClient
 from ._types import NOT_GIVEN, Body, FileTypes, Headers, NotGiven, Query, TimeoutTypes
+from ._webhooks import BaseWebhooks, WebhookScheme, WebhookVerificationError, verify_signature
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -77,6 +78,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
+    "BaseWebhooks",
     "Body",
     "ClientConfig",
     "ClientCredentials",
@@ -112,9 +114,12 @@ __all__ = [
     "TimeoutTypes",
     "TokenProvider",
     "UnprocessableEntityError",
+    "WebhookScheme",
+    "WebhookVerificationError",
     "async_to_raw_response_wrapper",
     "async_to_streamed_response_wrapper",
     "tagged_by",
     "to_raw_response_wrapper",
     "to_streamed_response_wrapper",
+    "verify_signature",
 ]

@@ -59,6 +59,7 @@ class Param:
     style: str | None = None
     explode: bool | None = None
     allow_reserved: bool = False
+    deprecated: str | None = None  # the note warned with when a value is given
     resolved_style: str = field(init=False, repr=False, compare=False)
     resolved_explode: bool = field(init=False, repr=False, compare=False)
 
@@ -99,8 +100,17 @@ class Operation:
     resource: str = ""
     # How a list operation pages; None: it returns its body as it is.
     paging: Paging | None = None
+    # The note warned with (once) when the operation is called; None: not deprecated.
+    deprecated: str | None = None
+    # Deprecated body properties: wire name -> note (parameters carry their own).
+    deprecated_body: Mapping[str, str] = field(default_factory=dict)
 
     # Derived once; read on every call.
+    # (location, wire name, note) of each deprecated argument; "body" for body properties.
+    deprecated_params: tuple[tuple[str, str, str], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    warns: bool = field(init=False, repr=False, compare=False)  # anything deprecated at all
     needs_idempotency_key: bool = field(init=False, repr=False, compare=False)
     path_parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
     param_index: Mapping[tuple[str, str], Param] = field(init=False, repr=False, compare=False)
@@ -118,6 +128,12 @@ class Operation:
         set_(self, "body_encoding", body_encoding(self.request_content_type))
         set_(self, "response_model", _model_class(self.response_type))
         set_(self, "stream_model", _model_class(self.stream_type))
+        notes: list[tuple[str, str, str]] = [
+            (p.location, p.name, p.deprecated) for p in self.params if p.deprecated is not None
+        ]
+        notes += [("body", name, note) for name, note in self.deprecated_body.items()]
+        set_(self, "deprecated_params", tuple(notes))
+        set_(self, "warns", self.deprecated is not None or bool(notes))
 
 
 @dataclass(frozen=True, slots=True)

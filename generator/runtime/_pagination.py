@@ -22,6 +22,7 @@ from ._types import NotGiven
 if TYPE_CHECKING:
     from ._async_client import AsyncClient
     from ._operation import Operation
+    from ._streamed_response import AsyncStreamedAPIResponse
     from ._sync_client import SyncClient
 
 __all__ = ["AsyncPage", "AsyncPaginator", "Paging", "SyncPage"]
@@ -250,17 +251,35 @@ class AsyncPaginator(Generic[_Item, _Body]):
         self._options = options
         # The caller's raw-response wish is read when the call is made, not when awaited.
         self._raw = raw_response_requested()
+        self._streamed = _streaming_response_requested()
 
     async def _first(self) -> AsyncPage[_Item, _Body]:
         return await afetch_page(self._client, self._operation, self._options)
 
     def __await__(self) -> Generator[Any, None, AsyncPage[_Item, _Body]]:
+        if self._streamed:
+            # Under with_streaming_response: the first page's response, its parse() the page.
+            streamed = self._first_streamed().__await__()
+            return cast("Generator[Any, None, AsyncPage[_Item, _Body]]", streamed)
         if self._raw:
             # Under with_raw_response the awaited value is the response whose parse() is the
             # page; the raw wrapper's own annotation says so to the caller.
             raw = self._first_raw().__await__()
             return cast("Generator[Any, None, AsyncPage[_Item, _Body]]", raw)
         return self._first().__await__()
+
+    async def _first_streamed(self) -> AsyncStreamedAPIResponse[AsyncPage[_Item, _Body]]:
+        from ._streamed_response import AsyncStreamedAPIResponse, read_streamed_response
+
+        page = await self._first()
+        first = page.response
+        return read_streamed_response(
+            AsyncStreamedAPIResponse,
+            first.http_response,
+            page,
+            retries_taken=first.retries_taken,
+            elapsed=first.elapsed,
+        )
 
     async def _first_raw(self) -> AsyncAPIResponse[AsyncPage[_Item, _Body]]:
         page = await self._first()
@@ -276,6 +295,13 @@ class AsyncPaginator(Generic[_Item, _Body]):
         page = await self._first()
         async for item in page:
             yield item
+
+
+def _streaming_response_requested() -> bool:
+    # Imported here: _streamed_response reaches _operation, which imports this module.
+    from ._streamed_response import streamed_response_requested
+
+    return streamed_response_requested()
 
 
 def _paging(operation: Operation) -> Paging:
@@ -303,10 +329,21 @@ async def afetch_page(
 def first_page(client: SyncClient, operation: Operation, options: dict[str, Any]) -> object:
     """The first page, or (under ``with_raw_response``) its response whose parse() is the page."""
     raw = raw_response_requested()
+    streamed = _streaming_response_requested()
     page = fetch_page(client, operation, options)
+    first = page.response
+    if streamed:
+        from ._streamed_response import StreamedAPIResponse, read_streamed_response
+
+        return read_streamed_response(
+            StreamedAPIResponse,
+            first.http_response,
+            page,
+            retries_taken=first.retries_taken,
+            elapsed=first.elapsed,
+        )
     if not raw:
         return page
-    first = page.response
     return APIResponse(
         first.http_response,
         lambda: page,

@@ -28,6 +28,7 @@ import httpx
 from ._body import aread_body, read_body
 from ._decoding import aiter_decoded, iter_decoded
 from ._errors import ResponseTooLargeError
+from ._operation import DEFAULT_MAX_EVENT_BYTES
 from ._streaming import _wrap_transport_error
 
 __all__ = [
@@ -36,12 +37,15 @@ __all__ = [
     "StreamedAPIResponse",
     "StreamedResponseContext",
     "async_to_streamed_response_wrapper",
+    "read_streamed_response",
     "streamed_response_requested",
     "to_streamed_response_wrapper",
 ]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+
+_S = TypeVar("_S", bound="_StreamedBase[Any]")
 
 _STREAMED: ContextVar[bool] = ContextVar("streamed_response", default=False)
 _UNPARSED: Any = object()
@@ -345,6 +349,29 @@ class AsyncStreamedAPIResponse(_StreamedBase[_R]):
 
     async def close(self) -> None:
         await self.http_response.aclose()
+
+
+def read_streamed_response(
+    cls: type[_S],
+    http_response: httpx.Response,
+    value: object,
+    *,
+    retries_taken: int,
+    elapsed: timedelta,
+) -> _S:
+    """A streamed response over one already read, whose ``parse()`` is ``value`` (the first
+    page of a list method: pages read their bodies to find the next one)."""
+    streamed = cls(
+        http_response,
+        lambda _: value,
+        events=False,
+        retries_taken=retries_taken,
+        elapsed=elapsed,
+        max_response_bytes=len(http_response.content),
+        max_line_bytes=DEFAULT_MAX_EVENT_BYTES,
+    )
+    streamed._loaded = http_response
+    return streamed
 
 
 class StreamedResponseContext(Generic[_R]):

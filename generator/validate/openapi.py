@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
+from generator.load.specdata import MISSING, follow
 
 _MAX_REPORTED = 200  # a badly broken file should not drown the terminal
 
@@ -204,16 +205,10 @@ def _target(
             return None
         current = found
     path, display, node = current
-    pointer: list[str] = []
-    for raw in fragment.split("/")[1:] if fragment else []:
-        part = pointers.fragment_unescape(raw)
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-        pointer.append(part)
+    pointer = pointers.fragment_parts(fragment)
+    node = follow(node, pointer)
+    if node is MISSING:
+        return None
     return path, display, node, pointer
 
 

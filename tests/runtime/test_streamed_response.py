@@ -350,3 +350,28 @@ def test_a_one_gib_download_stays_under_100_mb() -> None:
     found = re.search(r"1024 MiB in .* peak RSS (\d+) MiB", done.stdout)
     assert found is not None, done.stdout
     assert int(found.group(1)) < 100
+
+
+def test_a_list_method_under_streaming_response_gives_its_first_page(openrouter: Any) -> None:
+    def pages(request: httpx.Request) -> httpx.Response:
+        offset = int(request.url.params.get("offset", "0"))
+        data = [KEY["data"]] if offset == 0 else []
+        return httpx.Response(200, json={"data": data}, headers={"x-request-id": f"p{offset}"})
+
+    http = httpx.Client(transport=httpx.MockTransport(pages))
+    client = openrouter.OpenRouter(api_key="sk-x", http_client=http)
+    with client, client.with_streaming_response.keys.list_keys() as response:
+        assert response.headers["x-request-id"] == "p0"
+        assert json.loads(response.read())["data"][0]["hash"] == "h1"
+        page = response.parse()
+        assert [key.hash for key in page] == ["h1"]
+
+    async def main() -> None:
+        ahttp = httpx.AsyncClient(transport=httpx.MockTransport(pages))
+        client = openrouter.AsyncOpenRouter(api_key="sk-x", http_client=ahttp)
+        async with client, client.with_streaming_response.keys.list_keys() as response:
+            assert response.status_code == 200
+            page = await response.parse()
+            assert [key.hash async for key in page] == ["h1"]
+
+    asyncio.run(main())

@@ -15,6 +15,7 @@ from ._auth import Credential
 from ._auth_flows import AuthOption
 from ._base_client import BaseClient
 from ._body import aread_body
+from ._deprecation import warn_deprecated
 from ._errors import APIError, RedirectError
 from ._files import UploadStream
 from ._operation import Operation
@@ -173,6 +174,9 @@ class AsyncClient(BaseClient):
     ) -> Any:
         """Send ``operation`` and return its parsed result (see docs/runtime.md). ``url``
         replaces the URL built from the path and query (a next page's link)."""
+        if operation.warns:
+            warn_deprecated(operation, path=path, query=query, headers=headers,
+                            cookies=cookies, body=body)  # fmt: skip
         attempts = [1]  # the attempt under way, for the error hooks
         try:
             return await self._call(
@@ -216,7 +220,8 @@ class AsyncClient(BaseClient):
         idempotency_key: str | NotGiven,
         url: str | None = None,
     ) -> Any:
-        lazy = streamed_response_requested()  # with_streaming_response: the body stays unread
+        # with_streaming_response: the body stays unread (a page's fetch asks for it read).
+        lazy = streamed_response_requested() and not raw_response_requested()
         request = self._build_request(
             operation, path, query, headers, cookies, body, streaming,
             extra_headers, extra_query, extra_body, timeout, idempotency_key, url,

@@ -595,6 +595,7 @@ class KeysWithStreamingResponse:
     """Each method returns a context manager over the response, its body not read yet."""
 
     def __init__(self, resource: Keys) -> None:
+        self.list_keys = to_streamed_response_wrapper(resource.list_keys)
         self.create_key = to_streamed_response_wrapper(resource.create_key)
         self.get_key = to_streamed_response_wrapper(resource.get_key)
         self.delete_key = to_streamed_response_wrapper(resource.delete_key)
@@ -605,6 +606,7 @@ class AsyncKeysWithStreamingResponse:
     """Each method returns a context manager over the response, its body not read yet."""
 
     def __init__(self, resource: AsyncKeys) -> None:
+        self.list_keys = async_to_streamed_response_wrapper(resource.list_keys)
         self.create_key = async_to_streamed_response_wrapper(resource.create_key)
         self.get_key = async_to_streamed_response_wrapper(resource.get_key)
         self.delete_key = async_to_streamed_response_wrapper(resource.delete_key)

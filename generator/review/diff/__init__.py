@@ -45,6 +45,9 @@ Everything else:
   non-breaking (calls are unchanged). Added methods, resources and models are non-breaking;
   removed ones are breaking. A removed model whose definition reappears under another name (same
   spec location, or the same shape) is reported once, as a rename.
+- paging: a method that starts or stops paging is breaking (it returns a page instead of the
+  answer, or the reverse); a change in how the next page is requested is non-breaking (calls are
+  unchanged); the items' type is compared with the return value.
 - security: an operation whose accepted credentials no longer include every old alternative, a
   changed or removed security scheme (constructor argument, header, environment variable) are
   breaking; a new scheme alone is non-breaking (a new optional constructor argument; operations

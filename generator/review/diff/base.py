@@ -21,6 +21,10 @@ from generator.review.diff.subtyping import (
 
 
 class DiffBase:
+    """Both APIs with what comparing them needs (definitions, printers for the messages, model
+    renames, how each definition is reached), the changes found so far, and how a changed type
+    is classified. The parts of the differ (`OperationsDiff`, `ModelsDiff`) build on it."""
+
     def __init__(self, old: ir.Api, new: ir.Api) -> None:
         self.old, self.new = old, new
         self.old_defs = typerules.definition_index(old)

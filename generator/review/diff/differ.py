@@ -59,6 +59,9 @@ def diff_apis(old: ir.Api, new: ir.Api) -> list[Change]:
 
 
 class Differ(OperationsDiff, ModelsDiff):
+    """The whole comparison: the client itself and its security schemes here, operations and
+    definitions in their parts."""
+
     def run(self) -> list[Change]:
         self._client()
         self._security_schemes()

@@ -1,5 +1,5 @@
 """The differ's part for operations: methods matched by HTTP method and path, their arguments,
-return values, streaming, paging, error bodies and security."""
+return values, streaming, error bodies and security."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from generator.model import ir
 from generator.render.types import TypePrinter
 from generator.review.diff.base import DiffBase
 from generator.review.diff.changes import Impact
+from generator.review.diff.matching import call_path, match_operations, operation_key
 from generator.review.diff.paging import paging_changes
 from generator.review.diff.reachability import INPUT, OUTPUT
 from generator.review.diff.subtyping import ANY, NONE
@@ -82,12 +83,6 @@ def _arguments(op: ir.Operation, types: TypePrinter) -> list[_Argument]:
     return out
 
 
-def _operation_key(op: ir.Operation) -> tuple[str, str]:
-    import re
-
-    return op.http_method, re.sub(r"\{[^}/]*\}", "{}", op.path)
-
-
 def _security_text(security: tuple[tuple[str, ...], ...]) -> str:
     if not security:
         return "no authentication"
@@ -96,30 +91,21 @@ def _security_text(security: tuple[tuple[str, ...], ...]) -> str:
 
 class OperationsDiff(DiffBase):
     def _operations(self) -> None:
-        old_ops = {_operation_key(op): (r, op) for r in self.old.resources for op in r.operations}
-        new_ops = {_operation_key(op): (r, op) for r in self.new.resources for op in r.operations}
-        pairs = [(old_ops[k], new_ops[k]) for k in old_ops.keys() & new_ops.keys()]
-        gone = {k: v for k, v in old_ops.items() if k not in new_ops}
-        came = {k: v for k, v in new_ops.items() if k not in old_ops}
-        # The same method under another path: the call is unchanged.
-        by_name = {(r.attribute, op.method_name): k for k, (r, op) in came.items()}
-        for key in sorted(gone):
-            resource, op = gone[key]
-            match = by_name.get((resource.attribute, op.method_name))
-            if match is not None and match in came:
-                new_pair = came.pop(match)
-                del gone[key]
-                self.add(
-                    "method-path-changed",
-                    Impact.NON_BREAKING,
-                    _method(new_pair[1]),
-                    f"now calls {new_pair[1].http_method} {new_pair[1].path} instead of "
-                    f"{op.http_method} {op.path}; calls are unchanged",
-                )
-                pairs.append(((resource, op), new_pair))
+        matched = match_operations(self.old, self.new)
+        pairs, gone, came = matched.pairs, matched.gone, matched.came
+        for (_, op), (_, new_op) in matched.moved:
+            self.add(
+                "method-path-changed",
+                Impact.NON_BREAKING,
+                _method(new_op),
+                f"now calls {new_op.http_method} {new_op.path} instead of "
+                f"{op.http_method} {op.path}; calls are unchanged",
+            )
 
-        old_resources = {r.attribute: r for r in self.old.resources}
-        new_resources = {r.attribute: r for r in self.new.resources}
+        # Resources by their call path from the client (the one their methods are called by), so
+        # nested resources with the same last name stay apart.
+        old_resources = {op.resource: r for r in self.old.resources for op in r.operations}
+        new_resources = {op.resource: r for r in self.new.resources for op in r.operations}
         removed_resources = old_resources.keys() - new_resources.keys()
         added_resources = new_resources.keys() - old_resources.keys()
         # Methods that moved to another resource are renames (reported per method), not part of
@@ -160,8 +146,8 @@ class OperationsDiff(DiffBase):
                     f"the description of `client.{name}` changed",
                 )
 
-        for _key, (resource, op) in sorted(gone.items()):
-            if resource.attribute in removed_resources:
+        for _key, (_, op) in sorted(gone.items()):
+            if op.resource in removed_resources:
                 continue
             self.add(
                 "method-removed",
@@ -169,8 +155,8 @@ class OperationsDiff(DiffBase):
                 _method(op),
                 f"{op.http_method} {op.path} was removed: calls fail with AttributeError",
             )
-        for _key, (resource, op) in sorted(came.items()):
-            if resource.attribute in added_resources:
+        for _key, (_, op) in sorted(came.items()):
+            if op.resource in added_resources:
                 continue
             self.add(
                 "method-added",
@@ -178,7 +164,7 @@ class OperationsDiff(DiffBase):
                 _method(op),
                 f"new method for {op.http_method} {op.path}",
             )
-        for (_, a), (_, b) in sorted(pairs, key=lambda p: _operation_key(p[1][1])):
+        for (_, a), (_, b) in sorted(pairs, key=lambda p: operation_key(p[1][1])):
             self._operation(a, b)
         self._report_security(len(pairs))
 
@@ -211,8 +197,8 @@ class OperationsDiff(DiffBase):
         self._arguments(a, b, where)
         self._returns(a, b, where)
         self._streaming(a, b, where)
-        self._paging(a, b, where)
         self._errors(a, b, where)
+        self._paging(a, b, where)
         self._security(a, b, where, http)
 
     def _arguments(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
@@ -383,11 +369,6 @@ class OperationsDiff(DiffBase):
             "each streamed event",
         )
 
-    def _paging(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
-        new_item = self.new_types.output(b.pagination.item) if b.pagination else ""
-        for kind, impact, message in paging_changes(a.pagination, b.pagination, new_item):
-            self.add(kind, impact, method, message)
-
     def _errors(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
         old = {e.status: (self.old_types.plain(e.type), e.type) for e in a.errors}
         new = {e.status: (self.new_types.plain(e.type), e.type) for e in b.errors}
@@ -418,6 +399,11 @@ class OperationsDiff(DiffBase):
                     method,
                     f"the HTTP {status} error body",
                 )
+
+    def _paging(self, a: ir.Operation, b: ir.Operation, method: str) -> None:
+        new_item = self.new_types.output(b.pagination.item) if b.pagination else ""
+        for kind, impact, message in paging_changes(a.pagination, b.pagination, new_item):
+            self.add(kind, impact, method, message)
 
     def _security(self, a: ir.Operation, b: ir.Operation, method: str, http: str) -> None:
         old = frozenset(frozenset(req) for req in a.security)
@@ -463,7 +449,7 @@ def _stream_text(op: ir.Operation) -> str:
 
 
 def _method(op: ir.Operation) -> str:
-    return f"client.{op.resource}.{op.method_name}()"
+    return f"{call_path(op)}()"
 
 
 def _keyword(method: str, name: str) -> str:
