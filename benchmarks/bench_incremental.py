@@ -330,18 +330,32 @@ def watch(runner: Runner, runs: int) -> None:
     threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
     try:
         _wait_for(lines, lambda line: "watching" in line, 600)
-        times = []
+        manifest = runner.work / "watch-out" / ".oagen-manifest.json"
+        written, printed_after = [], []
         for run in range(runs):
             document = copy.deepcopy(original)
             spec_edits.describe_operation(document, f"watch{run}")
             text = yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False)
+            before = manifest.read_bytes()
             saved = time.perf_counter()
             spec.write_text(text, encoding="utf-8")
+            while manifest.read_bytes() == before:  # the new output is swapped in
+                time.sleep(0.005)
+            written.append(time.perf_counter() - saved)
             printed = _wait_for(lines, lambda line: bool(SUMMARY.match(line)), 120)
-            times.append(time.perf_counter() - saved)
-            if run == 0:
-                print("  printed: " + "  ".join(printed).rstrip())
-        report("github: save to regenerated", statistics.median(times), LIMITS["watch"])
+            printed_after.append(time.perf_counter() - saved)
+            printed += _wait_for(lines, lambda line: line.startswith("oagen: rewrote"), 30)
+            if run == 0:  # its own lines (the diagnostics are the spec's)
+                for line in printed:
+                    if line.startswith("oagen:"):
+                        print(f"  printed: {line.rstrip()[:150]}")
+        note = f"summary printed after {statistics.median(printed_after):.2f} s"
+        report(
+            "github: save to output replaced",
+            statistics.median(written),
+            LIMITS["watch"],
+            note=note,
+        )
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)

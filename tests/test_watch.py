@@ -175,9 +175,10 @@ def test_a_spec_swapped_for_a_fifo_or_device_mid_run_is_reported_not_read(tmp_pa
         (tmp_path / "zero.yaml").symlink_to("/dev/zero")
         targets.append("zero.yaml")
     program = (
-        "import sys\nfrom pathlib import Path\nfrom generator.cli import _metadata\n"
+        "import sys\nfrom pathlib import Path\n"
+        "from generator.cli.produce import manifest_metadata\n"
         "from generator.config import Config\n"
-        "print(_metadata(Config(spec=Path(sys.argv[1])), '1.0.0'))\n"
+        "print(manifest_metadata(Config(spec=Path(sys.argv[1])), '1.0.0'))\n"
     )
     for name in targets:
         done = subprocess.run(
