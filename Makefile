@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: generate test check lint corpus bench clean
+.PHONY: generate test check lint corpus bench bench-generate bench-incremental clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,9 @@ corpus: $(STAMP)
 
 bench-generate: $(STAMP) .bench-venv-opc/.installed
 	$(PY) benchmarks/bench_generate.py
+
+# Incremental generation (no-op, one edit, cold, largest specs, scale, watch): each target's ratio
+# to its limit and absolute time. INCR_ARGS="--runs 5 --only noop,edit" for a part.
+INCR_ARGS ?=
+bench-incremental: $(STAMP) .bench-venv-opc/.installed
+	$(PY) benchmarks/bench_incremental.py $(INCR_ARGS)

@@ -16,6 +16,9 @@ from typing import Any
 
 from generator.diagnostics import Diagnostics, Location
 from generator.load.plainfile import read_regular
+from generator.webhook_config import WebhooksTable
+from generator.webhook_config import check as check_webhooks
+from generator.webhook_config import table as webhooks_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,9 @@ class Config:
     # Header of the idempotency key sent on POST/PATCH; None: the description's
     # (x-fern-idempotency-headers), else Idempotency-Key; False: no key.
     idempotency_header: str | bool | None = None
+    # Response header holding the server's request id (on parsed results and errors); None: none.
+    request_id_header: str | None = "x-request-id"
+    webhooks: WebhooksTable | None = None  # how webhook requests are signed; None: defaults
     # Where the config came from, so relative paths and diagnostics make sense.
     source: Path | None = None
 
@@ -90,6 +96,11 @@ _KEYS: dict[str, tuple[tuple[type, ...], str]] = {
         (str, bool),
         "header of the idempotency key sent on POST and PATCH, or false for none",
     ),
+    "request_id_header": (
+        (str, bool),
+        "response header holding the server's request id, or false for none",
+    ),
+    "webhooks": ((dict,), "webhook signatures: `scheme`, header names, `tolerance`, `secret_env`"),
 }
 
 # [tool.oagen.retry] key -> (expected python type(s), description used in hints)
@@ -147,6 +158,10 @@ _NAME_RULES: dict[str, tuple[re.Pattern[str], str]] = {
     "api_key_env": _ENV_NAME,
     "base_url_env": _ENV_NAME,
     "log_env": _ENV_NAME,
+    "request_id_header": (
+        re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"),
+        "an HTTP header name: ASCII letters, digits and !#$%&'*+-.^_`|~ (e.g. x-request-id)",
+    ),
 }
 
 
@@ -268,6 +283,12 @@ def load_config(path: Path | None, diagnostics: Diagnostics, *, explicit: bool =
             key == "retry"
             and isinstance(value, dict)
             and not _check_retry(value, where, diagnostics)
+        ):
+            continue
+        if (
+            key == "webhooks"
+            and isinstance(value, dict)
+            and not check_webhooks(value, where, diagnostics)
         ):
             continue
         if key == "idempotency_header":
@@ -479,7 +500,9 @@ def _from_table(values: dict[str, Any], path: Path) -> Config:
                 max_delay=_float_or_none(value.get("max_delay")),
                 statuses=None if statuses is None else tuple(str(s).upper() for s in statuses),
             )
-        elif key in ("sse_done", "error_key") and isinstance(value, bool):
+        elif key == "webhooks":
+            value = webhooks_table(value)
+        elif key in ("sse_done", "error_key", "request_id_header") and isinstance(value, bool):
             value = None
         if key in names:
             out = replace(out, **{key: value})

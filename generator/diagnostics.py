@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
+from generator import pointers
+
 
 class Severity(IntEnum):
     INFO = 0
@@ -36,7 +38,7 @@ class Location:
     def child(self, *parts: str | int) -> Location:
         pointer = self.pointer
         for part in parts:
-            pointer += "/" + str(part).replace("~", "~0").replace("/", "~1")
+            pointer += "/" + pointers.escape(str(part))
         return Location(self.file, pointer)
 
 
@@ -225,14 +227,17 @@ class Diagnostics:
     def by_code(self) -> Counter[str]:
         return Counter(item.code for item in self.items)
 
-    def located(self, locate: Locator) -> list[Diagnostic]:
+    def located(self, locate: Locator, minimum: Severity = Severity.INFO) -> list[Diagnostic]:
         """The diagnostics to print, with line and column filled in, in a stable order: the
         first `SHOWN_PER_CODE` of each code, then one line per code counting the rest (100,000
-        repeated keys made 100,000 lines, and locating each one took as long)."""
+        repeated keys made 100,000 lines, and locating each one took as long). Those below
+        `minimum` are left out before locating (which may mean reading the whole document)."""
         out: list[Diagnostic] = []
         shown: Counter[str] = Counter()
         hidden: dict[str, list[Any]] = {}  # code -> [count, highest severity]
         for item in self.items:
+            if item.severity < minimum:
+                continue
             if shown[item.code] >= SHOWN_PER_CODE:
                 rest = hidden.setdefault(item.code, [0, item.severity])
                 rest[0] += 1

@@ -14,21 +14,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from generator import cache, forked
+from generator import cache, workers
 from generator.config import Config
 from generator.diagnostics import Diagnostics, Location, Severity
-from generator.forked import Forked
-from generator.load.sources import LoadError, SourceFile, Sources
-from generator.model import ir
 from generator.progress import silent
+
+if TYPE_CHECKING:  # imported where used: a run whose output is up to date never loads them
+    from generator.load.sources import SourceFile, Sources
+    from generator.model import ir
 
 
 class PendingValidation(NamedTuple):
-    """A validation running in a forked child, and what is needed to finish it here."""
+    """A validation running in a child process, and what is needed to finish it here."""
 
-    child: Forked
+    child: workers.Child
     source: SourceFile
     store: Path | None  # the validator's cache
     entry: str
@@ -43,6 +44,8 @@ class Run:
     progress: Callable[[str], None] = silent
     pending_validation: PendingValidation | None = None
     referenced: list[SourceFile] = field(default_factory=list)  # loaded through `$ref`s
+    # What the command line printed of the diagnostics: (all of them, or errors only; lines).
+    printed: tuple[bool, list[tuple[int, str]]] | None = None
 
     def locate(self, location: Any) -> tuple[int, int] | None:
         if self.sources is None:
@@ -56,13 +59,15 @@ class Run:
 
 
 def load_spec(run: Run, spec: Path) -> SourceFile | None:
+    from generator.load.sources import LoadError
+
     started = time.perf_counter()
     run.progress(f"loading {spec.name}")
     run.sources = sources_for(run.config, spec, run.diagnostics)
     try:
         source = run.sources.load(spec)
         if run.config.overlays:
-            from generator.load.overlay import overlay_source
+            from generator.load.overlay_apply import overlay_source
 
             source = overlay_source(source, run.config.overlays, run.diagnostics, run.sources)
             run.sources.files[source.path] = source
@@ -81,6 +86,8 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
 
 def sources_for(config: Config, spec: Path, diagnostics: Diagnostics) -> Sources:
     """The run's file reader: `$ref`s read under the spec's real folder, and under `root`."""
+    from generator.load.sources import Sources
+
     folder = Path(os.path.realpath(spec)).parent
     roots = (folder, config.root) if config.root is not None else ()
     sources = Sources(folder, diagnostics, roots=roots)
@@ -89,13 +96,12 @@ def sources_for(config: Config, spec: Path, diagnostics: Diagnostics) -> Sources
     return sources
 
 
-# A document this large (characters) is validated in a forked child under the budgets below:
-# openapi-spec-validator's cost grows faster than the document on some shapes (quadratic in
-# operationIds; gigabytes for a few thousand schemas with invalid names), and a child can be
-# stopped where this process could not. Smaller documents validate here, in milliseconds.
-_BACKGROUND_MIN = 16_000
+# Validation runs in a child process under these budgets: openapi-spec-validator's cost grows
+# faster than the document on some shapes (quadratic in operationIds; gigabytes for a few thousand
+# schemas with invalid names), and a child can be stopped where this process could not. It runs
+# beside build, render and format, which do not need its findings.
 _VALIDATE_SECONDS = 60.0  # OAGEN_VALIDATE_TIMEOUT overrides
-_VALIDATE_MEMORY = 4 << 30  # bytes above what the child inherits; OAGEN_VALIDATE_MEMORY_MB
+_VALIDATE_MEMORY = 4 << 30  # bytes above what the child starts with; OAGEN_VALIDATE_MEMORY_MB
 
 
 def validation_budget() -> tuple[float, int]:
@@ -108,27 +114,7 @@ def validation_budget() -> tuple[float, int]:
     return seconds, memory
 
 
-def early_validator(spec: Path) -> forked.Awaiting | None:
-    """For a large spec on a machine with a second core: a child that imports the validator
-    (about half a second) while this process loads the document, then validates what
-    `validate_spec` sends it."""
-    if not forked.available():
-        return None
-    try:
-        if spec.stat().st_size < _BACKGROUND_MIN:
-            return None
-    except OSError:
-        return None
-    return forked.Awaiting(_prepare_validation, _findings_of, memory=validation_budget()[1])
-
-
-def _prepare_validation() -> None:
-    from generator.validate.openapi import preload
-
-    preload()
-
-
-def _findings_of(job: list[Any]) -> list[list[Any]]:
+def _findings_of(job: list[Any]) -> list[list[Any]]:  # runs in the validation child
     from generator.validate.openapi import validate_document
 
     data, version, display, uri, documents = job
@@ -147,24 +133,10 @@ def _findings_of(job: list[Any]) -> list[list[Any]]:
     ]
 
 
-def validate_spec(
-    run: Run, source: SourceFile, *, background: bool = False, early: forked.Awaiting | None = None
-) -> str | None:
-    """Record the validator's findings. With `background`, a large document is validated in a
-    forked child (`early`, if one is waiting) while the caller goes on; `join_validation` then
-    adds its findings. `early` is used or cancelled."""
-    try:
-        return _validate_spec(run, source, background, early)
-    finally:
-        if early is not None and (
-            run.pending_validation is None or run.pending_validation.child is not early
-        ):
-            early.cancel()
-
-
-def _validate_spec(
-    run: Run, source: SourceFile, background: bool, early: forked.Awaiting | None
-) -> str | None:
+def validate_spec(run: Run, source: SourceFile, *, background: bool = False) -> str | None:
+    """Record the validator's findings (from the cache, or from a child process under the
+    validation budget). With `background`, the child goes on while the caller does;
+    `join_validation` then adds its findings."""
     from generator.validate.openapi import check_document_kind
 
     version = check_document_kind(source.data, source.display, run.diagnostics)
@@ -176,21 +148,12 @@ def _validate_spec(
     cached = cache.read(store, entry) if entry else None
     if cached is not None:
         _add_findings(run, source, json.loads(cached))
-    elif len(source.text) >= _BACKGROUND_MIN and forked.available():
-        job = _job(run, source, version)
-        child: Forked = (
-            early
-            if early is not None and early.send(job)
-            else forked.Forked(lambda: _findings_of(job), memory=validation_budget()[1])
-        )
-        run.pending_validation = PendingValidation(child, source, store, entry)
-        if not background:  # a budgeted child all the same; wait for it now
-            join_validation(run)
     else:
-        findings = _findings_of(_job(run, source, version))
-        if entry:
-            cache.write(store, entry, json.dumps(findings))
-        _add_findings(run, source, findings)
+        job = _job(run, source, version)
+        child = workers.Child(_findings_of, job, memory=validation_budget()[1])
+        run.pending_validation = PendingValidation(child, source, store, entry)
+        if not background:
+            join_validation(run)
     run.timings["validate"] = time.perf_counter() - started
     return version
 
@@ -266,6 +229,7 @@ def _validation_cache_entry(
 
 def build(run: Run, source: SourceFile, version: str) -> ir.Api:
     from generator.load.convert import swagger_to_openapi
+    from generator.load.sources import SourceFile
     from generator.model.build import build_api
     from generator.model.resolve import Resolver
 
@@ -287,19 +251,11 @@ def analyse(
 ) -> ir.Api | None:
     """Everything up to the IR. None when the spec cannot be used at all. With `background`,
     validation may still be running: call `join_validation` before reading the diagnostics."""
-    early = early_validator(spec) if validate and background else None
-    try:
-        source = load_spec(run, spec)
-    except BaseException:
-        if early is not None:
-            early.cancel()
-        raise
+    source = load_spec(run, spec)
     if source is None:
-        if early is not None:
-            early.cancel()
         return None
     if validate:
-        version = validate_spec(run, source, background=background, early=early)
+        version = validate_spec(run, source, background=background)
     else:
         from generator.validate.openapi import check_document_kind
 
@@ -310,14 +266,13 @@ def analyse(
 
 
 def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
-    from generator.render.format import format_files
-    from generator.render.package import RenderError, render_api
+    from generator.render import reuse
+    from generator.render.package import RenderError
 
-    started = time.perf_counter()
     run.progress("rendering")
     extra = (run.config.templates,) if run.config.templates is not None else ()
     try:
-        files, laid_out = render_api(api, extra)
+        return reuse.render_and_format(api, extra, run.diagnostics, run.progress, run.timings)
     except RenderError as exc:
         run.diagnostics.error(
             "E602",
@@ -326,8 +281,3 @@ def render_and_format(run: Run, api: ir.Api) -> dict[str, bytes]:
             "fix the template (a custom one, or report a bug in oagen's)",
         )
         return {}
-    run.timings["render"] = time.perf_counter() - started
-    started = time.perf_counter()
-    formatted = format_files(files, run.diagnostics, run.progress, laid_out)
-    run.timings["format"] = time.perf_counter() - started
-    return formatted

@@ -57,6 +57,7 @@ DEFAULT_REPORT = REPO / "docs" / "corpus.md"
 GENERATE_TIMEOUT = 600.0
 IMPORT_TIMEOUT = 300.0
 MYPY_TIMEOUT = 1200.0
+PAGED = re.compile(r"^oagen: paged operations: (?P<paged>\d+) ")
 TRACEBACK = "Traceback (most recent call last)"
 
 DIAGNOSTIC = re.compile(
@@ -143,6 +144,7 @@ class Result:
     exit_code: int | None = None
     ops_generated: int | None = None
     ops_total: int | None = None
+    ops_paged: int | None = None  # operations whose method returns pages
     models: int | None = None
     named_schemas: int | None = None
     warnings: int = 0
@@ -301,6 +303,11 @@ def parse_generator_output(result: Result, output: str) -> None:
             result.ops_total = int(summary["total"])
             result.models = int(summary["models"])
             result.named_schemas = int(summary["schemas"])
+            result.ops_paged = result.ops_paged or 0
+            continue
+        paged = PAGED.match(line)
+        if paged:
+            result.ops_paged = int(paged["paged"])
             continue
         diagnostic = DIAGNOSTIC.match(line)
         if diagnostic:
@@ -739,15 +746,16 @@ def render_report(
     w("")
     w(
         "`ops`: operations generated of operations in the spec (as the generator counts them; the "
-        "INDEX count is shown when they differ). `valid`: accepted by openapi-spec-validator. "
+        "INDEX count is shown when they differ). `paged`: operations whose method returns pages "
+        "(auto-pagination). `valid`: accepted by openapi-spec-validator. "
         "`diagnostics`: count per code."
     )
     w("")
     w(
-        "| # | entry | version | valid | result | ops | models (named schemas) | warnings | "
-        "errors | diagnostics | imports | mypy errors | generate s | mypy s |"
+        "| # | entry | version | valid | result | ops | paged | models (named schemas) | "
+        "warnings | errors | diagnostics | imports | mypy errors | generate s | mypy s |"
     )
-    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for number, r in enumerate(results, 1):
         if r.ops_generated is not None:
             ops = f"{r.ops_generated}/{r.ops_total}"
@@ -756,6 +764,7 @@ def render_report(
         else:
             ops = f"-/{r.index_ops}"
         models = f"{r.models} ({r.named_schemas})" if r.models is not None else "-"
+        paged = "-" if r.ops_paged is None else str(r.ops_paged)
         problems = r.problems()
         result = "ok" if not problems else "**" + "; ".join(problems) + "**"
         diags = ", ".join(f"{code}: {count}" for code, count in r.codes.items()) or "-"
@@ -768,7 +777,7 @@ def render_report(
         mypy_s = f"{r.mypy_seconds:.1f}" if r.mypy_exit is not None or r.mypy_seconds else "-"
         w(
             f"| {number} | {_cell(r.name)} | {_cell(r.version)} | {'yes' if r.valid else 'no'} | "
-            f"{_cell(result)} | {ops} | {models} | {r.warnings} | {r.errors} | {diags} | "
+            f"{_cell(result)} | {ops} | {paged} | {models} | {r.warnings} | {r.errors} | {diags} | "
             f"{imports} | {mypy_cell} | {r.generate_seconds:.1f} | {mypy_s} |"
         )
     w("")

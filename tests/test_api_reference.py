@@ -25,8 +25,9 @@ from generator.diagnostics import Diagnostics
 from generator.model import ir
 from generator.model.operations import error_class
 from generator.pipeline import Run, analyse
+from generator.render import black_adapter, pysource
 from generator.render import package as render
-from generator.render import pysource
+from generator.render.types import TypePrinter
 from generator.runtime._errors import status_error_class
 
 from .conftest import CORPUS, GENERATED, REPO, SPEC, require_corpus
@@ -63,7 +64,7 @@ def _assert_blocks_sound(markdown: str) -> int:
     for code in blocks:
         ast.parse(code)
         compile(code, "<api.md>", "exec", dont_inherit=True)
-        assert black.format_str(code + "\n", mode=pysource.black_mode()) == code + "\n", code
+        assert black.format_str(code + "\n", mode=black_adapter.mode()) == code + "\n", code
     return len(blocks)
 
 
@@ -72,6 +73,7 @@ def _assert_blocks_sound(markdown: str) -> int:
 
 def test_every_showcase_operation_is_documented() -> None:
     api = _showcase_api()
+    types = TypePrinter.of(api)
     markdown = API_MD.read_text(encoding="utf-8")
     sections = _sections(markdown)
     expected = {
@@ -81,12 +83,12 @@ def test_every_showcase_operation_is_documented() -> None:
     assert len(expected) == 12
     for call_path, (_resource, op) in expected.items():
         section = sections[call_path]
-        assert f"- `{call_path}(...)` -> `{render.returns(op)}`" in markdown
+        assert f"- `{call_path}(...)` -> `{types.returns(op)}`" in markdown
         signature = _python_blocks(section)[0]
         function = ast.parse(signature).body[0]
         assert isinstance(function, ast.FunctionDef) and function.name == op.method_name
         assert function.returns is not None
-        assert ast.unparse(function.returns) == ast.unparse(ast.parse(render.returns(op)).body[0])
+        assert ast.unparse(function.returns) == ast.unparse(ast.parse(types.returns(op)).body[0])
         # Required path parameters are positional-or-keyword, the rest keyword-only.
         names = [a.arg for a in function.args.args + function.args.kwonlyargs]
         path_first = sorted(
@@ -97,11 +99,15 @@ def test_every_showcase_operation_is_documented() -> None:
             wanted += [f.name for f in op.body.fields]
             wanted += [op.body.whole_name] if op.body.whole_name else []
         assert names == wanted
-        assert f"Returns `{op.response_annotation}`" in section
+        returned = types.returns(op) if op.pagination else types.output(op.response)
+        assert f"Returns `{returned}`" in section
+        if op.pagination is not None:  # which methods page, and how
+            assert f"`{op.path}` (pages)" in markdown
+            assert "the method *pages*" in section and "`offset` advanced by" in section
         for error in op.errors:
             assert f"- `{error.error_class}` (`{error.status}`" in section
         if op.stream_mode:
-            assert f"`Stream[{op.stream_annotation}]`" in section
+            assert f"`Stream[{types.output(op.stream)}]`" in section
     assert "[`api.md`](api.md)" in (GENERATED / "README.md").read_text(encoding="utf-8")
 
 
@@ -400,7 +406,7 @@ def test_placeholders_follow_the_types() -> None:
 
     where = Location("spec.yaml")
     definitions: dict[str, ir.Definition] = {
-        "Color": ir.Enum("Color", "m", ("red", "blue"), "Literal['red', 'blue']", None, where),
+        "Color": ir.Enum("Color", "m", ("red", "blue"), None, where),
         "Pet": ir.Model(
             "Pet",
             "m",
@@ -409,7 +415,6 @@ def test_placeholders_follow_the_types() -> None:
                     "name",
                     "name",
                     ir.Prim("str"),
-                    "str",
                     True,
                     None,
                     None,
@@ -422,7 +427,6 @@ def test_placeholders_follow_the_types() -> None:
                     "color",
                     "color",
                     ir.Ref("Color"),
-                    "Color",
                     True,
                     None,
                     None,
@@ -431,14 +435,11 @@ def test_placeholders_follow_the_types() -> None:
                     False,
                     where,
                 ),
-                ir.Field(
-                    "id", "id", ir.Prim("int"), "int", True, None, None, False, True, False, where
-                ),
+                ir.Field("id", "id", ir.Prim("int"), True, None, None, False, True, False, where),
                 ir.Field(
                     "tag",
                     "tag",
                     ir.Prim("str"),
-                    "str",
                     False,
                     None,
                     None,
@@ -451,7 +452,6 @@ def test_placeholders_follow_the_types() -> None:
                     "self",
                     "self",
                     ir.Ref("Pet"),
-                    "Pet",
                     True,
                     None,
                     None,
@@ -461,7 +461,6 @@ def test_placeholders_follow_the_types() -> None:
                     where,
                 ),
             ),
-            None,
             None,
             None,
             False,
@@ -482,5 +481,5 @@ def test_readme_examples_are_laid_out_by_black() -> None:
     examples = [code for code in _python_blocks(readme) if code.startswith("result = client.")]
     assert len(examples) == 8  # one per resource with operations
     for code in examples:
-        assert black.format_str(code + "\n", mode=pysource.black_mode()) == code + "\n"
+        assert black.format_str(code + "\n", mode=black_adapter.mode()) == code + "\n"
         assert max(len(line) for line in code.split("\n")) <= 100

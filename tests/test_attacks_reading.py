@@ -496,7 +496,7 @@ def _seconds(function: object, *args: object) -> float:
 )
 def test_the_fast_yaml_scan_of_one_long_line_is_linear(line: object, n: int) -> None:
     from generator.load import fastyaml
-    from generator.load.sources import _SpecLoader
+    from generator.load.readers import SpecLoader as _SpecLoader
 
     def text(n: int) -> str:
         return _HEAD + line(n) + "\n"  # type: ignore[operator]

@@ -32,6 +32,8 @@ from generator.model.bounded import is_small
 from generator.model.naming import WINDOWS_DEVICE_NAMES, Namer, file_stem
 from generator.model.schemas import MAX_LITERAL_VALUES, MAX_SCHEMA_DEPTH
 from generator.pipeline import Run, build, render_and_format
+from generator.render import pysource
+from generator.render.types import TypePrinter
 from tests.hostile.harness import PACKAGE, check_all
 from tests.hostile.strategies import alias_bomb
 
@@ -127,7 +129,7 @@ def test_an_enum_past_the_literal_limit_is_its_base_type(
     assert warning.location == Location("spec.json", "/components/schemas/E/enum")
     assert not [d for m in api.modules for d in m.definitions if isinstance(d, ir.Enum)]
     (operation,) = [op for r in api.resources for op in r.operations]
-    assert operation.response_annotation == annotation
+    assert TypePrinter.of(api).output(operation.response) == annotation
 
 
 def test_enum_values_equal_in_python_stay_distinct_json_values() -> None:
@@ -169,7 +171,7 @@ def test_an_integer_too_long_to_print_loosens_the_enum() -> None:
     kinds = {d.name: d for m in api.modules for d in m.definitions}
     assert "E" not in kinds  # a loosened enum is its base type, as for any W307
     (operation,) = [op for r in api.resources for op in r.operations]
-    assert operation.response_annotation == "int"
+    assert TypePrinter.of(api).output(operation.response) == "int"
     assert isinstance(kinds["F"], ir.Enum) and kinds["F"].values == (10**30,)
 
 
@@ -296,9 +298,8 @@ def test_nesting_within_the_limit_is_typed_in_full() -> None:
     run, api = _build(_spec(_nested("items", MAX_SCHEMA_DEPTH - 1)))
     assert not _codes(run)
     (operation,) = [op for r in api.resources for op in r.operations]
-    assert operation.response_annotation == "list[" * (MAX_SCHEMA_DEPTH - 1) + "str" + "]" * (
-        MAX_SCHEMA_DEPTH - 1
-    )
+    expected = "list[" * (MAX_SCHEMA_DEPTH - 1) + "str" + "]" * (MAX_SCHEMA_DEPTH - 1)
+    assert TypePrinter.of(api).output(operation.response) == expected
 
 
 def test_a_long_ref_chain_generates_with_warnings_at_lines(tmp_path: Path) -> None:
@@ -372,7 +373,8 @@ def test_huge_examples_and_defaults_are_not_printed() -> None:
     _, api, files = _generate(_spec(paths=paths))
     assert sum(len(data) for data in files.values()) < 2_000_000
     (operation,) = [op for r in api.resources for op in r.operations]
-    assert "lol" not in operation.example and "leaf" not in operation.example
+    example = " ".join(pysource.example_value(a.value) for a in operation.example_arguments)
+    assert "lol" not in example and "leaf" not in example
     text = b"".join(files.values()).decode()
     assert "['lol', 'lol'" in text  # the default, as an excerpt in the field's docs
 

@@ -243,11 +243,15 @@ def test_validate_reports_warnings_with_lines_and_succeeds(
     (work / "warn.yaml").write_text(SLIGHTLY_INVALID, encoding="utf-8")
     code, out, err = _run(capsys, "validate", "warn.yaml")
     assert code == EXIT_OK
-    assert _diagnostics(err) == [
-        'warn.yaml:5:3: warning W100 spec violation: 5 is not of type "string" '
-        "(at #/info/description)",
-        'warn.yaml:10:7: warning W100 spec violation: "pets" is not of type "array" '
-        "(at #/paths/~1pets/get/tags)",
+    # Code, place and pointer are oagen's; the words after "spec violation:" are the validator's.
+    found = _diagnostics(err)
+    assert [line.split(" spec violation: ")[0] for line in found] == [
+        "warn.yaml:5:3: warning W100",
+        "warn.yaml:10:7: warning W100",
+    ]
+    assert [line.rsplit(" (at ", 1)[1] for line in found] == [
+        "#/info/description)",
+        "#/paths/~1pets/get/tags)",
     ]
     assert err.count("    hint: ") == 2
     assert err.splitlines()[-1].startswith("oagen: warn.yaml: usable: 0 error(s), 2 warning(s)")

@@ -19,6 +19,7 @@ from generator.diagnostics import Diagnostics, Severity
 from generator.load.convert import swagger_to_openapi
 from generator.model import ir
 from generator.pipeline import Run, analyse
+from generator.render.types import TypePrinter
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 FILE = "spec.yaml"
@@ -861,7 +862,8 @@ def test_multi_file_spec_builds_through_the_pipeline(tmp_path: Path) -> None:
     operations = {op.operation_id: op for r in api.resources for op in r.operations}
     assert api.operation_total == len(operations) == 3
     pets = next(op for op in operations.values() if op.path == "/pets")
-    assert [(p.wire_name, p.annotation, p.style) for p in pets.parameters] == [
+    types = TypePrinter.of(api)
+    assert [(p.wire_name, types.argument(p), p.style) for p in pets.parameters] == [
         ("tags", "Sequence[str]", "pipeDelimited"),
         ("limit", "int", None),
     ]
@@ -870,7 +872,7 @@ def test_multi_file_spec_builds_through_the_pipeline(tmp_path: Path) -> None:
         ("owner", ir.Ref("Owner")),
         ("name", ir.Prim("str")),
     ]
-    assert pets.response_annotation == "list[Pet]"
+    assert types.output(pets.response) == "list[Pet]"
     assert {name for name, _ in api.model_names} >= {"Pet", "Owner", "Error", "Local"}
 
 

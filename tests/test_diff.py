@@ -30,7 +30,6 @@ from generator.review.diff import (
     as_dict,
     diff_apis,
     diff_specs,
-    parse_annotation,
     render_json,
     render_markdown,
     suggested_bump,
@@ -304,6 +303,8 @@ def test_the_classification_rules() -> None:
         (B, "body-field-added", "client.items.create(kind=)"),
         (B, "body-field-removed", "client.items.create(tags=)"),
         (B, "method-removed", "client.items.delete()"),
+        # `page` and `limit` added: the list now pages, and returns a page
+        (B, "paging-added", "client.items.list()"),
         (B, "parameter-type-changed", "client.items.list(cursor=)"),
         (B, "parameter-removed", "client.items.list(legacy=)"),
         (B, "parameter-required", "client.items.list(q=)"),
@@ -441,7 +442,7 @@ def test_render_json_groups_and_bumps() -> None:
     document = json.loads(render_json(list(reversed(changes))))
     assert list(document) == ["breaking", "non_breaking", "docs", "suggested_bump"]
     assert document["suggested_bump"] == "major"
-    assert len(document["breaking"]) == 10 and len(document["docs"]) == 3
+    assert len(document["breaking"]) == 11 and len(document["docs"]) == 3
     assert all(
         set(item) == {"kind", "location", "message"}
         for group in ("breaking", "non_breaking", "docs")
@@ -464,12 +465,12 @@ def test_render_markdown_is_grouped_and_stable() -> None:
     text = render_markdown(changes)
     assert text == render_markdown(list(reversed(changes)))
     assert text.startswith(
-        "## API changes\n\n**10** breaking, **9** non-breaking, **3** "
+        "## API changes\n\n**11** breaking, **9** non-breaking, **3** "
         "documentation-only; suggested version bump: **major**\n"
     )
     headings = [line for line in text.splitlines() if line.startswith("### ")]
     assert headings == [
-        "### Breaking changes (10)",
+        "### Breaking changes (11)",
         "### Non-breaking changes (9)",
         "### Documentation only (3)",
     ]
@@ -482,21 +483,6 @@ def test_render_markdown_is_grouped_and_stable() -> None:
 def test_suggested_bump(severities: tuple[Impact, ...], bump: str) -> None:
     changes = [Change("k", severity, "loc", "m") for severity in severities]
     assert suggested_bump(changes) == bump
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("None", ir.Prim("none")),
-        ("list[Pet] | None", ir.Union((ir.Array(ir.Ref("Pet")), ir.Prim("none")))),
-        ("dict[str, Any]", ir.Map(ir.Prim("any"))),
-        ("Lenient[Literal['a', 1]]", ir.Literal(("a", 1))),
-        ("datetime.datetime", ir.Prim("datetime")),
-        ("Sequence[Mapping[str, int]]", ir.Array(ir.Map(ir.Prim("int")))),
-    ],
-)
-def test_parse_annotation(text: str, expected: ir.TypeExpr) -> None:
-    assert parse_annotation(text) == expected
 
 
 def test_diff_apis_on_built_irs() -> None:
@@ -671,3 +657,71 @@ def test_a_revision_error_prints_no_raw_control_character(
     err = capsys.readouterr().err
     assert "does not exist" in err
     assert "\x1b" not in err and "\x07" not in err and "\\x1b]52;" in err
+
+
+def test_a_method_moved_to_another_resource_is_a_rename_with_both_call_paths(
+    edited: Any,
+) -> None:
+    def edit(document: dict[str, Any]) -> None:
+        for method in ("get", "post"):
+            if method in document["paths"]["/credits"]:
+                document["paths"]["/credits"][method]["tags"] = ["Billing"]
+        document["paths"]["/keys"]["get"]["tags"] = ["Billing"]
+
+    changes = edited(edit)
+    kinds = {(c.severity, c.kind) for c in changes}
+    assert (B, "method-removed") not in kinds and (N, "method-added") not in kinds
+    renamed = [c for c in changes if c.kind == "method-renamed"]
+    assert [(c.severity, c.location) for c in renamed] == [
+        (B, "client.billing.get_credits()"),
+        (B, "client.billing.list_keys()"),
+    ]
+    assert "`client.keys.list_keys()` is now `client.billing.list_keys()` (GET /keys)" in (
+        renamed[1].message
+    )
+    (added,) = [c for c in changes if c.kind == "resource-added"]
+    assert added.message == (
+        "new resource `client.billing`; `get_credits()`, `list_keys()` moved here "
+        "(see their renames)"
+    )
+    (removed,) = [c for c in changes if c.kind == "resource-removed"]
+    assert removed.location == "client.credits"
+    assert "`get_credits()` moved (see their renames)" in removed.message
+    assert "with its methods" not in removed.message
+
+
+def test_renames_to_nested_call_paths_compare_whole_call_paths() -> None:
+    """Methods are matched by HTTP method and path, whatever their call paths: a method moved
+    to `client.chat.completions` is a rename, and that resource is not `client.completions`."""
+    old = analyse(Run(Config()), SPEC, validate=False)
+    assert old is not None
+    paths = {
+        "create_chat_completion": ("chat.completions", "create"),
+        "list_keys": ("keys", "list"),
+    }
+
+    def renamed(op: ir.Operation) -> ir.Operation:
+        resource, method = paths.get(op.method_name, (op.resource, op.method_name))
+        return replace(op, resource=resource, method_name=method)
+
+    new = replace(
+        old,
+        resources=tuple(
+            replace(r, operations=tuple(renamed(op) for op in r.operations)) for r in old.resources
+        ),
+    )
+    changes = diff_apis(old, new)
+    assert triples(changes) == [
+        (B, "resource-removed", "client.chat"),
+        (B, "method-renamed", "client.chat.completions.create()"),
+        (B, "method-renamed", "client.keys.list()"),
+        (N, "resource-added", "client.chat.completions"),
+    ]
+    assert changes[1].message.startswith(
+        "`client.chat.create_chat_completion()` is now `client.chat.completions.create()` "
+        "(POST /chat/completions)"
+    )
+    assert "`create_chat_completion()` moved" in changes[0].message
+    assert changes[3].message == (
+        "new resource `client.chat.completions`; `create()` moved here (see their renames)"
+    )

@@ -12,14 +12,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.load import fastyaml
-from generator.load import sources as load
+from generator.load import fastyaml, readers
 
 from .conftest import require_corpus
 
 
 def _pyyaml(text: str) -> Any:
-    loader = load._SpecLoader(text)
+    loader = readers.SpecLoader(text)
     loader.duplicates = []
     try:
         return loader.get_single_data()
@@ -41,7 +40,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _fast(text: str) -> Any:
-    return fastyaml.load(text, load._SpecLoader)
+    return fastyaml.load(text, readers.SpecLoader)
 
 
 def _agrees(text: str) -> None:

@@ -1,5 +1,5 @@
 """The safety net after layout: a generated file that would not compile is an E601 error, on the
-in-process path and on the forked one."""
+in-process path and when child processes share the work out."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import forked
+from generator import workers
 from generator.diagnostics import Diagnostics
 from generator.render import format as formatting
 
@@ -20,13 +20,13 @@ FILES = {
 }
 
 
-@pytest.mark.parametrize("forking", [False, True], ids=["in-process", "forked"])
+@pytest.mark.parametrize("forking", [False, True], ids=["in-process", "children"])
 def test_files_that_do_not_compile_are_reported(
     forking: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if forking and not forked.available():
-        pytest.skip("fork is not available here")
-    monkeypatch.setattr(formatting, "_PARALLEL_WORK", 0 if forking else 10**9)
+    if forking and not workers.parallel():
+        pytest.skip("a single core: the work is not shared out")
+    monkeypatch.setattr(formatting, "_PARALLEL_FILES", 0 if forking else 10**9)
     diagnostics = Diagnostics()
     out = formatting.format_files(dict(FILES), diagnostics, laid_out=set(FILES))
     reported = sorted(
@@ -40,15 +40,15 @@ def test_files_that_do_not_compile_are_reported(
 def test_cached_black_answers_a_repeat_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.render import pysource
+    from generator.render import black_adapter
 
     monkeypatch.setenv("OAGEN_CACHE_DIR", str(tmp_path))
     source = "x = call(" + ", ".join(f"argument_{n}={n}" for n in range(12)) + ")\n"
     first = formatting.cached_black(source)
-    assert first == pysource.black_one_pass(source) != source
+    assert first == black_adapter.format_code(source) != source
 
     def no_black(text: str) -> str:
         raise AssertionError("black ran although the cache holds the answer")
 
-    monkeypatch.setattr(pysource, "black_one_pass", no_black)
+    monkeypatch.setattr(black_adapter, "format_code", no_black)
     assert formatting.cached_black(source) == first

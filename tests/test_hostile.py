@@ -743,7 +743,7 @@ def test_bug_lone_surrogate_in_pyproject(where: str, tmp_path: Path) -> None:
     "a component that is only null (type: null, or type: [null]) becomes `Nothing: TypeAlias "
     "= None`; an optional property referring to it is annotated `Nothing | None`, which is "
     "`None | None` at run time: TypeError when pydantic builds the model "
-    "(build/annotations.Annotator.field: _allows_none does not look through aliases)"
+    "(render/types.TypePrinter.field: typerules.allows_none looks through aliases)"
 )
 def test_bug_optional_reference_to_null_alias(tmp_path: Path) -> None:
     _assert_safe(

@@ -9,6 +9,7 @@ Prism's validation and parse into the typed model.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -108,6 +109,7 @@ EXPECTED_TYPES = {
     "delete_key": "DeleteKeyResponse",
     "update_key": "UpdateKeyResponse",
 }
+PAGED = {"list_keys"}
 
 
 def test_every_operation_sync(prism: PrismServer) -> None:
@@ -120,6 +122,9 @@ def test_every_operation_sync(prism: PrismServer) -> None:
         assert len(calls) == 12
         for name, call in calls:
             result = call()
+            if name in PAGED:  # a page: its body is the operation's response
+                assert type(result).__name__ == "SyncPage", name
+                result = result.body
             assert type(result).__name__ == EXPECTED_TYPES[name], name
             # Nothing is lost: in dynamic mode Prism's faker adds properties the spec does not
             # declare, at every level, and the model must keep them all.
@@ -139,11 +144,54 @@ def test_every_operation_async(prism: PrismServer) -> None:
         ) as client:
             for name, call in _calls(client):
                 result = await call()
+                if name in PAGED:
+                    assert type(result).__name__ == "AsyncPage", name
+                    result = result.body
                 assert type(result).__name__ == EXPECTED_TYPES[name], name
         await http.aclose()
 
     asyncio.run(run())
     recorder.assert_all_valid()
+
+
+def test_list_keys_pages_by_offset(prism: PrismServer) -> None:
+    """Prism answers every page with the same example, so paging never ends by itself: taking
+    three keys must make exactly three requests, each valid for Prism, the offset advancing."""
+    if prism.dynamic:
+        pytest.skip("random bodies: the number of keys per page is unknown")
+    recorder = _Recorder()
+    http = httpx.Client(event_hooks={"response": [recorder]})
+    with OpenRouter(
+        api_key="sk-test", base_url=prism.base_url, http_client=http, max_retries=0
+    ) as client:
+        page = client.keys.list_keys()
+        assert len(recorder.responses) == 1
+        assert all(isinstance(key, m.ListKeysResponseDataItem) for key in page.items)
+        per_page = len(page.items)
+        keys = list(itertools.islice(page, 3 * per_page))
+    assert len(keys) == 3 * per_page
+    assert len(recorder.responses) == 3
+    offsets = [r.request.url.params.get("offset") for r in recorder.responses]
+    assert offsets == [None, str(per_page), str(2 * per_page)]
+    recorder.assert_all_valid()
+    http.close()
+
+    async def run() -> list[str]:
+        arecorder = _Recorder()
+        ahttp = httpx.AsyncClient(event_hooks={"response": [arecorder.record_async]})
+        async with AsyncOpenRouter(
+            api_key="sk-test", base_url=prism.base_url, http_client=ahttp, max_retries=0
+        ) as aclient:
+            hashes = []
+            async for key in aclient.keys.list_keys():
+                hashes.append(key.hash)
+                if len(hashes) == 2 * per_page:
+                    break
+        arecorder.assert_all_valid()
+        await ahttp.aclose()
+        return hashes
+
+    assert asyncio.run(run()) == [key.hash for key in keys[: 2 * per_page]]
 
 
 def test_streaming_chat_completion(prism: PrismServer) -> None:

@@ -4,8 +4,9 @@ The client is generated from the shared corpus's full OpenRouter description (Op
 operations, ~770 schemas) into a temporary folder; Prism mocks the same description with
 ``-d``.  Each GET and POST operation is called once through the generated sync client with its
 required parameters and required body fields: values come from the spec's examples (the IR's
-``Operation.example``, then the parameter's or media type's own examples) when they validate
-against their schema, else from a deterministic synthesiser (``tests/prism_full/synth.py``).
+``Operation.example_arguments``, then the parameter's or media type's own examples) when they
+validate against their schema, else from a deterministic synthesiser
+(``tests/prism_full/synth.py``).
 Each call must pass Prism's request validation, get a 2xx and parse into the declared type (the
 raw body validates: no lenient fallback), and the parsed value must keep every key of the raw
 body, at every depth (Prism's faker adds unknown ones; values may be normalised, e.g. datetimes).
@@ -58,6 +59,7 @@ if prism_binary() is None:
 from generator.config import Config  # noqa: E402
 from generator.model import ir  # noqa: E402  (only once the spec is known to be there
 from generator.pipeline import Run, analyse  # noqa: E402
+from generator.render import pysource  # noqa: E402
 
 # Operations that cannot pass for reasons outside the generated client: operation id -> reason.
 # Each is strict, so a fixed Prism or spec shows up as an XPASS failure.  None is needed today.
@@ -224,22 +226,13 @@ def schemas() -> Schemas:
 
 
 def _example_kwargs(operation: ir.Operation) -> dict[str, Any]:
-    """The keyword arguments of the IR's example call (``...`` marks a value it has not got)."""
-    if not operation.example.strip():
-        return {}
-    call = ast.parse(f"f({operation.example})", mode="eval").body
-    assert isinstance(call, ast.Call)
-    out: dict[str, Any] = {}
-    for keyword in call.keywords:
-        if keyword.arg is None:
-            continue
-        if isinstance(keyword.value, ast.Constant) and keyword.value.value is Ellipsis:
-            continue
-        try:
-            out[keyword.arg] = ast.literal_eval(keyword.value)
-        except ValueError:
-            continue
-    return out
+    """The keyword arguments of the IR's example call that come from the spec (placeholders
+    for arguments it has no example for are left out)."""
+    return {
+        argument.name: ast.literal_eval(pysource.example_value(argument.value))
+        for argument in operation.example_arguments
+        if argument.from_spec
+    }
 
 
 def _media_examples(node: dict[str, Any]) -> list[Any]:
@@ -421,6 +414,10 @@ def test_operation(
     request_problems = [p for p in violations(response.headers) if p.startswith("request")]
     assert not request_problems, context
     assert 200 <= response.status_code < 300, context
+    if operation.pagination is not None:  # a list that pages: the first page, its body checked
+        assert type(result).__name__ == "SyncPage", context
+        assert len(recorder.responses) == 1, context  # no page fetched before it is needed
+        result = result.body
     _check_result(operation, described, result, response, caplog, context)
 
 
@@ -448,11 +445,10 @@ def _check_result(
         assert isinstance(result, str) and result == response.text, context
         return
     expected = described.response_type
-    model = getattr(
-        importlib.import_module(f"{PACKAGE}.models"), operation.response_annotation, None
-    )
+    name = operation.response.name if isinstance(operation.response, ir.Ref) else ""
+    model = getattr(importlib.import_module(f"{PACKAGE}.models"), name, None)
     if isinstance(model, type):
-        assert expected is model, (expected, operation.response_annotation)
+        assert expected is model, (expected, operation.response)
     try:
         pydantic.TypeAdapter(expected).validate_json(response.content)
     except pydantic.ValidationError as exc:

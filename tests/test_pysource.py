@@ -264,23 +264,6 @@ _types = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(_types, identifiers, st.sampled_from(["alias", "field", "field-default", "parameter"]))
-def test_one_black_pass_lays_out_units_as_two_do(annotation: str, name: str, shape: str) -> None:
-    line, context = {
-        "alias": (f"{name.title()}: TypeAlias = {annotation}", pysource.STATEMENT),
-        "field": (f"    {name}: {annotation}", pysource.STATEMENT),
-        "field-default": (
-            f'    {name}: {annotation} | None = Field(default=None, alias="{name}")',
-            pysource.STATEMENT,
-        ),
-        "parameter": (f"        {name}: {annotation} | NotGiven = NOT_GIVEN,", pysource.PARAMETER),
-    }[shape]
-    key = (context, (line,))
-    once = pysource.lay_out_all([key], pysource.black_one_pass)
-    assert once == pysource.lay_out_all([key], pysource.black_format)
-
-
 # Black measures a line by display width: an emoji or a CJK character is two columns, so a line
 # under 100 characters can be over 100 columns.
 WIDE = ["👨\u200d👩\u200d👧", "中文字符", "e\u0301", "\uff46\uff55\uff4c\uff4c", "\U0001f600" * 3]

@@ -660,7 +660,7 @@ def test_no_control_character_reaches_the_terminal(tmp_path: Path) -> None:
 
 
 def test_a_large_spec_validated_in_a_child_gets_its_referenced_files(tmp_path: Path) -> None:
-    """Over 100,000 characters, `generate` validates in a forked child: the files the spec
+    """`generate` validates in a child process: the files the spec
     refers to travel with the document, so the child reads no file and still checks them."""
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "pet.yaml").write_text(

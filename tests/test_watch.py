@@ -67,7 +67,7 @@ def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
     try:
         _wait_for(lambda: "watching" in log.read_text(), 90, "the first generation", log)
         model = tmp_path / "out" / "watched" / "models" / "thing.py"
-        runtime = tmp_path / "out" / "watched" / "_runtime" / "_client.py"
+        runtime = tmp_path / "out" / "watched" / "_runtime" / "_errors.py"
         runtime_mtime = runtime.stat().st_mtime_ns
         assert "size" not in model.read_text()
         time.sleep(0.2)
@@ -81,6 +81,11 @@ def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
         # The files are swapped in before the summary line is printed.
         _wait_for(lambda: log.read_text().count("operations") >= 2, 60, "the second summary", log)
         assert runtime.stat().st_mtime_ns == runtime_mtime, "an unchanged file was rewritten"
+        # What changed is printed: the input saved, then the files the regeneration rewrote.
+        printed = log.read_text()
+        assert "oagen: changed: spec.yaml" in printed, printed
+        rewrote = [line for line in printed.splitlines() if line.startswith("oagen: rewrote")][-1]
+        assert "watched/models/thing.py" in rewrote and "_runtime" not in rewrote, rewrote
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -170,9 +175,10 @@ def test_a_spec_swapped_for_a_fifo_or_device_mid_run_is_reported_not_read(tmp_pa
         (tmp_path / "zero.yaml").symlink_to("/dev/zero")
         targets.append("zero.yaml")
     program = (
-        "import sys\nfrom pathlib import Path\nfrom generator.cli import _metadata\n"
+        "import sys\nfrom pathlib import Path\n"
+        "from generator.cli.produce import manifest_metadata\n"
         "from generator.config import Config\n"
-        "print(_metadata(Config(spec=Path(sys.argv[1])), '1.0.0'))\n"
+        "print(manifest_metadata(Config(spec=Path(sys.argv[1])), '1.0.0'))\n"
     )
     for name in targets:
         done = subprocess.run(

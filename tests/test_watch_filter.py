@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.cli import _watch_filter
+from generator.cli.watch import watch_filter
 
 
 def test_watch_ignores_the_output_and_oagens_files_beside_it(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    relevant = _watch_filter(out)
+    relevant = watch_filter(out)
     ignored = [
         out,
         out / "pkg" / "x.py",
@@ -31,4 +31,4 @@ def test_watch_ignores_the_output_and_oagens_files_beside_it(tmp_path: Path) -> 
     ]
     for path in watched:
         assert relevant(None, str(path)), path
-    assert _watch_filter(None)(None, str(out / "x.py"))
+    assert watch_filter(None)(None, str(out / "x.py"))

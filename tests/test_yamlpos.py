@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.load import yamlpos
-from generator.load.sources import _index_positions
+from generator.load.sourcemap import index_positions
 
 SNIPPETS = {
     "compact sequences and quoted keys": """\
@@ -66,7 +66,7 @@ d:
 
 
 def _compare(text: str) -> tuple[int, int]:
-    index = _index_positions(text, False)
+    index = index_positions(text, False)
     lines = text.split("\n")
     answered = 0
     for pointer, expected in index.items():
@@ -106,7 +106,7 @@ def test_corpus_specs_agree_with_the_composed_index(corpus: Path, relative: str)
     text = path.read_text(encoding="utf-8-sig")
     if text.lstrip()[:1] in "{[":
         pytest.skip(f"{relative} is JSON")
-    index = _index_positions(text, False)
+    index = index_positions(text, False)
     lines = text.split("\n")
     pointers = sorted(p for p in index if p)
     sample = random.Random(0).sample(pointers, min(100, len(pointers)))

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import httpx
 
+from ._hooks import package_hooks
 from ._runtime import (
     NOT_GIVEN,
     AsyncClient,
+    AuthOption,
     ClientConfig,
     NotGiven,
     RetryPolicy,
@@ -24,44 +26,58 @@ if TYPE_CHECKING:
     from .resources.chat import (
         AsyncChat,
         AsyncChatWithRawResponse,
+        AsyncChatWithStreamingResponse,
         Chat,
         ChatWithRawResponse,
+        ChatWithStreamingResponse,
     )
     from .resources.completions import (
         AsyncCompletions,
         AsyncCompletionsWithRawResponse,
+        AsyncCompletionsWithStreamingResponse,
         Completions,
         CompletionsWithRawResponse,
+        CompletionsWithStreamingResponse,
     )
     from .resources.credits import (
         AsyncCredits,
         AsyncCreditsWithRawResponse,
+        AsyncCreditsWithStreamingResponse,
         Credits,
         CreditsWithRawResponse,
+        CreditsWithStreamingResponse,
     )
     from .resources.generation import (
         AsyncGeneration,
         AsyncGenerationWithRawResponse,
+        AsyncGenerationWithStreamingResponse,
         Generation,
         GenerationWithRawResponse,
+        GenerationWithStreamingResponse,
     )
     from .resources.keys import (
         AsyncKeys,
         AsyncKeysWithRawResponse,
+        AsyncKeysWithStreamingResponse,
         Keys,
         KeysWithRawResponse,
+        KeysWithStreamingResponse,
     )
     from .resources.models import (
         AsyncModels,
         AsyncModelsWithRawResponse,
+        AsyncModelsWithStreamingResponse,
         Models,
         ModelsWithRawResponse,
+        ModelsWithStreamingResponse,
     )
     from .resources.providers import (
         AsyncProviders,
         AsyncProvidersWithRawResponse,
+        AsyncProvidersWithStreamingResponse,
         Providers,
         ProvidersWithRawResponse,
+        ProvidersWithStreamingResponse,
     )
 
 __all__ = ["OpenRouter", "AsyncOpenRouter"]
@@ -110,6 +126,8 @@ class OpenRouter(SyncClient):
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | None = None,
+        hooks: Iterable[object] | None = None,
+        auth: AuthOption | None = None,
     ) -> None:
         """Create a client.
 
@@ -128,6 +146,10 @@ class OpenRouter(SyncClient):
             max_event_bytes: the largest line or event of a stream (default 16 MiB).
             retry: a `RetryPolicy` (retries, waits, statuses) replacing the API's for every call;
                 `max_retries` still sets the number of retries.
+            hooks: objects with `before_request`, `after_response` and/or `on_error`, run around
+                every request after the package's own (`_hooks.py`).
+            auth: a function returning an access token, or an `httpx.Auth`, sent with every request
+                in place of the credentials above.
         """
         super().__init__(
             credentials={
@@ -143,6 +165,8 @@ class OpenRouter(SyncClient):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             retry=retry,
+            hooks=[*package_hooks(), *(hooks or ())],
+            auth=auth,
         )
 
     @cached_property
@@ -199,6 +223,11 @@ class OpenRouter(SyncClient):
         """The same methods, returning the raw response (status, headers, `.parse()`)."""
         return OpenRouterWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> OpenRouterWithStreamingResponse:
+        """The same methods, as context managers over the response before its body is read."""
+        return OpenRouterWithStreamingResponse(self)
+
 
 class AsyncOpenRouter(AsyncClient):
     """Async client for the OpenRouter API.
@@ -222,6 +251,8 @@ class AsyncOpenRouter(AsyncClient):
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | None = None,
+        hooks: Iterable[object] | None = None,
+        auth: AuthOption | None = None,
     ) -> None:
         """Create a client.
 
@@ -240,6 +271,10 @@ class AsyncOpenRouter(AsyncClient):
             max_event_bytes: the largest line or event of a stream (default 16 MiB).
             retry: a `RetryPolicy` (retries, waits, statuses) replacing the API's for every call;
                 `max_retries` still sets the number of retries.
+            hooks: objects with `before_request`, `after_response` and/or `on_error`, run around
+                every request after the package's own (`_hooks.py`).
+            auth: a function returning an access token, or an `httpx.Auth`, sent with every request
+                in place of the credentials above.
         """
         super().__init__(
             credentials={
@@ -255,6 +290,8 @@ class AsyncOpenRouter(AsyncClient):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             retry=retry,
+            hooks=[*package_hooks(), *(hooks or ())],
+            auth=auth,
         )
 
     @cached_property
@@ -310,6 +347,11 @@ class AsyncOpenRouter(AsyncClient):
     def with_raw_response(self) -> AsyncOpenRouterWithRawResponse:
         """The same methods, returning the raw response (status, headers, `.parse()`)."""
         return AsyncOpenRouterWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncOpenRouterWithStreamingResponse:
+        """The same methods, as context managers over the response before its body is read."""
+        return AsyncOpenRouterWithStreamingResponse(self)
 
 
 class OpenRouterWithRawResponse:
@@ -404,3 +446,97 @@ class AsyncOpenRouterWithRawResponse:
         from .resources.providers import AsyncProvidersWithRawResponse
 
         return AsyncProvidersWithRawResponse(self._client.providers)
+
+
+class OpenRouterWithStreamingResponse:
+    def __init__(self, client: OpenRouter) -> None:
+        self._client = client
+
+    @cached_property
+    def chat(self) -> ChatWithStreamingResponse:
+        from .resources.chat import ChatWithStreamingResponse
+
+        return ChatWithStreamingResponse(self._client.chat)
+
+    @cached_property
+    def completions(self) -> CompletionsWithStreamingResponse:
+        from .resources.completions import CompletionsWithStreamingResponse
+
+        return CompletionsWithStreamingResponse(self._client.completions)
+
+    @cached_property
+    def credits(self) -> CreditsWithStreamingResponse:
+        from .resources.credits import CreditsWithStreamingResponse
+
+        return CreditsWithStreamingResponse(self._client.credits)
+
+    @cached_property
+    def generation(self) -> GenerationWithStreamingResponse:
+        from .resources.generation import GenerationWithStreamingResponse
+
+        return GenerationWithStreamingResponse(self._client.generation)
+
+    @cached_property
+    def keys(self) -> KeysWithStreamingResponse:
+        from .resources.keys import KeysWithStreamingResponse
+
+        return KeysWithStreamingResponse(self._client.keys)
+
+    @cached_property
+    def models(self) -> ModelsWithStreamingResponse:
+        from .resources.models import ModelsWithStreamingResponse
+
+        return ModelsWithStreamingResponse(self._client.models)
+
+    @cached_property
+    def providers(self) -> ProvidersWithStreamingResponse:
+        from .resources.providers import ProvidersWithStreamingResponse
+
+        return ProvidersWithStreamingResponse(self._client.providers)
+
+
+class AsyncOpenRouterWithStreamingResponse:
+    def __init__(self, client: AsyncOpenRouter) -> None:
+        self._client = client
+
+    @cached_property
+    def chat(self) -> AsyncChatWithStreamingResponse:
+        from .resources.chat import AsyncChatWithStreamingResponse
+
+        return AsyncChatWithStreamingResponse(self._client.chat)
+
+    @cached_property
+    def completions(self) -> AsyncCompletionsWithStreamingResponse:
+        from .resources.completions import AsyncCompletionsWithStreamingResponse
+
+        return AsyncCompletionsWithStreamingResponse(self._client.completions)
+
+    @cached_property
+    def credits(self) -> AsyncCreditsWithStreamingResponse:
+        from .resources.credits import AsyncCreditsWithStreamingResponse
+
+        return AsyncCreditsWithStreamingResponse(self._client.credits)
+
+    @cached_property
+    def generation(self) -> AsyncGenerationWithStreamingResponse:
+        from .resources.generation import AsyncGenerationWithStreamingResponse
+
+        return AsyncGenerationWithStreamingResponse(self._client.generation)
+
+    @cached_property
+    def keys(self) -> AsyncKeysWithStreamingResponse:
+        from .resources.keys import AsyncKeysWithStreamingResponse
+
+        return AsyncKeysWithStreamingResponse(self._client.keys)
+
+    @cached_property
+    def models(self) -> AsyncModelsWithStreamingResponse:
+        from .resources.models import AsyncModelsWithStreamingResponse
+
+        return AsyncModelsWithStreamingResponse(self._client.models)
+
+    @cached_property
+    def providers(self) -> AsyncProvidersWithStreamingResponse:
+        from .resources.providers import AsyncProvidersWithStreamingResponse
+
+        return AsyncProvidersWithStreamingResponse(self._client.providers)

@@ -21,6 +21,9 @@ import yaml
 MAX_DEPTH = 256
 MAX_EXPANSION = 10  # times the document's own node count ...
 EXPANSION_ALLOWANCE = 100_000  # ... plus this many nodes, for small documents that reuse a lot
+# Python refuses to convert longer digit strings (its default int_max_str_digits), and anything
+# that prints such a number fails: refused at load whatever the interpreter's setting.
+MAX_INTEGER_DIGITS = 4300
 
 TOO_DEEP, TOO_LARGE, RECURSIVE = "too deep", "too large", "recursive"
 

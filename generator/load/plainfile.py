@@ -53,3 +53,20 @@ def read_regular(
 
 def _shown(limit: int) -> str:
     return f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit} bytes"
+
+
+def spec_file_problem(path: Path) -> str | None:
+    """Why `path` cannot be a spec file the user names (None when it is a regular file), as a
+    phrase for `error E001 file ...: PATH`; never raises (a name too long for the system, a
+    loop of links)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return "not found"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    if stat.S_ISDIR(info.st_mode):
+        return "a directory, not a spec file"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a device, FIFO or socket)"
+    return None

@@ -80,8 +80,20 @@ def load_referenced(sources: Sources, root: SourceFile) -> list[SourceFile]:
 def _external_refs(source: SourceFile) -> list[tuple[str, Location]]:
     """(file part, location of the `$ref`) of each reference into another file."""
     found: list[tuple[str, Location]] = []
-    visited: set[int] = set()  # YAML aliases share nodes: each is walked once
-    stack: list[_Entry] = [(source.data, None, None)]
+    for path, ref in external_refs(source.data):
+        file_part = ref.split("#", 1)[0]
+        if file_part:
+            found.append((file_part, Location(source.display).child(*path, "$ref")))
+    return found
+
+
+def external_refs(data: Any) -> list[tuple[list[str | int], str]]:
+    """(keys from the top of `data` down to the mapping, value) of each `$ref` that does not
+    start with `#`, outside data (examples, defaults, enums, `x-` extensions), in document
+    order; a node YAML aliases share is walked once."""
+    found: list[tuple[list[str | int], str]] = []
+    visited: set[int] = set()
+    stack: list[_Entry] = [(data, None, None)]
     while stack:
         entry = stack.pop()
         node = entry[0]
@@ -91,9 +103,7 @@ def _external_refs(source: SourceFile) -> list[tuple[str, Location]]:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#"):
-                file_part = ref.split("#", 1)[0]
-                if file_part:
-                    found.append((file_part, Location(source.display).child(*_path(entry), "$ref")))
+                found.append((_path(entry), ref))
             parent_key = entry[2]
             names = parent_key in _NAME_MAPS
             for key, value in node.items():
@@ -105,7 +115,7 @@ def _external_refs(source: SourceFile) -> list[tuple[str, Location]]:
                 for index, value in enumerate(node)
                 if isinstance(value, dict | list)
             )
-    found.reverse()  # the stack walks backwards; report in document order within a file
+    found.reverse()  # the stack walks backwards; report in document order
     return found
 
 

@@ -11,6 +11,8 @@ on snippets and on nodes sampled from the corpus's YAML specs).
 
 from __future__ import annotations
 
+from generator import pointers
+
 _SPECIAL = ("&", "*", "!", "|", ">", "{", "[", "%", "@", "`")
 
 
@@ -136,7 +138,7 @@ def _child(
                 return None, (index + 1, content + 1)  # an inline scalar item
             return None
         return None
-    key = part.replace("~1", "/").replace("~0", "~")
+    key = pointers.unescape(part)
     found: tuple[int, str] | None = None
     for index in range(node.line, node.end):
         if index != node.line and indents[index] != column:

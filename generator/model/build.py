@@ -12,12 +12,11 @@ from typing import Any
 from generator.config import Config
 from generator.diagnostics import Diagnostics, Location
 from generator.load.specdata import mapping, text
-from generator.model import ir, retries
+from generator.model import ir, retries, security
 from generator.model.bounded import scalar_text
 from generator.model.modules import build_modules
 from generator.model.naming import (
     RESERVED_CLIENT_NAMES,
-    Namer,
     class_identifier,
     snake_case,
     snake_identifier,
@@ -25,6 +24,7 @@ from generator.model.naming import (
 from generator.model.operations import OperationBuilder
 from generator.model.resolve import Resolver
 from generator.model.schemas import SchemaBuilder
+from generator.model.webhooks import WebhookBuilder
 
 
 def build_api(
@@ -47,6 +47,8 @@ def build_api(
 
     retry_config = retries.from_config(config.retry)
     idempotency_header = retries.idempotency_header(document, config, file, diagnostics)
+    webhooks = WebhookBuilder(document, file, resolver, schemas, diagnostics)
+    webhooks.collect()
     operations = OperationBuilder(
         document,
         file,
@@ -59,6 +61,8 @@ def build_api(
         retry_config,
         idempotency_header,
     )
+    if webhooks.events:
+        operations.client_attributes = operations.client_attributes | {"webhooks"}
     operations.build()
     _unused_overrides(config, schemas, operations, diagnostics)
 
@@ -70,6 +74,13 @@ def build_api(
     package = config.package or snake_identifier(title + " client", "api_client")
     client_class = config.client or _client_name(title)
     env_prefix = config.env_prefix or snake_case(title.removesuffix(" API")).upper() or "API"
+    arguments = security.constructor_namer()
+    schemes = security.security_schemes(
+        document, components.get("securitySchemes"), env_prefix, config.api_key_env, arguments
+    )
+    servers, server_variables = security.servers(
+        document, arguments, root.child("servers"), diagnostics
+    )
     license_info = info.get("license")
     return ir.Api(
         title=title,
@@ -85,12 +96,10 @@ def build_api(
         env_prefix=env_prefix,
         base_url_env=config.base_url_env or f"{env_prefix}_BASE_URL",
         log_env=config.log_env or f"{env_prefix}_LOG",
-        security_schemes=_security_schemes(
-            components.get("securitySchemes"),
-            env_prefix,
-            config.api_key_env,
-            root.child("components", "securitySchemes"),
-        ),
+        security_schemes=schemes,
+        servers=servers,
+        server_variables=server_variables,
+        request_id_header=config.request_id_header,
         modules=modules,
         model_names=tuple(sorted((name, d.module) for name, d in definitions.items())),
         resources=resources,
@@ -103,6 +112,7 @@ def build_api(
         urls=_urls(document, info),
         naming_style=naming.style,
         naming_sources=naming.sources,
+        webhooks=webhooks.finish(config, env_prefix),
         operation_total=operations.total,
         schema_total=len(schemas.definitions),
     )
@@ -126,62 +136,6 @@ def _unused_overrides(
                     where.child(table, source),
                     "check the spelling, or remove the entry",
                 )
-
-
-def _security_schemes(
-    value: Any, env_prefix: str, api_key_env: str | None, where: Location
-) -> tuple[ir.SecurityScheme, ...]:
-    if not isinstance(value, dict):
-        return ()
-    credential_like = [
-        k
-        for k, v in value.items()
-        if isinstance(v, dict) and v.get("type") in ("http", "apiKey", "oauth2", "openIdConnect")
-    ]
-    single = len(credential_like) == 1
-    arguments = Namer(
-        {
-            "base_url",
-            "timeout",
-            "max_retries",
-            "default_headers",
-            "default_query",
-            "http_client",
-            "strict_response_validation",
-            "self",
-            "super",
-            "retry",
-            "max_response_bytes",
-            "max_event_bytes",
-        }
-    )
-    out: list[ir.SecurityScheme] = []
-    for key in credential_like:
-        scheme = value[key]
-        kind = str(scheme["type"])
-        http_scheme = scalar_text(scheme.get("scheme", "")).lower() or None
-        if single and not (kind == "http" and http_scheme == "basic"):
-            argument, env = "api_key", api_key_env or f"{env_prefix}_API_KEY"
-        else:
-            argument = snake_identifier(key, "credential")
-            env = f"{env_prefix}_{argument.upper().rstrip('_')}"
-        argument = arguments.take(argument)
-        out.append(
-            ir.SecurityScheme(
-                key=str(key),
-                kind=kind,
-                scheme=http_scheme,
-                location_in=scalar_text(scheme.get("in")) if kind == "apiKey" else None,
-                param_name=scalar_text(scheme.get("name")) if kind == "apiKey" else None,
-                argument=argument,
-                argument_annotation="tuple[str, str] | None"
-                if http_scheme == "basic"
-                else "str | None",
-                env_var=None if http_scheme == "basic" else env,
-                description=text(scheme.get("description")),
-            )
-        )
-    return tuple(out)
 
 
 def _base_url(document: dict[str, Any]) -> str:

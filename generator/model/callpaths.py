@@ -51,7 +51,12 @@ class _Wanted:
     source: str | None
 
 
-def assign(facts: list[Facts], overrides: Mapping[str, str], diagnostics: Diagnostics) -> Naming:
+def assign(
+    facts: list[Facts],
+    overrides: Mapping[str, str],
+    diagnostics: Diagnostics,
+    client_attributes: frozenset[str] = CLIENT_ATTRIBUTES,
+) -> Naming:
     style = inference.choose_style(facts)
     drafts: list[tuple[tuple[str, ...], str, str]] = []
     for fact in facts:
@@ -64,7 +69,7 @@ def assign(facts: list[Facts], overrides: Mapping[str, str], diagnostics: Diagno
             method, source = inference.operation_name(fact, resource), wanted.source or style
         else:
             method, source = inferred[1], inferred[2]
-        drafts.append((_top_level(resource), method, source))
+        drafts.append((_top_level(resource, client_attributes), method, source))
     calls = _settle(facts, drafts, diagnostics)
     counts: dict[str, int] = {}
     for call in calls:
@@ -76,9 +81,9 @@ def assign(facts: list[Facts], overrides: Mapping[str, str], diagnostics: Diagno
     )
 
 
-def _top_level(resource: tuple[str, ...]) -> tuple[str, ...]:
+def _top_level(resource: tuple[str, ...], client_attributes: frozenset[str]) -> tuple[str, ...]:
     # client.request and the like stay the client's own.
-    if resource and resource[0] in CLIENT_ATTRIBUTES:
+    if resource and resource[0] in client_attributes:
         return (resource[0] + "_", *resource[1:])
     return resource
 

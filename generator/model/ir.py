@@ -1,8 +1,9 @@
 """The intermediate representation: what the generated client is made of.
 
 Frozen, slotted dataclasses holding tuples. Operations refer to types by name, never by embedding
-them. Every node carries the `Location` it came from. Names and annotations are decided by the
-builder; templates only print them.
+them. Every node carries the `Location` it came from. Names and types are decided by the builder;
+types are data (`TypeExpr`), printed as Python only at render time (`render/types.py`). No field
+holds Python source text.
 """
 
 from __future__ import annotations
@@ -77,7 +78,6 @@ class Field:
     name: str  # Python attribute name
     wire_name: str
     type: TypeExpr
-    annotation: str  # as printed in the model
     required: bool
     description: str | None
     default_doc: str | None  # the spec's default, for documentation
@@ -95,7 +95,6 @@ class Model:
     fields: tuple[Field, ...]
     description: str | None
     extra_type: TypeExpr | None  # type of additionalProperties values, when declared
-    extra_annotation: str | None
     deprecated: bool
     location: Location
 
@@ -106,7 +105,6 @@ class Enum:
     name: str
     module: str
     values: tuple[str | int | float | bool | None, ...]
-    annotation: str  # Literal[...]
     description: str | None
     location: Location
 
@@ -117,7 +115,6 @@ class Alias:
     name: str
     module: str
     type: TypeExpr
-    annotation: str
     description: str | None
     location: Location
 
@@ -128,7 +125,6 @@ Definition = Model | Enum | Alias
 @dataclass(frozen=True, slots=True)
 class ModelModule:
     name: str  # module name inside the models package
-    imports: tuple[str, ...]  # complete import lines
     definitions: tuple[Definition, ...]  # in dependency order
     rebuild: tuple[str, ...]  # models whose forward references cross into this module
 
@@ -142,13 +138,13 @@ class Parameter:
     wire_name: str
     location_in: str  # path, query, header, cookie
     type: TypeExpr
-    annotation: str
     required: bool
     description: str | None
     style: str | None
     explode: bool | None
     deprecated: bool
     location: Location
+    deprecation: str | None = None  # the note a deprecated parameter warns with
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +152,11 @@ class BodyField:
     name: str
     wire_name: str
     type: TypeExpr
-    annotation: str
     required: bool
     description: str | None
-    is_file: bool
+    is_file: bool  # a multipart file part: the argument takes a file
     is_stream_flag: bool
+    deprecation: str | None = None  # the note a deprecated body property warns with
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +165,8 @@ class RequestBody:
     required: bool
     fields: tuple[BodyField, ...]  # exploded object properties, as keyword arguments
     whole_name: str | None  # when not exploded: the keyword argument taking the whole body
-    whole_annotation: str | None
+    whole_type: TypeExpr | None  # its type
+    whole_is_file: bool  # the whole body is a file's bytes: the argument takes a file
     description: str | None
     location: Location
 
@@ -177,7 +174,7 @@ class RequestBody:
 @dataclass(frozen=True, slots=True)
 class ErrorType:
     status: str  # "400", "4XX", "default"
-    annotation: str  # as a value for the runtime
+    type: TypeExpr  # what the error body is parsed as
     error_class: str  # the runtime's exception raised for it: `BadRequestError`, `APIStatusError`
 
 
@@ -224,6 +221,27 @@ class RetrySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Pagination:
+    """How a list operation pages (see docs/pagination.md); the runtime's `Paging` is printed
+    from it. Paths into the response are the models' attribute names; parameters are wire
+    names, as the request's `query`/`body` mappings key them."""
+
+    strategy: str  # cursor, offset, page, next_url, link_header
+    source: str  # x-oagen-pagination, x-speakeasy-pagination, x-ms-pageable, x-fern-pagination,
+    # or inferred
+    reason: str  # for an inference: the convention recognised (Markdown)
+    item: TypeExpr  # the type of each item
+    items: tuple[str, ...]  # where the items are; (): the body is the list
+    parameter: str | None  # the parameter a next request changes (cursor, offset, page)
+    parameter_in: str  # query, body
+    limit_parameter: str | None  # the page size: a shorter page is the last
+    next: tuple[str, ...]  # the next cursor or link
+    item_cursor: str | None  # the last item's field that is the next cursor
+    has_more: tuple[str, ...]  # a boolean: false on the last page
+    first: int  # the first page's number (page strategy)
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     operation_id: str
     method_name: str
@@ -236,20 +254,17 @@ class Operation:
     deprecated: bool
     parameters: tuple[Parameter, ...]
     body: RequestBody | None
-    response_annotation: str  # return type of the non-streaming call
-    response_runtime: str  # expression the runtime parses the body with, or "None"
+    response: TypeExpr | None  # what the non-streaming call returns; None: no body
     response_kind: str  # json, text, binary, none
-    stream_annotation: str | None  # type of each SSE event, when the operation streams
-    stream_runtime: str | None  # the same, as a value for the runtime
+    stream: TypeExpr | None  # type of each SSE event, when the operation streams
     stream_mode: str | None  # "flag": a body property switches to SSE; "accept": a method-only
     # argument asks for SSE with the Accept header; "always": the operation only streams
     stream_argument: str | None  # the Python argument that switches, for "flag" and "accept"
     errors: tuple[ErrorType, ...]
     security: tuple[tuple[str, ...], ...]
     location: Location
-    example: str  # keyword arguments of an example call, from the spec's examples
-    example_arguments: tuple[ExampleArgument, ...]  # the same as data, with placeholders for
-    # required arguments the spec gives no example for
+    example_arguments: tuple[ExampleArgument, ...]  # an example call's arguments, from the
+    # spec's examples, with placeholders for required arguments the spec gives no example for
     embedded_errors: bool  # False when a success body declares the error key as required data
     retry: RetrySettings | None  # the description's policy for this operation (with config)
     # Header of the idempotency key when this operation declares its own (a header parameter
@@ -259,6 +274,10 @@ class Operation:
     # per-call option); None on idempotent methods.
     idempotency_argument: str | None
     idempotency_option: bool  # True: the argument is the per-call option, not a parameter
+    pagination: Pagination | None = None  # None: the operation returns its body as it is
+    # The note a deprecated operation warns with (`deprecated` is True); from the spec's hint
+    # (x-speakeasy-deprecation-message...) where it gives one.
+    deprecation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +290,9 @@ class SubResource:
     async_class_name: str
     raw_class_name: str
     async_raw_class_name: str
-    class_names: tuple[str, ...]  # the four classes above, in import order
+    streaming_class_name: str
+    async_streaming_class_name: str
+    class_names: tuple[str, ...]  # the six classes above, in import order
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,11 +306,45 @@ class Resource:
     module: str
     description: str | None
     operations: tuple[Operation, ...]
-    imports: tuple[str, ...]  # complete import lines of the resource module
     raw_class_name: str
     async_raw_class_name: str
-    class_names: tuple[str, ...]  # the four classes above, in import order
-    model_names: tuple[str, ...]  # models its methods' annotations name, in import order
+    streaming_class_name: str  # methods returning a context manager over the unread response
+    async_streaming_class_name: str
+    class_names: tuple[str, ...]  # the six classes above, in import order
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """A request the API sends (an OpenAPI 3.1 webhook or an operation's callback)."""
+
+    name: str  # the webhook's key, or "<operationId> <callback name>"
+    kind: str  # webhook, callback
+    http_method: str
+    type: TypeExpr  # of its JSON body
+    summary: str | None
+    description: str | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSignature:
+    """How the API signs those requests (`[tool.oagen.webhooks]`, else Standard Webhooks)."""
+
+    scheme: str  # standard, stripe
+    signature_header: str
+    id_header: str | None  # standard only
+    timestamp_header: str | None  # standard only
+    tolerance: float  # seconds
+    secret_env: str
+
+
+@dataclass(frozen=True, slots=True)
+class Webhooks:
+    """`client.webhooks`: verify a request's signature and read its typed event."""
+
+    events: tuple[WebhookEvent, ...]
+    event_type: TypeExpr  # the union of the events' types (one type when they share it)
+    signature: WebhookSignature
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,8 +355,27 @@ class SecurityScheme:
     location_in: str | None  # header, query, cookie (apiKey)
     param_name: str | None
     argument: str  # constructor keyword argument
-    argument_annotation: str
     env_var: str | None
+    description: str | None
+    token_url: str | None = None  # OAuth2 client credentials: the token endpoint
+    scopes: tuple[str, ...] = ()
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    name: str  # the value of the constructor's server= option
+    url: str  # with {variables}
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerVariable:
+    name: str  # as in the URL template
+    argument: str  # constructor keyword argument
+    default: str
+    allowed: tuple[str, ...]  # () = any value
     description: str | None
 
 
@@ -333,5 +407,9 @@ class Api:
     urls: tuple[tuple[str, str], ...]  # (label, url) for the distribution's metadata
     naming_style: str  # the inference style chosen for operations without naming hints
     naming_sources: tuple[tuple[str, int], ...]  # operations named by each source, most first
+    webhooks: Webhooks | None  # None: the description declares no webhooks nor callbacks
     operation_total: int  # operations in the spec, generated or not
     schema_total: int  # named schemas in the spec
+    servers: tuple[Server, ...] = ()  # selectable with server= when there are several
+    server_variables: tuple[ServerVariable, ...] = ()
+    request_id_header: str | None = "x-request-id"

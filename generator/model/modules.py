@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from generator.model import ir
-from generator.model.annotations import Annotator
-from generator.model.naming import Namer, file_stem, isort_key, snake_identifier
-from generator.render.pysource import from_import
+from generator.model.naming import Namer, file_stem, snake_identifier
 
 
 def strongly_connected(order: list[str], deps: dict[str, set[str]]) -> list[list[str]]:
@@ -73,45 +71,18 @@ def build_modules(
 ) -> tuple[dict[str, ir.Definition], tuple[ir.ModelModule, ...]]:
     groups = strongly_connected(order, deps)
     namer = Namer({"__init__"})
-    module_of: dict[str, str] = {}
     group_modules: list[tuple[str, list[str]]] = []
     for group in groups:
-        module = namer.take(file_stem(snake_identifier(group[0], "model")))
-        for name in group:
-            module_of[name] = module
-        group_modules.append((module, group))
+        group_modules.append((namer.take(file_stem(snake_identifier(group[0], "model"))), group))
 
     final: dict[str, ir.Definition] = {}
     modules: list[ir.ModelModule] = []
     for module, group in sorted(group_modules, key=lambda item: item[0]):
-        annotator = Annotator(definitions)
-        printed: list[ir.Definition] = []
-        uses_field = False
+        placed: list[ir.Definition] = []
         for name in _definition_order(group, definitions, deps):
-            definition = definitions[name]
-            if isinstance(definition, ir.Model):
-                fields = tuple(
-                    replace(f, annotation=annotator.field(f.type, f.required))
-                    for f in definition.fields
-                )
-                uses_field = uses_field or any(f.name != f.wire_name for f in fields)
-                extra = annotator.output(definition.extra_type) if definition.extra_type else None
-                definition = replace(
-                    definition, module=module, fields=fields, extra_annotation=extra
-                )
-            elif isinstance(definition, ir.Alias):
-                definition = replace(
-                    definition, module=module, annotation=annotator.output(definition.type)
-                )
-            else:
-                definition = replace(definition, module=module)
-                annotator.needs.add("Literal")
-            if not isinstance(definition, ir.Model):
-                annotator.needs.add("TypeAlias")
-            final[name] = definition
-            printed.append(definition)
-        imports = _imports(annotator, printed, uses_field, module_of, module)
-        modules.append(ir.ModelModule(module, imports, tuple(printed), ()))
+            final[name] = replace(definitions[name], module=module)
+            placed.append(final[name])
+        modules.append(ir.ModelModule(module, tuple(placed), ()))
     return final, tuple(modules)
 
 
@@ -136,46 +107,3 @@ def _definition_order(
             ordered_aliases.extend(pending)
             break
     return enums + models + ordered_aliases
-
-
-def _imports(
-    annotator: Annotator,
-    printed: list[ir.Definition],
-    uses_field: bool,
-    module_of: dict[str, str],
-    module: str,
-) -> tuple[str, ...]:
-    lines = ["from __future__ import annotations", ""]
-    stdlib = sorted(n for n in annotator.needs if n in ("datetime", "uuid"))
-    lines.extend(f"import {name}" for name in stdlib)
-    typing_names = sorted(
-        n for n in annotator.needs if n in ("Annotated", "Any", "Literal", "TypeAlias")
-    )
-    if typing_names:
-        lines.append(f"from typing import {', '.join(sorted(typing_names, key=isort_key))}")
-    if stdlib or typing_names:
-        lines.append("")
-    pydantic_names = (["Field"] if uses_field else []) + (
-        ["Tag"] if "Tag" in annotator.needs else []
-    )
-    if pydantic_names:
-        lines.extend([f"from pydantic import {', '.join(pydantic_names)}", ""])
-    runtime = []
-    if any(isinstance(d, ir.Model) for d in printed):
-        runtime.append("BaseModel")
-    if "Lenient" in annotator.needs:
-        runtime.append("Lenient")
-    if "tagged_by" in annotator.needs:
-        runtime.append("tagged_by")
-    if runtime:
-        lines.append(from_import(".._runtime", runtime))
-    local: dict[str, list[str]] = {}
-    for name in sorted(annotator.refs):
-        other = module_of.get(name)
-        if other is not None and other != module:
-            local.setdefault(other, []).append(name)
-    for other in sorted(local):
-        lines.append(from_import(f".{other}", sorted(local[other], key=isort_key)))
-    while lines and lines[-1] == "":
-        lines.pop()
-    return tuple(lines)

@@ -141,12 +141,19 @@ CLIENT_ATTRIBUTES = frozenset(
         "with_options",
         "is_closed",
         "with_raw_response",
+        "with_streaming_response",
         "default_headers",
         "default_query",
         "http_client",
         "retry",
         "max_response_bytes",
         "max_event_bytes",
+        # client.get/post/put/patch/delete(path): endpoints the description does not list
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
     }
 )
 

@@ -1,7 +1,7 @@
 """Operations: paths and methods to resources and methods, with parameters, bodies and responses.
 
-Types are built through the schema builder and referred to by name. Annotations are printed in a
-second step (`finish`), once every model has its module, so this module never guesses imports.
+Types are built through the schema builder and referred to by name; resources are put together
+in a second step (`finish`), once every definition is known.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostics, Location
-from generator.model import callpaths, ir, retries
-from generator.model.annotations import Annotator
+from generator.model import callpaths, ir, pagination, retries
 from generator.model.bounded import is_small, scalar_text
+from generator.model.deprecation import note as deprecation_note
 from generator.model.examples import argument as example_argument
 from generator.model.inference import Facts, response_lists
 from generator.model.naming import (
+    CLIENT_ATTRIBUTES,
     METHOD_RESERVED,
     Namer,
     class_identifier,
@@ -27,7 +28,6 @@ from generator.model.naming import (
 from generator.model.resolve import Resolver
 from generator.model.resources import resource_nodes
 from generator.model.schemas import SchemaBuilder
-from generator.render.pysource import from_import
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _BODY_PREFERENCE = (
@@ -52,6 +52,8 @@ class _ParamDraft:
     deprecated: bool
     location: Location
     example: tuple[Any, ...] = ()  # (value,) when the spec gives one
+    default: object = None  # the schema's default, when it gives one
+    deprecation: str | None = None
 
 
 @dataclass(slots=True)
@@ -63,6 +65,7 @@ class _BodyFieldDraft:
     description: str | None
     is_file: bool
     is_stream_flag: bool
+    deprecation: str | None = None
 
 
 @dataclass(slots=True)
@@ -99,6 +102,9 @@ class _OpDraft:
     idempotency_header: str | None = None  # the operation's own header, when it declares one
     idempotency_argument: str | None = None
     idempotency_option: bool = False
+    response_headers: frozenset[str] = frozenset()  # lower-case names, success response
+    pagination: ir.Pagination | None = None
+    deprecation: str | None = None
 
 
 class OperationBuilder:
@@ -127,10 +133,11 @@ class OperationBuilder:
         self.drafts: list[_OpDraft] = []
         self.total = 0
         self._operation_ids = Namer()
-        self._method_names: dict[str, Namer] = {}
+        self.client_attributes = CLIENT_ATTRIBUTES  # a resource never takes one of these
         self._global_security = _security(document.get("security"))
         self.retry_config = retry_config
         self.idempotency_header = idempotency_header
+        self.paging = pagination.PaginationBuilder(schemas.definitions, diagnostics)
         self.document_retry = retries.speakeasy_retries(
             document.get(retries.SPEAKEASY), Location(file).child(retries.SPEAKEASY), diagnostics
         )
@@ -166,18 +173,6 @@ class OperationBuilder:
                 self._operation(
                     str(path), str(method).lower(), operation, op_where, shared, item_where
                 )
-            if "callbacks" in item or any(
-                isinstance(v, dict) and "callbacks" in v for v in item.values()
-            ):
-                self.diagnostics.info("I501", "callbacks are not generated", item_where)
-        webhooks = self.document.get("webhooks")
-        if isinstance(webhooks, dict) and webhooks:
-            self.diagnostics.info(
-                "I502",
-                f"{len(webhooks)} webhook(s) are described; webhooks "
-                "are received, not called, so no client methods are generated",
-                root.child("webhooks"),
-            )
 
     def _count_unusable(self, item: Any) -> None:
         if isinstance(item, dict):
@@ -231,6 +226,7 @@ class OperationBuilder:
             summary=_text(operation.get("summary")),
             description=_text(operation.get("description")),
             deprecated=bool(operation.get("deprecated")),
+            deprecation=deprecation_note(operation, _METHOD),
             location=where,
             security=_security(operation["security"])
             if "security" in operation
@@ -257,10 +253,7 @@ class OperationBuilder:
         )
         self._decide_streaming(draft, arguments)
         draft.body_argument = arguments.take("body") if draft.body_whole is not None else None
-        if "callbacks" in operation:
-            self.diagnostics.info(
-                "I501", f"callbacks of {operation_id} are not generated", where.child("callbacks")
-            )
+        draft.pagination = self._pagination(draft, operation, where)
         self.drafts.append(draft)
 
     def _parameters(
@@ -352,6 +345,8 @@ class OperationBuilder:
                     deprecated=bool(param.get("deprecated")),
                     location=param_where,
                     example=_example_of(param, schema),
+                    default=schema.get("default") if isinstance(schema, dict) else None,
+                    deprecation=deprecation_note(param, f"The `{name}` argument of {_METHOD}"),
                 )
             )
         declared = {p.wire_name for p in draft.params if p.location_in == "path"}
@@ -414,12 +409,40 @@ class OperationBuilder:
                         description=f.description,
                         is_file=content_type == "multipart/form-data" and _is_file(f.type),
                         is_stream_flag=False,
+                        deprecation=f"The `{f.name}` argument of {_METHOD} is deprecated."
+                        if f.deprecated
+                        else None,
                     )
                     for f in model.fields
                     if not f.read_only
                 ]
             else:
                 draft.body_whole = body_type
+
+    def _pagination(
+        self, draft: _OpDraft, operation: dict[str, Any], where: Location
+    ) -> ir.Pagination | None:
+        """How the operation pages, when its answer is a JSON body (not only a stream)."""
+        if draft.response_kind != "json" or draft.stream is not None:
+            return None
+        params = [
+            pagination.ParamShape(p.wire_name, p.location_in, p.type, p.default)
+            for p in draft.params
+            if p.location_in == "query"
+        ]
+        params += [
+            pagination.ParamShape(f.wire_name, "body", f.type, None)
+            for f in draft.body_fields or ()
+        ]
+        shape = pagination.OperationShape(
+            draft.http_method, tuple(params), draft.response, draft.response_headers
+        )
+        found = self.paging.detect(operation, shape, where)
+        if found is not None and found.source == pagination.INFERRED:
+            self.diagnostics.info(
+                "I430", f"{draft.operation_id} pages ({found.strategy}): {found.reason}", where
+            )
+        return found
 
     def _model_of(self, expr: ir.TypeExpr) -> ir.Model | None:
         if isinstance(expr, ir.Ref):
@@ -488,6 +511,9 @@ class OperationBuilder:
         if resolved is None or not isinstance(resolved[0], dict):
             return
         response, where = resolved
+        headers = response.get("headers")
+        if isinstance(headers, dict):
+            draft.response_headers = frozenset(str(name).lower() for name in headers)
         content = response.get("content")
         if not isinstance(content, dict) or not content:
             draft.response_kind = "none"
@@ -514,13 +540,15 @@ class OperationBuilder:
             draft.response_kind = "text" if first.startswith("text/") else "binary"
             draft.response = ir.Prim("str" if draft.response_kind == "text" else "bytes")
 
-    # --- printing, once modules are known --------------------------------------------------
+    # --- resources, once every definition is known ----------------------------------------
 
     def finish(
         self, definitions: dict[str, ir.Definition], tag_descriptions: dict[str, str]
     ) -> tuple[tuple[ir.Resource, ...], callpaths.Naming]:
         facts = [self._facts(draft, definitions) for draft in self.drafts]
-        naming = callpaths.assign(facts, self.method_overrides, self.diagnostics)
+        naming = callpaths.assign(
+            facts, self.method_overrides, self.diagnostics, self.client_attributes
+        )
         by_resource: dict[tuple[str, ...], list[_OpDraft]] = {}
         for draft, call in zip(self.drafts, naming.calls, strict=True):
             draft.resource, draft.method_name = call.resource, call.method
@@ -532,10 +560,9 @@ class OperationBuilder:
         nodes = resource_nodes(by_resource, class_names)
         resources: list[ir.Resource] = []
         for path, node in nodes.items():
-            annotator = Annotator(definitions)
             constants = Namer()
             operations = tuple(
-                self._print(d, annotator, constants) for d in by_resource.get(path, ())
+                self._operation_of(d, definitions, constants) for d in by_resource.get(path, ())
             )
             dotted = ".".join(path)
             resources.append(
@@ -550,13 +577,11 @@ class OperationBuilder:
                     description=tag_descriptions.get(dotted)
                     or (tag_descriptions.get(path[0]) if len(path) == 1 else None),
                     operations=operations,
-                    imports=_resource_imports(annotator, operations, definitions, node.children),
                     raw_class_name=node.names[2],
                     async_raw_class_name=node.names[3],
+                    streaming_class_name=node.names[4],
+                    async_streaming_class_name=node.names[5],
                     class_names=tuple(sorted(node.names, key=isort_key)),
-                    model_names=tuple(
-                        sorted((n for n in annotator.refs if n in definitions), key=isort_key)
-                    ),
                 )
             )
         return tuple(resources), naming
@@ -591,20 +616,22 @@ class OperationBuilder:
             location=draft.location,
         )
 
-    def _print(self, draft: _OpDraft, annotator: Annotator, constants: Namer) -> ir.Operation:
+    def _operation_of(
+        self, draft: _OpDraft, definitions: Mapping[str, ir.Definition], constants: Namer
+    ) -> ir.Operation:
         params = tuple(
             ir.Parameter(
                 p.name,
                 p.wire_name,
                 p.location_in,
                 p.type,
-                annotator.input(p.type),
                 p.required,
                 p.description,
                 p.style,
                 p.explode,
                 p.deprecated,
                 p.location,
+                _named(p.deprecation, draft.method_name),
             )
             for p in draft.params
         )
@@ -615,43 +642,25 @@ class OperationBuilder:
                     f.name,
                     f.wire_name,
                     f.type,
-                    "FileTypes" if f.is_file else annotator.input(f.type),
                     f.required,
                     f.description,
                     f.is_file,
                     f.is_stream_flag,
+                    _named(f.deprecation, draft.method_name),
                 )
                 for f in draft.body_fields or ()
             )
-            whole = None
-            if draft.body_whole is not None:
-                whole = (
-                    "FileTypes"
-                    if draft.body_whole == ir.Prim("bytes")
-                    else annotator.input(draft.body_whole)
-                )
             body = ir.RequestBody(
                 draft.body_content_type,
                 draft.body_required,
                 fields,
                 draft.body_argument,
-                whole,
+                draft.body_whole,
+                draft.body_whole == ir.Prim("bytes"),
                 draft.body_description,
                 draft.body_location or draft.location,
             )
-        if draft.response is None:
-            response_annotation, runtime = "None", "None"
-        else:
-            response_annotation = annotator.output(draft.response)
-            # Values handed to the runtime are printed without `Lenient[...]`: a generic alias
-            # applied in a value position is not valid for type checkers. Models keep their
-            # lenient fields; only a bare enum body is parsed strictly.
-            runtime = annotator.plain(draft.response)
-        stream = annotator.output(draft.stream) if draft.stream is not None else None
-        stream_runtime = annotator.plain(draft.stream) if draft.stream is not None else None
-        errors = tuple(
-            ir.ErrorType(code, annotator.plain(t), error_class(code)) for code, t in draft.errors
-        )
+        streams = draft.stream is not None
         return ir.Operation(
             operation_id=draft.operation_id,
             method_name=draft.method_name,
@@ -664,26 +673,25 @@ class OperationBuilder:
             deprecated=draft.deprecated,
             parameters=params,
             body=body,
-            response_annotation=response_annotation,
-            response_runtime=runtime,
+            response=draft.response,
             response_kind=draft.response_kind if draft.response is not None else "none",
-            stream_annotation=stream,
-            stream_runtime=stream_runtime,
-            stream_mode=draft.stream_mode if stream is not None else None,
-            stream_argument=draft.stream_argument if stream is not None else None,
-            errors=errors,
+            stream=draft.stream,
+            stream_mode=draft.stream_mode if streams else None,
+            stream_argument=draft.stream_argument if streams else None,
+            errors=tuple(ir.ErrorType(code, t, error_class(code)) for code, t in draft.errors),
             security=draft.security,
             location=draft.location,
-            example=_example_call(draft, params, body),
-            example_arguments=_example_arguments(draft, params, body, annotator.definitions),
+            example_arguments=_example_arguments(draft, params, body, definitions),
             embedded_errors=not any(
-                _declares_required(annotator.definitions, t, self.error_key)
+                _declares_required(definitions, t, self.error_key)
                 for t in (draft.response, draft.stream)
             ),
             retry=draft.retry,
             idempotency_header=draft.idempotency_header,
             idempotency_argument=draft.idempotency_argument,
             idempotency_option=draft.idempotency_option,
+            pagination=draft.pagination,
+            deprecation=_named(draft.deprecation, draft.method_name),
         )
 
 
@@ -720,31 +728,6 @@ def _first_example(holder: dict[str, Any], schema: Any) -> tuple[Any, ...]:
     return ()
 
 
-def _example_call(
-    draft: _OpDraft, params: tuple[ir.Parameter, ...], body: ir.RequestBody | None
-) -> str:
-    """Keyword arguments of an example call, from the spec's examples (`...` where it has
-    none for a required argument). `repr` makes any value a safe Python literal."""
-    lines: list[str] = []
-    for param, param_draft in zip(params, draft.params, strict=True):
-        if param_draft.example:
-            lines.append(f"{param.name}={param_draft.example[0]!r}")
-        elif param.required:
-            lines.append(f"{param.name}=...")
-    if body is not None:
-        value = draft.body_example[0] if draft.body_example else None
-        if body.whole_name is not None:
-            lines.append(
-                f"{body.whole_name}={value!r}" if draft.body_example else f"{body.whole_name}=..."
-            )
-        for field in body.fields:
-            if isinstance(value, dict) and field.wire_name in value and not field.is_stream_flag:
-                lines.append(f"{field.name}={value[field.wire_name]!r}")
-            elif field.required:
-                lines.append(f"{field.name}=...")
-    return ", ".join(lines)
-
-
 def _example_arguments(
     draft: _OpDraft,
     params: tuple[ir.Parameter, ...],
@@ -775,7 +758,7 @@ def _example_arguments(
                 example_argument(field.name, given, field_draft.type, field.required, definitions)
             )
         if body.whole_name is not None and draft.body_whole is not None:
-            whole = draft.body_example if body.whole_annotation != "FileTypes" else ()
+            whole = draft.body_example if not body.whole_is_file else ()
             found.append(
                 example_argument(
                     body.whole_name, whole, draft.body_whole, body.required, definitions
@@ -806,69 +789,13 @@ def error_class(status: str) -> str:
     return "InternalServerError" if status == "5XX" else "APIStatusError"
 
 
-def _resource_imports(
-    annotator: Annotator,
-    operations: tuple[ir.Operation, ...],
-    definitions: dict[str, ir.Definition],
-    children: tuple[ir.SubResource, ...] = (),
-) -> tuple[str, ...]:
-    if not operations:  # a resource holding only sub-resources
-        lines = ["from __future__ import annotations", ""]
-        lines += ["from functools import cached_property", "from typing import TYPE_CHECKING", ""]
-        lines.append(from_import(".._runtime", ["AsyncAPIResource", "SyncAPIResource"]))
-        return tuple(lines)
-    typing_names = {"cast"}
-    if children:
-        typing_names.add("TYPE_CHECKING")
-    if any(op.stream_mode in ("flag", "accept") for op in operations):
-        typing_names |= {"Literal", "overload"}
-    typing_names |= {n for n in annotator.needs if n in ("Annotated", "Any", "Literal")}
-    lines = ["from __future__ import annotations", ""]
-    stdlib = sorted(n for n in annotator.needs if n in ("datetime", "uuid"))
-    lines.extend(f"import {name}" for name in stdlib)
-    if children:
-        lines.append("from functools import cached_property")
-    collections = sorted(n for n in annotator.needs if n in ("Mapping", "Sequence"))
-    if collections:
-        lines.append(f"from collections.abc import {', '.join(collections)}")
-    lines.append(f"from typing import {', '.join(sorted(typing_names, key=isort_key))}")
-    lines.append("")
-    if "Tag" in annotator.needs:
-        lines.extend(["from pydantic import Tag", ""])
-    runtime = {
-        "NOT_GIVEN",
-        "AsyncAPIResource",
-        "Body",
-        "Headers",
-        "NotGiven",
-        "Operation",
-        "Query",
-        "RetryPolicy",
-        "SyncAPIResource",
-        "TimeoutTypes",
-        "async_to_raw_response_wrapper",
-        "to_raw_response_wrapper",
-    }
-    if any(op.parameters for op in operations):
-        runtime.add("Param")
-    runtime |= {n for n in annotator.needs if n in ("Lenient", "tagged_by")}
-    if any(op.stream_annotation for op in operations):
-        runtime |= {"Stream", "AsyncStream"}
-    if any(
-        op.body
-        and (any(f.is_file for f in op.body.fields) or op.body.whole_annotation == "FileTypes")
-        for op in operations
-    ):
-        runtime.add("FileTypes")
-    lines.append(from_import(".._runtime", sorted(runtime, key=isort_key)))
-    by_module: dict[str, list[str]] = {}
-    for name in sorted(annotator.refs):
-        definition = definitions.get(name)
-        if definition is not None:
-            by_module.setdefault(definition.module, []).append(name)
-    for module in sorted(by_module):
-        lines.append(from_import(f"..models.{module}", sorted(by_module[module], key=isort_key)))
-    return tuple(lines)
+# Deprecation notes name the method, which is decided once every operation is read (`finish`):
+# they are written with this mark in its place, and `_named` puts the name in.
+_METHOD = "\x00method"
+
+
+def _named(note: str | None, method_name: str) -> str | None:
+    return None if note is None else note.replace(_METHOD, f"`{method_name}`", 1)
 
 
 def _model_of_type(expr: ir.TypeExpr, definitions: dict[str, ir.Definition]) -> ir.Model | None:

@@ -6,10 +6,11 @@ outside the allowed folders."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
+from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
 from generator.load.sources import LoadError, SourceFile, Sources
+from generator.load.specdata import walk
 
 
 class Resolver:
@@ -39,23 +40,17 @@ class Resolver:
             except LoadError:
                 return None
             self._by_display.setdefault(source.display, source)
-        node: Any = source.data
-        pointer = ""
-        for raw in fragment.split("/")[1:] if fragment else []:
-            part = unquote(raw).replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                self._report(
-                    where,
-                    f"unresolved $ref {excerpt(ref)}: no `{part}` in "
-                    f"{source.display}#{pointer or '/'}",
-                    "check the spelling of the reference and that the target exists",
-                )
-                return None
-            pointer += "/" + part.replace("~", "~0").replace("/", "~1")  # canonical form
+        parts = pointers.fragment_parts(fragment)
+        node, reached = walk(source.data, parts)
+        if reached < len(parts):
+            self._report(
+                where,
+                f"unresolved $ref {excerpt(ref)}: no `{parts[reached]}` in "
+                f"{source.display}#{pointers.join(parts[:reached]) or '/'}",
+                "check the spelling of the reference and that the target exists",
+            )
+            return None
+        pointer = pointers.join(parts)  # canonical form
         return node, Location(source.display, pointer)
 
     def deref(self, node: Any, where: Location) -> tuple[Any, Location] | None:

@@ -12,7 +12,7 @@ from generator.model.naming import Namer, class_identifier, file_stem, isort_key
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    names: tuple[str, str, str, str]  # sync, async, raw, async raw
+    names: tuple[str, str, str, str, str, str]  # sync, async, raw and streaming of each
     module: str
     children: tuple[ir.SubResource, ...]
 
@@ -26,7 +26,7 @@ def resource_nodes(
         wanted.update(path[:depth] for depth in range(1, len(path) + 1))
     # Module names are file names: unique whatever the file system's case rules.
     modules = Namer(case_insensitive=True)
-    named: dict[tuple[str, ...], tuple[tuple[str, str, str, str], str]] = {}
+    named: dict[tuple[str, ...], tuple[tuple[str, str, str, str, str, str], str]] = {}
     for path in sorted(wanted):
         base = class_identifier("_".join(path), "Resource")
         sync = class_names.take(base + "Resource" if base in class_names else base)
@@ -35,6 +35,8 @@ def resource_nodes(
             class_names.take("Async" + sync),
             class_names.take(sync + "WithRawResponse"),
             class_names.take("Async" + sync + "WithRawResponse"),
+            class_names.take(sync + "WithStreamingResponse"),
+            class_names.take("Async" + sync + "WithStreamingResponse"),
         )
         named[path] = names, modules.take(file_stem("_".join(path)))
     nodes: dict[tuple[str, ...], Node] = {}
@@ -47,6 +49,8 @@ def resource_nodes(
                 async_class_name=named[child][0][1],
                 raw_class_name=named[child][0][2],
                 async_raw_class_name=named[child][0][3],
+                streaming_class_name=named[child][0][4],
+                async_streaming_class_name=named[child][0][5],
                 class_names=tuple(sorted(named[child][0], key=isort_key)),
             )
             for child in named

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
 from generator.load.specdata import mapping
 from generator.model import ir
-from generator.model.annotations import Annotator
 from generator.model.bounded import is_small, printable_int, scalar_text
 from generator.model.naming import (
     ANNOTATION_NAMES,
@@ -175,7 +175,7 @@ class SchemaBuilder:
     def _hint_for(self, where: Location, fallback: str) -> str:
         for prefix in _COMPONENT_PREFIXES:
             if where.pointer.startswith(prefix) and "/" not in where.pointer[len(prefix) :]:
-                return where.pointer[len(prefix) :].replace("~1", "/").replace("~0", "~")
+                return pointers.unescape(where.pointer[len(prefix) :])
         if where.pointer.startswith("/components/responses/"):
             return where.pointer.split("/")[3] + "Body"
         return fallback
@@ -309,7 +309,6 @@ class SchemaBuilder:
                     name=python_name,
                     wire_name=wire,
                     type=prop_type,
-                    annotation="",  # filled in by _finish_model, once every name is known
                     required=wire in required,
                     description=details.get("description"),
                     default_doc=_default_doc(details),
@@ -331,14 +330,12 @@ class SchemaBuilder:
         return prop
 
     def _finish_model(self, draft: _ModelDraft) -> None:
-        # Annotations are printed later (build/modules.py), once every definition is known.
         self.definitions[draft.name] = ir.Model(
             name=draft.name,
             module="",
             fields=tuple(draft.fields),
             description=_text(draft.schema.get("description")) or _text(draft.schema.get("title")),
             extra_type=draft.extra,
-            extra_annotation=None,
             deprecated=bool(draft.schema.get("deprecated")),
             location=draft.location,
         )
@@ -421,7 +418,6 @@ class SchemaBuilder:
                     python_names[wire],
                     wire,
                     prop_type,
-                    "",
                     wire in required,
                     details.get("description"),
                     _default_doc(details),
@@ -584,7 +580,6 @@ class SchemaBuilder:
                 component,
                 "",
                 tuple(usable),
-                Annotator().plain(literal),
                 _text(schema.get("description")),
                 where,
             )
@@ -601,7 +596,7 @@ class SchemaBuilder:
             return target
         self._start(component)
         self.definitions[component] = ir.Alias(
-            component, "", target, "", _text(schema.get("description")), where
+            component, "", target, _text(schema.get("description")), where
         )
         self.dependencies[component] = _refs(target)
         return ir.Ref(component)

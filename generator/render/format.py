@@ -1,7 +1,9 @@
-"""Format: black, in-process, in the mode `pysource.black_mode` sets explicitly.
+"""Format: black, in-process, in the mode `black_adapter.mode` sets explicitly.
 
 Files from the built-in templates that emit black's layout themselves (`render.LAID_OUT`) only
-have their over-long statements laid out by black (`pysource.finish_all`). Every other Python file
+have their over-long statements laid out by black (`pysource.finish_all`); the result is cached
+by the file's rendered text (and oagen's fingerprint), so an unchanged file is neither laid out
+nor compiled again. Every other Python file
 goes through black whole; black's results are cached by the hash of their unformatted text (and
 black's version and mode) by `cache.py`, so a hit is exactly what black returned. Misses are
 formatted in parallel worker processes when there are many.
@@ -9,6 +11,7 @@ formatted in parallel worker processes when there are many.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from collections.abc import Callable, Collection
@@ -18,7 +21,7 @@ from pathlib import Path
 from generator import cache
 from generator.diagnostics import Diagnostics
 from generator.progress import silent
-from generator.render import pysource
+from generator.render import black_adapter, pysource
 
 LINE_LENGTH = pysource.LINE_LENGTH
 _PARALLEL_THRESHOLD = 200  # below this, worker start-up (each imports black) costs more
@@ -33,7 +36,7 @@ def format_source(path: str, source: str) -> tuple[str, str, str | None]:
     if not _needs_black(path):
         return path, source, None
     try:
-        return path, pysource.black_format(source), None
+        return path, black_adapter.format_code(source), None
     except Exception as exc:
         return path, source, f"{type(exc).__name__}: {str(exc)[:300]}"
 
@@ -46,46 +49,41 @@ def _finish(
 ) -> dict[str, str]:
     """The laid-out files with their over-long lines laid out by black, each then compiled:
     black no longer reads every file, and a file that does not compile must never be written.
-    With a second core, a forked child takes about half the work while this process does the
-    rest; when forking is unavailable or the child fails, this process does its share too."""
-    from generator import forked
+    Many files are shared out among child processes on a machine with a second core."""
+    from generator import fingerprint, workers
 
-    chosen = {path: files[path] for path in sorted(laid_out) if path in files}
-    progress(f"laying out {len(chosen)} files")
-    costs = {path: _cost(source) for path, source in chosen.items()}
-    if sum(costs.values()) < _PARALLEL_WORK or not forked.available():
-        shares = [chosen]
-    else:
-        shares, totals = [{}, {}], [0, 0]
-        for path in sorted(chosen, key=lambda path: (-costs[path], path)):
-            lighter = totals.index(min(totals))
-            shares[lighter][path] = chosen[path]
-            totals[lighter] += costs[path]
-    child = forked.Forked(lambda: _finish_share(shares[1])) if len(shares) > 1 else None
+    store = cache.folder("finished", fingerprint.tool())
     finished: dict[str, str] = {}
-    for index, share in enumerate(shares):
-        result = child.collect() if index == 1 and child is not None else None
-        done, invalid = result if result is not None else _finish_share(share)
+    chosen: dict[str, str] = {}
+    for path in sorted(laid_out):
+        if path in files:
+            hit = cache.read(store, cache.key(files[path].encode()))
+            if hit is None:
+                chosen[path] = files[path]
+            else:
+                finished[path] = hit
+    progress(f"laying out {len(chosen)} files")
+    results = None
+    if len(chosen) >= _PARALLEL_FILES and workers.parallel():
+        # Largest first, in small shares: the last shares to be taken are the smallest.
+        paths = sorted(chosen, key=lambda path: (-len(chosen[path]), path))
+        size = -(-len(paths) // _SHARES)
+        shares = [{p: chosen[p] for p in paths[i : i + size]} for i in range(0, len(paths), size)]
+        with contextlib.suppress(Exception):  # a child that died: this process does it all
+            results = workers.map_shared(_finish_share, shares, 2)
+    for done, invalid in results if results is not None else [_finish_share(chosen)]:
         finished.update(done)
         for path, error in invalid:
             _report_invalid(path, error, diagnostics)
-    return finished
+        failed = {path for path, _error in invalid}
+        for path, text in done.items():
+            if path not in failed:  # a file that compiled: reused without compiling again
+                cache.write(store, cache.key(chosen[path].encode()), text)
+    return dict(sorted(finished.items()))
 
 
-# What finishing a file costs, in characters compiled (about 0.15 us each): black takes about
-# 1.5 ms for each over-long line and 0.35 ms more for each comma or `|` in it, whatever its length
-# (fitted on the units of the OpenRouter and GitHub clients).
-_UNIT_COST = 10_000
-_DELIMITER_COST = 2_300
-_PARALLEL_WORK = 150_000  # about 20 ms; below that, forking costs more than it saves
-
-
-def _cost(source: str) -> int:
-    cost = len(source)
-    for line in source.split("\n"):
-        if pysource.width(line) > LINE_LENGTH:
-            cost += _UNIT_COST + _DELIMITER_COST * (line.count(",") + line.count("|"))
-    return cost
+_PARALLEL_FILES = 64  # below this, starting the children costs more than they save
+_SHARES = 16
 
 
 def _finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
@@ -129,20 +127,22 @@ def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
 
 
 def _cache() -> Path | None:
-    from importlib.metadata import version
+    """Black's results, keyed by oagen's fingerprint: it names the installed black and holds
+    the mode oagen sets (its source), so finding a hit never needs black imported."""
+    from generator import fingerprint
 
-    return cache.folder("black", f"{version('black')}|{pysource.black_mode()!r}")
+    return cache.folder("black", fingerprint.tool())
 
 
 def cached_black(source: str) -> str:
-    """`pysource.black_one_pass(source)`, from the content cache when it holds the answer: a
+    """`black_adapter.format_code(source)`, from the content cache when it holds the answer: a
     regeneration then skips black for the API reference's examples and signatures."""
     store = _cache()
-    entry = cache.key(b"one pass", source.encode())
+    entry = cache.key(b"statements", source.encode())
     hit = cache.read(store, entry)
     if hit is not None:
         return hit
-    text = pysource.black_one_pass(source)
+    text = black_adapter.format_code(source)
     cache.write(store, entry, text)
     return text
 

@@ -1,22 +1,29 @@
 """Render: print the IR through the Jinja2 templates in `templates/`.
 
 Templates only print what the IR says (StrictUndefined: a missing value is an error, not an empty
-string). The filters only quote text safely, whatever the spec's strings contain: `tomlstr` makes
-a TOML string; the Python ones (`pystr`, `docstring`, `attribute_doc`, ...) come from
-`pysource.py`, which also writes them in black's layout.
+string). The filters quote text safely, whatever the spec's strings contain: `tomlstr` makes a
+TOML string; the Python ones (`pystr`, `docstring`, `attribute_doc`, ...) come from
+`pysource.py`, which also writes them in black's layout. Types and import lines are printed from
+the IR's data by `types.py`, through the `types` printer every template is given.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import functools
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
 
+from generator import cache, fingerprint
 from generator.model import ir
 from generator.render import pysource
+from generator.render import types as types_module
+from generator.render.types import TypePrinter
 
 GENERATOR_DIR = Path(__file__).parent.parent
 RUNTIME_DIR = GENERATOR_DIR / "runtime"
@@ -91,7 +98,7 @@ class MethodReference:
     example: str  # the example call, as black lays it out
 
 
-def _signature(op: ir.Operation) -> str:
+def _signature(op: ir.Operation, types: TypePrinter) -> str:
     parameters: list[str] = []
 
     def add(name: str, annotation: str, required: bool) -> None:
@@ -100,31 +107,49 @@ def _signature(op: ir.Operation) -> str:
         )
 
     positional = tuple(
-        f"{p.name}: {p.annotation}" for p in op.parameters if p.location_in == "path" and p.required
+        f"{p.name}: {types.argument(p)}"
+        for p in op.parameters
+        if p.location_in == "path" and p.required
     )
     for param in op.parameters:
         if not (param.location_in == "path" and param.required):
-            add(param.name, param.annotation, param.required)
+            add(param.name, types.argument(param), param.required)
     if op.body is not None:
         for field in op.body.fields:
             add(
                 field.name,
-                "bool" if field.is_stream_flag else field.annotation,
+                "bool" if field.is_stream_flag else types.argument(field),
                 field.required and not field.is_stream_flag,
             )
-        if op.body.whole_name is not None and op.body.whole_annotation is not None:
-            add(op.body.whole_name, op.body.whole_annotation, op.body.required)
+        if op.body.whole_name is not None and op.body.whole_type is not None:
+            add(op.body.whole_name, types.argument(op.body), op.body.required)
     if op.stream_mode == "accept" and op.stream_argument is not None:
         parameters.append(f"{op.stream_argument}: bool = False")
-    return pysource.def_stub(op.method_name, parameters, returns(op), positional)
+    return pysource.def_stub(op.method_name, parameters, types.returns(op), positional)
 
 
-def returns(op: ir.Operation, stream_class: str = "Stream") -> str:
-    """The method's return annotation, as the resource module prints it."""
-    if op.stream_annotation is None:
-        return op.response_annotation
-    stream = f"{stream_class}[{op.stream_annotation}]"
-    return stream if op.stream_mode == "always" else f"{op.response_annotation} | {stream}"
+def paging_text(pagination: ir.Pagination) -> str:
+    """How a method pages, in words for api.md (names as Markdown code)."""
+    parameter = md_code(pagination.parameter or "")
+    if pagination.strategy == "cursor" and pagination.item_cursor is not None:
+        text = f"{parameter} set to the last item's {md_code(pagination.item_cursor)}"
+    elif pagination.strategy == "cursor":
+        text = f"{parameter} set to {md_code('.'.join(pagination.next))} of the page"
+    elif pagination.strategy == "offset":
+        text = f"{parameter} advanced by the number of items received"
+    elif pagination.strategy == "page":
+        text = f"{parameter} numbers from {pagination.first}"
+    elif pagination.strategy == "next_url":
+        text = f"the link in {md_code('.'.join(pagination.next))}"
+    else:
+        text = "the link in the `Link` header"
+    if pagination.has_more:
+        text += f", until {md_code('.'.join(pagination.has_more))} is false"
+    if pagination.limit_parameter is not None:
+        text += f"; a page shorter than {md_code(pagination.limit_parameter)} is the last"
+    if pagination.source != "inferred":
+        text += f"; as {md_code(pagination.source)} says"
+    return text
 
 
 def _example(resource: ir.Resource, op: ir.Operation) -> str:
@@ -133,21 +158,34 @@ def _example(resource: ir.Resource, op: ir.Operation) -> str:
     return pysource.call_line(target, f"client.{resource.path}.{op.method_name}", arguments)
 
 
-def api_reference(api: ir.Api) -> dict[str, dict[str, MethodReference]]:
+def api_reference(api: ir.Api, types: TypePrinter) -> dict[str, dict[str, MethodReference]]:
     """`reference[resource call path][method name]` for `api.md.j2`: every signature and example
-    laid out by black in one call (cached by content)."""
+    laid out by black, each pair cached by its text (a regeneration after an edit lays out only
+    the pairs that changed), the others in one call."""
+    import json
+
     from generator.render.format import cached_black
 
+    store = cache.folder("reference", fingerprint.tool())
     keys = [(resource, op) for resource in api.resources for op in resource.operations]
-    statements = [
-        text for resource, op in keys for text in (_signature(op), _example(resource, op))
-    ]
-    laid = pysource.lay_out_statements(statements, cached_black)
+    pairs = [(_signature(op, types), _example(resource, op)) for resource, op in keys]
+    entries = [cache.key(signature.encode(), example.encode()) for signature, example in pairs]
+    laid: dict[int, tuple[str, str]] = {}
+    for index, entry in enumerate(entries):
+        hit = cache.read(store, entry)
+        if hit is not None:
+            with contextlib.suppress(ValueError, TypeError):
+                signature, example = json.loads(hit)
+                laid[index] = (str(signature), str(example))
+    missed = [index for index in range(len(pairs)) if index not in laid]
+    statements = [text for index in missed for text in pairs[index]]
+    fresh = pysource.lay_out_statements(statements, cached_black)
+    for position, index in enumerate(missed):
+        laid[index] = (fresh[2 * position], fresh[2 * position + 1])
+        cache.write(store, entries[index], json.dumps(laid[index]))
     reference: dict[str, dict[str, MethodReference]] = {}
     for index, (resource, op) in enumerate(keys):
-        reference.setdefault(resource.path, {})[op.method_name] = MethodReference(
-            laid[2 * index], laid[2 * index + 1]
-        )
+        reference.setdefault(resource.path, {})[op.method_name] = MethodReference(*laid[index])
     return reference
 
 
@@ -160,10 +198,30 @@ def tomlstr(value: object) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-@cache
+class _SignedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in the signed content cache (compiling the resource template
+    alone takes about 50 ms). Jinja2 checks each entry against its template's source; the
+    signature keeps out code nobody compiled here (bytecode is code this process would run)."""
+
+    def __init__(self, store: Path) -> None:
+        self.store = store
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        text = cache.read(self.store, bucket.key)
+        if text is not None:
+            with contextlib.suppress(ValueError):
+                bucket.bytecode_from_string(base64.b64decode(text, validate=True))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        cache.write(self.store, bucket.key, base64.b64encode(bucket.bytecode_to_string()).decode())
+
+
+@functools.cache
 def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
+    store = cache.folder("jinja", fingerprint.tool())
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*extra_dirs, *template_dirs()]),
+        bytecode_cache=_SignedBytecode(store) if store is not None else None,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -182,8 +240,89 @@ def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     env.filters["md_text"] = md_text
     env.filters["md_code"] = md_code
     env.filters["md_block"] = md_block
-    env.globals["returns"] = returns
+    env.filters["annotation"] = _annotation
+    env.filters["input_annotation"] = _input_annotation
+    env.filters["runtime"] = _runtime
+    env.filters["field_annotation"] = _field_annotation
+    env.filters["argument_annotation"] = _argument_annotation
+    env.filters["definition_annotation"] = _definition_annotation
+    env.filters["credential_annotation"] = types_module.credential_annotation
+    env.globals["returns"] = _returns
+    env.filters["paging_text"] = paging_text
+    env.globals["model_imports"] = _model_imports
+    env.globals["resource_imports"] = _resource_imports
+    env.globals["webhook_imports"] = _webhook_imports
+    env.globals["resource_models"] = _resource_models
     return env
+
+
+# --- printing types: filters and globals over the `types` printer in every template's context ---
+
+
+def _types(context: jinja2.runtime.Context) -> TypePrinter:
+    printer = context["types"]
+    assert isinstance(printer, TypePrinter)
+    return printer
+
+
+@jinja2.pass_context
+def _annotation(context: jinja2.runtime.Context, expr: ir.TypeExpr | None) -> str:
+    return _types(context).output(expr)
+
+
+@jinja2.pass_context
+def _input_annotation(context: jinja2.runtime.Context, expr: ir.TypeExpr) -> str:
+    return _types(context).input(expr)
+
+
+@jinja2.pass_context
+def _runtime(context: jinja2.runtime.Context, expr: ir.TypeExpr | None) -> str:
+    return _types(context).plain(expr)
+
+
+@jinja2.pass_context
+def _field_annotation(context: jinja2.runtime.Context, field: ir.Field) -> str:
+    return _types(context).field(field)
+
+
+@jinja2.pass_context
+def _argument_annotation(context: jinja2.runtime.Context, argument: types_module.Argument) -> str:
+    return _types(context).argument(argument)
+
+
+@jinja2.pass_context
+def _definition_annotation(context: jinja2.runtime.Context, definition: ir.Enum | ir.Alias) -> str:
+    return _types(context).definition(definition)
+
+
+@jinja2.pass_context
+def _returns(
+    context: jinja2.runtime.Context,
+    op: ir.Operation,
+    variant: str = "impl",
+    stream_class: str = "Stream",
+) -> str:
+    return _types(context).returns(op, variant, stream_class)
+
+
+@jinja2.pass_context
+def _model_imports(context: jinja2.runtime.Context, module: ir.ModelModule) -> tuple[str, ...]:
+    return _types(context).model_imports(module)
+
+
+@jinja2.pass_context
+def _webhook_imports(context: jinja2.runtime.Context, webhooks: ir.Webhooks) -> tuple[str, ...]:
+    return _types(context).webhook_imports(webhooks)
+
+
+@jinja2.pass_context
+def _resource_imports(context: jinja2.runtime.Context, resource: ir.Resource) -> tuple[str, ...]:
+    return _types(context).resource_imports(resource)
+
+
+@jinja2.pass_context
+def _resource_models(context: jinja2.runtime.Context, resource: ir.Resource) -> tuple[str, ...]:
+    return _types(context).resource_models(resource)
 
 
 class RenderError(Exception):
@@ -211,45 +350,92 @@ LAID_OUT = frozenset(
         "package/models/module.py.j2",
         "package/resources/__init__.py.j2",
         "package/resources/resource.py.j2",
+        "package/webhooks.py.j2",
     }
 )
+
+
+def editable_files(package: str) -> frozenset[str]:
+    """Files generated once for the package's maintainer to edit: written only where missing,
+    never overwritten, left out of the manifest (so never stale and never removed)."""
+    return frozenset({f"{package}/_hooks.py"})
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One file to render: its path in the output, its template, and the IR node the template
+    prints (the module or resource: None for files that read the whole API)."""
+
+    path: str
+    template: str
+    node: ir.ModelModule | ir.Resource | None = None
+
+
+def units(api: ir.Api) -> list[Unit]:
+    """The templated files of the generated distribution, in rendering order."""
+    package = api.package
+    planned = [
+        Unit("pyproject.toml", "pyproject.toml.j2"),
+        Unit("README.md", "README.md.j2"),
+        Unit("api.md", "api.md.j2"),
+        Unit(f"{package}/__init__.py", "package/__init__.py.j2"),
+        Unit(f"{package}/_client.py", "package/_client.py.j2"),
+        Unit(f"{package}/_hooks.py", "package/_hooks.py.j2"),
+        Unit(f"{package}/py.typed", "package/py.typed.j2"),
+        Unit(f"{package}/models/__init__.py", "package/models/__init__.py.j2"),
+    ]
+    planned += [
+        Unit(f"{package}/models/{module.name}.py", "package/models/module.py.j2", module)
+        for module in api.modules
+    ]
+    planned.append(Unit(f"{package}/resources/__init__.py", "package/resources/__init__.py.j2"))
+    planned += [
+        Unit(
+            f"{package}/resources/{resource.module}.py",
+            "package/resources/resource.py.j2",
+            resource,
+        )
+        for resource in api.resources
+    ]
+    if api.webhooks is not None:
+        planned.append(Unit(f"{package}/webhooks.py", "package/webhooks.py.j2"))
+    return planned
 
 
 def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> tuple[dict[str, str], set[str]]:
     """Every file of the generated distribution, keyed by path relative to the output folder,
     and the paths of those rendered by built-in templates that emit black's layout."""
+    return render_units(api, units(api), extra_dirs)
+
+
+def render_units(
+    api: ir.Api, chosen: list[Unit], extra_dirs: tuple[Path, ...] = ()
+) -> tuple[dict[str, str], set[str]]:
+    """The `chosen` files and the runtime's, as `render_api` gives them."""
     env = environment(extra_dirs)
-    builtin = [str(path) for path in template_dirs()]
-    package = api.package
+    builtin = tuple(str(path) for path in template_dirs())
     files: dict[str, str] = {}
     laid_out: set[str] = set()
-
-    def put(path: str, template: str, **context: object) -> None:
+    types = TypePrinter.of(api)
+    reference: dict[str, dict[str, MethodReference]] | None = None
+    for unit in chosen:
+        context: dict[str, object] = {"api": api, "types": types}
+        if unit.template in ("README.md.j2", "api.md.j2"):
+            reference = api_reference(api, types) if reference is None else reference
+            context["reference"] = reference
+        if isinstance(unit.node, ir.ModelModule):
+            context["module"] = unit.node
+        elif isinstance(unit.node, ir.Resource):
+            context["resource"] = unit.node
         try:
-            loaded = env.get_template(template)
-            files[path] = loaded.render(api=api, **context)
+            loaded = env.get_template(unit.template)
+            files[unit.path] = loaded.render(context)
         except jinja2.TemplateError as exc:
-            raise RenderError(_describe(exc, template)) from exc
-        if template in LAID_OUT and (loaded.filename or "").startswith(tuple(builtin)):
-            laid_out.add(path)
-
-    put("pyproject.toml", "pyproject.toml.j2")
-    reference = api_reference(api)
-    put("README.md", "README.md.j2", reference=reference)
-    put("api.md", "api.md.j2", reference=reference)
-    put(f"{package}/__init__.py", "package/__init__.py.j2")
-    put(f"{package}/_client.py", "package/_client.py.j2")
-    put(f"{package}/py.typed", "package/py.typed.j2")
-    put(f"{package}/models/__init__.py", "package/models/__init__.py.j2")
-    for module in api.modules:
-        put(f"{package}/models/{module.name}.py", "package/models/module.py.j2", module=module)
-    put(f"{package}/resources/__init__.py", "package/resources/__init__.py.j2")
-    for resource in api.resources:
-        put(
-            f"{package}/resources/{resource.module}.py",
-            "package/resources/resource.py.j2",
-            resource=resource,
-        )
+            raise RenderError(_describe(exc, unit.template)) from exc
+        if unit.template in LAID_OUT and (loaded.filename or "").startswith(builtin):
+            laid_out.add(unit.path)
     for runtime_file in sorted(RUNTIME_DIR.glob("*.py")):
-        files[f"{package}/_runtime/{runtime_file.name}"] = runtime_file.read_text(encoding="utf-8")
+        files[f"{api.package}/_runtime/{runtime_file.name}"] = runtime_file.read_text(
+            encoding="utf-8"
+        )
     return files, laid_out

@@ -15,32 +15,18 @@ import keyword
 import re
 import sys
 from collections.abc import Callable, Iterable
-from functools import cache
 from typing import Any, NamedTuple
 
-LINE_LENGTH = 100
+from generator.render import black_adapter
+from generator.render.black_adapter import width
+
+LINE_LENGTH = black_adapter.LINE_LENGTH
 _INDENT = "    "
 
 # Control characters (but newline and tab), C1 controls (U+0085 is a line break to
 # str.splitlines, which black uses on docstrings), the Unicode line and paragraph separators, and
 # lone surrogates cannot stand raw in a docstring; they are shown as escapes in the text.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-def width(line: str) -> int:
-    """A line's width as black measures it against the limit: East Asian wide characters and
-    most emoji count two columns. Black's own measure (`black.strings.str_width`), so our layout
-    decisions agree with black's; loaded only for the rare line that is not ASCII."""
-    if line.isascii():
-        return len(line)
-    return _black_width()(line)
-
-
-@cache
-def _black_width() -> Callable[[str], int]:
-    from black.strings import str_width
-
-    return str_width
 
 
 def pystr(value: object) -> str:
@@ -247,44 +233,6 @@ def long_units(lines: list[str]) -> list[Unit]:
     return units
 
 
-@cache
-def black_mode() -> Any:
-    """Black's mode for everything oagen formats, set explicitly so output never depends on a
-    user's black configuration."""
-    import black
-    from black.mode import TargetVersion
-
-    return black.Mode(
-        target_versions={TargetVersion.PY310},
-        line_length=LINE_LENGTH,
-        string_normalization=True,
-        magic_trailing_comma=True,
-        preview=False,
-    )
-
-
-def black_format(source: str) -> str:
-    import black
-
-    return black.format_str(source, mode=black_mode())
-
-
-def black_one_pass(source: str) -> str:
-    """Black's first pass alone. `black.format_str` formats twice whenever the first pass
-    changed anything, for the rare layout where a trailing comma black added becomes a magic
-    one and changes its choice of optional parentheses. On the statements oagen lays out, the
-    second pass never changed anything (none of the 2,974 distinct units of the 77 corpus
-    clients) and it costs as much as the first, so it is skipped. The property tests and the
-    corpus `black --check` are the tripwire."""
-    import black
-
-    once = getattr(black, "_format_str_once", None)
-    if once is None:  # a black without it: both passes
-        return black_format(source)
-    result: str = once(source, mode=black_mode())
-    return result
-
-
 _MARK = "# oagen: unit "
 
 # An element's construct: lines before it and after it, at the construct's indentation.
@@ -317,7 +265,7 @@ Key = tuple[str, tuple[str, ...]]
 
 
 def lay_out_all(
-    units: list[Key], formatter: Callable[[str], str] = black_one_pass
+    units: list[Key], formatter: Callable[[str], str] = black_adapter.format_code
 ) -> dict[Key, list[str]]:
     """Black's layout of each unit. All go through black in one call, separated by marker
     comments at the top level, where every wrapped unit starts."""
@@ -387,7 +335,7 @@ def unsplittable(unit: Unit, lines: list[str]) -> bool:
 
 
 def finish_all(
-    sources: dict[str, str], formatter: Callable[[str], str] = black_one_pass
+    sources: dict[str, str], formatter: Callable[[str], str] = black_adapter.format_code
 ) -> dict[str, str]:
     """Each source with every over-long line laid out by black."""
     found: dict[str, tuple[list[str], list[Unit]]] = {}
@@ -467,7 +415,7 @@ def retry_policy(settings: Any) -> str:
 
 
 def lay_out_statements(
-    statements: list[str], formatter: Callable[[str], str] = black_one_pass
+    statements: list[str], formatter: Callable[[str], str] = black_adapter.format_code
 ) -> list[str]:
     """Each top-level statement as black lays it out, through `finish_all`: only its over-long
     lines go to black (an element line of a construct alone, as in generated modules), all in

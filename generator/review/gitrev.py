@@ -21,6 +21,7 @@ refuses them with E006), within a budget for the whole folder.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import re
@@ -34,7 +35,14 @@ from typing import Any
 
 from generator.load.sources import MAX_FILE_BYTES
 
-__all__ = ["RevisionError", "materialise", "parse_revision_argument", "spec_at"]
+__all__ = [
+    "Git",
+    "RevisionError",
+    "blob_sizes",
+    "materialise",
+    "parse_revision_argument",
+    "spec_at",
+]
 
 _SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 _REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?([^"'#\s,}\]]*)""")
@@ -95,7 +103,7 @@ def revision_root(
     parsed = parse_revision_argument(argument, cwd)
     if parsed is None:
         return root
-    git = _Git(cwd or Path.cwd())
+    git = Git(cwd or Path.cwd())
     depth = len(git.repo_path(parsed[1]).split("/"))
     top = materialised.parents[depth - 1]
     try:
@@ -107,7 +115,7 @@ def revision_root(
 
 def materialise(rev: str, path: str, destination: Path, cwd: Path | None = None) -> Path:
     """Write `path` at `rev` (and the files beside and below it) under `destination`."""
-    git = _Git(cwd or Path.cwd())
+    git = Git(cwd or Path.cwd())
     commit = git.commit(rev)
     repo_path = git.repo_path(path)
     kind = git.run("cat-file", "-t", f"{commit}:{repo_path}", check=False)
@@ -142,7 +150,7 @@ def materialise(rev: str, path: str, destination: Path, cwd: Path | None = None)
     return destination / repo_path
 
 
-def _follow_refs(git: _Git, commit: str, destination: Path, start: str, written: set[str]) -> None:
+def _follow_refs(git: Git, commit: str, destination: Path, start: str, written: set[str]) -> None:
     """Fetch files that `$ref`s reach outside the materialised folder, transitively."""
     pending, seen = [start], {start}
     while pending:
@@ -214,7 +222,7 @@ def _split(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _copy(source: Any, target: Any, count: int) -> None:
+def _copy_bytes(source: Any, target: Any, count: int) -> None:
     while count > 0:
         chunk = source.read(min(count, 1 << 20))
         if not chunk:
@@ -223,7 +231,7 @@ def _copy(source: Any, target: Any, count: int) -> None:
         count -= len(chunk)
 
 
-def _hint_near(git: _Git, commit: str, repo_path: str) -> str:
+def _hint_near(git: Git, commit: str, repo_path: str) -> str:
     folder = posixpath.dirname(repo_path)
     listing = git.run(
         "ls-tree",
@@ -241,7 +249,7 @@ def _hint_near(git: _Git, commit: str, repo_path: str) -> str:
     return f"; spec files there: {', '.join(names)}" if names else ""
 
 
-class _Git:
+class Git:
     def __init__(self, cwd: Path) -> None:
         if shutil.which("git") is None:
             raise RevisionError("git is not installed; REV:PATH arguments need git")
@@ -307,32 +315,54 @@ class _Git:
             chosen.append((path, size))
         written: set[str] = set()
         root = os.path.realpath(destination)
+        for name, keep, stream in self.blobs([(f"{commit}:{p}", n) for p, n in chosen]):
+            path = name.split(":", 1)[1]
+            target = destination / path
+            if not os.path.realpath(target).startswith(root + os.sep):
+                raise RevisionError(
+                    f"{path} at {commit[:12]} leads outside the folder it is written into"
+                )
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(target, "xb") as out:
+                    _copy_bytes(stream, out, keep)
+                written.add(path)
+            except OSError:  # a file where a folder should be (x.yaml and x.yaml/y.yaml)
+                pass
+        return written
+
+    def blobs(self, objects: list[tuple[str, int]]) -> Iterator[tuple[str, int, Any]]:
+        """(name, bytes to read, stream at the blob's first byte) for each (`REV:PATH`, bytes to
+        read) of `objects`, all from one `git cat-file --batch` run whose answer is spooled to a
+        temporary file, never held in memory."""
         with tempfile.TemporaryFile() as request, tempfile.TemporaryFile() as output:
             request.write(
-                "".join(f"{commit}:{p}\n" for p, _ in chosen).encode("utf-8", "surrogateescape")
+                "".join(f"{name}\n" for name, _ in objects).encode("utf-8", "surrogateescape")
             )
             request.seek(0)
             self._batch(request, output)
             output.seek(0)
-            for path, keep in chosen:
+            for name, keep in objects:
                 header = output.readline().split(b" ")
                 if len(header) != 3 or not _OID.fullmatch(header[0]) or header[1] != b"blob":
-                    raise RevisionError(f"`git cat-file` gave an unexpected answer for {path}")
+                    raise RevisionError(f"`git cat-file` gave an unexpected answer for {name}")
                 size, start = int(header[2]), output.tell()
-                target = destination / path
-                if not os.path.realpath(target).startswith(root + os.sep):
-                    raise RevisionError(
-                        f"{path} at {commit[:12]} leads outside the folder it is written into"
-                    )
-                try:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    with open(target, "xb") as stream:
-                        _copy(output, stream, keep)
-                    written.add(path)
-                except OSError:  # a file where a folder should be (x.yaml and x.yaml/y.yaml)
-                    pass
+                yield name, min(keep, size), output
                 output.seek(start + size + 1)  # past the blob and its newline
-        return written
+
+    def blob_digests(self, objects: list[str], limit: int) -> dict[str, str]:
+        """The SHA-256 of each `REV:PATH` blob of at most `limit` bytes in `objects`: one `git
+        cat-file --batch-check` run for the sizes, one `--batch` run for the bytes."""
+        sizes = blob_sizes(self.top, objects)
+        wanted = [(name, sizes[name]) for name in objects if sizes.get(name, limit + 1) <= limit]
+        digests: dict[str, str] = {}
+        for name, keep, stream in self.blobs(wanted):
+            digest = hashlib.sha256()
+            while keep > 0 and (chunk := stream.read(min(keep, 1 << 20))):
+                digest.update(chunk)
+                keep -= len(chunk)
+            digests[name] = digest.hexdigest()
+        return digests
 
     def _batch(self, request: Any, output: Any) -> None:
         try:

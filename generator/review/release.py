@@ -8,17 +8,15 @@ the change decides the bump: breaking -> major, additions -> minor, docs -> patc
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import stat
-import subprocess
 import tempfile
 from pathlib import Path
 
 from generator.load.plainfile import read_regular
 from generator.load.sources import MAX_FILE_BYTES
-from generator.review.gitrev import RevisionError, blob_sizes
+from generator.review.gitrev import Git, RevisionError
 
 _MAX_COMMITS = 200
 _CHANGELOG_LIMIT = 64 * 2**20  # bytes
@@ -32,28 +30,19 @@ def previous_spec_revision(spec: Path, recorded_sha256: str) -> str:
     """`REV:PATH` of the committed spec whose bytes hash to `recorded_sha256`."""
     spec = spec.resolve()
     try:
-        top = _git(spec.parent, "rev-parse", "--show-toplevel").strip()
-        relative = spec.relative_to(Path(top).resolve()).as_posix()
-        commits = _git(Path(top), "log", f"-n{_MAX_COMMITS}", "--format=%H", "--", relative).split()
-    except (OSError, subprocess.CalledProcessError, ValueError) as exc:
+        git = Git(spec.parent)
+        relative = spec.relative_to(git.top.resolve()).as_posix()
+        listing = git.run("log", f"-n{_MAX_COMMITS}", "--format=%H", "--", relative)
+        commits = (listing or b"").decode().split()
+        # One `git cat-file` run for all of them; a huge blob is never read into memory.
+        digests = git.blob_digests([f"{commit}:{relative}" for commit in commits], MAX_FILE_BYTES)
+    except (RevisionError, ValueError) as exc:
         raise ReleaseError(
             f"the spec is not in a git repository ({exc}); --bump auto needs "
             "the history of the spec"
         ) from None
-    try:  # a history may hold a huge blob at the spec's path: it is never read into memory
-        sizes = blob_sizes(Path(top), [f"{commit}:{relative}" for commit in commits])
-    except RevisionError:
-        sizes = {}
     for commit in commits:
-        if sizes.get(f"{commit}:{relative}", MAX_FILE_BYTES + 1) > MAX_FILE_BYTES:
-            continue  # not a file there, or more than the loader reads: never the spec used
-        try:
-            content = subprocess.run(
-                ["git", "show", f"{commit}:{relative}"], cwd=top, capture_output=True, check=True
-            ).stdout
-        except subprocess.CalledProcessError:
-            continue
-        if hashlib.sha256(content).hexdigest() == recorded_sha256:
+        if digests.get(f"{commit}:{relative}") == recorded_sha256:
             return f"{commit}:{relative}"
     raise ReleaseError(
         f"no commit of {relative} matches the spec the output was generated from; "
@@ -104,9 +93,3 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def _git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
-    ).stdout

@@ -76,6 +76,8 @@ class APIError(Exception):
     message: str
     request: httpx.Request | None
     body: object
+    # The response header holding the server's request id; the client sets its configured one.
+    request_id_header: str | None = "x-request-id"
 
     def __init__(
         self, message: str, *, request: httpx.Request | None = None, body: object = None
@@ -91,6 +93,15 @@ class APIError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r})"
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id (None when there was no response, or it sent none)."""
+        response = getattr(self, "response", None)
+        if response is None or not self.request_id_header:
+            return None
+        value: str | None = response.headers.get(self.request_id_header)
+        return value
 
 
 class APIConnectionError(APIError):
@@ -173,11 +184,6 @@ class APIStatusError(APIError):
         self.response = response
         self.status_code = response.status_code if status_code is None else status_code
         self.headers = response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        value: str | None = self.headers.get("x-request-id")
-        return value
 
     def __str__(self) -> str:
         return f"Error code: {self.status_code} - {self.message}"

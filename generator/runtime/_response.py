@@ -7,9 +7,10 @@ gives what the plain call would have returned (a ``Stream`` for streaming calls)
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any, Generic, ParamSpec, TypeVar, cast
@@ -21,6 +22,7 @@ __all__ = [
     "AsyncAPIResponse",
     "async_to_raw_response_wrapper",
     "raw_response_requested",
+    "requesting_raw",
     "to_raw_response_wrapper",
 ]
 
@@ -33,6 +35,16 @@ _UNPARSED: Any = object()
 
 def raw_response_requested() -> bool:
     return _RAW_RESPONSE.get()
+
+
+@contextlib.contextmanager
+def requesting_raw() -> Iterator[None]:
+    """Calls inside get the ``APIResponse`` (pagination needs the response and the body)."""
+    token = _RAW_RESPONSE.set(True)
+    try:
+        yield
+    finally:
+        _RAW_RESPONSE.reset(token)
 
 
 class APIResponse(Generic[_R]):

@@ -94,12 +94,24 @@ def plan(output: Path, files: dict[str, bytes]) -> EmitResult:
 
 
 def emit(
-    output: Path, files: dict[str, bytes], metadata: dict[str, str], *, force: bool = False
+    output: Path,
+    files: dict[str, bytes],
+    metadata: dict[str, str],
+    *,
+    force: bool = False,
+    editable: dict[str, bytes] | None = None,
 ) -> EmitResult:
     """Replace `output` with `files` (plus the manifest), atomically. A symbolic link at `output`
-    is kept: the folder it points to is written."""
+    is kept: the folder it points to is written. `editable` files are the user's to change: each
+    is written only where nothing stands at its path, and is not in the manifest, so it is
+    carried over like any file of the user's (never overwritten, never removed)."""
     output = Path(os.path.realpath(output))
-    outside = [path for path in files if not _plain_relative(path) or path == MANIFEST]
+    editable = editable or {}
+    outside = [
+        path
+        for path in (*files, *editable)
+        if not _plain_relative(path) or path == MANIFEST or (path in files and path in editable)
+    ]
     if outside:  # names are checked upstream; this is the last line of defence
         raise EmitError(
             f"the generated path {outside[0]!r} would not be a plain file inside "
@@ -154,6 +166,10 @@ def emit(
         for path, is_changed in zip(paths, changed, strict=True):
             if path != MANIFEST:
                 (result.written if is_changed else result.unchanged).append(path)
+        for path in missing_editable(output, editable):
+            (staging / path).parent.mkdir(parents=True, exist_ok=True)
+            _write(staging / path, editable[path])
+            result.written.append(path)
         if output.is_dir():
             _carry_over(output, staging, set(all_files), previous, force)
             result.removed = sorted(
@@ -164,6 +180,11 @@ def emit(
         swap.remove_tree(staging)
         raise
     return result
+
+
+def missing_editable(output: Path, editable: dict[str, bytes]) -> list[str]:
+    """The editable files with nothing at their path in `output` (a link counts as there)."""
+    return sorted(path for path in editable if not os.path.lexists(output / path))
 
 
 def previous_files(output: Path, warnings: list[str]) -> set[str]:

@@ -22,6 +22,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+# The client's own cached properties that are not resources.
+_NOT_RESOURCES = frozenset({"with_raw_response", "with_streaming_response", "webhooks"})
+
 
 def main() -> None:
     output, package = sys.argv[1], sys.argv[2]
@@ -180,7 +183,7 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
         attributes = [
             attr
             for attr, value in vars(cls).items()
-            if isinstance(value, functools.cached_property) and attr != "with_raw_response"
+            if isinstance(value, functools.cached_property) and attr not in _NOT_RESOURCES
         ]
         report["clients"][name] = attributes
         try:
@@ -191,10 +194,11 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
         reached: set[str] = set()
         try:
             raw = client.with_raw_response
-            # (call path, owner, owner's raw variant, attribute): sub-resources are walked too.
-            pending = [(attribute, client, raw, attribute) for attribute in attributes]
+            streaming = client.with_streaming_response
+            # (call path, owner, its raw and streaming variants, attribute): sub-resources too.
+            pending = [(a, client, raw, streaming, a) for a in attributes]
             while pending:
-                dotted, owner, raw_owner, attribute = pending.pop(0)
+                dotted, owner, raw_owner, streaming_owner, attribute = pending.pop(0)
                 if not attribute.isidentifier() or keyword.iskeyword(attribute):
                     problems.append(f"{name}.{dotted} is not a usable attribute name")
                 resource = getattr(owner, attribute)
@@ -209,15 +213,18 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
                 )
                 report["resources"][f"{name}.{dotted}"] = methods
                 raw_resource = getattr(raw_owner, attribute)
+                streaming_resource = getattr(streaming_owner, attribute)
                 for method in methods:
                     if not callable(getattr(raw_resource, method, None)):
                         problems.append(f"{name}.with_raw_response.{dotted}.{method} missing")
+                    if not callable(getattr(streaming_resource, method, None)):
+                        problems.append(f"{name}.with_streaming_response.{dotted}.{method} missing")
                     parameters = inspect.signature(getattr(resource, method)).parameters
                     for parameter in parameters:
                         if not parameter.isidentifier() or keyword.iskeyword(parameter):
                             problems.append(f"{name}.{dotted}.{method}({parameter}=)")
                 pending.extend(
-                    (f"{dotted}.{child}", resource, raw_resource, child)
+                    (f"{dotted}.{child}", resource, raw_resource, streaming_resource, child)
                     for child, value in vars(type(resource)).items()
                     if isinstance(value, functools.cached_property)
                 )

@@ -251,6 +251,7 @@ class FakeAPI(SyncClient):
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | None = None,
+        hooks: list[object] | None = None,
     ) -> None:
         super().__init__(
             credentials={"bearerAuth": api_key},
@@ -264,6 +265,7 @@ class FakeAPI(SyncClient):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             retry=retry,
+            hooks=hooks,
         )
 
     @cached_property
@@ -337,6 +339,7 @@ class AsyncFakeAPI(AsyncClient):
         max_response_bytes: int | NotGiven = NOT_GIVEN,
         max_event_bytes: int | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | None = None,
+        hooks: list[object] | None = None,
     ) -> None:
         super().__init__(
             credentials={"bearerAuth": api_key},
@@ -348,6 +351,7 @@ class AsyncFakeAPI(AsyncClient):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             retry=retry,
+            hooks=hooks,
         )
 
     @cached_property

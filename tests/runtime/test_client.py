@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import subprocess
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import httpx
 import pytest
@@ -26,6 +27,7 @@ from generator.runtime import (
     Stream,
     SyncClient,
 )
+from generator.runtime._files import UploadStream
 from tests.runtime.fake_api import Completion, FakeAPI
 from tests.runtime.helpers import Recorder, json_response, make_async_client, make_client
 
@@ -396,6 +398,44 @@ def test_multipart_upload_is_resent_on_retry(tmp_path: Path) -> None:
     assert first["file"] == ("data.jsonl", b'{"a": 1}\n')
     assert first["purpose"] == (None, b"batch")
     assert int(rec.last.headers["content-length"]) == len(rec.last.content)
+
+
+def test_multipart_file_is_resent_from_where_it_stood_at_call_time() -> None:
+    f = io.BytesIO(b"skip:payload")
+    f.seek(5)
+    c, rec, _ = make_client(json_response(503, {}), json_response(200, {"id": "file-1"}))
+    c.files.upload(file=("p.bin", f), purpose="batch")
+    first, second = (_form_parts(r) for r in rec.requests)
+    assert first["file"] == second["file"] == ("p.bin", b"payload")
+    assert not f.closed  # the caller's file stays the caller's
+
+
+def test_multipart_path_is_opened_only_while_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    from generator.runtime._serialize import encode_body
+    from tests.runtime.fake_api import UPLOAD
+
+    opened: list[Any] = []
+    real_open = builtins.open
+
+    def spy_open(*args: Any, **kwargs: Any) -> Any:
+        opened.append(real_open(*args, **kwargs))
+        return opened[-1]
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"abc" * 50_000)
+    monkeypatch.setattr(builtins, "open", spy_open)
+    stream, _ = encode_body(UPLOAD, {"file": path, "purpose": "x"}, None)
+    assert isinstance(stream, UploadStream)
+    assert opened == []
+    for _attempt in range(2):  # a retry reads it again, from the start
+        body = b"".join(stream)
+        assert b"abc" * 50_000 in body
+        assert opened and all(f.closed for f in opened)  # closed at its end
+    assert len(opened) == 2
 
 
 def test_async_multipart_upload() -> None:

@@ -15,24 +15,29 @@ from collections.abc import Callable, Mapping
 from typing import TypeAlias
 from urllib.parse import quote
 
+import httpx
+
+from ._auth_flows import ClientCredentials
 from ._errors import InvalidRequestError, MissingCredentialsError
 from ._operation import Operation, SecurityScheme
 
 __all__ = ["AuthParts", "Credential", "resolve_auth", "resolve_credentials", "secret_values"]
 
-# A token / API key, or (username, password) for http basic ("user:password" also works).
-Credential: TypeAlias = str | tuple[str, str]
+# A token / API key, or (username, password) for http basic ("user:password" also works), or
+# (client id, client secret) for OAuth2 client credentials; or an httpx.Auth flow made of these.
+Credential: TypeAlias = str | tuple[str, str] | httpx.Auth
 
 
 class AuthParts:
     """What one security alternative adds to a request."""
 
-    __slots__ = ("cookies", "headers", "query")
+    __slots__ = ("cookies", "flow", "headers", "query")
 
     def __init__(self) -> None:
         self.headers: dict[str, str] = {}
         self.query: list[str] = []  # encoded name=value pieces
         self.cookies: list[str] = []
+        self.flow: httpx.Auth | None = None  # e.g. OAuth2 client credentials
 
     def __repr__(self) -> str:  # values are secrets
         return f"AuthParts(headers={sorted(self.headers)}, query={len(self.query)})"
@@ -42,11 +47,18 @@ NO_AUTH = AuthParts()
 
 
 def resolve_credentials(
-    schemes: Mapping[str, SecurityScheme], given: Mapping[str, Credential | None]
+    schemes: Mapping[str, SecurityScheme],
+    given: Mapping[str, Credential | None],
+    base_url: str = "",
 ) -> dict[str, Credential]:
     credentials: dict[str, Credential] = {}
     for name, scheme in schemes.items():
         value = given.get(name)
+        if scheme.token_url is not None and not isinstance(value, (str, httpx.Auth)):
+            flow = _client_credentials(scheme, value, base_url)
+            if flow is not None:
+                credentials[name] = flow
+            continue
         if value is None or value == "":
             value = os.environ.get(scheme.env_var) if scheme.env_var else None
         if value:
@@ -54,10 +66,36 @@ def resolve_credentials(
     return credentials
 
 
+def _client_credentials(
+    scheme: SecurityScheme, value: tuple[str, str] | None, base_url: str
+) -> ClientCredentials | None:
+    """The client credentials flow of ``scheme``, from (id, secret) or its variables."""
+    client_id, secret = value if value is not None else (None, None)
+    if not client_id and scheme.client_id_env:
+        client_id = os.environ.get(scheme.client_id_env)
+    secret = secret or (
+        os.environ.get(scheme.client_secret_env) if scheme.client_secret_env else None
+    )
+    if not client_id or not secret:
+        return None
+    assert scheme.token_url is not None
+    token_url = scheme.token_url
+    if base_url and not token_url.startswith(("http://", "https://")):
+        token_url = str(httpx.URL(base_url.rstrip("/") + "/").join(token_url))
+    return ClientCredentials(
+        token_url, client_id, secret, scopes=scheme.scopes, method=scheme.token_auth_method
+    )
+
+
 def secret_values(credentials: Mapping[str, Credential]) -> list[str]:
     """Every string that would reveal a credential (for redaction)."""
     out: list[str] = []
     for value in credentials.values():
+        if isinstance(value, ClientCredentials):
+            out.extend(value.secrets())
+            continue
+        if isinstance(value, httpx.Auth):
+            continue
         if isinstance(value, tuple):
             out.append(value[1])  # the password; a user name is not a secret
             value = f"{value[0]}:{value[1]}"
@@ -96,6 +134,9 @@ def _sendable(scheme: SecurityScheme, token: str, where: str, cookie: bool = Fal
 
 
 def _apply(scheme: SecurityScheme, credential: Credential, parts: AuthParts) -> None:
+    if isinstance(credential, httpx.Auth):
+        parts.flow = credential
+        return
     if scheme.type == "apiKey":
         token = credential if isinstance(credential, str) else ":".join(credential)
         name = scheme.param_name or ""
@@ -156,12 +197,19 @@ def resolve_auth(
 def _what(scheme: SecurityScheme) -> str:
     if scheme.type == "http" and (scheme.scheme or "").lower() == "basic":
         return "a username and password"
+    if scheme.token_url is not None:
+        return "a client id and secret"
     if scheme.type in ("oauth2", "openIdConnect"):
         return "an access token"
     return "an API key"
 
 
 def _hint(scheme: SecurityScheme) -> str:
+    if scheme.token_url is not None:
+        hint = f"pass {scheme.argument}=(client_id, client_secret)"
+        if scheme.client_id_env and scheme.client_secret_env:
+            hint += f" or set {scheme.client_id_env} and {scheme.client_secret_env}"
+        return hint + ", or auth=..."
     hint = f"pass {scheme.argument}=..."
     return f"{hint} or set {scheme.env_var}" if scheme.env_var else hint
 

@@ -14,6 +14,7 @@ from typing import Final, Literal
 import httpx
 import pydantic
 
+from ._pagination import Paging
 from ._retries import RetryPolicy
 
 __all__ = [
@@ -58,6 +59,7 @@ class Param:
     style: str | None = None
     explode: bool | None = None
     allow_reserved: bool = False
+    deprecated: str | None = None  # the note warned with when a value is given
     resolved_style: str = field(init=False, repr=False, compare=False)
     resolved_explode: bool = field(init=False, repr=False, compare=False)
 
@@ -93,8 +95,22 @@ class Operation:
     # Header carrying the idempotency key when the description names one for this operation;
     # None: ClientConfig.idempotency_header.
     idempotency_header: str | None = None
+    # Where the method is on the client, for hooks: "chat.completions.create", "chat.completions".
+    call_path: str = ""
+    resource: str = ""
+    # How a list operation pages; None: it returns its body as it is.
+    paging: Paging | None = None
+    # The note warned with (once) when the operation is called; None: not deprecated.
+    deprecated: str | None = None
+    # Deprecated body properties: wire name -> note (parameters carry their own).
+    deprecated_body: Mapping[str, str] = field(default_factory=dict)
 
     # Derived once; read on every call.
+    # (location, wire name, note) of each deprecated argument; "body" for body properties.
+    deprecated_params: tuple[tuple[str, str, str], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    warns: bool = field(init=False, repr=False, compare=False)  # anything deprecated at all
     needs_idempotency_key: bool = field(init=False, repr=False, compare=False)
     path_parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
     param_index: Mapping[tuple[str, str], Param] = field(init=False, repr=False, compare=False)
@@ -112,6 +128,12 @@ class Operation:
         set_(self, "body_encoding", body_encoding(self.request_content_type))
         set_(self, "response_model", _model_class(self.response_type))
         set_(self, "stream_model", _model_class(self.stream_type))
+        notes: list[tuple[str, str, str]] = [
+            (p.location, p.name, p.deprecated) for p in self.params if p.deprecated is not None
+        ]
+        notes += [("body", name, note) for name, note in self.deprecated_body.items()]
+        set_(self, "deprecated_params", tuple(notes))
+        set_(self, "warns", self.deprecated is not None or bool(notes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +155,14 @@ class SecurityScheme:
     name: str | None = None
     argument: str = "api_key"
     env_var: str | None = None
+    # OAuth2 client credentials flow (oauth2 with flows.clientCredentials): the token URL
+    # (relative ones are resolved against the client's base URL), the scopes asked for, how the
+    # client authenticates to the token endpoint, and the variables holding its id and secret.
+    token_url: str | None = None
+    scopes: tuple[str, ...] = ()
+    token_auth_method: Literal["client_secret_post", "client_secret_basic"] = "client_secret_post"
+    client_id_env: str | None = None
+    client_secret_env: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +197,12 @@ class ClientConfig:
     sse_done: str | None = "[DONE]"
     log_env: str | None = None
     logger_name: str = "oagen.client"
+    # Response header carrying the server's request id (on parsed models and on errors).
+    request_id_header: str | None = "x-request-id"
+    # Selectable servers: (name, URL template) with {variables}, the first being the default, and
+    # each variable's default and allowed values ((name, default, allowed), allowed () = any).
+    servers: tuple[tuple[str, str], ...] = ()
+    server_variables: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 def body_encoding(content_type: str | None) -> BodyEncoding:

@@ -25,7 +25,7 @@ from uuid import UUID
 import pydantic
 
 from ._errors import InvalidRequestError
-from ._files import FileSource, UploadStream, file_source, is_file_like, multipart_stream
+from ._files import FileSource, Part, UploadStream, file_source, is_file_like, multipart_body
 from ._operation import Operation, Param
 from ._types import NOT_GIVEN, NotGiven
 
@@ -344,7 +344,7 @@ def encode_body(
             payload = _normalize(payload)
             if not isinstance(payload, Mapping):
                 raise TypeError("a multipart/form-data body must be an object")
-        return multipart_stream(*_multipart_parts(payload, operation.file_fields))
+        return multipart_body(*_multipart_parts(payload, operation.file_fields))
     if encoding == "form":
         if not isinstance(payload, Mapping):
             payload = _normalize(payload)
@@ -363,15 +363,17 @@ def encode_body(
     if is_file_like(payload):
         explicit = payload[2] if isinstance(payload, tuple) and len(payload) == 3 else None
         _name, source, guessed = file_source(payload, "upload")
-        return UploadStream([source]), explicit or content_type or guessed
+        content = UploadStream.of_file(source) if isinstance(source, FileSource) else source
+        return content, explicit or content_type or guessed
     return encode_json(payload), content_type or "application/json"
 
 
 def _multipart_parts(
     payload: Mapping[str, object], file_fields: frozenset[str]
-) -> tuple[list[tuple[str, str, str | None]], list[tuple[str, str, FileSource, str]]]:
-    fields: list[tuple[str, str, str | None]] = []
-    files: list[tuple[str, str, FileSource, str]] = []
+) -> tuple[dict[str, str], list[Part]]:
+    """Plain text fields, then the parts with a content type: JSON fields and files."""
+    fields: dict[str, str] = {}
+    parts: list[Part] = []
     for name, value in payload.items():
         if value is None or value is NOT_GIVEN:
             continue  # multipart has no null
@@ -386,13 +388,12 @@ def _multipart_parts(
                         f"{name!r} takes a file: pass bytes, an open binary file, "
                         "or a pathlib.Path (a str is ambiguous)"
                     )
-                filename, source, content_type = file_source(item, name)
-                files.append((name, filename, source, content_type))
+                parts.append((name, file_source(item, name)))
         elif isinstance(value, (Mapping, list, tuple, set, frozenset, pydantic.BaseModel)):
-            fields.append((name, encode_json(value).decode("utf-8"), "application/json"))
+            parts.append((name, (None, encode_json(value).decode("utf-8"), "application/json")))
         else:
-            fields.append((name, to_str(value), None))
-    return fields, files
+            fields[name] = to_str(value)
+    return fields, parts
 
 
 def _form_pairs(payload: Mapping[str, object], prefix: str = "") -> list[tuple[str, str]]:

@@ -12,15 +12,19 @@ if TYPE_CHECKING:
     from .chat_completions import (
         AsyncChatCompletions,
         AsyncChatCompletionsWithRawResponse,
+        AsyncChatCompletionsWithStreamingResponse,
         ChatCompletions,
         ChatCompletionsWithRawResponse,
+        ChatCompletionsWithStreamingResponse,
     )
 
 __all__ = [
     "AsyncChat",
     "AsyncChatWithRawResponse",
+    "AsyncChatWithStreamingResponse",
     "Chat",
     "ChatWithRawResponse",
+    "ChatWithStreamingResponse",
 ]
 
 
@@ -72,3 +76,31 @@ class AsyncChatWithRawResponse:
         from .chat_completions import AsyncChatCompletionsWithRawResponse
 
         return AsyncChatCompletionsWithRawResponse(self._resource.completions)
+
+
+class ChatWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Chat) -> None:
+        self._resource = resource
+
+    @cached_property
+    def completions(self) -> ChatCompletionsWithStreamingResponse:
+        """Operations of `client.chat.completions`."""
+        from .chat_completions import ChatCompletionsWithStreamingResponse
+
+        return ChatCompletionsWithStreamingResponse(self._resource.completions)
+
+
+class AsyncChatWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncChat) -> None:
+        self._resource = resource
+
+    @cached_property
+    def completions(self) -> AsyncChatCompletionsWithStreamingResponse:
+        """Operations of `client.chat.completions`."""
+        from .chat_completions import AsyncChatCompletionsWithStreamingResponse
+
+        return AsyncChatCompletionsWithStreamingResponse(self._resource.completions)

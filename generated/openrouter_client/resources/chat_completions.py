@@ -20,7 +20,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.chat_completion_chunk import ChatCompletionChunk
 from ..models.chat_completion_request_provider import ChatCompletionRequestProvider
@@ -33,8 +35,10 @@ from ..models.error_response import ErrorResponse
 __all__ = [
     "AsyncChatCompletions",
     "AsyncChatCompletionsWithRawResponse",
+    "AsyncChatCompletionsWithStreamingResponse",
     "ChatCompletions",
     "ChatCompletionsWithRawResponse",
+    "ChatCompletionsWithStreamingResponse",
 ]
 
 _CREATE = Operation(
@@ -46,6 +50,8 @@ _CREATE = Operation(
     response_type=ChatCompletionResponse,
     response_kind="json",
     stream_type=ChatCompletionChunk,
+    call_path="completions.create",
+    resource="completions",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -389,3 +395,19 @@ class AsyncChatCompletionsWithRawResponse:
     def __init__(self, resource: AsyncChatCompletions) -> None:
         self._resource = resource
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class ChatCompletionsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: ChatCompletions) -> None:
+        self._resource = resource
+        self.create = to_streamed_response_wrapper(resource.create)
+
+
+class AsyncChatCompletionsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncChatCompletions) -> None:
+        self._resource = resource
+        self.create = async_to_streamed_response_wrapper(resource.create)

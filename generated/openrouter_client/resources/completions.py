@@ -19,7 +19,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.completion_chunk import CompletionChunk
 from ..models.create_completion_response import CreateCompletionResponse
@@ -28,8 +30,10 @@ from ..models.error_response import ErrorResponse
 __all__ = [
     "AsyncCompletions",
     "AsyncCompletionsWithRawResponse",
+    "AsyncCompletionsWithStreamingResponse",
     "Completions",
     "CompletionsWithRawResponse",
+    "CompletionsWithStreamingResponse",
 ]
 
 _CREATE = Operation(
@@ -41,6 +45,8 @@ _CREATE = Operation(
     response_type=CreateCompletionResponse,
     response_kind="json",
     stream_type=CompletionChunk,
+    call_path="completions.create",
+    resource="completions",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -280,3 +286,19 @@ class AsyncCompletionsWithRawResponse:
     def __init__(self, resource: AsyncCompletions) -> None:
         self._resource = resource
         self.create = async_to_raw_response_wrapper(resource.create)
+
+
+class CompletionsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Completions) -> None:
+        self._resource = resource
+        self.create = to_streamed_response_wrapper(resource.create)
+
+
+class AsyncCompletionsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncCompletions) -> None:
+        self._resource = resource
+        self.create = async_to_streamed_response_wrapper(resource.create)

@@ -17,7 +17,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.get_credits_response import GetCreditsResponse
@@ -25,8 +27,10 @@ from ..models.get_credits_response import GetCreditsResponse
 __all__ = [
     "AsyncCredits",
     "AsyncCreditsWithRawResponse",
+    "AsyncCreditsWithStreamingResponse",
     "Credits",
     "CreditsWithRawResponse",
+    "CreditsWithStreamingResponse",
 ]
 
 _RETRIEVE = Operation(
@@ -36,6 +40,8 @@ _RETRIEVE = Operation(
     security=(("bearerAuth",),),
     response_type=GetCreditsResponse,
     response_kind="json",
+    call_path="credits.retrieve",
+    resource="credits",
     error_types={
         "401": ErrorResponse,
         "403": ErrorResponse,
@@ -120,3 +126,19 @@ class AsyncCreditsWithRawResponse:
     def __init__(self, resource: AsyncCredits) -> None:
         self._resource = resource
         self.retrieve = async_to_raw_response_wrapper(resource.retrieve)
+
+
+class CreditsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Credits) -> None:
+        self._resource = resource
+        self.retrieve = to_streamed_response_wrapper(resource.retrieve)
+
+
+class AsyncCreditsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncCredits) -> None:
+        self._resource = resource
+        self.retrieve = async_to_streamed_response_wrapper(resource.retrieve)

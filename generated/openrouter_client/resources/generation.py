@@ -18,7 +18,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.get_generation_response import GetGenerationResponse
@@ -26,8 +28,10 @@ from ..models.get_generation_response import GetGenerationResponse
 __all__ = [
     "AsyncGeneration",
     "AsyncGenerationWithRawResponse",
+    "AsyncGenerationWithStreamingResponse",
     "Generation",
     "GenerationWithRawResponse",
+    "GenerationWithStreamingResponse",
 ]
 
 _RETRIEVE = Operation(
@@ -38,6 +42,8 @@ _RETRIEVE = Operation(
     security=(("bearerAuth",),),
     response_type=GetGenerationResponse,
     response_kind="json",
+    call_path="generation.retrieve",
+    resource="generation",
     error_types={
         "401": ErrorResponse,
         "402": ErrorResponse,
@@ -141,3 +147,19 @@ class AsyncGenerationWithRawResponse:
     def __init__(self, resource: AsyncGeneration) -> None:
         self._resource = resource
         self.retrieve = async_to_raw_response_wrapper(resource.retrieve)
+
+
+class GenerationWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Generation) -> None:
+        self._resource = resource
+        self.retrieve = to_streamed_response_wrapper(resource.retrieve)
+
+
+class AsyncGenerationWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncGeneration) -> None:
+        self._resource = resource
+        self.retrieve = async_to_streamed_response_wrapper(resource.retrieve)

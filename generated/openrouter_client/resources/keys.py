@@ -8,30 +8,38 @@ from typing import Literal, cast
 from .._runtime import (
     NOT_GIVEN,
     AsyncAPIResource,
+    AsyncPaginator,
     Body,
     Headers,
     NotGiven,
     Operation,
+    Paging,
     Param,
     Query,
     RetryPolicy,
     SyncAPIResource,
+    SyncPage,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.create_key_response import CreateKeyResponse
 from ..models.delete_key_response import DeleteKeyResponse
 from ..models.error_response import ErrorResponse
 from ..models.get_key_response import GetKeyResponse
 from ..models.list_keys_response import ListKeysResponse
+from ..models.list_keys_response_data_item import ListKeysResponseDataItem
 from ..models.update_key_response import UpdateKeyResponse
 
 __all__ = [
     "AsyncKeys",
     "AsyncKeysWithRawResponse",
+    "AsyncKeysWithStreamingResponse",
     "Keys",
     "KeysWithRawResponse",
+    "KeysWithStreamingResponse",
 ]
 
 _LIST = Operation(
@@ -46,6 +54,9 @@ _LIST = Operation(
     security=(("bearerAuth",),),
     response_type=ListKeysResponse,
     response_kind="json",
+    call_path="keys.list",
+    resource="keys",
+    paging=Paging("offset", items=("data",), param="offset"),
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -61,6 +72,8 @@ _CREATE = Operation(
     request_content_type="application/json",
     response_type=CreateKeyResponse,
     response_kind="json",
+    call_path="keys.create",
+    resource="keys",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -77,6 +90,8 @@ _RETRIEVE = Operation(
     security=(("bearerAuth",),),
     response_type=GetKeyResponse,
     response_kind="json",
+    call_path="keys.retrieve",
+    resource="keys",
     error_types={
         "401": ErrorResponse,
         "404": ErrorResponse,
@@ -92,6 +107,8 @@ _DELETE = Operation(
     security=(("bearerAuth",),),
     response_type=DeleteKeyResponse,
     response_kind="json",
+    call_path="keys.delete",
+    resource="keys",
     error_types={
         "401": ErrorResponse,
         "404": ErrorResponse,
@@ -108,6 +125,8 @@ _UPDATE = Operation(
     request_content_type="application/json",
     response_type=UpdateKeyResponse,
     response_kind="json",
+    call_path="keys.update",
+    resource="keys",
     error_types={
         "400": ErrorResponse,
         "401": ErrorResponse,
@@ -132,7 +151,7 @@ class Keys(SyncAPIResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-    ) -> ListKeysResponse:
+    ) -> SyncPage[ListKeysResponseDataItem, ListKeysResponse]:
         """List API keys
 
         Lists the API keys of the authenticated account, with their limits and usage. Requires a
@@ -144,8 +163,8 @@ class Keys(SyncAPIResource):
             workspace_id: Only list keys in this workspace. By default, keys in the default workspace are returned.
         """
         return cast(
-            "ListKeysResponse",
-            self._client.request(
+            "SyncPage[ListKeysResponseDataItem, ListKeysResponse]",
+            self._client.request_page(
                 _LIST,
                 query={
                     "include_disabled": include_disabled,
@@ -337,7 +356,7 @@ class Keys(SyncAPIResource):
 class AsyncKeys(AsyncAPIResource):
     """Programmatic management of API keys (management key required)."""
 
-    async def list(
+    def list(
         self,
         *,
         include_disabled: Literal["true", "false"] | NotGiven = NOT_GIVEN,
@@ -348,7 +367,7 @@ class AsyncKeys(AsyncAPIResource):
         extra_body: Body | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
-    ) -> ListKeysResponse:
+    ) -> AsyncPaginator[ListKeysResponseDataItem, ListKeysResponse]:
         """List API keys
 
         Lists the API keys of the authenticated account, with their limits and usage. Requires a
@@ -360,8 +379,8 @@ class AsyncKeys(AsyncAPIResource):
             workspace_id: Only list keys in this workspace. By default, keys in the default workspace are returned.
         """
         return cast(
-            "ListKeysResponse",
-            await self._client.request(
+            "AsyncPaginator[ListKeysResponseDataItem, ListKeysResponse]",
+            self._client.request_page(
                 _LIST,
                 query={
                     "include_disabled": include_disabled,
@@ -572,3 +591,27 @@ class AsyncKeysWithRawResponse:
         self.retrieve = async_to_raw_response_wrapper(resource.retrieve)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.update = async_to_raw_response_wrapper(resource.update)
+
+
+class KeysWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Keys) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.retrieve = to_streamed_response_wrapper(resource.retrieve)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.update = to_streamed_response_wrapper(resource.update)
+
+
+class AsyncKeysWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncKeys) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.retrieve = async_to_streamed_response_wrapper(resource.retrieve)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.update = async_to_streamed_response_wrapper(resource.update)

@@ -19,7 +19,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.model_list import ModelList
@@ -28,15 +30,19 @@ if TYPE_CHECKING:
     from .models_endpoints import (
         AsyncModelsEndpoints,
         AsyncModelsEndpointsWithRawResponse,
+        AsyncModelsEndpointsWithStreamingResponse,
         ModelsEndpoints,
         ModelsEndpointsWithRawResponse,
+        ModelsEndpointsWithStreamingResponse,
     )
 
 __all__ = [
     "AsyncModels",
     "AsyncModelsWithRawResponse",
+    "AsyncModelsWithStreamingResponse",
     "Models",
     "ModelsWithRawResponse",
+    "ModelsWithStreamingResponse",
 ]
 
 _LIST = Operation(
@@ -51,6 +57,8 @@ _LIST = Operation(
     security=(("bearerAuth",),),
     response_type=ModelList,
     response_kind="json",
+    call_path="models.list",
+    resource="models",
     error_types={
         "400": ErrorResponse,
         "403": ErrorResponse,
@@ -223,3 +231,33 @@ class AsyncModelsWithRawResponse:
         from .models_endpoints import AsyncModelsEndpointsWithRawResponse
 
         return AsyncModelsEndpointsWithRawResponse(self._resource.endpoints)
+
+
+class ModelsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Models) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+
+    @cached_property
+    def endpoints(self) -> ModelsEndpointsWithStreamingResponse:
+        """Operations of `client.models.endpoints`."""
+        from .models_endpoints import ModelsEndpointsWithStreamingResponse
+
+        return ModelsEndpointsWithStreamingResponse(self._resource.endpoints)
+
+
+class AsyncModelsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncModels) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+
+    @cached_property
+    def endpoints(self) -> AsyncModelsEndpointsWithStreamingResponse:
+        """Operations of `client.models.endpoints`."""
+        from .models_endpoints import AsyncModelsEndpointsWithStreamingResponse
+
+        return AsyncModelsEndpointsWithStreamingResponse(self._resource.endpoints)

@@ -18,7 +18,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.list_model_endpoints_response import ListModelEndpointsResponse
@@ -26,8 +28,10 @@ from ..models.list_model_endpoints_response import ListModelEndpointsResponse
 __all__ = [
     "AsyncModelsEndpoints",
     "AsyncModelsEndpointsWithRawResponse",
+    "AsyncModelsEndpointsWithStreamingResponse",
     "ModelsEndpoints",
     "ModelsEndpointsWithRawResponse",
+    "ModelsEndpointsWithStreamingResponse",
 ]
 
 _LIST = Operation(
@@ -41,6 +45,8 @@ _LIST = Operation(
     security=(("bearerAuth",),),
     response_type=ListModelEndpointsResponse,
     response_kind="json",
+    call_path="endpoints.list",
+    resource="endpoints",
     error_types={
         "403": ErrorResponse,
         "404": ErrorResponse,
@@ -145,3 +151,19 @@ class AsyncModelsEndpointsWithRawResponse:
     def __init__(self, resource: AsyncModelsEndpoints) -> None:
         self._resource = resource
         self.list = async_to_raw_response_wrapper(resource.list)
+
+
+class ModelsEndpointsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: ModelsEndpoints) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+
+
+class AsyncModelsEndpointsWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncModelsEndpoints) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)

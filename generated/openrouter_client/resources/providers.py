@@ -17,7 +17,9 @@ from .._runtime import (
     SyncAPIResource,
     TimeoutTypes,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from ..models.error_response import ErrorResponse
 from ..models.list_providers_response import ListProvidersResponse
@@ -25,8 +27,10 @@ from ..models.list_providers_response import ListProvidersResponse
 __all__ = [
     "AsyncProviders",
     "AsyncProvidersWithRawResponse",
+    "AsyncProvidersWithStreamingResponse",
     "Providers",
     "ProvidersWithRawResponse",
+    "ProvidersWithStreamingResponse",
 ]
 
 _LIST = Operation(
@@ -36,6 +40,8 @@ _LIST = Operation(
     security=(("bearerAuth",),),
     response_type=ListProvidersResponse,
     response_kind="json",
+    call_path="providers.list",
+    resource="providers",
     error_types={
         "500": ErrorResponse,
     },
@@ -116,3 +122,19 @@ class AsyncProvidersWithRawResponse:
     def __init__(self, resource: AsyncProviders) -> None:
         self._resource = resource
         self.list = async_to_raw_response_wrapper(resource.list)
+
+
+class ProvidersWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: Providers) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+
+
+class AsyncProvidersWithStreamingResponse:
+    """Each method returns a context manager over the response, its body not read yet."""
+
+    def __init__(self, resource: AsyncProviders) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)

@@ -1,0 +1,105 @@
+"""Rendering and formatting that reuse what an earlier run produced for unchanged modules.
+
+A module of the models or resources package is printed from one IR node (`ModelModule`,
+`Resource`), the definitions its types name and the API's own settings. Its formatted text is
+cached (signed, `cache.py`) under a key made of the node's `repr` (the IR is frozen dataclasses of
+tuples, so equal reprs are equal nodes), what printing reads of each definition it names
+(`_named`), the API's fields other than its modules and resources, the template and oagen's
+fingerprint (code, templates, libraries: `fingerprint.py`). A hit skips rendering, laying out and
+compiling that module; the files that read the whole API are rendered every time (and their
+layout is reused by text, see `format.py`). Custom templates may read any part of the API: with
+them, modules are always rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from generator import cache, fingerprint
+from generator.diagnostics import Diagnostics, Severity
+from generator.model import ir, typerules
+from generator.render.format import format_files
+from generator.render.package import Unit, render_units, units
+
+
+def render_and_format(
+    api: ir.Api,
+    extra_dirs: tuple[Path, ...],
+    diagnostics: Diagnostics,
+    progress: Callable[[str], None],
+    timings: dict[str, float],
+) -> dict[str, bytes]:
+    """Every file of the generated distribution, formatted (RenderError from a template);
+    the seconds spent rendering and formatting are added to `timings`."""
+    started = time.perf_counter()
+    store = cache.folder("module", fingerprint.tool()) if not extra_dirs else None
+    settings = repr(dataclasses.replace(api, modules=(), resources=(), model_names=())).encode()
+    reused: dict[str, bytes] = {}
+    entries: dict[str, str] = {}
+    todo: list[Unit] = []
+    named = _Named(typerules.definition_index(api))
+    for unit in units(api):
+        if store is not None and unit.node is not None:
+            text = repr(unit.node)
+            entry = cache.key(
+                settings, unit.template.encode(), unit.path.encode(), text.encode(), named(text)
+            )
+            hit = cache.read(store, entry)
+            if hit is not None:
+                reused[unit.path] = hit.encode("utf-8")
+                continue
+            entries[unit.path] = entry
+        todo.append(unit)
+    progress(f"rendering {len(todo)} files")
+    files, laid_out = render_units(api, todo, extra_dirs)
+    timings["render"] = time.perf_counter() - started
+    started = time.perf_counter()
+    errors = diagnostics.count(Severity.ERROR)
+    formatted = format_files(files, diagnostics, progress, laid_out)
+    timings["format"] = time.perf_counter() - started
+    if diagnostics.count(Severity.ERROR) == errors:  # only modules that compiled are kept
+        for path, entry in entries.items():
+            cache.write(store, entry, formatted[path].decode("utf-8"))
+    return dict(sorted({**formatted, **reused}.items()))
+
+
+# A reference in a node's repr: definition names are Python identifiers. A match inside a
+# description only adds a dependency, which costs a miss at worst.
+_REF = re.compile(r"Ref\(name='([A-Za-z_][A-Za-z0-9_]*)'\)")
+
+
+class _Named:
+    """What printing a node's types reads of the definitions they name: for an alias or an enum,
+    all of it (an alias is expanded, so what it names counts too); for a model, its module, and
+    what a tagged union reads (its location and its fields typed by a literal)."""
+
+    def __init__(self, definitions: typerules.DefinitionIndex) -> None:
+        self.definitions = definitions
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, text: str) -> bytes:
+        names = set(_REF.findall(text))
+        found: dict[str, str] = {}
+        while names:
+            name = names.pop()
+            if name in found:
+                continue
+            found[name] = self._read(name)
+            if isinstance(self.definitions.get(name), ir.Alias):
+                names.update(_REF.findall(found[name]))
+        return "\n".join(f"{name}={found[name]}" for name in sorted(found)).encode()
+
+    def _read(self, name: str) -> str:
+        if name not in self.seen:
+            definition = self.definitions.get(name)
+            if isinstance(definition, ir.Model):
+                literal = [(f.wire_name, f.type) for f in definition.fields]
+                tags = [(wire, kind) for wire, kind in literal if isinstance(kind, ir.Literal)]
+                self.seen[name] = repr(("model", definition.module, definition.location, tags))
+            else:
+                self.seen[name] = repr(definition)
+        return self.seen[name]

@@ -1,0 +1,437 @@
+"""The synchronous client generated clients derive from (see _base_client)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from time import perf_counter
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from ._auth import Credential
+from ._auth_flows import AuthOption
+from ._base_client import BaseClient
+from ._body import read_body
+from ._deprecation import warn_deprecated
+from ._errors import APIError, RedirectError
+from ._files import UploadStream
+from ._operation import Operation
+from ._options import DEFAULT_LIMITS, refusing_cookie_jar
+from ._pagination import first_page
+from ._response import APIResponse, raw_response_requested
+from ._retries import RetryPolicy
+from ._streamed_response import StreamedAPIResponse, streamed_response_requested
+from ._streaming import Stream
+from ._types import NOT_GIVEN, Headers, NotGiven, Query, TimeoutTypes
+
+__all__ = ["SyncAPIResource", "SyncClient"]
+
+_INFO = logging.INFO
+
+
+class SyncClient(BaseClient):
+    """Base of generated synchronous clients."""
+
+    _http: httpx.Client
+
+    def __init__(
+        self,
+        *,
+        credentials: Mapping[str, Credential | None] | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Headers | None = None,
+        default_query: Query | None = None,
+        http_client: httpx.Client | None = None,
+        strict_response_validation: bool = False,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
+        hooks: Iterable[object] | None = None,
+        auth: AuthOption | None = None,
+        server: str | None = None,
+        server_variables: Mapping[str, str | None] | None = None,
+    ) -> None:
+        self._configure(
+            credentials=credentials,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            strict_response_validation=strict_response_validation,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
+            retry=retry,
+            hooks=hooks,
+            auth=auth,
+            server=server,
+            server_variables=server_variables,
+        )
+        self._owns_http = http_client is None
+        self._http = (
+            http_client
+            if http_client is not None
+            # Redirects are followed by _send, which keeps credentials on their origin.
+            else httpx.Client(
+                timeout=self._timeout, limits=DEFAULT_LIMITS, cookies=refusing_cookie_jar()
+            )
+        )
+        self._derive(self._http.headers)
+
+    def with_options(
+        self,
+        *,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Headers | None = None,
+        default_query: Query | None = None,
+        credentials: Mapping[str, Credential | None] | None = None,
+        strict_response_validation: bool | None = None,
+        http_client: httpx.Client | None = None,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
+    ) -> Self:
+        """A copy with some settings replaced, sharing this client's connection pool."""
+        clone = self._clone(
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            credentials=credentials,
+            strict_response_validation=strict_response_validation,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
+            retry=retry,
+        )
+        if http_client is not None:
+            clone._http = http_client
+        clone._derive(clone._http.headers)
+        return clone
+
+    def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def _send(self, request: httpx.Request, operation: Operation, flow: Any) -> httpx.Response:
+        """Send, following redirects as ``RedirectPolicy`` allows; the body is not read yet."""
+        send = self._http.send
+        auth: Any = flow  # this call's flow, else the http client's own auth
+        hops = 0
+        keeps = True  # the request still carries the caller's credentials
+        while True:
+            try:
+                response = send(request, stream=True, follow_redirects=False, auth=auth)
+            except httpx.InvalidURL as exc:
+                # httpx parses a redirect's Location even when not following it.
+                raise RedirectError(
+                    f"The server redirected to a URL that cannot be used ({exc}).",
+                    request=request,
+                ) from None
+            if not response.has_redirect_location:
+                return response
+            try:
+                request, keeps = self._redirects.next_request(
+                    request,
+                    response,
+                    self._auth_query(operation),
+                    hops,
+                    self._http.max_redirects,
+                    keeps,
+                )
+            finally:
+                response.close()
+            hops += 1
+            # Auth flows (this call's, or the http client's own) only on the original origin.
+            auth = flow if keeps else None
+
+    def request(
+        self,
+        operation: Operation,
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        stream: bool | NotGiven | None = False,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, object] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        url: str | None = None,
+    ) -> Any:
+        """Send ``operation`` and return its parsed result (see docs/runtime.md). ``url``
+        replaces the URL built from the path and query (a next page's link)."""
+        if operation.warns:
+            warn_deprecated(operation, path=path, query=query, headers=headers,
+                            cookies=cookies, body=body)  # fmt: skip
+        attempts = [1]  # the attempt under way, for the error hooks
+        try:
+            return self._call(
+                operation, attempts, path, query, headers, cookies, body, stream is True,
+                extra_headers, extra_query, extra_body, timeout, retry, idempotency_key, url,
+            )  # fmt: skip
+        except APIError as exc:
+            reported = self._error_to_raise(exc, operation, attempts[0])
+            if reported is exc:
+                raise
+            raise reported from exc
+
+    def request_page(self, operation: Operation, **options: Any) -> Any:
+        """The first ``SyncPage`` of a paged ``operation``; ``options`` are ``request()``'s."""
+        return first_page(self, operation, options)
+
+    def _error_to_raise(self, exc: APIError, operation: Operation, attempt: int) -> Exception:
+        self._mark_request_id(exc)
+        if not self._hooks.errors:
+            return exc
+        return self._hooks.on_error(exc, self._context(operation, attempt))
+
+    def _call(
+        self,
+        operation: Operation,
+        attempts: list[int],
+        path: Mapping[str, object] | None,
+        query: Mapping[str, object] | None,
+        headers: Mapping[str, object] | None,
+        cookies: Mapping[str, object] | None,
+        body: object,
+        streaming: bool,
+        extra_headers: Headers | None,
+        extra_query: Query | None,
+        extra_body: Mapping[str, object] | None,
+        timeout: TimeoutTypes | NotGiven,
+        retry: RetryPolicy | int | NotGiven,
+        idempotency_key: str | NotGiven,
+        url: str | None = None,
+    ) -> Any:
+        # with_streaming_response: the body stays unread (a page's fetch asks for it read).
+        lazy = streamed_response_requested() and not raw_response_requested()
+        request = self._build_request(
+            operation, path, query, headers, cookies, body, streaming,
+            extra_headers, extra_query, extra_body, timeout, idempotency_key, url,
+        )  # fmt: skip
+        policy, max_retries = self._policy(operation, retry)
+        if isinstance(request.stream, UploadStream) and not request.stream.replayable:
+            max_retries = 0  # an upload from a pipe cannot be sent a second time
+        limit = self._max_response_bytes
+        hooks = self._hooks
+        hooked = hooks.active
+        flow = self._flow_for(operation)
+        retries_taken = 0
+        first = perf_counter()
+        while True:
+            start = perf_counter()
+            delay: float | None = None
+            attempts[0] = retries_taken + 1
+            sent = request
+            try:
+                if hooked:
+                    context = self._context(operation, retries_taken + 1)
+                    if hooks.before:
+                        sent = hooks.before_request(request, context)
+                response = self._send(sent, operation, flow)
+                if hooked and hooks.after:
+                    response = hooks.after_response(response, context)
+                if 200 <= response.status_code < 300:
+                    if not streaming and not lazy:
+                        response = read_body(response, limit)
+                    break
+                delay = self._retry_after_response(
+                    response, retries_taken, max_retries, policy, perf_counter() - first
+                )
+                if delay is not None:
+                    response.close()
+                else:
+                    response = read_body(response, limit)
+            except httpx.TransportError as exc:
+                delay = self._retry_after_error(
+                    exc, sent, retries_taken, max_retries, policy, perf_counter() - first
+                )
+                if delay is None:
+                    raise self._connection_error(exc, sent) from exc
+            except httpx.RequestError as exc:
+                raise self._connection_error(exc, sent) from exc
+            if delay is None:
+                raise self._status_error(operation, response)
+            self._sleep(delay)
+            retries_taken += 1
+
+        if self._logger.isEnabledFor(_INFO):
+            self._log_response(response, start)
+        if streaming and self._json_instead_of_events(response):
+            try:
+                response = read_body(response, limit)
+            except httpx.RequestError as exc:
+                raise self._connection_error(exc, sent) from exc
+            self._raise_embedded_error(operation, response, response.content)
+        if lazy:
+            return self._streamed(operation, response, streaming, retries_taken, start)
+        if raw_response_requested():
+            return self._raw(operation, response, streaming, retries_taken, start)
+        if streaming:
+            return Stream(response, self._event_parser(operation))
+        return self._parse_body(operation, response)
+
+    def get(
+        self,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        headers: Headers | None = None,
+        cast_to: Any = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """GET ``path`` (relative to the base URL): an endpoint the API description lacks."""
+        return self._raw_call("GET", path, NOT_GIVEN, query, headers, cast_to, timeout, retry)
+
+    def post(
+        self,
+        path: str,
+        *,
+        body: object = NOT_GIVEN,
+        query: Mapping[str, object] | None = None,
+        headers: Headers | None = None,
+        cast_to: Any = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """POST ``path`` (relative to the base URL): an endpoint the API description lacks."""
+        return self._raw_call("POST", path, body, query, headers, cast_to, timeout, retry)
+
+    def put(
+        self,
+        path: str,
+        *,
+        body: object = NOT_GIVEN,
+        query: Mapping[str, object] | None = None,
+        headers: Headers | None = None,
+        cast_to: Any = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """PUT ``path`` (relative to the base URL): an endpoint the API description lacks."""
+        return self._raw_call("PUT", path, body, query, headers, cast_to, timeout, retry)
+
+    def patch(
+        self,
+        path: str,
+        *,
+        body: object = NOT_GIVEN,
+        query: Mapping[str, object] | None = None,
+        headers: Headers | None = None,
+        cast_to: Any = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """PATCH ``path`` (relative to the base URL): an endpoint the API description lacks."""
+        return self._raw_call("PATCH", path, body, query, headers, cast_to, timeout, retry)
+
+    def delete(
+        self,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        headers: Headers | None = None,
+        cast_to: Any = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """DELETE ``path`` (relative to the base URL): an endpoint the API description lacks."""
+        return self._raw_call("DELETE", path, NOT_GIVEN, query, headers, cast_to, timeout, retry)
+
+    def _raw_call(
+        self,
+        method: str,
+        path: str,
+        body: object,
+        query: Mapping[str, object] | None,
+        headers: Headers | None,
+        cast_to: Any,
+        timeout: TimeoutTypes | NotGiven,
+        retry: RetryPolicy | int | NotGiven,
+    ) -> Any:
+        """With the client's auth, retries, hooks and errors; the JSON result as ``cast_to``."""
+        operation = self._raw_operation(method, path, cast_to)
+        return self.request(
+            operation, query=query, body=body, extra_headers=headers, timeout=timeout, retry=retry
+        )
+
+    def _raw(
+        self,
+        operation: Operation,
+        response: httpx.Response,
+        streaming: bool,
+        retries_taken: int,
+        start: float,
+    ) -> APIResponse[Any]:
+        def parse() -> Any:
+            if streaming:
+                return Stream(response, self._event_parser(operation))
+            return self._parse_body(operation, response)
+
+        elapsed = timedelta(seconds=perf_counter() - start)
+        return APIResponse(response, parse, retries_taken=retries_taken, elapsed=elapsed)
+
+    def _streamed(
+        self,
+        operation: Operation,
+        response: httpx.Response,
+        streaming: bool,
+        retries_taken: int,
+        start: float,
+    ) -> StreamedAPIResponse[Any]:
+        def parse(response: httpx.Response) -> Any:
+            if streaming:
+                return Stream(response, self._event_parser(operation))
+            return self._parse_body(operation, response)
+
+        return StreamedAPIResponse(
+            response,
+            parse,
+            events=streaming,
+            retries_taken=retries_taken,
+            elapsed=timedelta(seconds=perf_counter() - start),
+            max_response_bytes=self._max_response_bytes,
+            max_line_bytes=self._max_event_bytes,
+        )
+
+    def close(self) -> None:
+        """Close the connection pool, if this client created it."""
+        if self._owns_http:
+            self._http.close()
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class SyncAPIResource:
+    """Base of generated resources (groups of operations) of a sync client."""
+
+    _client: SyncClient
+
+    def __init__(self, client: SyncClient) -> None:
+        self._client = client
