@@ -48,6 +48,12 @@ bench: $(STAMP)
 	$(BENCH_PY) benchmarks/bench_client.py $(BENCH_ARGS)
 	$(BENCH_PY) benchmarks/bench_import.py $(BENCH_IMPORT_ARGS)
 
+# Call paths of clients generated with no configuration against the official SDKs (OpenRouter,
+# Kubernetes, a Stainless-style spec from the openai package): benchmarks/naming_compare.py.
+bench-naming: $(STAMP)
+	bash benchmarks/setup_env.sh
+	$(PY) benchmarks/naming_compare.py --bench-python $(BENCH_PY)
+
 # Corpus report (see scripts/corpus.py): every ../shared/corpus/INDEX.tsv entry through generate,
 # import and mypy --strict in a temporary folder; writes docs/corpus.md. Takes a while.
 CORPUS_ARGS ?= -j $(PYTEST_WORKERS)

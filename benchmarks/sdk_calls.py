@@ -92,14 +92,17 @@ def openrouter_calls() -> dict[str, str]:
     client = openrouter.OpenRouter(api_key="sk-benchmark")
     calls: dict[str, str] = {}
 
+    seen: set[int] = set()
+
     def walk(sdk: Any, prefix: tuple[str, ...]) -> None:
+        seen.add(id(sdk))
         names = list(getattr(type(sdk), "_sub_sdk_map", {}))
         names += [n for n, v in vars(sdk).items() if isinstance(v, BaseSDK) and n not in names]
         for name in names:
             if name.startswith("_") or name == "sdk_configuration":
                 continue
             child = getattr(sdk, name)
-            if not isinstance(child, BaseSDK) or child is sdk:
+            if not isinstance(child, BaseSDK) or id(child) in seen:  # parent_ref points back
                 continue
             for method, source in _methods(type(child)):
                 found = _SPEAKEASY_CALL.search(source)
@@ -113,26 +116,30 @@ def openrouter_calls() -> dict[str, str]:
     return calls
 
 
-# --- OpenAPI Generator (kubernetes): one class per tag, `<name>_with_http_info` calls the API --
+# --- OpenAPI Generator (kubernetes): one class per tag; `_<name>_serialize` builds the request --
 
-_OPENAPI_GENERATOR_CALL = re.compile(r"call_api\(\s*'([^']+)',\s*'(\w+)'")
+_OPENAPI_GENERATOR_CALL = re.compile(r"method='(\w+)',\s*resource_path='([^']+)'")
 
 
 def kubernetes_calls() -> dict[str, str]:
     from kubernetes.client import api as apis
 
     calls: dict[str, str] = {}
-    for class_name, cls in sorted(vars(apis).items()):
+    for class_name in sorted(dir(apis)):
+        cls = getattr(apis, class_name)
         if not (inspect.isclass(cls) and class_name.endswith("Api")):
             continue
         resource = _snake(class_name.removesuffix("Api"))
-        for name, source in _methods(cls):
-            if not name.endswith("_with_http_info"):
+        for name, member in vars(cls).items():
+            if not (name.startswith("_") and name.endswith("_serialize")):
                 continue
-            found = _OPENAPI_GENERATOR_CALL.search(source)
+            public = name[1 : -len("_serialize")]
+            if public not in vars(cls):
+                continue
+            found = _OPENAPI_GENERATOR_CALL.search(inspect.getsource(member))
             if found is not None:
-                key = f"{found.group(2).upper()} {normal_path(found.group(1))}"
-                calls.setdefault(key, f"{resource}.{name.removesuffix('_with_http_info')}")
+                key = f"{found.group(1).upper()} {normal_path(found.group(2))}"
+                calls.setdefault(key, f"{resource}.{public}")
     return calls
 
 

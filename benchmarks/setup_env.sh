@@ -17,7 +17,7 @@ FULL_DIR=${BENCH_FULL_DIR:-$BENCH_VENV/full-client}
 FULL_SPEC=${FULL_SPEC:-../shared/corpus/openrouter/openapi.yaml}
 OAGEN=${OAGEN:-.venv/bin/oagen}
 # Pinned so that figures from different runs compare; bump deliberately.
-PINS="openai==3.57.0 openrouter==1.3.84 httpx==0.28.1"
+PINS="openai==3.57.0 openrouter==1.3.84 kubernetes==37.0.2 httpx==0.28.1"
 STAMP=$BENCH_VENV/.bench-installed
 
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$PINS" ]; then

@@ -58,6 +58,9 @@ GENERATE_TIMEOUT = 600.0
 IMPORT_TIMEOUT = 300.0
 MYPY_TIMEOUT = 1200.0
 PAGED = re.compile(r"^oagen: paged operations: (?P<paged>\d+) ")
+NAMING = re.compile(r"^oagen: call paths: inferred (?P<style>[\w-]+)-style; named by (?P<by>.*)$")
+# A generated method (its parameters on the lines below), not a sub-resource's one-line property.
+METHOD = re.compile(r"^    (?:async )?def (?P<name>[a-z_]\w*)\(\n", re.M)
 TRACEBACK = "Traceback (most recent call last)"
 
 DIAGNOSTIC = re.compile(
@@ -145,6 +148,8 @@ class Result:
     ops_generated: int | None = None
     ops_total: int | None = None
     ops_paged: int | None = None  # operations whose method returns pages
+    naming: str | None = None  # the naming sources used: "path 120" or "x-speakeasy 82, path 13"
+    longest_method: str | None = None  # the longest generated method name
     models: int | None = None
     named_schemas: int | None = None
     warnings: int = 0
@@ -309,6 +314,10 @@ def parse_generator_output(result: Result, output: str) -> None:
         if paged:
             result.ops_paged = int(paged["paged"])
             continue
+        naming = NAMING.match(line)
+        if naming:
+            result.naming = naming["by"]
+            continue
         diagnostic = DIAGNOSTIC.match(line)
         if diagnostic:
             codes[diagnostic["code"]] += 1
@@ -317,6 +326,17 @@ def parse_generator_output(result: Result, output: str) -> None:
             elif diagnostic["severity"] == "error":
                 result.errors += 1
     result.codes = dict(sorted(codes.items()))
+
+
+def longest_method(package: Path) -> str | None:
+    """The longest method name of a generated package's resources (the first, by name, of
+    equal length)."""
+    names = {
+        match["name"]
+        for module in sorted((package / "resources").glob("*.py"))
+        for match in METHOD.finditer(module.read_text(encoding="utf-8"))
+    }
+    return min(names, key=lambda name: (-len(name), name)) if names else None
 
 
 def run_entry(
@@ -377,6 +397,7 @@ def run_entry(
     parse_generator_output(result, output)
     if not result.generated or not (out / entry.package).is_dir():
         return result
+    result.longest_method = longest_method(out / entry.package)
 
     code, output, seconds = _run(
         [python, "-c", IMPORT_PROBE, str(out), entry.package], cwd=workdir, timeout=IMPORT_TIMEOUT
@@ -747,15 +768,18 @@ def render_report(
     w(
         "`ops`: operations generated of operations in the spec (as the generator counts them; the "
         "INDEX count is shown when they differ). `paged`: operations whose method returns pages "
-        "(auto-pagination). `valid`: accepted by openapi-spec-validator. "
+        "(auto-pagination). `naming`: the sources of the call paths, with how many operations each "
+        "named (docs/naming.md). `longest method`: the longest method name, with its length. "
+        "`valid`: accepted by openapi-spec-validator. "
         "`diagnostics`: count per code."
     )
     w("")
     w(
-        "| # | entry | version | valid | result | ops | paged | models (named schemas) | "
-        "warnings | errors | diagnostics | imports | mypy errors | generate s | mypy s |"
+        "| # | entry | version | valid | result | ops | paged | naming | longest method | "
+        "models (named schemas) | warnings | errors | diagnostics | imports | mypy errors | "
+        "generate s | mypy s |"
     )
-    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for number, r in enumerate(results, 1):
         if r.ops_generated is not None:
             ops = f"{r.ops_generated}/{r.ops_total}"
@@ -765,6 +789,8 @@ def render_report(
             ops = f"-/{r.index_ops}"
         models = f"{r.models} ({r.named_schemas})" if r.models is not None else "-"
         paged = "-" if r.ops_paged is None else str(r.ops_paged)
+        naming = _cell(r.naming) if r.naming else "-"
+        longest = f"`{r.longest_method}` ({len(r.longest_method)})" if r.longest_method else "-"
         problems = r.problems()
         result = "ok" if not problems else "**" + "; ".join(problems) + "**"
         diags = ", ".join(f"{code}: {count}" for code, count in r.codes.items()) or "-"
@@ -777,7 +803,8 @@ def render_report(
         mypy_s = f"{r.mypy_seconds:.1f}" if r.mypy_exit is not None or r.mypy_seconds else "-"
         w(
             f"| {number} | {_cell(r.name)} | {_cell(r.version)} | {'yes' if r.valid else 'no'} | "
-            f"{_cell(result)} | {ops} | {paged} | {models} | {r.warnings} | {r.errors} | {diags} | "
+            f"{_cell(result)} | {ops} | {paged} | {naming} | {longest} | {models} | {r.warnings} | "
+            f"{r.errors} | {diags} | "
             f"{imports} | {mypy_cell} | {r.generate_seconds:.1f} | {mypy_s} |"
         )
     w("")

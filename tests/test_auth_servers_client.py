@@ -122,14 +122,14 @@ def test_client_credentials_hooks_request_id_and_raw_requests(generated: Path) -
         region="us",
         http_client=httpx.Client(transport=httpx.MockTransport(handler)),
     )
-    stock = client.stock.get_stock(sku="a-1")
+    stock = client.stock.retrieve(sku="a-1")
     assert (stock.count, stock._request_id) == (3, "rq-9")
     token, call = seen
     assert str(token.url) == "https://us.warehouse.example.test/v2/oauth/token"
     assert parse_qs(token.content.decode())["scope"] == ["stock.read"]
     assert call.headers["authorization"] == "Bearer tok"
     assert call.headers["x-trace"] == "getStock"
-    assert hooks.SEEN[-1] == "stock.get_stock#1"
+    assert hooks.SEEN[-1] == "stock.retrieve#1"
     assert client.get("/beta/summary") == {"ok": True}
     assert seen[-1].headers["authorization"] == "Bearer tok" and len(seen) == 3
     assert "very-secret" not in repr(client)

@@ -665,8 +665,8 @@ def test_a_method_moved_to_another_resource_is_a_rename_with_both_call_paths(
     def edit(document: dict[str, Any]) -> None:
         for method in ("get", "post"):
             if method in document["paths"]["/credits"]:
-                document["paths"]["/credits"][method]["tags"] = ["Billing"]
-        document["paths"]["/keys"]["get"]["tags"] = ["Billing"]
+                document["paths"]["/credits"][method]["x-oagen-group"] = "billing"
+        document["paths"]["/keys"]["get"]["x-oagen-group"] = "billing"
 
     changes = edited(edit)
     kinds = {(c.severity, c.kind) for c in changes}
@@ -676,7 +676,7 @@ def test_a_method_moved_to_another_resource_is_a_rename_with_both_call_paths(
         (B, "client.billing.get_credits()"),
         (B, "client.billing.list_keys()"),
     ]
-    assert "`client.keys.list_keys()` is now `client.billing.list_keys()` (GET /keys)" in (
+    assert "`client.keys.list()` is now `client.billing.list_keys()` (GET /keys)" in (
         renamed[1].message
     )
     (added,) = [c for c in changes if c.kind == "resource-added"]
@@ -686,28 +686,31 @@ def test_a_method_moved_to_another_resource_is_a_rename_with_both_call_paths(
     )
     (removed,) = [c for c in changes if c.kind == "resource-removed"]
     assert removed.location == "client.credits"
-    assert "`get_credits()` moved (see their renames)" in removed.message
+    assert "`retrieve()` moved (see their renames)" in removed.message
     assert "with its methods" not in removed.message
 
 
 def test_renames_to_nested_call_paths_compare_whole_call_paths() -> None:
     """Methods are matched by HTTP method and path, whatever their call paths: a method moved
     to `client.chat.completions` is a rename, and that resource is not `client.completions`."""
-    old = analyse(Run(Config()), SPEC, validate=False)
-    assert old is not None
+    new = analyse(Run(Config()), SPEC, validate=False)
+    assert new is not None
+    # The old client: the same operations under flat call paths.
     paths = {
-        "create_chat_completion": ("chat.completions", "create"),
-        "list_keys": ("keys", "list"),
+        "chat.completions.create": ("chat", "create_chat_completion"),
+        "keys.list": ("keys", "list_keys"),
     }
 
-    def renamed(op: ir.Operation) -> ir.Operation:
-        resource, method = paths.get(op.method_name, (op.resource, op.method_name))
+    def flattened(op: ir.Operation) -> ir.Operation:
+        call = f"{op.resource}.{op.method_name}"
+        resource, method = paths.get(call, (op.resource, op.method_name))
         return replace(op, resource=resource, method_name=method)
 
-    new = replace(
-        old,
+    old = replace(
+        new,
         resources=tuple(
-            replace(r, operations=tuple(renamed(op) for op in r.operations)) for r in old.resources
+            replace(r, operations=tuple(flattened(op) for op in r.operations))
+            for r in new.resources
         ),
     )
     changes = diff_apis(old, new)

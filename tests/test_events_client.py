@@ -172,22 +172,22 @@ def test_deprecated_operations_and_arguments_warn_once(events: Any) -> None:
     client = events.Events(api_key="k", http_client=http)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        client.orders.get_order(id="o1")
-        client.orders.list_orders(cursor="c")
+        client.orders.retrieve(id="o1")
+        client.orders.list(cursor="c")
         assert caught == []
         for _ in range(3):
-            client.orders.get_legacy_order(id="o1")  # type: ignore[deprecated]
-            client.orders.list_orders(page_token="t")  # type: ignore[deprecated]
-            client.orders.get_old_status(id="o1")  # type: ignore[deprecated]
+            client.orders.legacy(id="o1")  # type: ignore[deprecated]
+            client.orders.list(page_token="t")  # type: ignore[deprecated]
+            client.orders.old_status(id="o1")  # type: ignore[deprecated]
     messages = [str(w.message) for w in caught]
     assert messages == [
-        "`get_legacy_order` is deprecated: Use getOrder instead.",
-        "The `page_token` argument of `list_orders` is deprecated: Use `cursor` instead.",
-        "`get_old_status` is deprecated.",
+        "`legacy` is deprecated: Use getOrder instead.",
+        "The `page_token` argument of `list` is deprecated: Use `cursor` instead.",
+        "`old_status` is deprecated.",
     ]
     assert all(w.category is DeprecationWarning for w in caught)
     assert {w.filename for w in caught} == {__file__}  # pointing at the caller's line
-    assert client.orders.get_legacy_order.__deprecated__ == messages[0]
+    assert client.orders.legacy.__deprecated__ == messages[0]
 
 
 def test_type_checkers_see_the_deprecations(out: Path, tmp_path: Path) -> None:
@@ -195,10 +195,10 @@ def test_type_checkers_see_the_deprecations(out: Path, tmp_path: Path) -> None:
     user.write_text(
         "from events_client import Events\n\n"
         "client = Events(api_key='k')\n"
-        "client.orders.get_order(id='o1')\n"
-        "client.orders.list_orders(cursor='c')\n"
-        "client.orders.get_legacy_order(id='o1')\n"
-        "client.orders.list_orders(page_token='t')\n",
+        "client.orders.retrieve(id='o1')\n"
+        "client.orders.list(cursor='c')\n"
+        "client.orders.legacy(id='o1')\n"
+        "client.orders.list(page_token='t')\n",
         encoding="utf-8",
     )
     done = subprocess.run(
@@ -237,20 +237,20 @@ def test_a_binary_download_streams(events: Any) -> None:
     client = events.Events(
         api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(export))
     )
-    with client.with_streaming_response.exports.download_export(id="e1") as response:
+    with client.with_streaming_response.exports.retrieve(id="e1") as response:
         assert response.headers["content-type"] == "application/octet-stream"
         assert b"".join(response.iter_bytes(chunk_size=1000)) == body
-    assert client.exports.download_export(id="e1") == body
+    assert client.exports.retrieve(id="e1") == body
     # A resource whose only deprecation is an argument's.
     with pytest.warns(DeprecationWarning, match="use `downloadExportV2` instead"):
-        client.exports.download_export(id="e1", format="csv")  # type: ignore[deprecated]
+        client.exports.retrieve(id="e1", format="csv")  # type: ignore[deprecated]
 
     async def main_async() -> None:
         transport = httpx.MockTransport(export)
         aclient = events.AsyncEvents(
             api_key="k", http_client=httpx.AsyncClient(transport=transport)
         )
-        async with aclient.with_streaming_response.exports.download_export(id="e1") as response:
+        async with aclient.with_streaming_response.exports.retrieve(id="e1") as response:
             assert await response.read() == body
 
     asyncio.run(main_async())

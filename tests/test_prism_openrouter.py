@@ -164,7 +164,7 @@ def test_list_keys_pages_by_offset(prism: PrismServer) -> None:
     with OpenRouter(
         api_key="sk-test", base_url=prism.base_url, http_client=http, max_retries=0
     ) as client:
-        page = client.keys.list_keys()
+        page = client.keys.list()
         assert len(recorder.responses) == 1
         assert all(isinstance(key, m.ListKeysResponseDataItem) for key in page.items)
         per_page = len(page.items)
@@ -183,7 +183,7 @@ def test_list_keys_pages_by_offset(prism: PrismServer) -> None:
             api_key="sk-test", base_url=prism.base_url, http_client=ahttp, max_retries=0
         ) as aclient:
             hashes = []
-            async for key in aclient.keys.list_keys():
+            async for key in aclient.keys.list():
                 hashes.append(key.hash)
                 if len(hashes) == 2 * per_page:
                     break

@@ -39,6 +39,9 @@ def resource_nodes(
             class_names.take("Async" + sync + "WithStreamingResponse"),
         )
         named[path] = names, modules.take(file_stem("_".join(path)))
+    by_parent: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for path in named:  # sorted: children in order
+        by_parent.setdefault(path[:-1], []).append(path)
     nodes: dict[tuple[str, ...], Node] = {}
     for path, (names, module) in named.items():
         children = tuple(
@@ -53,8 +56,7 @@ def resource_nodes(
                 async_streaming_class_name=named[child][0][5],
                 class_names=tuple(sorted(named[child][0], key=isort_key)),
             )
-            for child in named
-            if len(child) == len(path) + 1 and child[: len(path)] == path
+            for child in by_parent.get(path, ())
         )
         nodes[path] = Node(names, module, children)
     return nodes

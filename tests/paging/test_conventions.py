@@ -229,7 +229,7 @@ def call_paths(spec_path: Path) -> dict[str, tuple[str, str]]:
     api = analyse(Run(Config()), spec_path, validate=False)
     assert api is not None
     return {
-        op.operation_id: (resource.attribute, op.method_name)
+        op.operation_id: (resource.path, op.method_name)
         for resource in api.resources
         for op in resource.operations
     }
@@ -276,7 +276,7 @@ def test_each_convention_is_recognised_and_nothing_else(spec_path: Path) -> None
 
 def _method(client: Any, call_paths: dict[str, tuple[str, str]], operation_id: str) -> Any:
     resource, method = call_paths[operation_id]
-    return getattr(getattr(client, resource), method)
+    return getattr(_reach(client, resource), method)
 
 
 @pytest.mark.parametrize("index", range(len(CASE_IDS)), ids=CASE_IDS)
@@ -352,7 +352,7 @@ def test_raw_response_of_a_list_is_the_first_page(
     http = httpx.Client(transport=httpx.MockTransport(case.handler))
     client = package.Paging(base_url=BASE, http_client=http, max_retries=0)
     resource, method = call_paths[case.operation_id]
-    raw = getattr(getattr(client.with_raw_response, resource), method)(limit=2)
+    raw = getattr(_reach(client.with_raw_response, resource), method)(limit=2)
     assert raw.status_code == 200 and len(case.requests) == 1
     page = raw.parse()
     assert type(page).__name__ == "SyncPage"
@@ -363,7 +363,7 @@ def test_raw_response_of_a_list_is_the_first_page(
         async_case = _stripe_like()
         ahttp = httpx.AsyncClient(transport=httpx.MockTransport(async_case.handler))
         aclient = package.AsyncPaging(base_url=BASE, http_client=ahttp, max_retries=0)
-        araw = await getattr(getattr(aclient.with_raw_response, resource), method)(limit=2)
+        araw = await getattr(_reach(aclient.with_raw_response, resource), method)(limit=2)
         assert araw.status_code == 200
         apage = araw.parse()
         assert type(apage).__name__ == "AsyncPage"
@@ -436,3 +436,10 @@ def test_a_server_repeating_its_cursor_ends_the_paging(
     client = package.Paging(base_url=BASE, http_client=http, max_retries=0)
     items = list(_method(client, call_paths, "ListTopics")(project="p"))
     assert len(items) == 4 and len(requests) == 2
+
+
+def _reach(owner: Any, call_path: str) -> Any:
+    """The resource at `call_path` ("chat.completions") from a client or its raw variant."""
+    for attribute in call_path.split("."):
+        owner = getattr(owner, attribute)
+    return owner

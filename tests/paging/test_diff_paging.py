@@ -58,7 +58,7 @@ def test_paging_added_and_removed_break_callers(tmp_path: Path) -> None:
     assert set(added) == {"paging-added"}
     change = added["paging-added"]
     assert change.severity == "breaking"
-    assert change.location == "client.things.list_things()"
+    assert change.location == "client.things.list()"
     assert "`cursor` paging on `cursor` (inferred)" in change.message
     removed = _changes(tmp_path, BASE, unpaged)
     assert set(removed) == {"paging-removed"} and removed["paging-removed"].severity == "breaking"

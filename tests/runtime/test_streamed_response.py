@@ -305,11 +305,11 @@ def _reply(request: httpx.Request) -> httpx.Response:
 def test_generated_client_streaming_response(openrouter: Any) -> None:
     http = httpx.Client(transport=httpx.MockTransport(_reply))
     with openrouter.OpenRouter(api_key="sk-x", http_client=http) as client:
-        with client.with_streaming_response.keys.get_key(hash="h1") as response:
+        with client.with_streaming_response.keys.retrieve(hash="h1") as response:
             assert response.headers["x-request-id"] == "r-9"
             key = response.parse()
         assert key.data.hash == "h1"
-        chat = client.with_streaming_response.chat.create_chat_completion
+        chat = client.with_streaming_response.chat.completions.create
         with chat(model="m", messages=[{"role": "user", "content": "hi"}], stream=True) as r:
             stream = r.parse()
             assert isinstance(stream, openrouter.Stream)
@@ -320,11 +320,11 @@ def test_generated_async_client_streaming_response(openrouter: Any) -> None:
     async def main() -> None:
         http = httpx.AsyncClient(transport=httpx.MockTransport(_reply))
         async with openrouter.AsyncOpenRouter(api_key="sk-x", http_client=http) as client:
-            async with client.with_streaming_response.keys.get_key(hash="h1") as response:
+            async with client.with_streaming_response.keys.retrieve(hash="h1") as response:
                 assert b"".join([c async for c in response.iter_bytes()]) == json.dumps(
                     KEY
                 ).encode().replace(b": ", b":").replace(b", ", b",")
-            async with client.with_streaming_response.chat.create_chat_completion(
+            async with client.with_streaming_response.chat.completions.create(
                 model="m", messages=[{"role": "user", "content": "hi"}], stream=True
             ) as response:
                 stream = await response.parse()
@@ -360,7 +360,7 @@ def test_a_list_method_under_streaming_response_gives_its_first_page(openrouter:
 
     http = httpx.Client(transport=httpx.MockTransport(pages))
     client = openrouter.OpenRouter(api_key="sk-x", http_client=http)
-    with client, client.with_streaming_response.keys.list_keys() as response:
+    with client, client.with_streaming_response.keys.list() as response:
         assert response.headers["x-request-id"] == "p0"
         assert json.loads(response.read())["data"][0]["hash"] == "h1"
         page = response.parse()
@@ -369,7 +369,7 @@ def test_a_list_method_under_streaming_response_gives_its_first_page(openrouter:
     async def main() -> None:
         ahttp = httpx.AsyncClient(transport=httpx.MockTransport(pages))
         client = openrouter.AsyncOpenRouter(api_key="sk-x", http_client=ahttp)
-        async with client, client.with_streaming_response.keys.list_keys() as response:
+        async with client, client.with_streaming_response.keys.list() as response:
             assert response.status_code == 200
             page = await response.parse()
             assert [key.hash async for key in page] == ["h1"]
