@@ -19,6 +19,8 @@ client, and reports the median over rounds of the per-operation time. Contenders
   (read to the end of the body, so that the connection is kept alive as the clients keep it).
 - ``httpx-lines`` (streams only, for information): the same without ``json.loads``.
 - ``oagen``: the generated ``openrouter_client`` (``generated/`` of this work tree).
+- ``oagen-hooks`` (calls only, for information): the same with one hook whose three methods
+  are called and do nothing.
 - ``openai``, ``openrouter``: the official SDKs, pointed at the local server.
 
 Every contender's result is checked once (content and chunk count) before timing.
@@ -112,6 +114,19 @@ class Server:
 # -- contenders: each returns (operation, check, close) -----------------------------------------
 
 
+class _NoOpHook:
+    """A hook whose methods run on every call and change nothing (measures the hook path)."""
+
+    def before_request(self, request: Any, context: Any) -> None:
+        return None
+
+    def after_response(self, response: Any, context: Any) -> None:
+        return None
+
+    def on_error(self, error: Exception, context: Any) -> None:
+        return None
+
+
 def _text_of(resp: Any) -> str:
     return resp.choices[0].message.content
 
@@ -151,6 +166,16 @@ def sync_call_contenders(
         return _text_of(resp) == EXPECTED_TEXT
 
     out["oagen"] = (oagen, oagen_check, gen.close)
+    hooked = Generated(api_key=API_KEY, base_url=base, hooks=[_NoOpHook()])
+
+    def oagen_hooks() -> Any:
+        return hooked.chat.create_chat_completion(model=MODEL, messages=MESSAGES)
+
+    out["oagen-hooks"] = (
+        oagen_hooks,
+        lambda: _text_of(oagen_hooks()) == EXPECTED_TEXT,
+        hooked.close,
+    )
 
     import openai
 
@@ -318,6 +343,15 @@ def async_call_contenders(base: str) -> AsyncContenders:
         return _text_of(resp) == EXPECTED_TEXT
 
     out["oagen"] = (oagen, oagen_check, gen.close)
+    hooked = Generated(api_key=API_KEY, base_url=base, hooks=[_NoOpHook()])
+
+    async def oagen_hooks() -> Any:
+        return await hooked.chat.create_chat_completion(model=MODEL, messages=MESSAGES)
+
+    async def oagen_hooks_check() -> bool:
+        return _text_of(await oagen_hooks()) == EXPECTED_TEXT
+
+    out["oagen-hooks"] = (oagen_hooks, oagen_hooks_check, hooked.close)
 
     import openai
 

@@ -133,3 +133,73 @@ def test_client_credentials_hooks_request_id_and_raw_requests(generated: Path) -
     assert client.get("/beta/summary") == {"ok": True}
     assert seen[-1].headers["authorization"] == "Bearer tok" and len(seen) == 3
     assert "very-secret" not in repr(client)
+
+
+def test_the_builder_reads_servers_and_client_credentials() -> None:
+    from generator.config import Config
+    from generator.load.sources import SourceFile, Sources
+    from generator.pipeline import Run, build
+
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "Tiny", "version": "1"},
+        "servers": [
+            {"url": "https://{tenant}.tiny.test/", "variables": {"tenant": {"enum": ["a"]}}},
+            {"url": "https://other.tiny.test", "x-speakeasy-server-id": "other"},
+        ],
+        "paths": {},
+        "components": {
+            "securitySchemes": {
+                "cc": {
+                    "type": "oauth2",
+                    "flows": {
+                        "clientCredentials": {"tokenUrl": "https://auth.test/t", "scopes": {}}
+                    },
+                }
+            }
+        },
+    }
+    run = Run(Config(package="tiny"))
+    run.sources = Sources(Path.cwd(), run.diagnostics)
+    api = build(run, SourceFile(Path.cwd() / "s.json", "s.json", "", document, True), "3.1.0")
+    assert [(s.name, s.url) for s in api.servers] == [
+        ("server_1", "https://{tenant}.tiny.test"),
+        ("other", "https://other.tiny.test"),
+    ]
+    (variable,) = api.server_variables
+    assert (variable.argument, variable.default, variable.allowed) == ("tenant", "", ("a",))
+    warning = next(d for d in run.diagnostics if d.code == "W440")
+    assert warning.location is not None
+    assert warning.location.pointer == "/servers/0/variables/tenant"
+    (scheme,) = api.security_schemes
+    assert (scheme.argument, scheme.token_url) == ("client_credentials", "https://auth.test/t")
+    assert (scheme.client_id_env, scheme.client_secret_env) == (
+        "TINY_CLIENT_ID",
+        "TINY_CLIENT_SECRET",
+    )
+
+
+def test_a_tag_never_shadows_the_raw_request_methods() -> None:
+    from generator.config import Config
+    from generator.load.sources import SourceFile, Sources
+    from generator.pipeline import Run, build
+
+    operation = {"responses": {"204": {"description": "gone"}}}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "Tags", "version": "1"},
+        "paths": {
+            f"/{verb}": {"get": {**operation, "operationId": f"op_{verb}", "tags": [verb]}}
+            for verb in ("get", "post", "put", "patch", "delete")
+        },
+    }
+    run = Run(Config(package="tags"))
+    run.sources = Sources(Path.cwd(), run.diagnostics)
+    api = build(run, SourceFile(Path.cwd() / "s.json", "s.json", "", document, True), "3.1.0")
+    assert sorted(r.attribute for r in api.resources) == [
+        "delete_",
+        "get_",
+        "patch_",
+        "post_",
+        "put_",
+    ]

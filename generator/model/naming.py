@@ -148,6 +148,12 @@ CLIENT_ATTRIBUTES = frozenset(
         "retry",
         "max_response_bytes",
         "max_event_bytes",
+        # client.get/post/put/patch/delete(path): endpoints the description does not list
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
     }
 )
 

@@ -150,7 +150,7 @@ def servers(
                 continue
             if "default" not in variable:
                 diagnostics.warning(
-                    "W430",
+                    "W440",
                     f"server variable {var_name!r} has no default",
                     where.child(str(index), "variables", str(var_name)),
                     "OpenAPI requires one; the empty string is used",
