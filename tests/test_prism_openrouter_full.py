@@ -410,6 +410,10 @@ def test_operation(
     request_problems = [p for p in violations(response.headers) if p.startswith("request")]
     assert not request_problems, context
     assert 200 <= response.status_code < 300, context
+    if operation.pagination is not None:  # a list that pages: the first page, its body checked
+        assert type(result).__name__ == "SyncPage", context
+        assert len(recorder.responses) == 1, context  # no page fetched before it is needed
+        result = result.body
     _check_result(operation, described, result, response, caplog, context)
 
 

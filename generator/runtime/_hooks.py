@@ -65,7 +65,7 @@ def _overrides(hook: object, name: str) -> Callable[..., Any] | None:
 class Hooks:
     """The hook methods of a client, by kind, in order (resolved once at construction)."""
 
-    __slots__ = ("after", "before", "errors", "hooks")
+    __slots__ = ("active", "after", "before", "errors", "hooks")
 
     def __init__(self, hooks: Iterable[object]) -> None:
         self.hooks = tuple(hooks)
@@ -79,9 +79,8 @@ class Hooks:
         self.before = tuple(found["before_request"])
         self.after = tuple(found["after_response"])
         self.errors = tuple(found["on_error"])
-
-    def __bool__(self) -> bool:
-        return bool(self.before or self.after or self.errors)
+        # Read on every attempt: a plain attribute, not a __bool__ call.
+        self.active = bool(self.before or self.after)
 
     # -- sync ------------------------------------------------------------------------------------
 

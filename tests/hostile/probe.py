@@ -22,6 +22,9 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+# The client's own cached properties that are not resources.
+_NOT_RESOURCES = frozenset({"with_raw_response", "with_streaming_response", "webhooks"})
+
 
 def main() -> None:
     output, package = sys.argv[1], sys.argv[2]
@@ -180,7 +183,7 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
         attributes = [
             attr
             for attr, value in vars(cls).items()
-            if isinstance(value, functools.cached_property) and attr != "with_raw_response"
+            if isinstance(value, functools.cached_property) and attr not in _NOT_RESOURCES
         ]
         report["clients"][name] = attributes
         try:
@@ -191,6 +194,7 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
         reached: set[str] = set()
         try:
             raw = client.with_raw_response
+            streaming = client.with_streaming_response
             for attribute in attributes:
                 if not attribute.isidentifier() or keyword.iskeyword(attribute):
                     problems.append(f"{name}.{attribute} is not a usable attribute name")
@@ -206,9 +210,14 @@ def _clients(package: str, report: dict[str, Any], failed: Any, problems: list[s
                 )
                 report["resources"][f"{name}.{attribute}"] = methods
                 raw_resource = getattr(raw, attribute)
+                streaming_resource = getattr(streaming, attribute)
                 for method in methods:
                     if not callable(getattr(raw_resource, method, None)):
                         problems.append(f"{name}.with_raw_response.{attribute}.{method} missing")
+                    if not callable(getattr(streaming_resource, method, None)):
+                        problems.append(
+                            f"{name}.with_streaming_response.{attribute}.{method} missing"
+                        )
                     parameters = inspect.signature(getattr(resource, method)).parameters
                     for parameter in parameters:
                         if not parameter.isidentifier() or keyword.iskeyword(parameter):

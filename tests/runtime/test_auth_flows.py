@@ -305,3 +305,17 @@ def test_token_url_follows_the_chosen_server() -> None:
     assert isinstance(flow, ClientCredentials)
     assert flow.token_url == "https://us.api.example.test/v2/oauth/token"
     assert json.dumps(repr(flow)).count(SECRET) == 0
+
+
+def test_with_options_shares_the_token_or_resolves_new_credentials_on_its_base_url() -> None:
+    server = TokenServer()
+    client = sync_client(server)
+    client.request(ITEMS)
+    copy = client.with_options(timeout=5)
+    copy.request(ITEMS)
+    assert len(server.token_requests) == 1  # the copy uses the same token
+    other = client.with_options(credentials={"oauth": ("other", SECRET)})
+    flow = other._credentials["oauth"]
+    assert isinstance(flow, ClientCredentials)
+    assert flow.token_url == "https://api.example.test/v2/oauth/token"
+    assert other.request(ITEMS) == {"auth": "Bearer tok-2"}

@@ -231,6 +231,7 @@ class AsyncClient(BaseClient):
             max_retries = 0  # an upload from a pipe cannot be sent a second time
         limit = self._max_response_bytes
         hooks = self._hooks
+        hooked = hooks.active
         flow = self._flow_for(operation)
         retries_taken = 0
         first = perf_counter()
@@ -240,12 +241,12 @@ class AsyncClient(BaseClient):
             attempts[0] = retries_taken + 1
             sent = request
             try:
-                if hooks:
+                if hooked:
                     context = self._context(operation, retries_taken + 1)
                     if hooks.before:
                         sent = await hooks.abefore_request(request, context)
                 response = await self._send(sent, operation, flow)
-                if hooks and hooks.after:
+                if hooked and hooks.after:
                     response = await hooks.aafter_response(response, context)
                 if 200 <= response.status_code < 300:
                     if not streaming and not lazy:

@@ -203,13 +203,15 @@ class BaseClient(RequestBuilding, ResponseHandling):
         skip = cached_property_names(type(self))  # resources bound to the original client
         clone.__dict__.update({k: v for k, v in self.__dict__.items() if k not in skip})
         clone._owns_http = False
+        if overrides.get("base_url") is not None:
+            clone._base_url = checked_base_url(overrides["base_url"])
         credentials = overrides.get("credentials")
         if credentials is not None:
             merged: dict[str, Credential | None] = dict(self._credentials)
             merged.update(credentials)
-            clone._credentials = resolve_credentials(self._config.security_schemes, merged)
-        if overrides.get("base_url") is not None:
-            clone._base_url = checked_base_url(overrides["base_url"])
+            clone._credentials = resolve_credentials(
+                self._config.security_schemes, merged, clone._base_url
+            )
         timeout = overrides.get("timeout", NOT_GIVEN)
         if not isinstance(timeout, NotGiven):
             clone._timeout = as_timeout(timeout)
