@@ -337,7 +337,8 @@ def watch(runner: Runner, runs: int) -> None:
             spec_edits.describe_operation(document, f"watch{run}")
             text = yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False)
             before = manifest.read_bytes()
-            staged = runner.work / "github.yaml.saving"  # outside the watched folder
+            # Beside the work folder, which watch watches (the config file is there).
+            staged = runner.work.parent / f"{runner.work.name}.saving"
             staged.write_text(text, encoding="utf-8")
             saved = time.perf_counter()
             os.replace(staged, spec)  # saved as an editor saves: the whole file at once
