@@ -337,9 +337,12 @@ def watch(runner: Runner, runs: int) -> None:
             spec_edits.describe_operation(document, f"watch{run}")
             text = yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False)
             before = manifest.read_bytes()
+            # Beside the work folder, which watch watches (the config file is there).
+            staged = runner.work.parent / f"{runner.work.name}.saving"
+            staged.write_text(text, encoding="utf-8")
             saved = time.perf_counter()
-            spec.write_text(text, encoding="utf-8")
-            while manifest.read_bytes() == before:  # the new output is swapped in
+            os.replace(staged, spec)  # saved as an editor saves: the whole file at once
+            while _read_or_none(manifest) in (before, None):  # until the new output is in
                 time.sleep(0.005)
             written.append(time.perf_counter() - saved)
             printed = _wait_for(lines, lambda line: bool(SUMMARY.match(line)), 120)
@@ -358,7 +361,20 @@ def watch(runner: Runner, runs: int) -> None:
         )
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            print("  oagen watch did not stop within 30 s of Ctrl-C; killed", file=sys.stderr)
+            process.kill()
+            process.wait()
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    """The file's bytes; None between the two renames that swap a new output in."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def _wait_for(lines: queue.Queue[str], done: Callable[[str], bool], seconds: float) -> list[str]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator import cache, workers
 from generator.config import Config
-from generator.diagnostics import Diagnostics, Location, Severity
+from generator.diagnostics import Diagnostics, Location, Severity, printable
 from generator.progress import silent
 
 if TYPE_CHECKING:  # imported where used: a run whose output is up to date never loads them
@@ -150,10 +150,20 @@ def validate_spec(run: Run, source: SourceFile, *, background: bool = False) -> 
         _add_findings(run, source, json.loads(cached))
     else:
         job = _job(run, source, version)
-        child = workers.Child(_findings_of, job, memory=validation_budget()[1])
-        run.pending_validation = PendingValidation(child, source, store, entry)
-        if not background:
-            join_validation(run)
+        try:
+            child = workers.Child(_findings_of, job, memory=validation_budget()[1])
+        except OSError as exc:  # no process or semaphore to be had (a limit, a full /dev/shm)
+            run.diagnostics.warning(
+                "W103",
+                f"openapi-spec-validator could not be started "
+                f"({printable(exc.strerror or str(exc))}); the document was not validated",
+                Location(source.display),
+                "generation goes on; the builder checks what it uses",
+            )
+        else:
+            run.pending_validation = PendingValidation(child, source, store, entry)
+            if not background:
+                join_validation(run)
     run.timings["validate"] = time.perf_counter() - started
     return version
 

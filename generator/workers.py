@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -53,7 +54,7 @@ class Child:
             max_workers=1,
             mp_context=_context(),
             initializer=_receive,
-            initargs=(function, arguments, memory),
+            initargs=(function, arguments, memory, os.getpid()),
         )
         self._pid: Future[int] = self._pool.submit(os.getpid)
         self._result: Future[Any] = self._pool.submit(_compute)
@@ -92,12 +93,22 @@ _received: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
 
 
 def _receive(  # pragma: no cover - runs in the child
-    function: Callable[..., Any], arguments: tuple[Any, ...], memory: int | None
+    function: Callable[..., Any], arguments: tuple[Any, ...], memory: int | None, parent: int
 ) -> None:
     global _received
     _received = (function, arguments)
     if memory is not None:
         _limit_address_space(memory)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:  # pragma: no cover - runs in the child
+    """A pool's worker waits for work until its pool says stop; if this process's parent is
+    killed, nobody will. The worker was forked holding the parent's files (the output folder's
+    lock among them): it must not outlive the parent, or the next run waits on that lock."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _compute() -> Any:  # pragma: no cover - runs in the child
@@ -131,7 +142,7 @@ def map_shared(function: Callable[[Any], Any], shares: list[Any], processes: int
         max_workers=processes,
         mp_context=_context(),
         initializer=_receive,
-        initargs=(function, (shares,), None),
+        initargs=(function, (shares,), None, os.getpid()),
     ) as pool:
         return list(pool.map(_compute_share, range(len(shares))))
 

@@ -204,3 +204,34 @@ def test_a_failing_child_yields_none() -> None:
 def test_children_share_out_the_work_and_keep_its_order() -> None:
     shares = [list(range(n)) for n in range(20)]
     assert workers.map_shared(len, shares, 2) == list(range(20))
+
+
+def test_a_child_does_not_outlive_a_killed_parent(tmp_path: Path) -> None:
+    """The child holds the parent's files (the output folder's lock among them): when the
+    parent is killed, the child goes too, or the next run would wait on that lock."""
+    program = (
+        "import time\n"
+        "from generator import workers\n"
+        "child = workers.Child(time.sleep, 120)\n"
+        "print(child._pid.result(), flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", program],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert parent.stdout is not None
+    pid = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, 9)
+    raise AssertionError("the child outlived its parent")

@@ -12,7 +12,6 @@ a W101 warning, and the `$ref` itself is reported where it is written.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -65,16 +64,6 @@ def check_document_kind(data: Any, file: str, diagnostics: Diagnostics) -> str |
             "the file must start with `openapi: 3.1.0` (or 3.0.x)",
         )
     return None
-
-
-def preload() -> None:
-    """Import what `validate_document` uses (about half a second), ahead of the document."""
-    import openapi_spec_validator  # noqa: F401
-
-    from generator.validate import validator_adapter  # noqa: F401
-
-    with contextlib.suppress(ImportError):
-        import jsonschema_rs  # noqa: F401
 
 
 # A document the validator may read: its real path, display name and data.

@@ -205,8 +205,9 @@ class ResponseHandling(ClientState):
             )
             header = self._config.request_id_header
             if header and isinstance(result, pydantic.BaseModel):
-                # An undeclared underscore name: kept beside the fields, never dumped or compared.
-                result._request_id = response.headers.get(header)  # type: ignore[attr-defined]
+                # An undeclared underscore name, kept beside the fields (never dumped or compared);
+                # set as pydantic itself sets such names, without its slower __setattr__.
+                object.__setattr__(result, "_request_id", response.headers.get(header))
             return result
         if kind == "text":
             return response.text
