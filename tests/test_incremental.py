@@ -229,3 +229,18 @@ def test_a_quiet_record_does_not_stand_in_for_a_full_one(
     assert UP_TO_DATE in _generate(capsys)
     main(["generate", "pets.yaml", "-o", "out", "--config", "empty.toml", "-q"])
     assert capsys.readouterr().err == ""
+
+
+def test_check_trusts_a_record_only_while_the_output_matches_it(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`check` after a generation answers from the record; an edited output file is still
+    found stale (the record no longer matches, so the output is generated and compared)."""
+    _generate(capsys)
+    argv = ["check", "pets.yaml", "-o", "out", "--config", "empty.toml"]
+    assert main(argv) == EXIT_OK
+    assert "out is up to date" in capsys.readouterr().err
+    client = next((work / "out").rglob("_client.py"))
+    client.write_text(client.read_text("utf-8") + "# edited\n", encoding="utf-8")
+    assert main(argv) == 1
+    assert "is stale" in capsys.readouterr().err

@@ -14,6 +14,8 @@ from generator.cli.report import (
     EXIT_USAGE,
     output_folder,
     print_summary,
+    recorded_run,
+    replay,
     run_counts,
 )
 from generator.config import Config
@@ -37,6 +39,10 @@ def run_check(run: Run, config: Config, args: argparse.Namespace, started: float
     if problem is not None:
         print(f"oagen: error: {printable(problem)}", file=sys.stderr)
         return EXIT_USAGE
+    recorded = recorded_run(config, output, args.quiet)
+    if recorded is not None:  # what generating these inputs wrote is there, file by file
+        replay(run, recorded, started, args.quiet, f"{output} is up to date")
+        return EXIT_OK
     result = produce(run, config, args)
     if result is None:
         return EXIT_FAILED

@@ -24,14 +24,16 @@ from generator.cli.report import (
     naming_line,
     output_folder,
     print_summary,
+    recorded_run,
+    replay,
     run_counts,
 )
 from generator.config import Config
-from generator.diagnostics import Severity, printable
+from generator.diagnostics import printable
 from generator.pipeline import Run
 
 if TYPE_CHECKING:
-    from generator import uptodate
+    pass
 
 _LISTED = 8  # files named when watch lists what a regeneration rewrote
 
@@ -91,9 +93,9 @@ def _generate_locked(
         from generator import uptodate
 
         key = uptodate.input_key(config, output)
-        recorded = uptodate.check(key, output) if key is not None else None
-        if recorded is not None and (recorded.complete or args.quiet):
-            _replay(run, recorded, started, args.quiet)
+        recorded = recorded_run(config, output, args.quiet)
+        if recorded is not None:
+            replay(run, recorded, started, args.quiet, "up to date, nothing written")
             return EXIT_OK
     result = produce(run, config, args)
     if result is None:
@@ -186,14 +188,6 @@ def _remember(
     complete, printed = run.printed
     inputs = list(run.sources.files) if run.sources is not None else []
     uptodate.record(key, output, inputs, printed, complete, counts, editable)
-
-
-def _replay(run: Run, recorded: uptodate.Record, started: float, quiet: bool) -> None:
-    """What the recorded generation printed, for a run whose output is already up to date."""
-    for severity, line in recorded.diagnostics:
-        if not quiet or severity >= Severity.ERROR:
-            print(line, file=sys.stderr)
-    print_summary(run, recorded.counts, started, "up to date, nothing written", quiet)
 
 
 def _write_failure(exc: Exception) -> str:

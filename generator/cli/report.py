@@ -15,6 +15,7 @@ from generator.progress import Progress
 
 if TYPE_CHECKING:
     from generator.model.ir import Api
+    from generator.uptodate import Record
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -113,3 +114,21 @@ def print_summary(
     if os.environ.get("OAGEN_TIMINGS"):
         stages = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in run.timings.items())
         print(f"oagen: stages: {stages}", file=sys.stderr)
+
+
+def recorded_run(config: Config, output: Path, quiet: bool) -> Record | None:
+    """The record of a generation of these inputs whose output `output` still holds exactly
+    (see `uptodate.py`); None when there is none, or when it printed less than this run must."""
+    from generator import uptodate
+
+    key = uptodate.input_key(config, output)
+    recorded = uptodate.check(key, output) if key is not None else None
+    return recorded if recorded is not None and (recorded.complete or quiet) else None
+
+
+def replay(run: Run, recorded: Record, started: float, quiet: bool, files: str) -> None:
+    """What the recorded generation printed, for a run whose output is already up to date."""
+    for severity, line in recorded.diagnostics:
+        if not quiet or severity >= Severity.ERROR:
+            print(line, file=sys.stderr)
+    print_summary(run, recorded.counts, started, files, quiet)
