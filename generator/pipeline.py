@@ -67,7 +67,7 @@ def load_spec(run: Run, spec: Path) -> SourceFile | None:
     try:
         source = run.sources.load(spec)
         if run.config.overlays:
-            from generator.load.overlay_apply import overlay_source
+            from generator.overlay.apply import overlay_source
 
             source = overlay_source(source, run.config.overlays, run.diagnostics, run.sources)
             run.sources.files[source.path] = source
@@ -238,7 +238,7 @@ def _validation_cache_entry(
 
 
 def build(run: Run, source: SourceFile, version: str) -> ir.Api:
-    from generator.load.convert import swagger_to_openapi
+    from generator.convert.document import swagger_to_openapi
     from generator.load.sources import SourceFile
     from generator.model.build import build_api
     from generator.model.resolve import Resolver

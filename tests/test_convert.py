@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.config import Config
+from generator.convert.document import swagger_to_openapi
 from generator.diagnostics import Diagnostics, Severity
-from generator.load.convert import swagger_to_openapi
 from generator.model import ir
 from generator.pipeline import Run, analyse
 from generator.render.types import TypePrinter

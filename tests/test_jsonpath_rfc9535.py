@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator.load.jsonpath import JsonPathError, compile_path
+from generator.overlay.jsonpath import JsonPathError, compile_path
 
 INVALID = [
     # basic

@@ -1,4 +1,4 @@
-"""`generator.load.overlay`: JSONPath subset, update/remove semantics, diagnostics, no mutation."""
+"""`generator.overlay`: JSONPath targets, update/remove semantics, diagnostics, no mutation."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import yaml
 
 from generator.config import Config
 from generator.diagnostics import Diagnostics, Location, Severity
-from generator.load.jsonpath import MAX_NESTING, JsonPathError, compile_path, query
-from generator.load.jsonpath_select import OverlayLimitError
-from generator.load.overlay import load_overlay, parse_overlay
-from generator.load.overlay_apply import MAX_COPIED, apply_overlay, apply_overlays, overlay_source
 from generator.load.sources import Sources
+from generator.overlay.apply import MAX_COPIED, apply_overlay, apply_overlays, overlay_source
+from generator.overlay.document import load_overlay, parse_overlay
+from generator.overlay.jsonpath import MAX_NESTING, JsonPathError, compile_path, query
+from generator.overlay.select import OverlayLimitError
 from generator.pipeline import Run, build, load_spec
 from generator.render.types import TypePrinter
 from tests.hostile.strategies import alias_bomb

@@ -14,7 +14,10 @@ import pytest
 
 from generator.diagnostics import Diagnostics, Severity
 from generator.load.bounds import MAX_DEPTH
-from generator.load.jsonpath import (
+from generator.load.sources import Sources
+from generator.overlay.apply import apply_overlay
+from generator.overlay.document import load_overlay, parse_overlay
+from generator.overlay.jsonpath import (
     MAX_INDEX,
     MAX_NESTING,
     MAX_OPERATORS,
@@ -22,10 +25,7 @@ from generator.load.jsonpath import (
     JsonPathError,
     compile_path,
 )
-from generator.load.jsonpath_select import OverlayLimitError
-from generator.load.overlay import load_overlay, parse_overlay
-from generator.load.overlay_apply import apply_overlay
-from generator.load.sources import Sources
+from generator.overlay.select import OverlayLimitError
 from tests.support.audited import run_oagen
 from tests.support.counting_server import counting_server
 
@@ -364,7 +364,7 @@ actions:
     diagnostics = Diagnostics()
     sources = Sources(project, diagnostics, roots=(project, tmp_path / "shared"))
     source = sources.load(project / "spec.yaml")
-    from generator.load.overlay_apply import overlay_source
+    from generator.overlay.apply import overlay_source
 
     overlay_source(source, [project / "overlay.yaml"], diagnostics, sources)
     notes = [d for d in diagnostics.located(sources.locate) if d.code == "I702"]

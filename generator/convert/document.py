@@ -27,9 +27,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from generator.convert.parameters import Param, ParameterConverter
+from generator.convert.refs import Scope, Track, child_track, copy_data, media_types
 from generator.diagnostics import Diagnostics, Location
-from generator.load.convert_params import Param, ParameterConverter
-from generator.load.convert_refs import Scope, Track, child_track, copy_data, media_types
 
 OPENAPI_VERSION = "3.0.3"
 

@@ -26,7 +26,7 @@ from jsonpath_rfc9535 import selectors as sl
 
 from generator.diagnostics import excerpt
 from generator.load.bounds import MAX_INTEGER_DIGITS
-from generator.load.jsonpath_select import (
+from generator.overlay.select import (
     MAX_VISITS,
     Budget,
     Compare,

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.diagnostics import Location
-from generator.load.convert_refs import (
+from generator.convert.refs import (
     LITERAL_KEYWORDS,
     ConverterBase,
     Scope,
@@ -16,6 +15,7 @@ from generator.load.convert_refs import (
     child_track,
     copy_data,
 )
+from generator.diagnostics import Location
 from generator.pointers import fragment_escape
 
 _MULTIPART = "multipart/form-data"

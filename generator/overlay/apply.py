@@ -1,6 +1,6 @@
 """Applying checked overlays to a document: targets selected within a shared budget of visits,
 updates merged and copied within a budget of nodes and the loader's depth, removals, and notes on
-inserted `$ref`s that will not be read. The semantics are in `generator.load.overlay`."""
+inserted `$ref`s that will not be read. The semantics are in `generator.overlay.document`."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from urllib.parse import unquote
 
 from generator import pointers
 from generator.diagnostics import Diagnostics, Location, excerpt
-from generator.load.jsonpath import JsonPath
-from generator.load.jsonpath_select import MAX_VISITS, Budget, NodePath
-from generator.load.overlay import (
+from generator.load.references import external_refs
+from generator.load.sources import SourceFile, Sources
+from generator.load.specdata import Copier, LimitError
+from generator.overlay.document import (
     LIMIT,
     MISFIT,
     REFERENCE_NOTE,
@@ -26,9 +27,8 @@ from generator.load.overlay import (
     describe_kind,
     load_overlay,
 )
-from generator.load.references import external_refs
-from generator.load.sources import SourceFile, Sources
-from generator.load.specdata import Copier, LimitError
+from generator.overlay.jsonpath import JsonPath
+from generator.overlay.select import MAX_VISITS, Budget, NodePath
 
 __all__ = ["MAX_COPIED", "MAX_OVERLAY_VISITS", "apply_overlay", "apply_overlays", "overlay_source"]
 

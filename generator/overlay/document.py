@@ -26,7 +26,7 @@ Semantics (Overlay 1.0.0, with the choices the specification leaves open written
   a JSONPath) is an error (E701, E702) and no overlay is applied.
 - Inputs are never changed: the spec is copied once, and every inserted value is a fresh copy.
 
-Targets are RFC 9535 JSONPath (`generator.load.jsonpath`): `$.paths['/pets'].get`,
+Targets are RFC 9535 JSONPath (`generator.overlay.jsonpath`): `$.paths['/pets'].get`,
 `$..[?@.operationId == 'listPets']`; a name with `-` or `/` goes in brackets (`$.info['x-logo']`).
 Function extensions are not supported, so no regular expression from an overlay ever runs.
 
@@ -57,8 +57,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostics, Location, excerpt
-from generator.load.jsonpath import JsonPath, JsonPathError, compile_path
 from generator.load.sources import LoadError, Sources, read_source, spec_file_problem
+from generator.overlay.jsonpath import JsonPath, JsonPathError, compile_path
 
 __all__ = ["Action", "Overlay", "describe_kind", "load_overlay", "parse_overlay"]
 
