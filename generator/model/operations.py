@@ -16,6 +16,8 @@ from generator.model.bounded import scalar_text
 from generator.model.deprecation import note as deprecation_note
 from generator.model.drafts import METHOD, OpDraft, text
 from generator.model.naming import CLIENT_ATTRIBUTES, METHOD_RESERVED, Namer, class_identifier
+from generator.model.paging_inference import INFERRED
+from generator.model.paging_shapes import OperationShape, ParamShape
 from generator.model.parameters import read_parameters
 from generator.model.resolve import Resolver
 from generator.model.responses import read_responses
@@ -206,19 +208,16 @@ class OperationBuilder:
         if draft.response_kind != "json" or draft.stream is not None:
             return None
         params = [
-            pagination.ParamShape(p.wire_name, p.location_in, p.type, p.default)
+            ParamShape(p.wire_name, p.location_in, p.type, p.default)
             for p in draft.params
             if p.location_in == "query"
         ]
-        params += [
-            pagination.ParamShape(f.wire_name, "body", f.type, None)
-            for f in draft.body_fields or ()
-        ]
-        shape = pagination.OperationShape(
+        params += [ParamShape(f.wire_name, "body", f.type, None) for f in draft.body_fields or ()]
+        shape = OperationShape(
             draft.http_method, tuple(params), draft.response, draft.response_headers
         )
         found = self.paging.detect(operation, shape, where)
-        if found is not None and found.source == pagination.INFERRED:
+        if found is not None and found.source == INFERRED:
             self.diagnostics.info(
                 "I430", f"{draft.operation_id} pages ({found.strategy}): {found.reason}", where
             )
