@@ -427,6 +427,7 @@ def render_units(
             context["module"] = unit.node
         elif isinstance(unit.node, ir.Resource):
             context["resource"] = unit.node
+            context["types"] = types.for_resource(unit.node)
         try:
             loaded = env.get_template(unit.template)
             files[unit.path] = loaded.render(context)

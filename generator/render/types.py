@@ -50,13 +50,28 @@ class Printed:
     refs: frozenset[str]  # definitions the text names
 
 
+# Builtins the printed types spell. A class body that defines a method of one of these names
+# (`def list(...)`, as `client.files.list()`) hides the builtin from the annotations after it,
+# so a module whose classes do is printed with `builtins.list[...]` instead.
+SHADOWABLE = frozenset({"bool", "bytes", "dict", "float", "int", "list", "str", "tuple"})
+
+
 class _Printing:
     """One expression printed in one mode, collecting what it uses."""
 
-    def __init__(self, definitions: typerules.DefinitionIndex) -> None:
+    def __init__(
+        self, definitions: typerules.DefinitionIndex, shadowed: frozenset[str] = frozenset()
+    ) -> None:
         self.definitions = definitions
+        self.shadowed = shadowed
         self.needs: set[str] = set()
         self.refs: set[str] = set()
+
+    def _builtin(self, name: str) -> str:
+        if name in self.shadowed:
+            self.needs.add("builtins")
+            return f"builtins.{name}"
+        return name
 
     def print(self, expr: ir.TypeExpr, mode: str, depth: int = 0) -> str:
         if isinstance(expr, ir.Prim):
@@ -65,6 +80,10 @@ class _Printing:
                 self.needs.add("Any")
             if text.startswith(("datetime.", "uuid.")):
                 self.needs.add(text.split(".")[0])
+            if text in SHADOWABLE:
+                return self._builtin(text)
+            if text.startswith("dict["):
+                return self._builtin("dict") + text.removeprefix("dict")
             return text
         if isinstance(expr, ir.Ref):
             return self._ref(expr, mode, depth)
@@ -73,15 +92,16 @@ class _Printing:
             if mode == INPUT:
                 self.needs.add("Sequence")
                 return f"Sequence[{inner}]"
-            return f"list[{inner}]"
+            return f"{self._builtin('list')}[{inner}]"
         if isinstance(expr, ir.Map):
             inner = self.print(expr.value, mode, depth)
             if mode == INPUT:
                 self.needs.add("Mapping")
                 return f"Mapping[str, {inner}]"
-            return f"dict[str, {inner}]"
+            return f"{self._builtin('dict')}[{self._builtin('str')}, {inner}]"
         if isinstance(expr, ir.Tuple):
-            return "tuple[" + ", ".join(self.print(i, mode, depth) for i in expr.items) + "]"
+            items = ", ".join(self.print(i, mode, depth) for i in expr.items)
+            return f"{self._builtin('tuple')}[{items}]"
         if isinstance(expr, ir.Literal):
             self.needs.add("Literal")
             text = "Literal[" + ", ".join(_literal_repr(v) for v in expr.values) + "]"
@@ -173,19 +193,35 @@ Argument = ir.Parameter | ir.BodyField | ir.RequestBody
 class TypePrinter:
     """Prints the type expressions of one API (its definitions say what a name is)."""
 
-    def __init__(self, definitions: typerules.DefinitionIndex) -> None:
+    def __init__(
+        self, definitions: typerules.DefinitionIndex, shadowed: frozenset[str] = frozenset()
+    ) -> None:
         self.definitions = definitions
+        self.shadowed = shadowed
         self._cache: dict[tuple[str, ir.TypeExpr], Printed] = {}
+        self._shadowing: dict[frozenset[str], TypePrinter] = {}
 
     @classmethod
     def of(cls, api: ir.Api) -> TypePrinter:
         return cls(typerules.definition_index(api))
 
+    def for_resource(self, resource: ir.Resource) -> TypePrinter:
+        """The printer for a resource's module: builtins its classes' members hide (a method
+        or sub-resource named `list`) are spelled `builtins.<name>`."""
+        members = {op.method_name for op in resource.operations}
+        members |= {child.attribute for child in resource.children}
+        hidden = frozenset(members & SHADOWABLE)
+        if not hidden:
+            return self
+        if hidden not in self._shadowing:
+            self._shadowing[hidden] = TypePrinter(self.definitions, hidden)
+        return self._shadowing[hidden]
+
     def printed(self, expr: ir.TypeExpr, mode: str) -> Printed:
         key = (mode, expr)
         found = self._cache.get(key)
         if found is None:
-            printing = _Printing(self.definitions)
+            printing = _Printing(self.definitions, self.shadowed)
             text = printing.print(expr, mode)
             found = Printed(text, frozenset(printing.needs), frozenset(printing.refs))
             self._cache[key] = found
@@ -334,7 +370,7 @@ class TypePrinter:
             typing_names.add("overload")  # an overload per deprecated argument
         typing_names |= {n for n in needs if n in ("Annotated", "Any", "Literal")}
         lines = ["from __future__ import annotations", ""]
-        lines.extend(f"import {name}" for name in sorted(needs & {"datetime", "uuid"}))
+        lines.extend(f"import {name}" for name in sorted(needs & {"builtins", "datetime", "uuid"}))
         collections = sorted(needs & {"Mapping", "Sequence"})
         if collections:
             lines.append(f"from collections.abc import {', '.join(collections)}")
