@@ -8,7 +8,7 @@
     tolerance = 300                       # seconds a signature stays valid, either way
     secret_env = "ACME_WEBHOOK_SECRET"    # default: <env_prefix>_WEBHOOK_SECRET
 
-Checked here (known keys, types, header names); `config.py` calls `check` and `table`.
+Checked here (known keys, types, header names); `reader.py` calls `check` and `table`.
 """
 
 from __future__ import annotations
