@@ -23,7 +23,7 @@ import yaml
 from generator.config import Config, load_config
 from generator.diagnostics import Diagnostics
 from generator.model import ir
-from generator.model.operations import error_class
+from generator.model.responses import error_class
 from generator.pipeline import Run, analyse
 from generator.render import black_adapter, pysource
 from generator.render import package as render

@@ -29,8 +29,9 @@ from generator.diagnostics import Location
 from generator.load.sources import SourceFile, Sources
 from generator.model import ir
 from generator.model.bounded import is_small
+from generator.model.literals import MAX_LITERAL_VALUES
 from generator.model.naming import WINDOWS_DEVICE_NAMES, Namer, file_stem
-from generator.model.schemas import MAX_LITERAL_VALUES, MAX_SCHEMA_DEPTH
+from generator.model.schemas import MAX_SCHEMA_DEPTH
 from generator.pipeline import Run, build, render_and_format
 from generator.render import pysource
 from generator.render.types import TypePrinter
