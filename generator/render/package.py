@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from generator import cache, fingerprint
+from generator import cache, fingerprint, workers
 from generator.model import ir
 from generator.render import pysource
 from generator.render import types as types_module
@@ -158,35 +159,56 @@ def _example(resource: ir.Resource, op: ir.Operation) -> str:
     return pysource.call_line(target, f"client.{resource.path}.{op.method_name}", arguments)
 
 
+class ReferenceLayout:
+    """The API reference's signatures and examples (`reference[resource call path][method]` for
+    `api.md.j2` and the README), laid out by black: each pair cached by its text, the others in
+    one call, which runs in a child process while this one renders the modules (on GitHub's
+    description it is a few tenths of a second of black)."""
+
+    def __init__(self, api: ir.Api, types: TypePrinter) -> None:
+        from generator.render.format import cached_black
+
+        self.keys = [(resource, op) for resource in api.resources for op in resource.operations]
+        self.pairs = [(_signature(op, types), _example(resource, op)) for resource, op in self.keys]
+        self.store = cache.folder("reference", fingerprint.tool())
+        self.entries = [cache.key(sig.encode(), example.encode()) for sig, example in self.pairs]
+        self.laid: dict[int, tuple[str, str]] = {}
+        for index, entry in enumerate(self.entries):
+            hit = cache.read(self.store, entry)
+            if hit is not None:
+                with contextlib.suppress(ValueError, TypeError):
+                    signature, example = json.loads(hit)
+                    self.laid[index] = (str(signature), str(example))
+        self.missed = [index for index in range(len(self.pairs)) if index not in self.laid]
+        self.statements = [text for index in self.missed for text in self.pairs[index]]
+        self.child: workers.Child | None = None
+        if len(self.statements) >= _BACKGROUND_STATEMENTS and workers.parallel():
+            self.child = workers.Child(pysource.lay_out_statements, self.statements, cached_black)
+
+    def result(self) -> dict[str, dict[str, MethodReference]]:
+        from generator.render.format import cached_black
+
+        fresh = self.child.collect() if self.child is not None else None
+        if fresh is None:  # no child, or it failed: the same work here
+            fresh = pysource.lay_out_statements(self.statements, cached_black)
+        for position, index in enumerate(self.missed):
+            self.laid[index] = (fresh[2 * position], fresh[2 * position + 1])
+            cache.write(self.store, self.entries[index], json.dumps(self.laid[index]))
+        reference: dict[str, dict[str, MethodReference]] = {}
+        for index, (resource, op) in enumerate(self.keys):
+            reference.setdefault(resource.path, {})[op.method_name] = MethodReference(
+                *self.laid[index]
+            )
+        return reference
+
+
+# Below this many statements, starting a child costs more than black's time on them.
+_BACKGROUND_STATEMENTS = 200
+
+
 def api_reference(api: ir.Api, types: TypePrinter) -> dict[str, dict[str, MethodReference]]:
-    """`reference[resource call path][method name]` for `api.md.j2`: every signature and example
-    laid out by black, each pair cached by its text (a regeneration after an edit lays out only
-    the pairs that changed), the others in one call."""
-    import json
-
-    from generator.render.format import cached_black
-
-    store = cache.folder("reference", fingerprint.tool())
-    keys = [(resource, op) for resource in api.resources for op in resource.operations]
-    pairs = [(_signature(op, types), _example(resource, op)) for resource, op in keys]
-    entries = [cache.key(signature.encode(), example.encode()) for signature, example in pairs]
-    laid: dict[int, tuple[str, str]] = {}
-    for index, entry in enumerate(entries):
-        hit = cache.read(store, entry)
-        if hit is not None:
-            with contextlib.suppress(ValueError, TypeError):
-                signature, example = json.loads(hit)
-                laid[index] = (str(signature), str(example))
-    missed = [index for index in range(len(pairs)) if index not in laid]
-    statements = [text for index in missed for text in pairs[index]]
-    fresh = pysource.lay_out_statements(statements, cached_black)
-    for position, index in enumerate(missed):
-        laid[index] = (fresh[2 * position], fresh[2 * position + 1])
-        cache.write(store, entries[index], json.dumps(laid[index]))
-    reference: dict[str, dict[str, MethodReference]] = {}
-    for index, (resource, op) in enumerate(keys):
-        reference.setdefault(resource.path, {})[op.method_name] = MethodReference(*laid[index])
-    return reference
+    """`reference[resource call path][method name]`, laid out now (see `ReferenceLayout`)."""
+    return ReferenceLayout(api, types).result()
 
 
 def tomlstr(value: object) -> str:
@@ -408,6 +430,9 @@ def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> tuple[dict[str
     return render_units(api, units(api), extra_dirs)
 
 
+_REFERENCE_READERS = ("README.md.j2", "api.md.j2")
+
+
 def render_units(
     api: ir.Api, chosen: list[Unit], extra_dirs: tuple[Path, ...] = ()
 ) -> tuple[dict[str, str], set[str]]:
@@ -417,11 +442,14 @@ def render_units(
     files: dict[str, str] = {}
     laid_out: set[str] = set()
     types = TypePrinter.of(api)
+    # The files that read the API reference come last: its layout runs in a child meanwhile.
+    readers = [unit for unit in chosen if unit.template in _REFERENCE_READERS]
+    layout = ReferenceLayout(api, types) if readers else None
     reference: dict[str, dict[str, MethodReference]] | None = None
-    for unit in chosen:
+    for unit in [unit for unit in chosen if unit.template not in _REFERENCE_READERS] + readers:
         context: dict[str, object] = {"api": api, "types": types}
-        if unit.template in ("README.md.j2", "api.md.j2"):
-            reference = api_reference(api, types) if reference is None else reference
+        if layout is not None and unit.template in _REFERENCE_READERS:
+            reference = layout.result() if reference is None else reference
             context["reference"] = reference
         if isinstance(unit.node, ir.ModelModule):
             context["module"] = unit.node
