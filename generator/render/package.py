@@ -206,11 +206,6 @@ class ReferenceLayout:
 _BACKGROUND_STATEMENTS = 200
 
 
-def api_reference(api: ir.Api, types: TypePrinter) -> dict[str, dict[str, MethodReference]]:
-    """`reference[resource call path][method name]`, laid out now (see `ReferenceLayout`)."""
-    return ReferenceLayout(api, types).result()
-
-
 def tomlstr(value: object) -> str:
     import json
 
