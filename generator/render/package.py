@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from generator import cache, fingerprint, workers
+from generator import cache, fingerprint
 from generator.model import ir
 from generator.render import pysource
 from generator.render import types as types_module
@@ -159,55 +159,25 @@ def _example(resource: ir.Resource, op: ir.Operation) -> str:
     return pysource.call_line(target, f"client.{resource.path}.{op.method_name}", arguments)
 
 
-class ReferenceLayout:
+def api_reference(api: ir.Api, types: TypePrinter) -> dict[str, dict[str, MethodReference]]:
     """The API reference's signatures and examples (`reference[resource call path][method]` for
-    `api.md.j2` and the README), laid out by black: each pair cached by its text, the others in
-    one call, which runs in a child process while this one renders the modules (on GitHub's
-    description it is a few tenths of a second of black)."""
+    `api.md.j2` and the README), in black's layout."""
+    from generator.render.format import cached_black
 
-    def __init__(self, api: ir.Api, types: TypePrinter) -> None:
-        from generator.render.format import cached_black
-
-        self.keys = [(resource, op) for resource in api.resources for op in resource.operations]
-        self.pairs = [(_signature(op, types), _example(resource, op)) for resource, op in self.keys]
-        self.store = cache.folder("reference", fingerprint.tool())
-        self.entries = [cache.key(sig.encode(), example.encode()) for sig, example in self.pairs]
-        self.laid: dict[int, tuple[str, str]] = {}
-        for index, entry in enumerate(self.entries):
-            hit = cache.read(self.store, entry)
-            if hit is not None:
-                with contextlib.suppress(ValueError, TypeError):
-                    signature, example = json.loads(hit)
-                    self.laid[index] = (str(signature), str(example))
-        self.missed = [index for index in range(len(self.pairs)) if index not in self.laid]
-        self.statements = [text for index in self.missed for text in self.pairs[index]]
-        self.child: workers.Child | None = None
-        if len(self.statements) >= _BACKGROUND_STATEMENTS and workers.parallel():
-            self.child = workers.Child(pysource.lay_out_statements, self.statements, cached_black)
-
-    def result(self) -> dict[str, dict[str, MethodReference]]:
-        from generator.render.format import cached_black
-
-        fresh = self.child.collect() if self.child is not None else None
-        if fresh is None:  # no child, or it failed: the same work here
-            fresh = pysource.lay_out_statements(self.statements, cached_black)
-        for position, index in enumerate(self.missed):
-            self.laid[index] = (fresh[2 * position], fresh[2 * position + 1])
-            cache.write(self.store, self.entries[index], json.dumps(self.laid[index]))
-        reference: dict[str, dict[str, MethodReference]] = {}
-        for index, (resource, op) in enumerate(self.keys):
-            reference.setdefault(resource.path, {})[op.method_name] = MethodReference(
-                *self.laid[index]
-            )
-        return reference
-
-
-# Below this many statements, starting a child costs more than black's time on them.
-_BACKGROUND_STATEMENTS = 200
+    keys = [(resource, op) for resource in api.resources for op in resource.operations]
+    statements = [
+        text for resource, op in keys for text in (_signature(op, types), _example(resource, op))
+    ]
+    laid = pysource.lay_out_statements(statements, cached_black)
+    reference: dict[str, dict[str, MethodReference]] = {}
+    for index, (resource, op) in enumerate(keys):
+        reference.setdefault(resource.path, {})[op.method_name] = MethodReference(
+            laid[2 * index], laid[2 * index + 1]
+        )
+    return reference
 
 
 def tomlstr(value: object) -> str:
-    import json
 
     # JSON escapes the C0 controls; TOML also forbids a raw DEL and any surrogate, even escaped
     # (a lone one becomes the replacement character).
@@ -437,14 +407,11 @@ def render_units(
     files: dict[str, str] = {}
     laid_out: set[str] = set()
     types = TypePrinter.of(api)
-    # The files that read the API reference come last: its layout runs in a child meanwhile.
-    readers = [unit for unit in chosen if unit.template in _REFERENCE_READERS]
-    layout = ReferenceLayout(api, types) if readers else None
     reference: dict[str, dict[str, MethodReference]] | None = None
-    for unit in [unit for unit in chosen if unit.template not in _REFERENCE_READERS] + readers:
+    for unit in chosen:
         context: dict[str, object] = {"api": api, "types": types}
-        if layout is not None and unit.template in _REFERENCE_READERS:
-            reference = layout.result() if reference is None else reference
+        if unit.template in _REFERENCE_READERS:
+            reference = api_reference(api, types) if reference is None else reference
             context["reference"] = reference
         if isinstance(unit.node, ir.ModelModule):
             context["module"] = unit.node

@@ -1,0 +1,36 @@
+"""Black's layout of one over-long statement, without running black: for the statements oagen's
+templates print (see `tokens.read` for the grammar), the lines black's stable style makes of
+them; None for anything else, which then goes to black itself."""
+
+from __future__ import annotations
+
+from generator.render.blacklike.lines import Line, line_text
+from generator.render.blacklike.split import CannotSplit, transform_line
+from generator.render.blacklike.tokens import Unreadable, read
+
+__all__ = ["lay_out"]
+
+
+def lay_out(context: str, lines: tuple[str, ...]) -> list[str] | None:
+    """The unit's lines as black lays them out, or None when it is not read here. `context` is
+    `pysource`'s: a whole statement, or an element (parameter, argument, entry, item) of an
+    exploded construct. Like black, the layout is made twice, the second time from the first's
+    lines: a trailing comma the first pass adds can change the second's choice."""
+    first = _one_pass(context, lines)
+    if first is None:
+        return None
+    return _one_pass(context, tuple(first))
+
+
+def _one_pass(context: str, lines: tuple[str, ...]) -> list[str] | None:
+    try:
+        statement = read(context, lines)
+    except Unreadable:
+        return None
+    line = Line(depth=statement.depth, inside_brackets=statement.inside_brackets)
+    for leaf in statement.leaves:
+        line.append(leaf, preformatted=False)
+    try:
+        return [line_text(produced) for produced in transform_line(line)]
+    except CannotSplit:  # pragma: no cover - transform_line falls back to the line itself
+        return None
