@@ -70,11 +70,11 @@ def _finish(
         size = -(-len(paths) // _SHARES)
         shares = [{p: chosen[p] for p in paths[i : i + size]} for i in range(0, len(paths), size)]
         with contextlib.suppress(Exception):  # a child that died: this process does it all
-            results = workers.map_shared(_finish_share, shares, 2)
-    for done, invalid in results if results is not None else [_finish_share(chosen)]:
+            results = workers.map_shared(finish_share, shares, 2)
+    for done, invalid in results if results is not None else [finish_share(chosen)]:
         finished.update(done)
         for path, error in invalid:
-            _report_invalid(path, error, diagnostics)
+            report_invalid(path, error, diagnostics)
         failed = {path for path, _error in invalid}
         for path, text in done.items():
             if path not in failed:  # a file that compiled: reused without compiling again
@@ -86,7 +86,7 @@ _PARALLEL_FILES = 64  # below this, starting the children costs more than they s
 _SHARES = 16
 
 
-def _finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+def finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """`pysource.finish_all` over some files (file by file when it fails, to name the files at
     fault), then each parsed; with the (path, error) of every file that is not valid Python."""
     invalid: list[tuple[str, str]] = []
@@ -116,7 +116,7 @@ def _finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str
     return finished, invalid
 
 
-def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
+def report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
     diagnostics.error(
         "E601",
         f"generated {path} is not valid Python ({error}); this is a bug in "
@@ -182,9 +182,13 @@ def format_files(
                 progress(f"formatting {len(results)}/{len(misses)} files")
     for (path, text, error), source in zip(results, sources, strict=True):
         if error is not None:
-            _report_invalid(path, error, diagnostics)
+            report_invalid(path, error, diagnostics)
         else:
             cache.write(store, cache.key(source.encode()), text)
         formatted[path] = text
+    return encoded(formatted)
+
+
+def encoded(texts: dict[str, str]) -> dict[str, bytes]:
     # A lone surrogate from the spec (valid JSON, not valid UTF-8) is written as its escape.
-    return {path: formatted[path].encode("utf-8", "backslashreplace") for path in sorted(formatted)}
+    return {path: texts[path].encode("utf-8", "backslashreplace") for path in sorted(texts)}

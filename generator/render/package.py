@@ -333,6 +333,7 @@ LAID_OUT = frozenset(
     {
         "package/__init__.py.j2",
         "package/_client.py.j2",
+        "package/_hooks.py.j2",
         "package/models/__init__.py.j2",
         "package/models/module.py.j2",
         "package/resources/__init__.py.j2",
@@ -399,34 +400,56 @@ _REFERENCE_READERS = ("README.md.j2", "api.md.j2")
 
 
 def render_units(
-    api: ir.Api, chosen: list[Unit], extra_dirs: tuple[Path, ...] = ()
+    api: ir.Api, chosen: list[Unit], extra_dirs: tuple[Path, ...] = (), *, runtime: bool = True
 ) -> tuple[dict[str, str], set[str]]:
-    """The `chosen` files and the runtime's, as `render_api` gives them."""
-    env = environment(extra_dirs)
-    builtin = tuple(str(path) for path in template_dirs())
+    """The `chosen` files (and the runtime's, unless `runtime` is False), as `render_api`
+    gives them."""
+    printer = Printer(api, extra_dirs)
     files: dict[str, str] = {}
     laid_out: set[str] = set()
-    types = TypePrinter.of(api)
-    reference: dict[str, dict[str, MethodReference]] | None = None
     for unit in chosen:
-        context: dict[str, object] = {"api": api, "types": types}
-        if unit.template in _REFERENCE_READERS:
-            reference = api_reference(api, types) if reference is None else reference
-            context["reference"] = reference
-        if isinstance(unit.node, ir.ModelModule):
-            context["module"] = unit.node
-        elif isinstance(unit.node, ir.Resource):
-            context["resource"] = unit.node
-            context["types"] = types.for_resource(unit.node)
-        try:
-            loaded = env.get_template(unit.template)
-            files[unit.path] = loaded.render(context)
-        except jinja2.TemplateError as exc:
-            raise RenderError(_describe(exc, unit.template)) from exc
-        if unit.template in LAID_OUT and (loaded.filename or "").startswith(builtin):
+        files[unit.path], is_laid_out = printer.render(unit)
+        if is_laid_out:
             laid_out.add(unit.path)
-    for runtime_file in sorted(RUNTIME_DIR.glob("*.py")):
+    for runtime_file in sorted(RUNTIME_DIR.glob("*.py")) if runtime else ():
         files[f"{api.package}/_runtime/{runtime_file.name}"] = runtime_file.read_text(
             encoding="utf-8"
         )
     return files, laid_out
+
+
+class Printer:
+    """Renders the units of one API: the environment and the type printer are made once."""
+
+    def __init__(self, api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> None:
+        self.api = api
+        self.env = environment(extra_dirs)
+        self.builtin = tuple(str(path) for path in template_dirs())
+        self.types = TypePrinter.of(api)
+        self.reference: dict[str, dict[str, MethodReference]] | None = None
+
+    def load(self, template: str) -> jinja2.Template:
+        try:
+            return self.env.get_template(template)
+        except jinja2.TemplateError as exc:
+            raise RenderError(_describe(exc, template)) from exc
+
+    def render(self, unit: Unit) -> tuple[str, bool]:
+        """The unit's text, and whether a built-in template laid it out as black would."""
+        context: dict[str, object] = {"api": self.api, "types": self.types}
+        if unit.template in _REFERENCE_READERS:
+            if self.reference is None:
+                self.reference = api_reference(self.api, self.types)
+            context["reference"] = self.reference
+        if isinstance(unit.node, ir.ModelModule):
+            context["module"] = unit.node
+        elif isinstance(unit.node, ir.Resource):
+            context["resource"] = unit.node
+            context["types"] = self.types.for_resource(unit.node)
+        loaded = self.load(unit.template)
+        try:
+            text = loaded.render(context)
+        except jinja2.TemplateError as exc:
+            raise RenderError(_describe(exc, unit.template)) from exc
+        builtin = (loaded.filename or "").startswith(self.builtin)
+        return text, unit.template in LAID_OUT and builtin
