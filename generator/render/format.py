@@ -1,12 +1,13 @@
-"""Format: black, in-process, in the mode `black_adapter.mode` sets explicitly.
+"""Format: the files' last step before they are written.
 
-Files from the built-in templates that emit black's layout themselves (`render.LAID_OUT`) only
-have their over-long statements laid out by black (`pysource.finish_all`); the result is cached
-by the file's rendered text (and oagen's fingerprint), so an unchanged file is neither laid out
-nor compiled again. Every other Python file
-goes through black whole; black's results are cached by the hash of their unformatted text (and
-black's version and mode) by `cache.py`, so a hit is exactly what black returned. Misses are
-formatted in parallel worker processes when there are many.
+Files from the built-in templates that emit black's layout themselves (`package.LAID_OUT`) only
+have their over-long statements laid out (`pysource.finish_all`: by `blacklike`, or by black for
+what it does not read); the result is cached by the file's rendered text (and oagen's
+fingerprint), so an unchanged file is neither laid out nor compiled again. Every other Python file
+goes through black whole, in the mode `black_adapter.mode` sets explicitly; black's results are
+cached by the hash of their unformatted text (and black's version and mode) by `cache.py`, so a
+hit is exactly what black returned. Misses are formatted in parallel worker processes when there
+are many.
 """
 
 from __future__ import annotations

@@ -9,8 +9,6 @@ the IR's data by `types.py`, through the `types` printer every template is given
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import functools
 import json
 import re
@@ -24,6 +22,7 @@ from generator import cache, fingerprint
 from generator.model import ir
 from generator.render import pysource
 from generator.render import types as types_module
+from generator.render.bytecode import TemplateBytecode, compiled_folder
 from generator.render.types import TypePrinter
 
 GENERATOR_DIR = Path(__file__).parent.parent
@@ -185,30 +184,12 @@ def tomlstr(value: object) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-class _SignedBytecode(jinja2.BytecodeCache):
-    """Compiled templates kept in the signed content cache (compiling the resource template
-    alone takes about 50 ms). Jinja2 checks each entry against its template's source; the
-    signature keeps out code nobody compiled here (bytecode is code this process would run)."""
-
-    def __init__(self, store: Path) -> None:
-        self.store = store
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        text = cache.read(self.store, bucket.key)
-        if text is not None:
-            with contextlib.suppress(ValueError):
-                bucket.bytecode_from_string(base64.b64decode(text, validate=True))
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        cache.write(self.store, bucket.key, base64.b64encode(bucket.bytecode_to_string()).decode())
-
-
 @functools.cache
 def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     store = cache.folder("jinja", fingerprint.tool())
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*extra_dirs, *template_dirs()]),
-        bytecode_cache=_SignedBytecode(store) if store is not None else None,
+        bytecode_cache=TemplateBytecode(compiled_folder(), store),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

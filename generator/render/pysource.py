@@ -4,9 +4,10 @@ built-in templates emit black's output themselves and black only sees what they 
 
 The pieces a template cannot know are produced here: string literals with black's choice of
 quotes, docstrings normalised as black normalises them, import lines split as black splits
-them. `finish_all` then hands each statement (or element line) over the limit to black, wrapped
-at its own indentation, and splices black's layout back in. Tests run black over generated packages
-(showcase, corpus, random hostile specs) and require it to change nothing.
+them. `finish_all` then lays out each statement (or element line) over the limit, with
+`blacklike` (black's splitting decisions, without black) or, for what that does not read, with
+black itself, wrapped at its own indentation, and splices the layout back in. Tests run black over
+generated packages (showcase, corpus, random hostile specs) and require it to change nothing.
 """
 
 from __future__ import annotations
