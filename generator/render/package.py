@@ -14,6 +14,7 @@ import contextlib
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -342,6 +343,26 @@ def _resource_models(context: jinja2.runtime.Context, resource: ir.Resource) -> 
     return _types(context).resource_models(resource)
 
 
+# What renders api.md's section of a resource: given the resource and a function rendering the
+# section, its text (an earlier run's, when unchanged: see reuse.py).
+SectionSource = Callable[[ir.Resource, Callable[[], str]], str]
+
+
+def _section_renderer(
+    env: jinja2.Environment, context: dict[str, object], sections: SectionSource | None
+) -> Callable[[ir.Resource], str]:
+    """`resource_section(r)` for api.md.j2: one resource's section, from api_section.md.j2."""
+    template = env.get_template("api_section.md.j2")
+
+    def section(resource: ir.Resource) -> str:
+        def fresh() -> str:
+            return template.render({**context, "r": resource})
+
+        return fresh() if sections is None else sections(resource, fresh)
+
+    return section
+
+
 class RenderError(Exception):
     """A template failed; the message names the template file and line."""
 
@@ -429,7 +450,10 @@ _REFERENCE_READERS = ("README.md.j2", "api.md.j2")
 
 
 def render_units(
-    api: ir.Api, chosen: list[Unit], extra_dirs: tuple[Path, ...] = ()
+    api: ir.Api,
+    chosen: list[Unit],
+    extra_dirs: tuple[Path, ...] = (),
+    sections: SectionSource | None = None,
 ) -> tuple[dict[str, str], set[str]]:
     """The `chosen` files and the runtime's, as `render_api` gives them."""
     env = environment(extra_dirs)
@@ -446,6 +470,8 @@ def render_units(
         if layout is not None and unit.template in _REFERENCE_READERS:
             reference = layout.result() if reference is None else reference
             context["reference"] = reference
+        if unit.template == "api.md.j2":
+            context["resource_section"] = _section_renderer(env, context, sections)
         if isinstance(unit.node, ir.ModelModule):
             context["module"] = unit.node
         elif isinstance(unit.node, ir.Resource):
