@@ -133,10 +133,41 @@ def _findings_of(job: list[Any]) -> list[list[Any]]:  # runs in the validation c
     ]
 
 
-def validate_spec(run: Run, source: SourceFile, *, background: bool = False) -> str | None:
+def _prepare_validation() -> None:  # runs in the validation child
+    from generator.validate.validator_adapter import preload
+
+    preload()
+
+
+def validation_standby() -> workers.Standby | None:
+    """A validation child that imports the validator while this process reads the spec (a
+    fifth of a second, then no longer in the way); None when no child can be started now (the
+    ordinary path then reports why)."""
+    try:
+        return workers.Standby(_prepare_validation, _findings_of, memory=validation_budget()[1])
+    except OSError:
+        return None
+
+
+def _validation_child(job: list[Any], standby: workers.Standby | None) -> workers.Child:
+    if standby is not None:
+        try:
+            return standby.send(job)
+        except ValueError:  # not plain data (marshal): the child is forked with it instead
+            standby.cancel()
+    return workers.Child(_findings_of, job, memory=validation_budget()[1])
+
+
+def validate_spec(
+    run: Run,
+    source: SourceFile,
+    *,
+    background: bool = False,
+    standby: workers.Standby | None = None,
+) -> str | None:
     """Record the validator's findings (from the cache, or from a child process under the
-    validation budget). With `background`, the child goes on while the caller does;
-    `join_validation` then adds its findings."""
+    validation budget: `standby`'s, when given). With `background`, the child goes on while the
+    caller does; `join_validation` then adds its findings."""
     from generator.validate.openapi import check_document_kind
 
     version = check_document_kind(source.data, source.display, run.diagnostics)
@@ -151,7 +182,7 @@ def validate_spec(run: Run, source: SourceFile, *, background: bool = False) -> 
     else:
         job = _job(run, source, version)
         try:
-            child = workers.Child(_findings_of, job, memory=validation_budget()[1])
+            child = _validation_child(job, standby)
         except OSError as exc:  # no process or semaphore to be had (a limit, a full /dev/shm)
             run.diagnostics.warning(
                 "W103",
@@ -261,15 +292,20 @@ def analyse(
 ) -> ir.Api | None:
     """Everything up to the IR. None when the spec cannot be used at all. With `background`,
     validation may still be running: call `join_validation` before reading the diagnostics."""
-    source = load_spec(run, spec)
-    if source is None:
-        return None
-    if validate:
-        version = validate_spec(run, source, background=background)
-    else:
-        from generator.validate.openapi import check_document_kind
+    standby = validation_standby() if validate and background else None
+    try:
+        source = load_spec(run, spec)
+        if source is None:
+            return None
+        if validate:
+            version = validate_spec(run, source, background=background, standby=standby)
+        else:
+            from generator.validate.openapi import check_document_kind
 
-        version = check_document_kind(source.data, source.display, run.diagnostics)
+            version = check_document_kind(source.data, source.display, run.diagnostics)
+    finally:
+        if standby is not None:
+            standby.discard()  # not needed: the spec could not be read, or findings were cached
     if version is None:
         return None
     return build(run, source, version)

@@ -13,6 +13,7 @@ budget ended it, so the caller reports it rather than redo unbounded work in its
 from __future__ import annotations
 
 import contextlib
+import marshal
 import multiprocessing
 import os
 import signal
@@ -86,6 +87,57 @@ class Child:
             with contextlib.suppress(Exception):
                 os.kill(self._pid.result(timeout=10), signal.SIGKILL)
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Standby:
+    """A child started before its work is known: it runs `prepare()` (slow imports, say) while
+    this process goes on, then `function(job)` on the job `send` gives it. The job travels as
+    marshal bytes through a pipe, so it must be plain data (marshal copies a few megabytes of a
+    parsed document in milliseconds, and keeps objects shared where they were)."""
+
+    def __init__(
+        self,
+        prepare: Callable[[], Any],
+        function: Callable[[Any], Any],
+        memory: int | None = None,
+    ) -> None:
+        receiver, self._sender = _context().Pipe(duplex=False)
+        self._sending = False
+        try:
+            self.child = Child(_run_standby, prepare, function, receiver, memory=memory)
+        finally:
+            receiver.close()  # the child holds its own end
+
+    def send(self, job: Any) -> Child:
+        """Give the child its job (ValueError when it is not plain data); the bytes are written
+        by a thread, so this process goes on while the child is still preparing."""
+        data = marshal.dumps(job)
+        self._sending = True
+        threading.Thread(target=self._write, args=(data,), daemon=True).start()
+        return self.child
+
+    def _write(self, data: bytes) -> None:
+        with contextlib.suppress(OSError):  # the child was ended meanwhile
+            self._sender.send_bytes(data)
+        self._sender.close()
+
+    def discard(self) -> None:
+        """End the child unless it was sent its job."""
+        if not self._sending:
+            self.cancel()
+
+    def cancel(self) -> None:
+        self.child.cancel()
+        if not self._sending:  # else the writer closes it: its descriptor must not be reused
+            self._sender.close()
+
+
+def _run_standby(  # pragma: no cover - runs in the child
+    prepare: Callable[[], Any], function: Callable[[Any], Any], receiver: Any
+) -> Any:
+    prepare()
+    job = marshal.loads(receiver.recv_bytes())
+    return function(job)
 
 
 # The child's work, set by the initializer: a worker serves one Child only.

@@ -126,6 +126,7 @@ def test_plain_scalars_read_the_same(first: str, second: str, shape: str) -> Non
         "block": f"a: {first}\nb: {second}\n",
         "key": f"{first}: x\nb:\n  {second}: y\n",
         "item": f"a:\n- {first}\n- {second}\n",
+        "nested-item": f"a:\n- - {first}\n  - - {second}\n",
         "flow": f"a: [{first}, {second}]\n",
         "flow-key": f"a: {{{first}: 1, b: {second}}}\n",
     }[shape]
@@ -169,6 +170,46 @@ def test_the_large_corpus_descriptions_take_the_fast_path(name: str) -> None:
     fast = _fast(text)
     assert fast is not None
     assert _same(fast, _pyyaml(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # PyYAML's dumper writes these strings plain: to yaml-rs they are integers.
+        ("key_id: 012345678912345678\nother: [012345678912345678]\n", "012345678912345678"),
+        ("mode: 0755\nmodes:\n- - 0755\n", 493),  # YAML 1.1 octal, to PyYAML
+    ],
+)
+def test_tokens_read_differently_are_put_back_as_pyyaml_reads_them(
+    text: str, expected: object
+) -> None:
+    fast = _fast(text)
+    assert fast is not None  # the fast path is kept
+    assert _same(fast, _pyyaml(text))
+    assert expected in [value for value in fast.values() if not isinstance(value, list)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 0123\nb: 123\n",  # 123 from a token both read alike: which places to change?
+        "a: 0128\nb: 00128\n",  # one number to yaml-rs, two strings to PyYAML
+        "0123: x\n",  # a key
+        "a: 1:20\n",  # a string to yaml-rs (a quoted '1:20' reads the same), 80 to PyYAML
+    ],
+)
+def test_tokens_that_cannot_be_put_back_leave_the_document_to_pyyaml(text: str) -> None:
+    assert _fast(text) is None
+
+
+def test_a_pyyaml_dump_of_a_large_description_takes_the_fast_path() -> None:
+    corpus = require_corpus()
+    text = (corpus / "github" / "github.yaml").read_text(encoding="utf-8")
+    data = _pyyaml(text)
+    dumped = yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True)
+    fast = _fast(dumped)
+    assert fast is not None
+    assert _same(fast, data)
 
 
 def test_very_deep_flow_nesting_is_left_to_pyyaml_without_recursing() -> None:

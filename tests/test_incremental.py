@@ -244,3 +244,49 @@ def test_check_trusts_a_record_only_while_the_output_matches_it(
     client.write_text(client.read_text("utf-8") + "# edited\n", encoding="utf-8")
     assert main(argv) == 1
     assert "is stale" in capsys.readouterr().err
+
+
+THREE_TAGS = """\
+openapi: 3.1.0
+info: {title: Shop, version: 1.0.0}
+paths:
+  /pets:
+    get: {operationId: listPets, tags: [pets], responses: {"200": {description: ok}}}
+  /toys:
+    get: {operationId: listToys, tags: [toys], responses: {"200": {description: ok}}}
+  /food:
+    get:
+      operationId: listFood
+      tags: [food]
+      description: Food one
+      responses: {"200": {description: ok}}
+"""
+
+
+def test_api_md_sections_of_unchanged_resources_are_reused(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.render import reuse
+
+    rendered: list[str] = []
+    original = reuse._Sections.__call__
+
+    def counting(self: reuse._Sections, resource: object, render: object) -> str:
+        def fresh() -> str:
+            rendered.append(getattr(resource, "path", ""))
+            return render()  # type: ignore[operator,no-any-return]
+
+        return original(self, resource, fresh)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reuse._Sections, "__call__", counting)
+    spec = work / "pets.yaml"
+    spec.write_text(THREE_TAGS, "utf-8")
+    _generate(capsys)
+    assert sorted(rendered) == ["food", "pets", "toys"]
+    rendered.clear()
+    spec.write_text(THREE_TAGS.replace("Food one", "Food two"), "utf-8")
+    _generate(capsys)
+    assert rendered == ["food"]
+    _cold(work, capsys, monkeypatch)
+    assert (work / "out" / "api.md").read_bytes() == (work / "cold" / "api.md").read_bytes()
+    assert b"Food two" in (work / "out" / "api.md").read_bytes()

@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from generator import workers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,3 +95,67 @@ def test_the_child_budgets() -> None:
     fine = workers.Child(list, "two", memory=256 << 20)
     assert fine.collect(timeout=60) == ["t", "w", "o"]
     assert fine.outcome == "done"
+
+
+def _prepared() -> None:
+    os.environ["STANDBY_PREPARED"] = "yes"  # in the child only
+
+
+def _job_seen(job: object) -> tuple[object, str]:
+    return job, os.environ.get("STANDBY_PREPARED", "")
+
+
+def test_a_child_on_standby_prepares_then_computes_the_job_it_is_sent() -> None:
+    standby = workers.Standby(_prepared, _job_seen, memory=256 << 20)
+    shared = {"a": [1, 2.5, None, True, "é"]}
+    child = standby.send({"x": shared, "y": shared})
+    assert child.collect(timeout=60) == ({"x": shared, "y": shared}, "yes")
+    assert child.outcome == "done"
+    assert "STANDBY_PREPARED" not in os.environ
+
+
+def test_a_child_on_standby_that_is_not_needed_is_ended() -> None:
+    standby = workers.Standby(_prepared, _job_seen)
+    standby.discard()
+    assert standby.child.collect(timeout=60) is None
+    assert standby.child.outcome == "failed"
+
+
+def test_a_job_that_is_not_plain_data_is_refused() -> None:
+    standby = workers.Standby(_prepared, _job_seen)
+    try:
+        with pytest.raises(ValueError):
+            standby.send({"a": object()})
+    finally:
+        standby.discard()
+
+
+def _generate(tmp_path: Path, document: dict[str, object], **env: str) -> tuple[int, str]:
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(tmp_path / "out")],
+        cwd=tmp_path,
+        env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO), **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_generate_validates_in_a_child_started_before_the_spec_is_read(tmp_path: Path) -> None:
+    """generate sends the document to a child that imported the validator meanwhile: the same
+    findings as `validate`, under the same budgets."""
+    code, printed = _generate(tmp_path, _badly_named_schemas(300))
+    assert code == 0
+    assert printed.count("warning W100 ") == 200
+    assert "warning W102 more than 200 spec violations" in printed
+    _, alone, _ = _validate(tmp_path, _badly_named_schemas(300))
+    assert sorted(line for line in printed.splitlines() if " W10" in line) == sorted(
+        line for line in alone.splitlines() if " W10" in line
+    )
+    code, printed = _generate(tmp_path, _badly_named_schemas(2_000), OAGEN_VALIDATE_TIMEOUT="1")
+    assert "warning W103 openapi-spec-validator did not finish within 1 s" in printed
+    assert "Traceback" not in printed

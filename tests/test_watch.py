@@ -36,8 +36,11 @@ components:
 def _wait_for(condition: object, seconds: float, what: str, log: Path) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
+        try:
+            if condition():  # type: ignore[operator]
+                return
+        except FileNotFoundError:  # between the two renames that swap a new output in
+            pass
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}; log:\n{log.read_text()[-3000:]}")
 

@@ -13,7 +13,11 @@ the document could be read differently:
 - every plain scalar that could be a number (it starts with a digit, sign, dot or underscore) is
   resolved by both libraries, one distinct token at a time, and they agree: the same type and
   value, and for a key the same text (PyYAML keeps a key's text; yaml-rs gives `200` as a
-  number, turned back into "200" here);
+  number, turned back into "200" here). A value token they read differently is put back as
+  PyYAML reads it when yaml-rs makes a number of it that no other token makes: a number in
+  yaml-rs's result can only come from a token this scan finds, so that number marks exactly
+  the places it was written (PyYAML's own dumper writes `key_id: 012345678912345678`, a
+  string to PyYAML and an integer to yaml-rs);
 - yaml-rs parses the text, finds no repeated key, and returns one mapping.
 
 Otherwise `load` returns None and PyYAML reads the document, reporting any problem with its
@@ -34,7 +38,7 @@ _SCALAR_STARTS = [
     re.compile(pattern)
     for pattern in (
         r":[ \t]+([-+._0-9])",
-        r"-[ \t]+([-+._0-9])",
+        r"-[ \t]+(?=([-+._0-9]))",  # not consumed: it may be the next item's dash (`- - 0`)
         r"\n[ \t]*([-+._0-9])",
         r"\[[ \t]*([-+._0-9])",
         r"\{[ \t]*([-+._0-9])",
@@ -72,6 +76,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]|\\U0000[dD][89a-fA-F]")
 # An anchor (`&name`), which every alias needs: a line of block-scalar text such as `**Note:**`
 # looks much like an alias to a scan, an `&` at the start of a node far less.
 _ANCHOR = re.compile(r"&[^\s,\[\]{}]")
+_MISSING = object()
 
 
 def load(text: str, loader: Any) -> dict[str, Any] | None:
@@ -81,15 +86,20 @@ def load(text: str, loader: Any) -> dict[str, Any] | None:
         import yaml_rs
     except ImportError:  # pragma: no cover - a dependency; PyYAML reads everything without it
         return None
-    if _needs_pyyaml(text) or not _numbers_agree(text, loader, yaml_rs):
+    if _needs_pyyaml(text):
+        return None
+    fixes = _number_fixes(text, loader, yaml_rs)
+    if fixes is None:
         return None
     try:
         data = yaml_rs.loads(text, parse_datetime=False)  # a repeated key is an error
     except Exception:  # yaml-rs raises its own errors, and ValueError for alias limits
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not _keys_as_text(data):
         return None
-    return data if _keys_as_text(data) else None
+    if fixes:
+        _put_back(data, fixes)
+    return data
 
 
 def _at_node_start(text: str, position: int) -> bool:
@@ -143,10 +153,16 @@ def _needs_pyyaml(text: str) -> bool:
     return False
 
 
-def _numbers_agree(text: str, loader: Any, yaml_rs: Any) -> bool:
-    """Whether both libraries read every plain scalar that could be a number the same way."""
+# A number as yaml-rs gives it, with its type: 1, 1.0 and True are equal in Python.
+_Number = tuple[type, Any]
+
+
+def _number_fixes(text: str, loader: Any, yaml_rs: Any) -> dict[_Number, Any] | None:
+    """PyYAML's value for each number yaml-rs reads from a token the two read differently
+    (empty when every plain scalar that could be a number reads the same); None when a
+    difference cannot be put back that way."""
     resolver = loader("")
-    verdicts: dict[tuple[str, bool], bool] = {}
+    readings: dict[tuple[str, bool], tuple[Any, Any] | None] = {}
     first = _FIRST_SCALAR.match(text)
     starts = [first.start(1)] if first is not None else []
     for pattern in _SCALAR_STARTS:
@@ -154,15 +170,28 @@ def _numbers_agree(text: str, loader: Any, yaml_rs: Any) -> bool:
     try:
         for start in starts:
             scalar = _whole_scalar(text, start)
-            if scalar is None:
-                continue
-            if scalar not in verdicts:
-                verdicts[scalar] = _token_agrees(*scalar, resolver, yaml_rs)
-            if not verdicts[scalar]:
-                return False
+            if scalar is not None and scalar not in readings:
+                readings[scalar] = _read_both(*scalar, resolver, yaml_rs)
+                if readings[scalar] is None:
+                    return None
     finally:
         resolver.dispose()
-    return True
+    fixes: dict[_Number, Any] = {}
+    made: set[_Number] = set()  # numbers that tokens read the same way make
+    for (_token, is_key), both in readings.items():
+        assert both is not None
+        theirs, ours = both
+        number = (type(theirs), theirs)
+        if _same_scalar(theirs, ours):
+            if type(theirs) in (int, float):
+                made.add(number)
+            continue
+        if is_key or type(theirs) not in (int, float) or theirs != theirs:  # NaN: no key
+            return None
+        if number in fixes and not _same_scalar(fixes[number], ours):
+            return None  # `0123` and `00123`: one number, two strings
+        fixes[number] = ours
+    return None if made & fixes.keys() else fixes
 
 
 def _whole_scalar(text: str, start: int) -> tuple[str, bool] | None:
@@ -185,21 +214,43 @@ def _whole_scalar(text: str, start: int) -> tuple[str, bool] | None:
     return token, is_key
 
 
-def _token_agrees(token: str, is_key: bool, resolver: Any, yaml_rs: Any) -> bool:
+def _read_both(token: str, is_key: bool, resolver: Any, yaml_rs: Any) -> tuple[Any, Any] | None:
+    """(yaml-rs's value, PyYAML's) of one plain scalar; for a key, each library's text of it.
+    None when either cannot read it alone (the document is then left to PyYAML)."""
     try:
         if is_key:
             (key,) = yaml_rs.loads(f"{token}: 0\n", parse_datetime=False)
-            return (key if type(key) is str else str(key) if type(key) is int else None) == token
+            text = key if type(key) is str else str(key) if type(key) is int else None
+            return text, token
         theirs = yaml_rs.loads(f"x: {token}\n", parse_datetime=False)["x"]
         tag = resolver.resolve(yaml.ScalarNode, token, (True, False))
         ours = resolver.yaml_constructors[tag](resolver, yaml.ScalarNode(tag, token))
     except Exception:  # either side cannot read it alone: leave the document to PyYAML
-        return False
+        return None
+    return theirs, ours
+
+
+def _same_scalar(theirs: Any, ours: Any) -> bool:
     if type(ours) is not type(theirs):
         return False
     if isinstance(ours, float) and math.isnan(ours):
         return math.isnan(theirs)
     return bool(ours == theirs)
+
+
+def _put_back(root: dict[str, Any], fixes: dict[_Number, Any]) -> None:
+    """Each number of `fixes` in the data, as PyYAML reads the token it came from, in place."""
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            if type(value) in (int, float):
+                fixed = fixes.get((type(value), value), _MISSING)
+                if fixed is not _MISSING:
+                    node[key] = fixed
+            elif isinstance(value, (dict, list)):
+                stack.append(value)
 
 
 def _keys_as_text(root: dict[str, Any]) -> bool:

@@ -1,7 +1,7 @@
 """Load: read spec files (YAML or JSON) into plain Python data, with a lazy source map.
 
 The text is parsed by `readers`; line and column numbers are only needed when a diagnostic is
-printed, so the JSON-pointer-to-position index of a file (`sourcemap`) is built on first use.
+printed, so where each JSON pointer sits in a file (`positions`) is worked out on first use.
 
 Spec files are untrusted. Only regular files are read (a FIFO or device is refused after a stat,
 never opened for reading), at most `MAX_FILE_BYTES` each. A `$ref` reads only files under the
@@ -22,16 +22,13 @@ from typing import Any
 from urllib.parse import unquote
 
 from generator.diagnostics import Diagnostics, Location, Severity, excerpt
-from generator.load import yamlpos
 from generator.load.bounds import MAX_INTEGER_DIGITS as MAX_INTEGER_DIGITS
 from generator.load.load_errors import LoadError as LoadError
 from generator.load.load_errors import encoding_failure, fail
 from generator.load.plainfile import FileTooLarge, NotRegularFile, read_regular
 from generator.load.plainfile import spec_file_problem as spec_file_problem
+from generator.load.positions import Positions
 from generator.load.readers import parse_document
-from generator.load.sourcemap import index_positions
-
-_WALKS_BEFORE_INDEXING = 20
 
 
 @dataclass(slots=True)
@@ -43,33 +40,13 @@ class SourceFile:
     text: str
     data: Any
     is_json: bool
-    _positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
-    _lines: list[str] | None = field(default=None, repr=False)
-    _indents: list[int] | None = field(default=None, repr=False)
-    _walks: int = field(default=0, repr=False)
+    _positions: Positions | None = field(default=None, repr=False)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """Line and column (1-based) of the node at `pointer`, or of its nearest ancestor."""
-        if self._positions is None and not self.is_json and pointer:
-            # Each walk reads up to the whole file: for a few diagnostics that beats composing
-            # it, for many the composed index wins.
-            if self._lines is None:
-                self._lines = self.text.split("\n")
-                self._indents = yamlpos.indentation(self._lines)
-            if self._walks < _WALKS_BEFORE_INDEXING:
-                self._walks += 1
-                found = yamlpos.locate(self._lines, pointer, self._indents)
-                if found is not None:
-                    return found
         if self._positions is None:
-            self._positions = index_positions(self.text, self.is_json)
-        while True:
-            found = self._positions.get(pointer)
-            if found is not None:
-                return found
-            if not pointer:
-                return None
-            pointer = pointer.rsplit("/", 1)[0]
+            self._positions = Positions(self.text, self.is_json)
+        return self._positions.locate(pointer)
 
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # any one spec, referenced or overlay file

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -293,6 +294,26 @@ def _resource_models(context: jinja2.runtime.Context, resource: ir.Resource) -> 
     return _types(context).resource_models(resource)
 
 
+# What renders api.md's section of a resource: given the resource and a function rendering the
+# section, its text (an earlier run's, when unchanged: see reuse.py).
+SectionSource = Callable[[ir.Resource, Callable[[], str]], str]
+
+
+def _section_renderer(
+    env: jinja2.Environment, context: dict[str, object], sections: SectionSource | None
+) -> Callable[[ir.Resource], str]:
+    """`resource_section(r)` for api.md.j2: one resource's section, from api_section.md.j2."""
+    template = env.get_template("api_section.md.j2")
+
+    def section(resource: ir.Resource) -> str:
+        def fresh() -> str:
+            return template.render({**context, "r": resource})
+
+        return fresh() if sections is None else sections(resource, fresh)
+
+    return section
+
+
 class RenderError(Exception):
     """A template failed; the message names the template file and line."""
 
@@ -381,11 +402,16 @@ _REFERENCE_READERS = ("README.md.j2", "api.md.j2")
 
 
 def render_units(
-    api: ir.Api, chosen: list[Unit], extra_dirs: tuple[Path, ...] = (), *, runtime: bool = True
+    api: ir.Api,
+    chosen: list[Unit],
+    extra_dirs: tuple[Path, ...] = (),
+    sections: SectionSource | None = None,
+    *,
+    runtime: bool = True,
 ) -> tuple[dict[str, str], set[str]]:
     """The `chosen` files (and the runtime's, unless `runtime` is False), as `render_api`
     gives them."""
-    printer = Printer(api, extra_dirs)
+    printer = Printer(api, extra_dirs, sections)
     files: dict[str, str] = {}
     laid_out: set[str] = set()
     for unit in chosen:
@@ -402,8 +428,11 @@ def render_units(
 class Printer:
     """Renders the units of one API: the environment and the type printer are made once."""
 
-    def __init__(self, api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> None:
+    def __init__(
+        self, api: ir.Api, extra_dirs: tuple[Path, ...] = (), sections: SectionSource | None = None
+    ) -> None:
         self.api = api
+        self.sections = sections
         self.env = environment(extra_dirs)
         self.builtin = tuple(str(path) for path in template_dirs())
         self.types = TypePrinter.of(api)
@@ -422,6 +451,8 @@ class Printer:
             if self.reference is None:
                 self.reference = api_reference(self.api, self.types)
             context["reference"] = self.reference
+        if unit.template == "api.md.j2":
+            context["resource_section"] = _section_renderer(self.env, context, self.sections)
         if isinstance(unit.node, ir.ModelModule):
             context["module"] = unit.node
         elif isinstance(unit.node, ir.Resource):

@@ -6,8 +6,9 @@ cached (signed, `cache.py`) under a key made of the node's `repr` (the IR is fro
 tuples, so equal reprs are equal nodes), what printing reads of each definition it names
 (`_named`), the API's fields other than its modules and resources, the template and oagen's
 fingerprint (code, templates, libraries: `fingerprint.py`). A hit skips rendering, laying out and
-compiling that module; the files that read the whole API are rendered every time (and their
-layout is reused by text, see `format.py`). Custom templates may read any part of the API: with
+compiling that module. api.md's section of each resource is reused under the same key; the other
+files that read the whole API are rendered every time (and their layout is reused by text, see
+`format.py`). Custom templates may read any part of the API: with
 them, modules are always rendered.
 """
 
@@ -43,9 +44,10 @@ def render_and_format(
     entries: dict[str, str] = {}
     todo: list[Unit] = []
     named = _Named(typerules.definition_index(api))
+    printed: dict[int, str] = {}  # id(node) -> repr(node)
     for unit in units(api):
         if store is not None and unit.node is not None:
-            text = repr(unit.node)
+            text = printed[id(unit.node)] = repr(unit.node)
             entry = cache.key(
                 settings, unit.template.encode(), unit.path.encode(), text.encode(), named(text)
             )
@@ -56,10 +58,11 @@ def render_and_format(
             entries[unit.path] = entry
         todo.append(unit)
     progress(f"rendering {len(todo)} files")
+    sections = _Sections(store, settings, named, printed) if store is not None else None
     modules = [unit for unit in todo if unit.node is not None]
     children = fanout.start(api, modules, extra_dirs)
     files, laid_out = render_units(
-        api, [unit for unit in todo if children is None or unit.node is None], extra_dirs
+        api, [unit for unit in todo if children is None or unit.node is None], extra_dirs, sections
     )
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -91,6 +94,26 @@ def _modules(
     for path, error in invalid:
         report_invalid(path, error, diagnostics)
     return encoded(finished)
+
+
+class _Sections:
+    """api.md's section of each resource, rendered or reused: the key is the resource module's,
+    made for another template (the section prints the same node with the same types)."""
+
+    def __init__(
+        self, store: Path, settings: bytes, named: _Named, printed: dict[int, str]
+    ) -> None:
+        self.store, self.settings, self.named, self.printed = store, settings, named, printed
+
+    def __call__(self, resource: ir.Resource, render: Callable[[], str]) -> str:
+        text = self.printed.get(id(resource)) or repr(resource)
+        entry = cache.key(self.settings, b"api_section.md.j2", text.encode(), self.named(text))
+        hit = cache.read(self.store, entry)
+        if hit is not None:
+            return hit
+        fresh = render()
+        cache.write(self.store, entry, fresh)
+        return fresh
 
 
 # A reference in a node's repr: definition names are Python identifiers. A match inside a

@@ -20,6 +20,7 @@ upgrade that changes one fails there, loudly, rather than silently slowing or mi
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from importlib.resources import files
@@ -68,6 +69,17 @@ OAS31_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
 OAS31_VOCABULARY = "https://spec.openapis.org/oas/3.1/meta/base"
 # openapi-schema-validator's package data: the 3.1 vocabulary the dialect refers to.
 VOCABULARY_RESOURCE = "schemas/oas3.1/vocabularies/base"
+
+
+def preload() -> None:
+    """Import what validating will use (about a fifth of a second), ahead of the document."""
+    import openapi_schema_validator  # noqa: F401
+    import openapi_spec_validator  # noqa: F401
+    from jsonschema_path import SchemaPath  # noqa: F401
+    from openapi_spec_validator.validation import exceptions  # noqa: F401
+
+    with contextlib.suppress(ImportError):
+        import jsonschema_rs  # noqa: F401
 
 
 def findings(

@@ -1,5 +1,5 @@
 """The line-walking YAML locator must place every pointer where the composed index does, or
-say it is unsure (then the composed index is used)."""
+say it is unsure (then the composed index is used); the JSON index places keys and values."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import yamlpos
-from generator.load.sourcemap import index_positions
+from generator.load.positions import Positions, _BlockWalk, composed_index
 
 SNIPPETS = {
     "compact sequences and quoted keys": """\
@@ -66,17 +65,15 @@ d:
 
 
 def _compare(text: str) -> tuple[int, int]:
-    index = index_positions(text, False)
-    lines = text.split("\n")
+    index = composed_index(text)
+    walk = _BlockWalk(text)
     answered = 0
     for pointer, expected in index.items():
-        if not pointer:
-            continue
-        found = yamlpos.locate(lines, pointer)
+        found = walk.locate(pointer)
         if found is not None:
             assert found == expected, pointer
             answered += 1
-    return answered, len(index) - 1
+    return answered, len(index)
 
 
 @pytest.mark.parametrize("name", sorted(SNIPPETS))
@@ -106,14 +103,47 @@ def test_corpus_specs_agree_with_the_composed_index(corpus: Path, relative: str)
     text = path.read_text(encoding="utf-8-sig")
     if text.lstrip()[:1] in "{[":
         pytest.skip(f"{relative} is JSON")
-    index = index_positions(text, False)
-    lines = text.split("\n")
-    pointers = sorted(p for p in index if p)
-    sample = random.Random(0).sample(pointers, min(100, len(pointers)))
+    index = composed_index(text)
+    walk = _BlockWalk(text)
+    pointers = sorted(index)
+    sample = ["", *random.Random(0).sample(pointers, min(100, len(pointers)))]
     answered = 0
     for pointer in sample:
-        found = yamlpos.locate(lines, pointer)
+        found = walk.locate(pointer)
         if found is not None:
             assert found == index[pointer], pointer
             answered += 1
     assert answered >= 0.9 * len(sample)
+
+
+def test_hundreds_of_pointers_are_placed_without_composing_the_file(corpus: Path) -> None:
+    """GitHub's description prints a note per inferred paging: each operation is placed by the
+    walk, as the composed index places it, and the file is never composed for them."""
+    path = corpus / "github" / "github.yaml"
+    if not path.is_file():
+        pytest.skip("github/github.yaml is not in this corpus")
+    text = path.read_text(encoding="utf-8")
+    index = composed_index(text)
+    operations = sorted(p for p in index if p.startswith("/paths/") and p.count("/") == 3)
+    assert len(operations) > 500
+    positions = Positions(text, is_json=False)
+    for pointer in operations:
+        assert positions.locate(pointer) == index[pointer], pointer
+    assert not positions.indexed
+
+
+def test_a_pointer_the_walk_is_unsure_of_is_placed_by_the_composed_index() -> None:
+    text = "a: &x\n  b: 1\nc: {d: 2}\n"
+    positions = Positions(text, is_json=False)
+    assert positions.locate("/c/d") == (3, 5)
+    assert positions.indexed
+    assert positions.locate("/c/missing") == (3, 1)  # the nearest ancestor
+
+
+def test_json_pointers_are_placed_at_their_keys() -> None:
+    text = '{\n  "a": {"b~c": [1, {"d": null}]},\n  "e": "x"\n}\n'
+    positions = Positions(text, is_json=True)
+    assert positions.locate("/a") == (2, 3)
+    assert positions.locate("/a/b~0c/1/d") == (2, 21)
+    assert positions.locate("/e/missing") == (3, 3)
+    assert positions.locate("") == (1, 1)
