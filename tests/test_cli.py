@@ -279,6 +279,35 @@ def test_generate_strict_writes_nothing(work: Path, capsys: pytest.CaptureFixtur
     assert not (work / "out").exists()
 
 
+def _findings_once_written(job: list[object]) -> list[list[object]]:  # runs in the child
+    """A validation that waits (a while) for the output to be written, and says if it was."""
+    import time
+
+    manifest = Path("out") / ".oagen-manifest.json"
+    deadline = time.monotonic() + 30
+    while not manifest.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    seen = "written" if manifest.exists() else "not written"
+    return [[1, "W100", f"spec violation: the output was {seen}", "", "/info", "hint"]]
+
+
+def test_generate_writes_the_files_while_the_validator_runs(
+    work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its findings are warnings, which cannot change the files: they are written before it
+    finishes, and its findings printed after (with --strict they could stop the write: see
+    above)."""
+    from generator import pipeline
+
+    monkeypatch.setattr(pipeline, "_findings_of", _findings_once_written)
+    monkeypatch.setenv("OAGEN_CACHE_DIR", "off")
+    (work / "pets.yaml").write_text(PETS, encoding="utf-8")
+    code, _, err = _run(capsys, "generate", "pets.yaml", "-o", "out")
+    assert code == EXIT_OK, err
+    assert "W100 spec violation: the output was written" in err
+    assert err.index("W100") < err.index("operations, ")  # findings, then the summary
+
+
 # --- config -----------------------------------------------------------------------------------
 
 

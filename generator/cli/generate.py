@@ -33,7 +33,8 @@ from generator.diagnostics import printable
 from generator.pipeline import Run
 
 if TYPE_CHECKING:
-    pass
+    from generator.model.ir import Api
+    from generator.write.emit import EmitResult
 
 _LISTED = 8  # files named when watch lists what a regeneration rewrote
 
@@ -97,34 +98,33 @@ def _generate_locked(
         if recorded is not None:
             replay(run, recorded, started, args.quiet, "up to date, nothing written")
             return EXIT_OK
-    result = produce(run, config, args)
+    force = bool(getattr(args, "force", False))
+    writer = _Writer(output, config, force)
+    try:
+        result = produce(run, config, args, writer.write_early)
+    except KeyboardInterrupt:
+        if writer.emitted is not None:
+            raise OutputReplaced from None
+        raise
     if result is None:
         return EXIT_FAILED
     files, api = result
-    files, editable = split_editable(files, api.package)
-    metadata = manifest_metadata(config, api.package_version)
-    if metadata is None:
-        return EXIT_FAILED
-    from generator.write.emit import EmitError, emit
-
-    try:
-        writing = time.perf_counter()
-        emitted = emit(
-            output,
-            files,
-            metadata,
-            force=bool(getattr(args, "force", False)),
-            editable=editable,
-        )
-    except (EmitError, OSError) as exc:
+    if writer.emitted is None and writer.failure is None:
+        metadata = manifest_metadata(config, api.package_version)
+        if metadata is None:
+            return EXIT_FAILED
+        writer.write(files, api, metadata)
+    if writer.failure is not None:
         print(
-            f"oagen: error: cannot write {printable(str(output))}: "
-            f"{printable(_write_failure(exc))}",
+            f"oagen: error: cannot write {printable(str(output))}: {printable(writer.failure)}",
             file=sys.stderr,
         )
         return EXIT_FAILED
+    emitted = writer.emitted
+    assert emitted is not None
+    editable = writer.editable
     try:
-        run.timings["emit"] = time.perf_counter() - writing
+        run.timings["emit"] = writer.seconds
         for warning in emitted.warnings:
             print(f"oagen: warning: {printable(warning)}", file=sys.stderr)
         if changelog:
@@ -152,10 +152,46 @@ def _generate_locked(
         if args.command == "watch" and not args.quiet:
             _list_written(emitted.written, emitted.removed)
         if key is not None:
-            _remember(run, config, output, key, run_counts(run, api), sorted(editable))
+            _remember(run, config, output, key, run_counts(run, api), editable)
     except KeyboardInterrupt:
         raise OutputReplaced from None
     return EXIT_OK
+
+
+class _Writer:
+    """Writes a generation's files into the output: as soon as they are ready (`write_early`,
+    while the validator may still run), or after the diagnostics; keeps what happened."""
+
+    def __init__(self, output: Path, config: Config, force: bool) -> None:
+        self.output, self.config, self.force = output, config, force
+        self.emitted: EmitResult | None = None
+        self.failure: str | None = None  # why writing failed (the output is as it was)
+        self.editable: list[str] = []
+        self.seconds = 0.0
+
+    def write_early(self, files: dict[str, bytes], api: Api) -> None:
+        """Write now, unless the spec cannot be hashed again: that is reported after the
+        diagnostics, by the ordinary path."""
+        assert self.config.spec is not None
+        try:
+            spec_sha256(self.config.spec)
+        except OSError:
+            return
+        metadata = manifest_metadata(self.config, api.package_version)
+        if metadata is not None:
+            self.write(files, api, metadata)
+
+    def write(self, files: dict[str, bytes], api: Api, metadata: dict[str, str]) -> None:
+        from generator.write.emit import EmitError, emit
+
+        files, editable = split_editable(files, api.package)
+        self.editable = sorted(editable)
+        started = time.perf_counter()
+        try:
+            self.emitted = emit(self.output, files, metadata, force=self.force, editable=editable)
+        except (EmitError, OSError) as exc:
+            self.failure = _write_failure(exc)
+        self.seconds = time.perf_counter() - started
 
 
 def _list_written(written: list[str], removed: list[str]) -> None:

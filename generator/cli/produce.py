@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,14 +22,24 @@ if TYPE_CHECKING:
 
 
 def produce(
-    run: Run, config: Config, args: argparse.Namespace
+    run: Run,
+    config: Config,
+    args: argparse.Namespace,
+    before_validation: Callable[[dict[str, bytes], Api], None] | None = None,
 ) -> tuple[dict[str, bytes], Api] | None:
+    """The files of a generation, or None (reported) when it failed. `before_validation` is
+    handed the files while the validator may still be running, unless its findings could stop
+    them (`--strict`): they are warnings, and the files do not depend on them."""
     from generator.pipeline import analyse, cancel_validation, join_validation, render_and_format
 
     assert config.spec is not None
     try:
         api = analyse(run, config.spec, background=True)
         files = render_and_format(run, api) if api is not None and not run.failed() else {}
+        early = before_validation is not None and api is not None and not config.strict
+        if early and not run.failed():
+            assert before_validation is not None and api is not None
+            before_validation(files, api)
         join_validation(run)
     finally:
         cancel_validation(run)
