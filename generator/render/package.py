@@ -437,12 +437,17 @@ class Printer:
         self.builtin = tuple(str(path) for path in template_dirs())
         self.types = TypePrinter.of(api)
         self.reference: dict[str, dict[str, MethodReference]] | None = None
+        self.loaded: dict[str, jinja2.Template] = {}
 
     def load(self, template: str) -> jinja2.Template:
-        try:
-            return self.env.get_template(template)
-        except jinja2.TemplateError as exc:
-            raise RenderError(_describe(exc, template)) from exc
+        # Once per run: Jinja2 checks a template's file for changes on every lookup.
+        loaded = self.loaded.get(template)
+        if loaded is None:
+            try:
+                loaded = self.loaded[template] = self.env.get_template(template)
+            except jinja2.TemplateError as exc:
+                raise RenderError(_describe(exc, template)) from exc
+        return loaded
 
     def render(self, unit: Unit) -> tuple[str, bool]:
         """The unit's text, and whether a built-in template laid it out as black would."""

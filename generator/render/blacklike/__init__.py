@@ -14,15 +14,21 @@ __all__ = ["lay_out"]
 def lay_out(context: str, lines: tuple[str, ...]) -> list[str] | None:
     """The unit's lines as black lays them out, or None when it is not read here. `context` is
     `pysource`'s: a whole statement, or an element (parameter, argument, entry, item) of an
-    exploded construct. Like black, the layout is made twice, the second time from the first's
-    lines: a trailing comma the first pass adds can change the second's choice."""
+    exploded construct. Like black, the layout is made again from the first one's lines when
+    that added a comma: a trailing comma can change the second pass's choice. Without one, the
+    second pass would read the same leaves and make the same choices."""
     first = _one_pass(context, lines)
     if first is None:
         return None
-    return _one_pass(context, tuple(first))
+    laid, added_comma = first
+    if not added_comma:
+        return laid
+    second = _one_pass(context, tuple(laid))
+    return None if second is None else second[0]
 
 
-def _one_pass(context: str, lines: tuple[str, ...]) -> list[str] | None:
+def _one_pass(context: str, lines: tuple[str, ...]) -> tuple[list[str], bool] | None:
+    """The layout, and whether it added a comma."""
     try:
         statement = read(context, lines)
     except Unreadable:
@@ -31,6 +37,8 @@ def _one_pass(context: str, lines: tuple[str, ...]) -> list[str] | None:
     for leaf in statement.leaves:
         line.append(leaf, preformatted=False)
     try:
-        return [line_text(produced) for produced in transform_line(line)]
+        produced = transform_line(line)
     except CannotSplit:  # pragma: no cover - transform_line falls back to the line itself
         return None
+    added = any(not leaf.has_parent for result in produced for leaf in result.leaves)
+    return [line_text(result) for result in produced], added

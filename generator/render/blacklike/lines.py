@@ -56,6 +56,7 @@ class Tracker:
     depth: int = 0
     match: dict[tuple[int, str], Leaf] = field(default_factory=dict)
     delimiters: dict[int, int] = field(default_factory=dict)
+    counts: dict[int, int] = field(default_factory=dict)  # delimiters by priority
     previous: Leaf | None = None
     invisible: list[Leaf] = field(default_factory=list)
 
@@ -71,11 +72,11 @@ class Tracker:
         if self.depth == 0:
             priority = split_before(leaf, self.previous)
             if priority and self.previous is not None:
-                self.delimiters[id(self.previous)] = priority
+                self._delimiter(self.previous, priority)
             else:
                 priority = split_after(leaf)
                 if priority:
-                    self.delimiters[id(leaf)] = priority
+                    self._delimiter(leaf, priority)
         if leaf.kind in OPENING:
             self.match[self.depth, MATCHING[leaf.kind]] = leaf
             self.depth += 1
@@ -83,12 +84,19 @@ class Tracker:
                 self.invisible.append(leaf)
         self.previous = leaf
 
+    def _delimiter(self, leaf: Leaf, priority: int) -> None:
+        replaced = self.delimiters.get(id(leaf))
+        if replaced is not None:
+            self.counts[replaced] -= 1
+        self.delimiters[id(leaf)] = priority
+        self.counts[priority] = self.counts.get(priority, 0) + 1
+
     def max_priority(self, exclude: frozenset[int] = frozenset()) -> int:
         """ValueError when there is no delimiter."""
         return max(value for key, value in self.delimiters.items() if key not in exclude)
 
     def count(self, priority: int) -> int:
-        return sum(1 for value in self.delimiters.values() if value == priority)
+        return self.counts.get(priority, 0)
 
 
 @dataclass(slots=True)

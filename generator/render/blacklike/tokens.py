@@ -191,7 +191,7 @@ def _check_words(leaves: list[Leaf]) -> None:
 
 def _set_roles(leaves: list[Leaf], pairs: dict[int, int]) -> None:
     """What each bracket belongs to and what each comma separates."""
-    owner: list[str] = []
+    owners: list[Leaf] = []  # the opening bracket of each enclosing pair
     for index, leaf in enumerate(leaves):
         if leaf.kind in OPENING:
             previous = leaves[index - 1] if index else None
@@ -213,31 +213,17 @@ def _set_roles(leaves: list[Leaf], pairs: dict[int, int]) -> None:
                 role = TRAILER if follows_value else ATOM
             leaf.role = role
             leaves[pairs[index]].role = role
-            owner.append(role)
+            owners.append(leaf)
         elif leaf.kind in CLOSING:
-            owner.pop()
+            owners.pop()
         elif leaf.kind == COMMA:
-            inner = owner[-1] if owner else ""
-            leaf.role = (
-                ARGLIST
-                if inner == TRAILER and _is_call(leaves, index)
-                else TYPEDARGSLIST
-                if inner == PARAMETERS
-                else OTHER
-            )
-
-
-def _is_call(leaves: list[Leaf], comma: int) -> bool:
-    depth = 0
-    for index in range(comma - 1, -1, -1):
-        kind = leaves[index].kind
-        if kind in CLOSING:
-            depth += 1
-        elif kind in OPENING:
-            if depth == 0:
-                return kind == LPAR
-            depth -= 1
-    return False
+            owner = owners[-1] if owners else None
+            if owner is not None and owner.role == TRAILER and owner.kind == LPAR:
+                leaf.role = ARGLIST  # a call's arguments
+            elif owner is not None and owner.role == PARAMETERS:
+                leaf.role = TYPEDARGSLIST
+            else:
+                leaf.role = OTHER
 
 
 def _top_level(leaves: list[Leaf], start: int, end: int, kind: str) -> list[int]:
