@@ -213,3 +213,14 @@ def test_generated_statements(statement: tuple[str, str], indent: int) -> None:
 )
 def test_what_is_not_read_goes_to_black(line: str) -> None:
     assert blacklike.lay_out("statement", (line,)) is None
+
+
+@pytest.mark.parametrize("depth", [30, 60, 400])
+def test_deep_nesting_is_laid_out_as_black_does_or_left_to_it(depth: int) -> None:
+    annotation = "".join(f"List{n}[" for n in range(depth)) + "int" + "]" * depth
+    key = ("statement", (f"    field: {annotation} | None = None",))
+    laid = blacklike.lay_out(*key)
+    if depth <= 60:
+        assert laid == pysource.lay_out_with_black([key])[key]
+    else:
+        assert laid is None or laid == pysource.lay_out_with_black([key])[key]

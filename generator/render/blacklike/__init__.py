@@ -38,7 +38,7 @@ def _one_pass(context: str, lines: tuple[str, ...]) -> tuple[list[str], bool] | 
         line.append(leaf, preformatted=False)
     try:
         produced = transform_line(line)
-    except CannotSplit:  # pragma: no cover - transform_line falls back to the line itself
+    except (CannotSplit, RecursionError):  # deeper than this splitter goes: black decides
         return None
     added = any(not leaf.has_parent for result in produced for leaf in result.leaves)
     return [line_text(result) for result in produced], added
