@@ -69,6 +69,7 @@ class Fanout:
 
 def start(api: ir.Api, units: list[Unit], extra_dirs: tuple[Path, ...]) -> Fanout | None:
     """Children for `units` when there are enough of them and a second core, else None."""
-    if extra_dirs or len(units) < MIN_UNITS or not workers.parallel():
+    # Without fork, a child would need the IR and the compiled templates sent to it.
+    if extra_dirs or len(units) < MIN_UNITS or not workers.parallel() or not workers.forks():
         return None
     return Fanout(api, units, extra_dirs)
