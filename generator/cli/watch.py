@@ -8,7 +8,6 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.cli.arguments import configure
 from generator.cli.generate import run_generate
@@ -17,9 +16,6 @@ from generator.cli.report import EXIT_OK, EXIT_USAGE, output_folder
 from generator.config import Config
 from generator.diagnostics import printable
 from generator.pipeline import Run
-
-if TYPE_CHECKING:
-    pass
 
 
 def run_watch(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
@@ -47,6 +43,7 @@ def run_watch(run: Run, config: Config, args: argparse.Namespace, started: float
     if run_generate(run, config, args, started) == EXIT_USAGE:
         return EXIT_USAGE  # an output it will not write: watching would only repeat that
     shown = ", ".join(sorted({printable(str(p)) for p in inputs}))
+    _keep_warm()  # before the line that says changes are watched from now on
     print(f"oagen: watching {shown} (Ctrl-C to stop)", file=sys.stderr)
     try:
         for changes in watch(
@@ -69,6 +66,14 @@ def run_watch(run: Run, config: Config, args: argparse.Namespace, started: float
         pass
     print("oagen: stopped watching", file=sys.stderr)
     return EXIT_OK
+
+
+def _keep_warm() -> None:
+    """What every regeneration would import again is imported here once: each one runs in
+    this process, and its validation child, forked from it, finds the validator imported."""
+    from generator.validate.validator_adapter import preload
+
+    preload()
 
 
 def _is_folder(path: Path) -> bool:
