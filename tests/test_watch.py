@@ -83,6 +83,7 @@ def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
         _wait_for(lambda: "size" in model.read_text(), 60, "the regeneration", log)
         # The files are swapped in before the summary line is printed.
         _wait_for(lambda: log.read_text().count("operations") >= 2, 60, "the second summary", log)
+        _wait_for(lambda: log.read_text().count("oagen: rewrote") >= 2, 60, "what it rewrote", log)
         assert runtime.stat().st_mtime_ns == runtime_mtime, "an unchanged file was rewritten"
         # What changed is printed: the input saved, then the files the regeneration rewrote.
         printed = log.read_text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import time
@@ -16,6 +17,8 @@ from generator.cli.report import EXIT_OK, EXIT_USAGE, output_folder
 from generator.config import Config
 from generator.diagnostics import printable
 from generator.pipeline import Run
+
+_IDLE_STEP_MS = 200
 
 
 def run_watch(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
@@ -43,12 +46,23 @@ def run_watch(run: Run, config: Config, args: argparse.Namespace, started: float
     if run_generate(run, config, args, started) == EXIT_USAGE:
         return EXIT_USAGE  # an output it will not write: watching would only repeat that
     shown = ", ".join(sorted({printable(str(p)) for p in inputs}))
-    _keep_warm()  # before the line that says changes are watched from now on
-    print(f"oagen: watching {shown} (Ctrl-C to stop)", file=sys.stderr)
+    _keep_warm()
     try:
-        for changes in watch(
-            *sorted(set(inputs)), watch_filter=relevant, debounce=300, raise_interrupt=True
-        ):
+        # The watcher starts on the first step of the generator: "watching" is printed once it
+        # has (a change saved right after the line was missed). Idle steps yield no changes.
+        saves = watch(
+            *sorted(set(inputs)),
+            watch_filter=relevant,
+            debounce=300,
+            raise_interrupt=True,
+            rust_timeout=_IDLE_STEP_MS,
+            yield_on_timeout=True,
+        )
+        first = next(saves)
+        print(f"oagen: watching {shown} (Ctrl-C to stop)", file=sys.stderr)
+        for changes in itertools.chain([first], saves):
+            if not changes:
+                continue
             changed = sorted({printable(os.path.relpath(path)) for _change, path in changes})
             print(f"oagen: changed: {', '.join(changed)}", file=sys.stderr)
             fresh = Run(Config())
