@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: generate test check lint corpus bench bench-generate bench-incremental clean
+.PHONY: generate test check lint templates corpus bench bench-generate bench-incremental clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -16,18 +16,24 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
+# The built-in templates compiled ahead, as pip compiles a package's modules when installing it
+# (generator/render/bytecode.py); a template or code change makes a new folder, so this runs
+# whenever oagen is used from here.
+templates: $(STAMP)
+	$(PY) -m generator.render.bytecode
+
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-generate: $(STAMP)
+generate: templates
 	$(VENV)/bin/oagen generate
 
-check: $(STAMP)
+check: templates
 	$(VENV)/bin/oagen check
 
 # The test command lints first: a formatting or typing slip fails CI like a failing test.
-test: lint $(NODE_STAMP)
+test: lint templates $(NODE_STAMP)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
 lint: $(STAMP)
@@ -57,7 +63,7 @@ bench-naming: $(STAMP)
 # Corpus report (see scripts/corpus.py): every ../shared/corpus/INDEX.tsv entry through generate,
 # import and mypy --strict in a temporary folder; writes docs/corpus.md. Takes a while.
 CORPUS_ARGS ?= -j $(PYTEST_WORKERS)
-corpus: $(STAMP)
+corpus: templates
 	$(PY) scripts/corpus.py $(CORPUS_ARGS)
 
 .bench-venv-opc/.installed:
@@ -65,11 +71,11 @@ corpus: $(STAMP)
 	.bench-venv-opc/bin/python -m pip install --quiet --disable-pip-version-check openapi-python-client==0.29.1
 	touch $@
 
-bench-generate: $(STAMP) .bench-venv-opc/.installed
+bench-generate: templates .bench-venv-opc/.installed
 	$(PY) benchmarks/bench_generate.py
 
 # Incremental generation (no-op, one edit, cold, largest specs, scale, watch): each target's ratio
 # to its limit and absolute time. INCR_ARGS="--runs 5 --only noop,edit" for a part.
 INCR_ARGS ?=
-bench-incremental: $(STAMP) .bench-venv-opc/.installed
+bench-incremental: templates .bench-venv-opc/.installed
 	$(PY) benchmarks/bench_incremental.py $(INCR_ARGS)

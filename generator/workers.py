@@ -190,13 +190,29 @@ def map_shared(function: Callable[[Any], Any], shares: list[Any], processes: int
     take the shares one at a time (the pool balances the work; no estimate of each share's
     cost is needed). With fork, the shares reach the children with the fork; only results are
     pickled. Raises what the pool raises when a child dies (BrokenProcessPool)."""
-    with ProcessPoolExecutor(
-        max_workers=processes,
-        mp_context=_context(),
-        initializer=_receive,
-        initargs=(function, (shares,), None, os.getpid()),
-    ) as pool:
-        return list(pool.map(_compute_share, range(len(shares))))
+    return Shared(function, shares, processes).results()
+
+
+class Shared:
+    """`map_shared` started now and collected later, so this process works meanwhile."""
+
+    def __init__(self, function: Callable[[Any], Any], shares: list[Any], processes: int) -> None:
+        sys.stdout.flush()  # a forked child must not write this process's buffered output
+        sys.stderr.flush()
+        self._pool = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=_context(),
+            initializer=_receive,
+            initargs=(function, (shares,), None, os.getpid()),
+        )
+        self._results = self._pool.map(_compute_share, range(len(shares)))
+
+    def results(self) -> list[Any]:
+        """What the children computed, in the order of the shares (raises what they raised)."""
+        try:
+            return list(self._results)
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _compute_share(index: int) -> Any:  # pragma: no cover - runs in the child

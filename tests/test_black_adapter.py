@@ -36,3 +36,14 @@ def test_width_is_blacks_measure_of_a_line() -> None:
     long_wide = "x = f(" + ", ".join(["'中中中中中'"] * 9) + ")\n"
     assert len(long_wide) < 100 < black_adapter.width(long_wide)
     assert black_adapter.format_code(long_wide).count("\n") > 1
+
+
+def test_characters_below_u1100_are_one_column() -> None:
+    """`width` measures a line without black when no character is at U+1100 or above: black's
+    table must give every character below it one column."""
+    from black.strings import str_width
+
+    assert all(str_width(chr(code)) == 1 for code in range(0x1100))
+    assert str_width("\u1100") == 2
+    for text in ["caf\u00e9 \u2014 na\u00efve", "\u0394\u03b5\u03bb\u03c4\u03b1", "\u0436" * 60]:
+        assert black_adapter.width(text) == str_width(text) == len(text)

@@ -9,6 +9,7 @@ there rather than changing output silently.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -39,10 +40,16 @@ def format_code(source: str) -> str:
     return black.format_str(source, mode=mode())
 
 
+# Black's width table lists only two-column ranges, the first starting at U+1100 (Hangul Jamo):
+# below it every character is one column, so most non-ASCII text (accents, dashes, quotes) is
+# measured without loading black. tests/test_black_adapter.py pins this.
+_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")
+
+
 def width(line: str) -> int:
     """A line's width as black measures it against the limit: East Asian wide characters and
-    most emoji count two columns; black is loaded only for the rare line that is not ASCII."""
-    if line.isascii():
+    most emoji count two columns; black is loaded only for a line that has such characters."""
+    if line.isascii() or _MAYBE_WIDE.search(line) is None:
         return len(line)
     return _str_width()(line)
 

@@ -1,12 +1,13 @@
-"""Format: black, in-process, in the mode `black_adapter.mode` sets explicitly.
+"""Format: the files' last step before they are written.
 
-Files from the built-in templates that emit black's layout themselves (`render.LAID_OUT`) only
-have their over-long statements laid out by black (`pysource.finish_all`); the result is cached
-by the file's rendered text (and oagen's fingerprint), so an unchanged file is neither laid out
-nor compiled again. Every other Python file
-goes through black whole; black's results are cached by the hash of their unformatted text (and
-black's version and mode) by `cache.py`, so a hit is exactly what black returned. Misses are
-formatted in parallel worker processes when there are many.
+Files from the built-in templates that emit black's layout themselves (`package.LAID_OUT`) only
+have their over-long statements laid out (`pysource.finish_all`: by `blacklike`, or by black for
+what it does not read); the result is cached by the file's rendered text (and oagen's
+fingerprint), so an unchanged file is neither laid out nor compiled again. Every other Python file
+goes through black whole, in the mode `black_adapter.mode` sets explicitly; black's results are
+cached by the hash of their unformatted text (and black's version and mode) by `cache.py`, so a
+hit is exactly what black returned. Misses are formatted in parallel worker processes when there
+are many.
 """
 
 from __future__ import annotations
@@ -70,11 +71,11 @@ def _finish(
         size = -(-len(paths) // _SHARES)
         shares = [{p: chosen[p] for p in paths[i : i + size]} for i in range(0, len(paths), size)]
         with contextlib.suppress(Exception):  # a child that died: this process does it all
-            results = workers.map_shared(_finish_share, shares, 2)
-    for done, invalid in results if results is not None else [_finish_share(chosen)]:
+            results = workers.map_shared(finish_share, shares, 2)
+    for done, invalid in results if results is not None else [finish_share(chosen)]:
         finished.update(done)
         for path, error in invalid:
-            _report_invalid(path, error, diagnostics)
+            report_invalid(path, error, diagnostics)
         failed = {path for path, _error in invalid}
         for path, text in done.items():
             if path not in failed:  # a file that compiled: reused without compiling again
@@ -86,7 +87,7 @@ _PARALLEL_FILES = 64  # below this, starting the children costs more than they s
 _SHARES = 16
 
 
-def _finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+def finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """`pysource.finish_all` over some files (file by file when it fails, to name the files at
     fault), then each parsed; with the (path, error) of every file that is not valid Python."""
     invalid: list[tuple[str, str]] = []
@@ -116,7 +117,7 @@ def _finish_share(files: dict[str, str]) -> tuple[dict[str, str], list[tuple[str
     return finished, invalid
 
 
-def _report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
+def report_invalid(path: str, error: str, diagnostics: Diagnostics) -> None:
     diagnostics.error(
         "E601",
         f"generated {path} is not valid Python ({error}); this is a bug in "
@@ -182,9 +183,13 @@ def format_files(
                 progress(f"formatting {len(results)}/{len(misses)} files")
     for (path, text, error), source in zip(results, sources, strict=True):
         if error is not None:
-            _report_invalid(path, error, diagnostics)
+            report_invalid(path, error, diagnostics)
         else:
             cache.write(store, cache.key(source.encode()), text)
         formatted[path] = text
+    return encoded(formatted)
+
+
+def encoded(texts: dict[str, str]) -> dict[str, bytes]:
     # A lone surrogate from the spec (valid JSON, not valid UTF-8) is written as its escape.
-    return {path: formatted[path].encode("utf-8", "backslashreplace") for path in sorted(formatted)}
+    return {path: texts[path].encode("utf-8", "backslashreplace") for path in sorted(texts)}

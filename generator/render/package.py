@@ -9,8 +9,6 @@ the IR's data by `types.py`, through the `types` printer every template is given
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import functools
 import json
 import re
@@ -21,10 +19,11 @@ from pathlib import Path
 import jinja2
 import jinja2.bccache
 
-from generator import cache, fingerprint, workers
+from generator import cache, fingerprint
 from generator.model import ir
 from generator.render import pysource
 from generator.render import types as types_module
+from generator.render.bytecode import TemplateBytecode, compiled_folder
 from generator.render.types import TypePrinter
 
 GENERATOR_DIR = Path(__file__).parent.parent
@@ -160,55 +159,25 @@ def _example(resource: ir.Resource, op: ir.Operation) -> str:
     return pysource.call_line(target, f"client.{resource.path}.{op.method_name}", arguments)
 
 
-class ReferenceLayout:
+def api_reference(api: ir.Api, types: TypePrinter) -> dict[str, dict[str, MethodReference]]:
     """The API reference's signatures and examples (`reference[resource call path][method]` for
-    `api.md.j2` and the README), laid out by black: each pair cached by its text, the others in
-    one call, which runs in a child process while this one renders the modules (on GitHub's
-    description it is a few tenths of a second of black)."""
+    `api.md.j2` and the README), in black's layout."""
+    from generator.render.format import cached_black
 
-    def __init__(self, api: ir.Api, types: TypePrinter) -> None:
-        from generator.render.format import cached_black
-
-        self.keys = [(resource, op) for resource in api.resources for op in resource.operations]
-        self.pairs = [(_signature(op, types), _example(resource, op)) for resource, op in self.keys]
-        self.store = cache.folder("reference", fingerprint.tool())
-        self.entries = [cache.key(sig.encode(), example.encode()) for sig, example in self.pairs]
-        self.laid: dict[int, tuple[str, str]] = {}
-        for index, entry in enumerate(self.entries):
-            hit = cache.read(self.store, entry)
-            if hit is not None:
-                with contextlib.suppress(ValueError, TypeError):
-                    signature, example = json.loads(hit)
-                    self.laid[index] = (str(signature), str(example))
-        self.missed = [index for index in range(len(self.pairs)) if index not in self.laid]
-        self.statements = [text for index in self.missed for text in self.pairs[index]]
-        self.child: workers.Child | None = None
-        if len(self.statements) >= _BACKGROUND_STATEMENTS and workers.parallel():
-            self.child = workers.Child(pysource.lay_out_statements, self.statements, cached_black)
-
-    def result(self) -> dict[str, dict[str, MethodReference]]:
-        from generator.render.format import cached_black
-
-        fresh = self.child.collect() if self.child is not None else None
-        if fresh is None:  # no child, or it failed: the same work here
-            fresh = pysource.lay_out_statements(self.statements, cached_black)
-        for position, index in enumerate(self.missed):
-            self.laid[index] = (fresh[2 * position], fresh[2 * position + 1])
-            cache.write(self.store, self.entries[index], json.dumps(self.laid[index]))
-        reference: dict[str, dict[str, MethodReference]] = {}
-        for index, (resource, op) in enumerate(self.keys):
-            reference.setdefault(resource.path, {})[op.method_name] = MethodReference(
-                *self.laid[index]
-            )
-        return reference
-
-
-# Below this many statements, starting a child costs more than black's time on them.
-_BACKGROUND_STATEMENTS = 200
+    keys = [(resource, op) for resource in api.resources for op in resource.operations]
+    statements = [
+        text for resource, op in keys for text in (_signature(op, types), _example(resource, op))
+    ]
+    laid = pysource.lay_out_statements(statements, cached_black)
+    reference: dict[str, dict[str, MethodReference]] = {}
+    for index, (resource, op) in enumerate(keys):
+        reference.setdefault(resource.path, {})[op.method_name] = MethodReference(
+            laid[2 * index], laid[2 * index + 1]
+        )
+    return reference
 
 
 def tomlstr(value: object) -> str:
-    import json
 
     # JSON escapes the C0 controls; TOML also forbids a raw DEL and any surrogate, even escaped
     # (a lone one becomes the replacement character).
@@ -216,30 +185,12 @@ def tomlstr(value: object) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-class _SignedBytecode(jinja2.BytecodeCache):
-    """Compiled templates kept in the signed content cache (compiling the resource template
-    alone takes about 50 ms). Jinja2 checks each entry against its template's source; the
-    signature keeps out code nobody compiled here (bytecode is code this process would run)."""
-
-    def __init__(self, store: Path) -> None:
-        self.store = store
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        text = cache.read(self.store, bucket.key)
-        if text is not None:
-            with contextlib.suppress(ValueError):
-                bucket.bytecode_from_string(base64.b64decode(text, validate=True))
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        cache.write(self.store, bucket.key, base64.b64encode(bucket.bytecode_to_string()).decode())
-
-
 @functools.cache
 def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     store = cache.folder("jinja", fingerprint.tool())
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*extra_dirs, *template_dirs()]),
-        bytecode_cache=_SignedBytecode(store) if store is not None else None,
+        bytecode_cache=TemplateBytecode(compiled_folder(), store),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -384,6 +335,7 @@ LAID_OUT = frozenset(
     {
         "package/__init__.py.j2",
         "package/_client.py.j2",
+        "package/_hooks.py.j2",
         "package/models/__init__.py.j2",
         "package/models/module.py.j2",
         "package/resources/__init__.py.j2",
@@ -454,38 +406,67 @@ def render_units(
     chosen: list[Unit],
     extra_dirs: tuple[Path, ...] = (),
     sections: SectionSource | None = None,
+    *,
+    runtime: bool = True,
 ) -> tuple[dict[str, str], set[str]]:
-    """The `chosen` files and the runtime's, as `render_api` gives them."""
-    env = environment(extra_dirs)
-    builtin = tuple(str(path) for path in template_dirs())
+    """The `chosen` files (and the runtime's, unless `runtime` is False), as `render_api`
+    gives them."""
+    printer = Printer(api, extra_dirs, sections)
     files: dict[str, str] = {}
     laid_out: set[str] = set()
-    types = TypePrinter.of(api)
-    # The files that read the API reference come last: its layout runs in a child meanwhile.
-    readers = [unit for unit in chosen if unit.template in _REFERENCE_READERS]
-    layout = ReferenceLayout(api, types) if readers else None
-    reference: dict[str, dict[str, MethodReference]] | None = None
-    for unit in [unit for unit in chosen if unit.template not in _REFERENCE_READERS] + readers:
-        context: dict[str, object] = {"api": api, "types": types}
-        if layout is not None and unit.template in _REFERENCE_READERS:
-            reference = layout.result() if reference is None else reference
-            context["reference"] = reference
-        if unit.template == "api.md.j2":
-            context["resource_section"] = _section_renderer(env, context, sections)
-        if isinstance(unit.node, ir.ModelModule):
-            context["module"] = unit.node
-        elif isinstance(unit.node, ir.Resource):
-            context["resource"] = unit.node
-            context["types"] = types.for_resource(unit.node)
-        try:
-            loaded = env.get_template(unit.template)
-            files[unit.path] = loaded.render(context)
-        except jinja2.TemplateError as exc:
-            raise RenderError(_describe(exc, unit.template)) from exc
-        if unit.template in LAID_OUT and (loaded.filename or "").startswith(builtin):
+    for unit in chosen:
+        files[unit.path], is_laid_out = printer.render(unit)
+        if is_laid_out:
             laid_out.add(unit.path)
-    for runtime_file in sorted(RUNTIME_DIR.glob("*.py")):
+    for runtime_file in sorted(RUNTIME_DIR.glob("*.py")) if runtime else ():
         files[f"{api.package}/_runtime/{runtime_file.name}"] = runtime_file.read_text(
             encoding="utf-8"
         )
     return files, laid_out
+
+
+class Printer:
+    """Renders the units of one API: the environment and the type printer are made once."""
+
+    def __init__(
+        self, api: ir.Api, extra_dirs: tuple[Path, ...] = (), sections: SectionSource | None = None
+    ) -> None:
+        self.api = api
+        self.sections = sections
+        self.env = environment(extra_dirs)
+        self.builtin = tuple(str(path) for path in template_dirs())
+        self.types = TypePrinter.of(api)
+        self.reference: dict[str, dict[str, MethodReference]] | None = None
+        self.loaded: dict[str, jinja2.Template] = {}
+
+    def load(self, template: str) -> jinja2.Template:
+        # Once per run: Jinja2 checks a template's file for changes on every lookup.
+        loaded = self.loaded.get(template)
+        if loaded is None:
+            try:
+                loaded = self.loaded[template] = self.env.get_template(template)
+            except jinja2.TemplateError as exc:
+                raise RenderError(_describe(exc, template)) from exc
+        return loaded
+
+    def render(self, unit: Unit) -> tuple[str, bool]:
+        """The unit's text, and whether a built-in template laid it out as black would."""
+        context: dict[str, object] = {"api": self.api, "types": self.types}
+        if unit.template in _REFERENCE_READERS:
+            if self.reference is None:
+                self.reference = api_reference(self.api, self.types)
+            context["reference"] = self.reference
+        if unit.template == "api.md.j2":
+            context["resource_section"] = _section_renderer(self.env, context, self.sections)
+        if isinstance(unit.node, ir.ModelModule):
+            context["module"] = unit.node
+        elif isinstance(unit.node, ir.Resource):
+            context["resource"] = unit.node
+            context["types"] = self.types.for_resource(unit.node)
+        loaded = self.load(unit.template)
+        try:
+            text = loaded.render(context)
+        except jinja2.TemplateError as exc:
+            raise RenderError(_describe(exc, unit.template)) from exc
+        builtin = (loaded.filename or "").startswith(self.builtin)
+        return text, unit.template in LAID_OUT and builtin

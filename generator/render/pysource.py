@@ -4,9 +4,10 @@ built-in templates emit black's output themselves and black only sees what they 
 
 The pieces a template cannot know are produced here: string literals with black's choice of
 quotes, docstrings normalised as black normalises them, import lines split as black splits
-them. `finish_all` then hands each statement (or element line) over the limit to black, wrapped
-at its own indentation, and splices black's layout back in. Tests run black over generated packages
-(showcase, corpus, random hostile specs) and require it to change nothing.
+them. `finish_all` then lays out each statement (or element line) over the limit, with
+`blacklike` (black's splitting decisions, without black) or, for what that does not read, with
+black itself, wrapped at its own indentation, and splices the layout back in. Tests run black over
+generated packages (showcase, corpus, random hostile specs) and require it to change nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-from generator.render import black_adapter
+from generator.render import black_adapter, blacklike
 from generator.render.black_adapter import width
 
 LINE_LENGTH = black_adapter.LINE_LENGTH
@@ -267,7 +268,24 @@ Key = tuple[str, tuple[str, ...]]
 def lay_out_all(
     units: list[Key], formatter: Callable[[str], str] = black_adapter.format_code
 ) -> dict[Key, list[str]]:
-    """Black's layout of each unit. All go through black in one call, separated by marker
+    """Black's layout of each unit: from `blacklike` for the statements it reads (nearly all
+    that the templates print), the others from black (`formatter`)."""
+    laid: dict[Key, list[str]] = {}
+    rest: list[Key] = []
+    for key in sorted(set(units)):
+        known = blacklike.lay_out(*key)
+        if known is None:
+            rest.append(key)
+        else:
+            laid[key] = known
+    laid.update(lay_out_with_black(rest, formatter))
+    return laid
+
+
+def lay_out_with_black(
+    units: list[Key], formatter: Callable[[str], str] = black_adapter.format_code
+) -> dict[Key, list[str]]:
+    """Each unit as black lays it out. All go through black in one call, separated by marker
     comments at the top level, where every wrapped unit starts."""
     unique = sorted(set(units))
     if not unique:

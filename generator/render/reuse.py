@@ -23,7 +23,8 @@ from pathlib import Path
 from generator import cache, fingerprint
 from generator.diagnostics import Diagnostics, Severity
 from generator.model import ir, typerules
-from generator.render.format import format_files
+from generator.render import fanout
+from generator.render.format import encoded, format_files, report_invalid
 from generator.render.package import Unit, render_units, units
 
 
@@ -58,16 +59,41 @@ def render_and_format(
         todo.append(unit)
     progress(f"rendering {len(todo)} files")
     sections = _Sections(store, settings, named, printed) if store is not None else None
-    files, laid_out = render_units(api, todo, extra_dirs, sections)
+    modules = [unit for unit in todo if unit.node is not None]
+    children = fanout.start(api, modules, extra_dirs)
+    files, laid_out = render_units(
+        api, [unit for unit in todo if children is None or unit.node is None], extra_dirs, sections
+    )
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     errors = diagnostics.count(Severity.ERROR)
     formatted = format_files(files, diagnostics, progress, laid_out)
+    if children is not None:
+        formatted.update(_modules(children, api, modules, extra_dirs, diagnostics, progress))
     timings["format"] = time.perf_counter() - started
     if diagnostics.count(Severity.ERROR) == errors:  # only modules that compiled are kept
         for path, entry in entries.items():
             cache.write(store, entry, formatted[path].decode("utf-8"))
     return dict(sorted({**formatted, **reused}.items()))
+
+
+def _modules(
+    children: fanout.Fanout,
+    api: ir.Api,
+    modules: list[Unit],
+    extra_dirs: tuple[Path, ...],
+    diagnostics: Diagnostics,
+    progress: Callable[[str], None],
+) -> dict[str, bytes]:
+    """The modules the children rendered and finished; rendered here if they did not."""
+    delivered = children.results()
+    if delivered is None:
+        files, laid_out = render_units(api, modules, extra_dirs, runtime=False)
+        return format_files(files, diagnostics, progress, laid_out)
+    finished, invalid = delivered
+    for path, error in invalid:
+        report_invalid(path, error, diagnostics)
+    return encoded(finished)
 
 
 class _Sections:
