@@ -33,10 +33,15 @@ def parallel() -> bool:
     return (os.cpu_count() or 1) > 1
 
 
+def forks() -> bool:
+    """Whether children are forked (sharing this process's memory) rather than started anew."""
+    # macOS and Windows do not fork safely.
+    return sys.platform.startswith("linux")
+
+
 def _context() -> Any:
-    # fork shares the loaded document with the child; macOS and Windows do not fork safely.
-    method = "fork" if sys.platform.startswith("linux") else None
-    return multiprocessing.get_context(method)
+    # fork shares the loaded document with the child.
+    return multiprocessing.get_context("fork" if forks() else None)
 
 
 class Child:

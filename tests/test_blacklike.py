@@ -209,6 +209,12 @@ def test_generated_statements(statement: tuple[str, str], indent: int) -> None:
         'x = f"{a}"',
         "x = (a, b)",
         "a = b = c",
+        "x = f(a == b)",
+        "x = f(a, **kwargs)",
+        "x = a ** b",
+        "x = (y := f(a))",
+        "x |= f(a)",
+        "x: int = 1e-5",
     ],
 )
 def test_what_is_not_read_goes_to_black(line: str) -> None:

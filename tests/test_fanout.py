@@ -111,5 +111,5 @@ def test_children_that_fail_leave_the_work_here(
 def test_custom_templates_are_rendered_here(tmp_path: Path) -> None:
     api = _api(tmp_path)
     units = [unit for unit in reuse.units(api) if unit.node is not None]
-    assert fanout.start(api, units, (tmp_path,)) is None
-    assert fanout.start(api, units[: fanout.MIN_UNITS - 1], ()) is None
+    assert fanout.start(api, units, (tmp_path,), []) is None
+    assert fanout.start(api, units[: fanout.MIN_UNITS - 1], (), []) is None

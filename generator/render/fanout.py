@@ -1,6 +1,6 @@
-"""The models and resources modules rendered, laid out and compiled in two child processes while
-this one renders the files that read the whole API (README, api.md, the client): on a machine
-with a second core, the modules' share of rendering no longer waits behind the rest.
+"""The models and resources modules rendered, laid out and compiled in two child processes, with
+the API reference's signatures and examples laid out there too, while this one renders the other
+files: on a machine with a second core, that work no longer waits behind the rest.
 
 The children are forked once their templates are compiled here, so they inherit the compiled
 templates and the IR instead of receiving copies; only the finished texts come back. A child
@@ -11,10 +11,12 @@ exactly what it would have done alone.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator import workers
 from generator.model import ir
+from generator.render import pysource
 from generator.render.format import finish_share
 from generator.render.package import Printer, Unit
 
@@ -23,52 +25,79 @@ MIN_UNITS = 64
 _SHARES = 16
 
 
-class Fanout:
-    """`units` (modules of built-in templates) being rendered and finished in children."""
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    modules: dict[str, str]  # finished text by path
+    invalid: list[tuple[str, str]]  # (path, error) of modules that are not valid Python
+    statements: list[str]  # the reference's statements, laid out, in their order
 
-    def __init__(self, api: ir.Api, units: list[Unit], extra_dirs: tuple[Path, ...]) -> None:
+
+class Fanout:
+    """`units` (modules of built-in templates) being rendered and finished in children, and the
+    API reference's `statements` laid out there too (on a large API they are as much work)."""
+
+    def __init__(
+        self, api: ir.Api, units: list[Unit], extra_dirs: tuple[Path, ...], statements: list[str]
+    ) -> None:
         self.units = units
+        self.statements = statements
         self.printer = Printer(api, extra_dirs)
         for template in sorted({unit.template for unit in units}):
             self.printer.load(template)  # compiled once, here, before the fork
         # Interleaved shares even out large and small modules; the pool hands them out.
-        shares = [units[index::_SHARES] for index in range(_SHARES) if units[index::_SHARES]]
+        indexes = range(len(statements))
+        shares = [(units[n::_SHARES], list(indexes[n::_SHARES])) for n in range(_SHARES)]
         self.shared: workers.Shared | None = None
         with contextlib.suppress(Exception):  # no child could start: the work stays here
-            self.shared = workers.Shared(self._share, shares, 2)
+            self.shared = workers.Shared(self._share, [s for s in shares if s[0] or s[1]], 2)
 
-    def _share(self, units: list[Unit]) -> tuple[dict[str, str], list[tuple[str, str]], bool]:
+    def _share(
+        self, share: tuple[list[Unit], list[int]]
+    ) -> tuple[dict[str, str], list[tuple[str, str]], bool, dict[int, str]]:
         """Runs in a child: the units rendered and finished, the files that are not valid
-        Python, and whether every unit was laid out by a built-in template."""
+        Python, whether every unit was laid out by a built-in template, and the statements
+        laid out by their index."""
+        from generator.render.format import cached_black
+
+        units, indexes = share
         files: dict[str, str] = {}
         all_laid_out = True
         for unit in units:
             files[unit.path], laid_out = self.printer.render(unit)
             all_laid_out = all_laid_out and laid_out
         finished, invalid = finish_share(files)
-        return finished, invalid, all_laid_out
+        laid = pysource.lay_out_statements([self.statements[i] for i in indexes], cached_black)
+        return finished, invalid, all_laid_out, dict(zip(indexes, laid, strict=True))
 
-    def results(self) -> tuple[dict[str, str], list[tuple[str, str]]] | None:
-        """The finished modules and the invalid ones, or None when the children did not
-        deliver (the caller renders the units itself)."""
+    def results(self) -> Delivered | None:
+        """What the children made, or None when they did not deliver (the caller then does
+        the work itself)."""
         if self.shared is None:
             return None
         try:
             shares = self.shared.results()
         except Exception:
             return None
-        finished: dict[str, str] = {}
+        modules: dict[str, str] = {}
         invalid: list[tuple[str, str]] = []
-        for done, bad, all_laid_out in shares:
+        statements: dict[int, str] = {}
+        for done, bad, all_laid_out, laid in shares:
             if not all_laid_out:  # a template outside the built-in ones: not for children
                 return None
-            finished.update(done)
+            modules.update(done)
             invalid.extend(bad)
-        return finished, invalid
+            statements.update(laid)
+        if len(statements) != len(self.statements):
+            return None
+        return Delivered(modules, invalid, [statements[i] for i in range(len(self.statements))])
 
 
-def start(api: ir.Api, units: list[Unit], extra_dirs: tuple[Path, ...]) -> Fanout | None:
-    """Children for `units` when there are enough of them and a second core, else None."""
-    if extra_dirs or len(units) < MIN_UNITS or not workers.parallel():
+def start(
+    api: ir.Api, units: list[Unit], extra_dirs: tuple[Path, ...], statements: list[str]
+) -> Fanout | None:
+    """Children for `units` and `statements` when there are enough modules and a second core,
+    else None."""
+    # Without fork, a child would need the IR and the compiled templates sent to it.
+    if extra_dirs or len(units) < MIN_UNITS or not workers.parallel() or not workers.forks():
         return None
-    return Fanout(api, units, extra_dirs)
+    return Fanout(api, units, extra_dirs, statements)

@@ -164,16 +164,30 @@ def api_reference(api: ir.Api, types: TypePrinter) -> dict[str, dict[str, Method
     `api.md.j2` and the README), in black's layout."""
     from generator.render.format import cached_black
 
-    keys = [(resource, op) for resource in api.resources for op in resource.operations]
-    statements = [
-        text for resource, op in keys for text in (_signature(op, types), _example(resource, op))
+    laid = pysource.lay_out_statements(reference_statements(api, types), cached_black)
+    return reference_from(api, laid)
+
+
+def reference_statements(api: ir.Api, types: TypePrinter) -> list[str]:
+    """Each operation's signature and example, in that order, before they are laid out."""
+    return [
+        text
+        for resource in api.resources
+        for op in resource.operations
+        for text in (_signature(op, types), _example(resource, op))
     ]
-    laid = pysource.lay_out_statements(statements, cached_black)
+
+
+def reference_from(api: ir.Api, laid: list[str]) -> dict[str, dict[str, MethodReference]]:
+    """The reference from `reference_statements` laid out."""
     reference: dict[str, dict[str, MethodReference]] = {}
-    for index, (resource, op) in enumerate(keys):
-        reference.setdefault(resource.path, {})[op.method_name] = MethodReference(
-            laid[2 * index], laid[2 * index + 1]
-        )
+    pairs = iter(laid)
+    for resource in api.resources:
+        for op in resource.operations:
+            signature, example = next(pairs), next(pairs)
+            reference.setdefault(resource.path, {})[op.method_name] = MethodReference(
+                signature, example
+            )
     return reference
 
 
@@ -398,7 +412,7 @@ def render_api(api: ir.Api, extra_dirs: tuple[Path, ...] = ()) -> tuple[dict[str
     return render_units(api, units(api), extra_dirs)
 
 
-_REFERENCE_READERS = ("README.md.j2", "api.md.j2")
+REFERENCE_READERS = ("README.md.j2", "api.md.j2")
 
 
 def render_units(
@@ -408,10 +422,12 @@ def render_units(
     sections: SectionSource | None = None,
     *,
     runtime: bool = True,
+    reference: dict[str, dict[str, MethodReference]] | None = None,
 ) -> tuple[dict[str, str], set[str]]:
     """The `chosen` files (and the runtime's, unless `runtime` is False), as `render_api`
     gives them."""
     printer = Printer(api, extra_dirs, sections)
+    printer.reference = reference
     files: dict[str, str] = {}
     laid_out: set[str] = set()
     for unit in chosen:
@@ -452,7 +468,7 @@ class Printer:
     def render(self, unit: Unit) -> tuple[str, bool]:
         """The unit's text, and whether a built-in template laid it out as black would."""
         context: dict[str, object] = {"api": self.api, "types": self.types}
-        if unit.template in _REFERENCE_READERS:
+        if unit.template in REFERENCE_READERS:
             if self.reference is None:
                 self.reference = api_reference(self.api, self.types)
             context["reference"] = self.reference

@@ -25,7 +25,15 @@ from generator.diagnostics import Diagnostics, Severity
 from generator.model import ir, typerules
 from generator.render import fanout
 from generator.render.format import encoded, format_files, report_invalid
-from generator.render.package import Unit, render_units, units
+from generator.render.package import (
+    REFERENCE_READERS,
+    Unit,
+    reference_from,
+    reference_statements,
+    render_units,
+    units,
+)
+from generator.render.types import TypePrinter
 
 
 def render_and_format(
@@ -60,16 +68,28 @@ def render_and_format(
     progress(f"rendering {len(todo)} files")
     sections = _Sections(store, settings, named, printed) if store is not None else None
     modules = [unit for unit in todo if unit.node is not None]
-    children = fanout.start(api, modules, extra_dirs)
-    files, laid_out = render_units(
-        api, [unit for unit in todo if children is None or unit.node is None], extra_dirs, sections
-    )
+    readers = [unit for unit in todo if unit.template in REFERENCE_READERS]
+    statements = reference_statements(api, TypePrinter.of(api)) if readers else []
+    children = fanout.start(api, modules, extra_dirs, statements)
+    if children is None:
+        files, laid_out = render_units(api, todo, extra_dirs, sections)
+        delivered = None
+    else:
+        others = [unit for unit in todo if unit.node is None and unit not in readers]
+        files, laid_out = render_units(api, others, extra_dirs, sections)
+        delivered = children.results()
+        reference = None if delivered is None else reference_from(api, delivered.statements)
+        more, more_laid_out = render_units(
+            api, readers, extra_dirs, sections, runtime=False, reference=reference
+        )
+        files.update(more)
+        laid_out |= more_laid_out
     timings["render"] = time.perf_counter() - started
     started = time.perf_counter()
     errors = diagnostics.count(Severity.ERROR)
     formatted = format_files(files, diagnostics, progress, laid_out)
     if children is not None:
-        formatted.update(_modules(children, api, modules, extra_dirs, diagnostics, progress))
+        formatted.update(_modules(delivered, api, modules, extra_dirs, diagnostics, progress))
     timings["format"] = time.perf_counter() - started
     if diagnostics.count(Severity.ERROR) == errors:  # only modules that compiled are kept
         for path, entry in entries.items():
@@ -78,7 +98,7 @@ def render_and_format(
 
 
 def _modules(
-    children: fanout.Fanout,
+    delivered: fanout.Delivered | None,
     api: ir.Api,
     modules: list[Unit],
     extra_dirs: tuple[Path, ...],
@@ -86,14 +106,12 @@ def _modules(
     progress: Callable[[str], None],
 ) -> dict[str, bytes]:
     """The modules the children rendered and finished; rendered here if they did not."""
-    delivered = children.results()
     if delivered is None:
         files, laid_out = render_units(api, modules, extra_dirs, runtime=False)
         return format_files(files, diagnostics, progress, laid_out)
-    finished, invalid = delivered
-    for path, error in invalid:
+    for path, error in delivered.invalid:
         report_invalid(path, error, diagnostics)
-    return encoded(finished)
+    return encoded(delivered.modules)
 
 
 class _Sections:

@@ -109,11 +109,12 @@ class Line:
     tracker: Tracker = field(default_factory=Tracker)
 
     def append(self, leaf: Leaf, *, preformatted: bool = True, track: bool = False) -> None:
-        if leaf.kind not in OPENING and leaf.kind not in CLOSING and not leaf.value.strip():
+        closing = leaf.kind in CLOSING
+        if not closing and leaf.kind not in OPENING and not leaf.value.strip():
             return
         if self.inside_brackets or not preformatted or track:
             self.tracker.mark(leaf)
-            if self.has_magic_trailing_comma(leaf):
+            if closing and self.has_magic_trailing_comma(leaf):
                 self.magic_trailing_comma = leaf
         self.leaves.append(leaf)
 

@@ -25,6 +25,7 @@ from generator.render.blacklike.lines import (
     can_be_split,
     leaves_inside_matching_brackets,
     line_text,
+    one_sequence_between,
     short_enough,
 )
 from generator.render.blacklike.tokens import (
@@ -387,13 +388,7 @@ def _trailers_to_omit(line: Line) -> Iterator[frozenset[int]]:
             if leaf is opening:
                 opening = None
             elif leaf.kind in CLOSING:
-                previous = leaves[index - 1] if index > 0 else None
-                if (
-                    previous is not None
-                    and previous.kind == COMMA
-                    and leaf.opening is not None
-                    and not _one_sequence(leaf, leaves)
-                ):
+                if _has_trailing_comma(leaves, index):
                     break
                 inner.add(id(leaf))
         elif leaf.kind in CLOSING:
@@ -406,23 +401,23 @@ def _trailers_to_omit(line: Line) -> Iterator[frozenset[int]]:
                 omit.update(inner)
                 inner.clear()
                 yield frozenset(omit)
-            if (
-                previous is not None
-                and previous.kind == COMMA
-                and leaf.opening is not None
-                and not _one_sequence(leaf, leaves)
-            ):
+            if _has_trailing_comma(leaves, index):
                 break
             if leaf.value:
                 opening = leaf.opening
                 closing = leaf
 
 
-def _one_sequence(closing: Leaf, leaves: list[Leaf]) -> bool:
-    from generator.render.blacklike.lines import one_sequence_between
-
-    assert closing.opening is not None
-    return one_sequence_between(closing.opening, closing, leaves)
+def _has_trailing_comma(leaves: list[Leaf], index: int) -> bool:
+    """Whether the closing bracket at `index` follows a trailing comma that makes its pair
+    explode (not a one-tuple's): such a pair is never glued onto the line."""
+    closing = leaves[index]
+    return (
+        index > 0
+        and leaves[index - 1].kind == COMMA
+        and closing.opening is not None
+        and not one_sequence_between(closing.opening, closing, leaves)
+    )
 
 
 def _build(leaves: list[Leaf], original: Line, opening: Leaf, component: str) -> Line:

@@ -9,9 +9,9 @@ as black's line generator adds them.
 
 Only a small grammar is read: names, single-line strings, numbers, brackets, `, : = . | -> *`,
 a unary minus, `...`, and the statement forms the templates print (assignments, annotated
-fields, aliases, `return`, `from ... import`, `def`, calls). Anything else (a comment, an
-operator, a keyword in an expression, a triple-quoted or f-string) makes `read` answer None,
-and the unit goes to black itself.
+fields, aliases, `return`, `from ... import`, `def`, calls). Anything else (a comment, another
+operator, a keyword in an expression, a triple-quoted or f-string) makes `read` raise
+`Unreadable`, and the unit goes to black itself.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ _TOKEN = re.compile(
       (?P<string>[A-Za-z]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))
     | (?P<number>\d[\w.]*)
     | (?P<name>[^\W\d]\w*)
+    | (?P<compound>==|:=|\*\*|[-*|:]=)
     | (?P<op>->|\.\.\.|[()\[\]{},:=.|*-])
     )""",
     re.VERBOSE,
@@ -102,6 +103,9 @@ def _tokens(text: str) -> list[Leaf]:
         if match is None or match.end() == position:
             raise Unreadable(text[position : position + 20])
         space = match.group("space")
+        if match.group("compound") is not None:
+            # Operators made of the characters read here (`==`, `**`, `:=`, `|=`, ...).
+            raise Unreadable(match.group("compound"))
         if match.group("string") is not None:
             literal = match.group("string")
             if literal[0] not in "\"'" and literal[: literal.index(literal[-1])].lower() not in (
