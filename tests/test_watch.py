@@ -50,18 +50,21 @@ def _default_sigint() -> None:
 
 
 def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
-    (tmp_path / "spec.yaml").write_text(SPEC, encoding="utf-8")
-    (tmp_path / "pyproject.toml").write_text(
+    # The log is kept out of the watched folder: each line written to it would be a change.
+    log = tmp_path / "watch.log"
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "spec.yaml").write_text(SPEC, encoding="utf-8")
+    (project / "pyproject.toml").write_text(
         '[tool.oagen]\nspec = "spec.yaml"\noutput = "out"\npackage = "watched"\n', encoding="utf-8"
     )
-    log = tmp_path / "watch.log"
     env = {**os.environ, "PYTHONPATH": str(REPO), "OAGEN_CACHE_DIR": "off"}
     with log.open("w") as stream:
         # As from a terminal: a shell that runs the suite in the background starts it with
         # SIGINT ignored, and the child would inherit that and never see the Ctrl-C below.
         process = subprocess.Popen(
             [sys.executable, "-m", "generator", "watch"],
-            cwd=tmp_path,
+            cwd=project,
             stdout=stream,
             stderr=subprocess.STDOUT,
             env=env,
@@ -69,12 +72,12 @@ def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
         )
     try:
         _wait_for(lambda: "watching" in log.read_text(), 90, "the first generation", log)
-        model = tmp_path / "out" / "watched" / "models" / "thing.py"
-        runtime = tmp_path / "out" / "watched" / "_runtime" / "_errors.py"
+        model = project / "out" / "watched" / "models" / "thing.py"
+        runtime = project / "out" / "watched" / "_runtime" / "_errors.py"
         runtime_mtime = runtime.stat().st_mtime_ns
         assert "size" not in model.read_text()
         time.sleep(0.2)
-        (tmp_path / "spec.yaml").write_text(
+        (project / "spec.yaml").write_text(
             SPEC.replace(
                 "name: {type: string}", "name: {type: string}\n        size: {type: integer}"
             ),
@@ -83,6 +86,7 @@ def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:
         _wait_for(lambda: "size" in model.read_text(), 60, "the regeneration", log)
         # The files are swapped in before the summary line is printed.
         _wait_for(lambda: log.read_text().count("operations") >= 2, 60, "the second summary", log)
+        _wait_for(lambda: log.read_text().count("oagen: rewrote") >= 2, 60, "what it rewrote", log)
         assert runtime.stat().st_mtime_ns == runtime_mtime, "an unchanged file was rewritten"
         # What changed is printed: the input saved, then the files the regeneration rewrote.
         printed = log.read_text()

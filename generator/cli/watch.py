@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.cli.arguments import configure
 from generator.cli.generate import run_generate
@@ -18,8 +18,7 @@ from generator.config import Config
 from generator.diagnostics import printable
 from generator.pipeline import Run
 
-if TYPE_CHECKING:
-    pass
+_IDLE_STEP_MS = 200
 
 
 def run_watch(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:
@@ -47,11 +46,23 @@ def run_watch(run: Run, config: Config, args: argparse.Namespace, started: float
     if run_generate(run, config, args, started) == EXIT_USAGE:
         return EXIT_USAGE  # an output it will not write: watching would only repeat that
     shown = ", ".join(sorted({printable(str(p)) for p in inputs}))
-    print(f"oagen: watching {shown} (Ctrl-C to stop)", file=sys.stderr)
+    _keep_warm()
     try:
-        for changes in watch(
-            *sorted(set(inputs)), watch_filter=relevant, debounce=300, raise_interrupt=True
-        ):
+        # The watcher starts on the first step of the generator: "watching" is printed once it
+        # has (a change saved right after the line was missed). Idle steps yield no changes.
+        saves = watch(
+            *sorted(set(inputs)),
+            watch_filter=relevant,
+            debounce=300,
+            raise_interrupt=True,
+            rust_timeout=_IDLE_STEP_MS,
+            yield_on_timeout=True,
+        )
+        first = next(saves)
+        print(f"oagen: watching {shown} (Ctrl-C to stop)", file=sys.stderr)
+        for changes in itertools.chain([first], saves):
+            if not changes:
+                continue
             changed = sorted({printable(os.path.relpath(path)) for _change, path in changes})
             print(f"oagen: changed: {', '.join(changed)}", file=sys.stderr)
             fresh = Run(Config())
@@ -69,6 +80,14 @@ def run_watch(run: Run, config: Config, args: argparse.Namespace, started: float
         pass
     print("oagen: stopped watching", file=sys.stderr)
     return EXIT_OK
+
+
+def _keep_warm() -> None:
+    """What every regeneration would import again is imported here once: each one runs in
+    this process, and its validation child, forked from it, finds the validator imported."""
+    from generator.validate.validator_adapter import preload
+
+    preload()
 
 
 def _is_folder(path: Path) -> bool:
