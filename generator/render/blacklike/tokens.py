@@ -10,7 +10,8 @@ as black's line generator adds them.
 Only a small grammar is read: names, single-line strings, numbers, brackets, `, : = . | -> *`,
 a unary minus, `...`, and the statement forms the templates print (assignments, annotated
 fields, aliases, `return`, `from ... import`, `def`, calls). Anything else (a comment, another
-operator, a keyword in an expression, a triple-quoted or f-string) makes `read` raise
+operator, a keyword in an expression, a triple-quoted or f-string), and anything black would
+rewrite before splitting (spaces, quotes, number literals: `normal`), makes `read` raise
 `Unreadable`, and the unit goes to black itself.
 """
 
@@ -19,37 +20,80 @@ from __future__ import annotations
 import itertools
 import keyword
 import re
-from dataclasses import dataclass
 
-# Token kinds (black's names for them).
-NAME, STRING, NUMBER = "NAME", "STRING", "NUMBER"
-LPAR, RPAR, LSQB, RSQB, LBRACE, RBRACE = "(", ")", "[", "]", "{", "}"
-COMMA, COLON, EQUAL, DOT, VBAR, RARROW, STAR, MINUS, ASYNC = (
-    ",",
-    ":",
-    "=",
-    ".",
-    "|",
-    "->",
-    "*",
-    "-",
-    "async",
+from generator.render.blacklike.leaves import (
+    ARGLIST,
+    ASYNC,
+    ATOM,
+    BRACKETS,
+    CLOSING,
+    COLON,
+    COMMA,
+    DOT,
+    EQUAL,
+    IMPORT,
+    LBRACE,
+    LPAR,
+    LSQB,
+    MATCHING,
+    MINUS,
+    NAME,
+    NUMBER,
+    OPENING,
+    OTHER,
+    PARAMETERS,
+    RARROW,
+    RBRACE,
+    RPAR,
+    RSQB,
+    STAR,
+    STRING,
+    TRAILER,
+    TYPEDARGSLIST,
+    VBAR,
+    Leaf,
+    Statement,
+    Unreadable,
 )
+from generator.render.blacklike.normal import check_literals, check_spacing
 
-OPENING = frozenset({LPAR, LSQB, LBRACE})
-CLOSING = frozenset({RPAR, RSQB, RBRACE})
-BRACKETS = OPENING | CLOSING
-MATCHING = {LPAR: RPAR, LSQB: RSQB, LBRACE: RBRACE}
+# The leaves' vocabulary, for the splitter's modules.
+__all__ = [
+    "ARGLIST",
+    "ASYNC",
+    "ATOM",
+    "BRACKETS",
+    "CLOSING",
+    "COLON",
+    "COMMA",
+    "DOT",
+    "EQUAL",
+    "IMPORT",
+    "LBRACE",
+    "LPAR",
+    "LSQB",
+    "MATCHING",
+    "MINUS",
+    "NAME",
+    "NUMBER",
+    "OPENING",
+    "OTHER",
+    "PARAMETERS",
+    "RARROW",
+    "RBRACE",
+    "RPAR",
+    "RSQB",
+    "STAR",
+    "STRING",
+    "TRAILER",
+    "TYPEDARGSLIST",
+    "VBAR",
+    "Leaf",
+    "Statement",
+    "Unreadable",
+    "read",
+]
 
-# What a bracket belongs to, in black's tree: a call or subscript (`trailer`), a display or
-# parenthesised expression (`atom`, invisible parentheses included), a definition's parameters,
-# or an import's names.
-TRAILER, ATOM, PARAMETERS, IMPORT = "trailer", "atom", "parameters", "import"
-# What a comma separates: call arguments (black's `arglist`), definition parameters
-# (`typedargslist`), anything else.
-ARGLIST, TYPEDARGSLIST, OTHER = "arglist", "typedargslist", "other"
-
-# Keywords read here: values, `await`, and the statements' own.
 _KEYWORDS = frozenset({"None", "True", "False", "await", "def", "return", "from", "import"})
 _TOKEN = re.compile(
     r"""(?P<space>[ ]*)(?:
@@ -61,38 +105,6 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-
-
-@dataclass(eq=False, slots=True)
-class Leaf:
-    """One token. `prefix` is the space before it on its line (black mutates it while
-    splitting); `canonical` is the space black's whitespace rules give it, used when black
-    rebuilds a line from fresh leaves. `depth` and `opening` are set by `Tracker.mark`, on
-    whichever line marked the leaf last, as black's are."""
-
-    kind: str
-    value: str
-    prefix: str = ""
-    canonical: str = ""
-    role: str = ""  # a bracket's owner, a comma's list, a dot's place ("import" or "")
-    in_annotation: str = ""  # "param" or "return" when the leaf lies in an annotation
-    depth: int = 0
-    opening: Leaf | None = None
-    has_parent: bool = True  # commas black adds have no place in its tree
-
-    def __str__(self) -> str:
-        return self.prefix + self.value
-
-
-@dataclass(slots=True)
-class Statement:
-    leaves: list[Leaf]
-    depth: int
-    inside_brackets: bool
-
-
-class Unreadable(Exception):
-    """Outside the grammar read here: black lays the unit out."""
 
 
 def _tokens(text: str) -> list[Leaf]:
@@ -174,6 +186,8 @@ def _check_words(leaves: list[Leaf]) -> None:
     for index, leaf in enumerate(leaves):
         if leaf.kind == NAME and keyword.iskeyword(leaf.value) and leaf.value not in _KEYWORDS:
             raise Unreadable(leaf.value)
+        if leaf.kind == LPAR and index and leaves[index - 1].value == "await":
+            raise Unreadable("await (")  # black removes parentheses after await
         if leaf.kind == STRING and index and leaves[index - 1].kind == STRING:
             raise Unreadable("implicit concatenation")
         if (
@@ -286,6 +300,8 @@ def _invisible(leaves: list[Leaf], start: int, end: int) -> None:
 def _wrap_value(leaves: list[Leaf], start: int, end: int, pairs: dict[int, int]) -> None:
     """Black's parentheses after `=`, `:` (an annotated assignment) and `return`: every value
     is wrapped in invisible ones, and a parenthesised value's own become invisible."""
+    if start >= end:
+        raise Unreadable("no value")
     if _top_level(leaves, start, end, COMMA):
         raise Unreadable("a tuple value")
     if _whole_atom(leaves, start, end, pairs):
@@ -340,8 +356,10 @@ def read(context: str, lines: tuple[str, ...]) -> Statement:
     if indent % 4:
         raise Unreadable("indentation")
     _check_words(leaves)
+    check_literals(leaves)
     pairs = _match_brackets(leaves)
     _set_roles(leaves, pairs)
+    check_spacing(leaves, context)
     statement = Statement(leaves, indent // 4, context != "statement")
     if context == "statement":
         _statement(statement, pairs)
@@ -362,6 +380,8 @@ def read(context: str, lines: tuple[str, ...]) -> Statement:
 def _statement(statement: Statement, pairs: dict[int, int]) -> None:
     leaves = statement.leaves
     first = leaves[0]
+    if first.kind == STRING:
+        raise Unreadable("a string statement")  # black may read it as a docstring
     if first.kind == ASYNC or (first.kind == NAME and first.value == "def"):
         _definition(statement, pairs)
     elif first.kind == NAME and first.value == "from":
