@@ -483,3 +483,22 @@ def test_readme_examples_are_laid_out_by_black() -> None:
     for code in examples:
         assert black.format_str(code + "\n", mode=black_adapter.mode()) == code + "\n"
         assert max(len(line) for line in code.split("\n")) <= 100
+
+
+def test_the_reference_laid_out_as_read_is_the_reference_laid_out_at_once() -> None:
+    """api.md and the README read the reference an operation at a time (after an edit most of
+    api.md's sections are reused and read none of it): the same texts as one call for all."""
+    from generator.render.format import cached_black
+
+    api = _showcase_api()
+    types = TypePrinter.of(api)
+    lazy = render.api_reference(api, types)
+    whole = render.reference_from(
+        api,
+        pysource.lay_out_statements(render.reference_statements(api, types), cached_black),
+    )
+    assert list(lazy) == list(whole)
+    for path, methods in whole.items():
+        assert list(lazy[path]) == list(methods)
+        for name, expected in methods.items():
+            assert lazy[path][name] == expected

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +99,10 @@ class MethodReference:
     example: str  # the example call, as black lays it out
 
 
+# reference[resource call path][method name]
+Reference = Mapping[str, Mapping[str, MethodReference]]
+
+
 def _signature(op: ir.Operation, types: TypePrinter) -> str:
     parameters: list[str] = []
 
@@ -159,13 +163,43 @@ def _example(resource: ir.Resource, op: ir.Operation) -> str:
     return pysource.call_line(target, f"client.{resource.path}.{op.method_name}", arguments)
 
 
-def api_reference(api: ir.Api, types: TypePrinter) -> dict[str, dict[str, MethodReference]]:
+def api_reference(api: ir.Api, types: TypePrinter) -> Reference:
     """The API reference's signatures and examples (`reference[resource call path][method]` for
-    `api.md.j2` and the README), in black's layout."""
-    from generator.render.format import cached_black
+    `api.md.j2` and the README), in black's layout, each laid out when first read: after an
+    edit most of api.md's sections are reused, and need none."""
+    operations: dict[str, dict[str, tuple[ir.Resource, ir.Operation]]] = {}
+    for resource in api.resources:
+        for op in resource.operations:
+            operations.setdefault(resource.path, {})[op.method_name] = (resource, op)
+    return {path: _LaidOnRead(methods, types) for path, methods in operations.items()}
 
-    laid = pysource.lay_out_statements(reference_statements(api, types), cached_black)
-    return reference_from(api, laid)
+
+class _LaidOnRead(Mapping[str, MethodReference]):
+    """One resource's methods in the reference, each laid out when first read."""
+
+    def __init__(
+        self, methods: dict[str, tuple[ir.Resource, ir.Operation]], types: TypePrinter
+    ) -> None:
+        self.methods, self.types = methods, types
+        self.laid: dict[str, MethodReference] = {}
+
+    def __getitem__(self, name: str) -> MethodReference:
+        found = self.laid.get(name)
+        if found is None:
+            from generator.render.format import cached_black
+
+            resource, op = self.methods[name]
+            statements = [_signature(op, self.types), _example(resource, op)]
+            found = self.laid[name] = MethodReference(
+                *pysource.lay_out_statements(statements, cached_black)
+            )
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.methods)
+
+    def __len__(self) -> int:
+        return len(self.methods)
 
 
 def reference_statements(api: ir.Api, types: TypePrinter) -> list[str]:
@@ -178,7 +212,7 @@ def reference_statements(api: ir.Api, types: TypePrinter) -> list[str]:
     ]
 
 
-def reference_from(api: ir.Api, laid: list[str]) -> dict[str, dict[str, MethodReference]]:
+def reference_from(api: ir.Api, laid: list[str]) -> Reference:
     """The reference from `reference_statements` laid out."""
     reference: dict[str, dict[str, MethodReference]] = {}
     pairs = iter(laid)
@@ -422,7 +456,7 @@ def render_units(
     sections: SectionSource | None = None,
     *,
     runtime: bool = True,
-    reference: dict[str, dict[str, MethodReference]] | None = None,
+    reference: Reference | None = None,
 ) -> tuple[dict[str, str], set[str]]:
     """The `chosen` files (and the runtime's, unless `runtime` is False), as `render_api`
     gives them."""
@@ -452,7 +486,7 @@ class Printer:
         self.env = environment(extra_dirs)
         self.builtin = tuple(str(path) for path in template_dirs())
         self.types = TypePrinter.of(api)
-        self.reference: dict[str, dict[str, MethodReference]] | None = None
+        self.reference: Reference | None = None
         self.loaded: dict[str, jinja2.Template] = {}
 
     def load(self, template: str) -> jinja2.Template:

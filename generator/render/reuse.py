@@ -69,7 +69,9 @@ def render_and_format(
     sections = _Sections(store, settings, named, printed) if store is not None else None
     modules = [unit for unit in todo if unit.node is not None]
     readers = [unit for unit in todo if unit.template in REFERENCE_READERS]
-    statements = reference_statements(api, TypePrinter.of(api)) if readers else []
+    # The reference goes to children only with the modules (else it is laid out as it is read).
+    many = len(modules) >= fanout.MIN_UNITS and not extra_dirs
+    statements = reference_statements(api, TypePrinter.of(api)) if readers and many else []
     children = fanout.start(api, modules, extra_dirs, statements)
     if children is None:
         files, laid_out = render_units(api, todo, extra_dirs, sections)
