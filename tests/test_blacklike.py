@@ -272,3 +272,13 @@ def test_what_black_rewrites_before_splitting_is_left_to_it(key: tuple[str, str]
 @pytest.mark.parametrize("line", ["    return", "    x = ", "    x: int = "])
 def test_a_statement_without_a_value_is_not_an_error(line: str) -> None:
     assert blacklike.lay_out("statement", (line,)) is None
+
+
+def test_no_second_opinion_on_a_line_with_a_comma_a_split_added() -> None:
+    """The last parameter's line ends in a comma the delimiter split added; black does not try
+    its optional parentheses again there (the comma has no place in its tree)."""
+    annotation = f"({'V' * 70}[int, str])"
+    key = ("statement", (f"def f(self, a: int, {'b' * 92}: {annotation} = None) -> None: ...",))
+    laid = blacklike.lay_out(*key)
+    assert laid is not None
+    assert laid == pysource.lay_out_with_black([key])[key]

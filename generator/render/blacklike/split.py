@@ -95,6 +95,8 @@ def _run(line: Line, transform: Transform, force_parens: bool, text: str) -> lis
         or not line.tracker.invisible
         or any(bracket.value for bracket in optional)
         or short_enough(result[0])
+        # A comma added by a split has no place in black's tree, and black then skips this.
+        or any(not leaf.has_parent for leaf in line.leaves)
     ):
         return result
     # Black's second opinion: the same split from fresh leaves, keeping optional parentheses.
