@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import os
 import sys
@@ -46,7 +47,9 @@ def run_watch(run: Run, config: Config, args: argparse.Namespace, started: float
     if run_generate(run, config, args, started) == EXIT_USAGE:
         return EXIT_USAGE  # an output it will not write: watching would only repeat that
     shown = ", ".join(sorted({printable(str(p)) for p in inputs}))
+    _release(run)
     _keep_warm()
+    _settle()
     try:
         # The watcher starts on the first step of the generator: "watching" is printed once it
         # has (a change saved right after the line was missed). Idle steps yield no changes.
@@ -76,10 +79,26 @@ def run_watch(run: Run, config: Config, args: argparse.Namespace, started: float
                         f"oagen: error: {printable(str(exc))}; nothing was written; still watching",
                         file=sys.stderr,
                     )
+            _release(fresh)
+            _settle()
     except KeyboardInterrupt:
         pass
     print("oagen: stopped watching", file=sys.stderr)
     return EXIT_OK
+
+
+def _release(run: Run) -> None:
+    """Drop what a finished generation read (documents, their text): the next one reads its
+    own, and holding both made every collection of the next run walk both."""
+    run.sources = None
+    run.referenced = []
+    run.pending_validation = None
+
+
+def _settle() -> None:
+    """While waiting for a save: collect the last generation's cyclic garbage (the collector's
+    thresholds, raised for one-shot runs, would otherwise let it pile up from save to save)."""
+    gc.collect()
 
 
 def _keep_warm() -> None:

@@ -4,8 +4,9 @@ diagnostics that are printed: one indexer per file, built on first use.
 - **JSON**: one scan records where every value starts, keyed by pointer.
 - **YAML**: most specs are block-style YAML, in which a key's children are the lines below it at
   one deeper indentation. A pointer is found by walking down those lines. Each node's children
-  are listed once, the first time a pointer passes through it, so hundreds of pointers (GitHub's
-  description prints a few hundred notes) read each line about once.
+  are listed, and each child's extent found, once, the first time a pointer passes through it,
+  so hundreds of pointers (GitHub's description prints a few hundred notes) read each line
+  about once.
 - Anything the walk does not fully understand (flow collections, anchors, tags, block scalars,
   keys it cannot read, repeated keys) makes it unsure, and only then is the whole file composed
   into PyYAML's position-carrying nodes (about a second for an 8 MB file). When the walk answers,
@@ -167,6 +168,7 @@ class _BlockWalk:
         self.indents = _indentation(self.lines)
         self._keys: dict[_Node, dict[str, list[int]]] = {}  # a mapping's keys and their lines
         self._items: dict[_Node, list[int]] = {}  # a sequence's item lines
+        self._values: dict[tuple[_Node, str], _Step | None] = {}
         self._root: _Node | None = self._find_root()
 
     def _find_root(self) -> _Node | None:
@@ -204,6 +206,12 @@ class _BlockWalk:
         return self._value(node, part)
 
     def _value(self, node: _Node, part: str) -> _Step | None:
+        # Each key's value is found once: finding where a block ends reads all of its lines.
+        if (node, part) not in self._values:
+            self._values[node, part] = self._find_value(node, part)
+        return self._values[node, part]
+
+    def _find_value(self, node: _Node, part: str) -> _Step | None:
         keys = self._keys.get(node)
         if keys is None:
             keys = self._keys[node] = self._list_keys(node)

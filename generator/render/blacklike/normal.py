@@ -56,6 +56,8 @@ def check_literals(leaves: list[Leaf]) -> None:
 def _plain_string(literal: str) -> bool:
     """Whether black's `normalize_string_quotes` leaves `literal` (single-line, not an f-string)
     as it is: double quotes unless they would need more escapes, no needless escapes."""
+    if literal[0] == '"' and "\\" not in literal:
+        return True  # most literals: double quotes, nothing escaped, nothing to change
     quote_at = min(position for position in (literal.find('"'), literal.find("'")) if position >= 0)
     prefix, quote = literal[:quote_at], literal[quote_at]
     if prefix not in _PLAIN_PREFIXES:
