@@ -261,6 +261,7 @@ _LONG = "a" * 60
         ("statement", f"    x = [({_LONG}.b({_LONG}))]"),
         ("statement", f"    x = f([(1)], {{({_LONG})}}, {_LONG})"),
         ("item", f"        [({_LONG}.b({_LONG}))],"),
+        ("entry", f"        ...[{'a' * 40}, None]: {_LONG},"),
         ("parameter", f"        {_LONG} = {_LONG},"),
         ("argument", f"        {_LONG} = {_LONG},"),
         ("entry", f"        '{_LONG}': '{_LONG}',"),

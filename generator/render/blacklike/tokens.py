@@ -186,6 +186,8 @@ def _check_words(leaves: list[Leaf]) -> None:
     for index, leaf in enumerate(leaves):
         if leaf.kind == NAME and keyword.iskeyword(leaf.value) and leaf.value not in _KEYWORDS:
             raise Unreadable(leaf.value)
+        if leaf.kind in OPENING and index and leaves[index - 1].kind in (DOT, NUMBER):
+            raise Unreadable("a call or subscript of ... or of a number")  # read as displays
         if leaf.kind == LPAR and index and leaves[index - 1].value == "await":
             raise Unreadable("await (")  # black removes parentheses after await
         if leaf.kind == STRING and index and leaves[index - 1].kind == STRING:
