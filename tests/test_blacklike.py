@@ -96,7 +96,8 @@ def test_corpus_units(entry: str) -> None:
 # --- statements of the templates' shapes, generated -------------------------------------------
 
 _names = st.text(string.ascii_letters, min_size=1, max_size=30).map(lambda s: "N" + s)
-_words = st.text(string.ascii_letters + " _-./é中", min_size=0, max_size=40)
+# Quotes, backslashes, `#`, braces and two-column characters: what a spec's strings may hold.
+_words = st.text(string.ascii_letters + " _-./é中😀'\"\\#{}", min_size=0, max_size=40)
 _strings = _words.map(pysource.pystr)
 
 
@@ -131,8 +132,9 @@ def _types(depth: int = 3) -> st.SearchStrategy[str]:
 def _values(depth: int = 2) -> st.SearchStrategy[str]:
     leaf = st.one_of(
         _strings,
-        st.integers(-(10**12), 10**12).map(str),
-        st.sampled_from(["True", "False", "None", "0.5"]),
+        st.integers(-(10**30), 10**30).map(str),
+        st.floats(allow_nan=False, allow_infinity=False).map(repr),
+        st.sampled_from(["True", "False", "None", "0.5", "..."]),
     )
     if depth == 0:
         return leaf
@@ -241,6 +243,7 @@ _LONG = "a" * 60
         ("statement", f"    x = f('{_LONG}', '{_LONG}')"),
         ("statement", f'    x = f(B"{_LONG}", bR"{_LONG}", Br"{_LONG}")'),
         ("statement", f'    x = f("{_LONG}\\"", "\\\'{_LONG}")'),
+        ("statement", f'    x = f("\\xAB", b"\\u00E9", "\\N{{dash}}", {_LONG}, {_LONG})'),
         ("statement", f"    x = f(0XFF, 0xff, 1E5, 1J, 0O7, 0B1, 1_0, 1., {_LONG}, {_LONG})"),
         ("statement", f"    x = f(1.e5, {_LONG}, {_LONG})"),
         ("statement", f"    x = f(1.0.real, {_LONG}, {_LONG})"),

@@ -1,7 +1,7 @@
 """Whether a unit's tokens are already as black writes them: the spaces between them, string
-quotes and prefixes, number literals. Black rewrites all three before it splits; the splitter
-here does not, so `tokens.read` refuses a unit that any of them would change (the templates
-print them in black's form; a unit that is not goes to black).
+quotes, prefixes and hex escapes, number literals. Black rewrites these before it splits; the
+splitter here does not, so `tokens.read` refuses a unit that any of them would change (the
+templates print them in black's form; a unit that is not goes to black).
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ _PLAIN_NUMBER = re.compile(r"\d[\d_]*(?:\.\d[\d_]*)?")
 # Prefixes black's `normalize_string_prefix` leaves alone (it lowercases B and U, drops u, and
 # writes `br` as `rb`).
 _PLAIN_PREFIXES = frozenset({"", "b", "r", "rb"})
+# A hex or named escape: black writes the hex digits in lower case, the name in upper case.
+_ESCAPE = re.compile(
+    r"(\\+)(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|N\{([a-zA-Z0-9 \-]{2,})\})"
+)
 # Words after which an opening bracket or a dot starts a new expression (black spaces them).
 _STATEMENT_WORDS = frozenset({"return", "await", "import", "from", "def", "async"})
 
@@ -63,6 +67,8 @@ def _plain_string(literal: str) -> bool:
     unescaped_other = re.compile(rf"(([^\\]|^)(\\\\)*){other}")
     escaped_other = re.compile(rf"([^\\]|^)\\((?:\\\\)*){other}")
     escaped_own = re.compile(rf"([^\\]|^)\\((?:\\\\)*){quote}")
+    if "r" not in prefix and not _escapes_as_black_writes(body):
+        return False
     if "r" in prefix:
         if unescaped_other.search(body):
             return True
@@ -76,6 +82,19 @@ def _plain_string(literal: str) -> bool:
     if new_escapes > escapes:
         return True
     return new_escapes == escapes and quote == '"'
+
+
+def _escapes_as_black_writes(body: str) -> bool:
+    for match in _ESCAPE.finditer(body):
+        if len(match.group(1)) % 2 == 0:
+            continue  # an escaped backslash, then text
+        digits = match.group(2) or match.group(3) or match.group(4)
+        if digits is not None and digits != digits.lower():
+            return False
+        name = match.group(5)
+        if name is not None and name != name.upper():
+            return False
+    return True
 
 
 def _twice(pattern: re.Pattern[str], replacement: str, text: str) -> str:
