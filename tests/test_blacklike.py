@@ -258,6 +258,9 @@ _LONG = "a" * 60
         ("statement", f"    x = a[{_LONG}: {_LONG}]"),
         ("statement", f"    x = {{{_LONG}: {_LONG}, {_LONG}:{_LONG}}}"),
         ("statement", f'    "{_LONG}{_LONG}"'),
+        ("statement", f"    x = [({_LONG}.b({_LONG}))]"),
+        ("statement", f"    x = f([(1)], {{({_LONG})}}, {_LONG})"),
+        ("item", f"        [({_LONG}.b({_LONG}))],"),
         ("parameter", f"        {_LONG} = {_LONG},"),
         ("argument", f"        {_LONG} = {_LONG},"),
         ("entry", f"        '{_LONG}': '{_LONG}',"),
@@ -265,7 +268,8 @@ _LONG = "a" * 60
     ],
 )
 def test_what_black_rewrites_before_splitting_is_left_to_it(key: tuple[str, str]) -> None:
-    """Black normalises strings, numbers and spaces (and a few parentheses) before it splits;
+    """Black normalises strings, numbers and spaces (and a few parentheses: after `await`, around
+    a number before a dot, around the one element of a list or set) before it splits;
     a unit it would change that way is laid out by black, not here."""
     lines = (key[1],)
     laid = blacklike.lay_out(key[0], lines)

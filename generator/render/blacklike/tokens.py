@@ -207,6 +207,19 @@ def _check_words(leaves: list[Leaf]) -> None:
             raise Unreadable("binary minus")
 
 
+def _check_lone_atoms(leaves: list[Leaf], pairs: dict[int, int]) -> None:
+    """A parenthesised expression alone in a list or set display: black makes its parentheses
+    invisible (`[(a)]` is laid out as `[a]`), not modelled."""
+    for index, leaf in enumerate(leaves[:-1]):
+        if (
+            leaf.kind in (LSQB, LBRACE)
+            and leaf.role == ATOM
+            and leaves[index + 1].kind == LPAR
+            and pairs[index + 1] == pairs[index] - 1
+        ):
+            raise Unreadable("a parenthesised expression alone in a display")
+
+
 def _set_roles(leaves: list[Leaf], pairs: dict[int, int]) -> None:
     """What each bracket belongs to and what each comma separates."""
     owners: list[Leaf] = []  # the opening bracket of each enclosing pair
@@ -360,6 +373,7 @@ def read(context: str, lines: tuple[str, ...]) -> Statement:
     pairs = _match_brackets(leaves)
     _set_roles(leaves, pairs)
     check_spacing(leaves, context)
+    _check_lone_atoms(leaves, pairs)
     statement = Statement(leaves, indent // 4, context != "statement")
     if context == "statement":
         _statement(statement, pairs)
