@@ -262,6 +262,8 @@ _LONG = "a" * 60
         ("statement", f"    x = f([(1)], {{({_LONG})}}, {_LONG})"),
         ("item", f"        [({_LONG}.b({_LONG}))],"),
         ("entry", f"        ...[{'a' * 40}, None]: {_LONG},"),
+        ("statement", f'def a(*f: (a), b: "{_LONG[:16]}" = "{_LONG[:54]}"): ...'),
+        ("parameter", "    *true: (await f.None),"),
         ("parameter", f"        {_LONG} = {_LONG},"),
         ("argument", f"        {_LONG} = {_LONG},"),
         ("entry", f"        '{_LONG}': '{_LONG}',"),

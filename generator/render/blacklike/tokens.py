@@ -341,6 +341,9 @@ def _parameters(
         colons = _top_level(leaves, left + 1, right, COLON)
         if not colons:
             continue
+        if leaves[left + 1].kind == STAR:
+            # Black neither parenthesises nor counts as an annotation a `*args` one.
+            raise Unreadable("annotated star parameter")
         equals = _top_level(leaves, colons[0] + 1, right, EQUAL)
         stop = equals[0] if equals else right
         _annotate(leaves, colons[0] + 1, stop, "param")
