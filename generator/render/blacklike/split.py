@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from generator.render.black_adapter import LINE_LENGTH
 from generator.render.blacklike.lines import (
@@ -25,23 +24,23 @@ from generator.render.blacklike.lines import (
     can_be_split,
     leaves_inside_matching_brackets,
     line_text,
-    one_sequence_between,
     short_enough,
 )
+from generator.render.blacklike.omit import (
+    Split,
+    can_omit_invisible_parens,
+    prefer_split_without_parens,
+    trailers_to_omit,
+)
 from generator.render.blacklike.tokens import (
-    BRACKETS,
     CLOSING,
     COMMA,
-    EQUAL,
     LPAR,
     LSQB,
-    OPENING,
     RARROW,
-    RBRACE,
     RPAR,
     RSQB,
     STRING,
-    TRAILER,
     Leaf,
 )
 
@@ -51,15 +50,6 @@ class CannotSplit(Exception):
 
 
 Transform = Callable[[Line, bool], Iterator[Line]]
-
-
-@dataclass(slots=True)
-class Split:
-    head: Line
-    body: Line
-    tail: Line
-    opening: Leaf
-    closing: Leaf
 
 
 def transform_line(line: Line, force_parens: bool = False) -> list[Line]:
@@ -197,7 +187,7 @@ def right_hand_split_with_omits(line: Line, force_parens: bool) -> Iterator[Line
     for leaf in line.leaves:
         prefix_lengths[id(leaf)] = length
         length += len(leaf.prefix) + len(leaf.value)
-    for omit in _trailers_to_omit(line):
+    for omit in trailers_to_omit(line):
         if omit:
             target: Leaf | None = None
             for leaf in reversed(line.leaves):
@@ -270,12 +260,12 @@ def _maybe_omit_optional_parens(
         and split.closing.kind == RPAR
         and not split.closing.value
         and not line.is_import
-        and _can_omit_invisible_parens(split)
+        and can_omit_invisible_parens(split)
     ):
         omit = frozenset({id(split.closing), *omit})
         try:
             without = _first_right_hand_split(line, omit)
-            if _prefer_split_without_parens(without, split):
+            if prefer_split_without_parens(without, split):
                 yield from _maybe_omit_optional_parens(without, line, force_parens, omit)
                 return
         except CannotSplit as error:
@@ -288,138 +278,6 @@ def _maybe_omit_optional_parens(
     for produced in (split.head, split.body, split.tail):
         if produced:
             yield produced
-
-
-def _prefer_split_without_parens(without: Split, split: Split) -> bool:
-    head = split.head.leaves
-    if not (len(head) >= 2 and head[-2].kind == EQUAL):
-        return True
-    if not any(leaf.kind in BRACKETS for leaf in head[:-1]):
-        return True
-    if not short_enough(split.head, LINE_LENGTH - 1):
-        return True
-    if split.head.magic_trailing_comma is not None:
-        return True
-    equals = sum(1 for leaf in head if leaf.kind == EQUAL)
-    equals_without = sum(1 for leaf in without.head.leaves if leaf.kind == EQUAL)
-    if equals > 1 and equals > equals_without:
-        return False
-    closing_after_assignment = False
-    for leaf in reversed(without.head.leaves):
-        if leaf.kind == EQUAL:
-            break
-        if leaf.kind in CLOSING:
-            closing_after_assignment = True
-            break
-    return closing_after_assignment or (
-        any(leaf.kind == EQUAL for leaf in without.head.leaves) and short_enough(without.head)
-    )
-
-
-def _can_omit_invisible_parens(split: Split) -> bool:
-    line = split.body
-    tracker = line.tracker
-    if not tracker.delimiters:
-        return True
-    priority = tracker.max_priority()
-    if tracker.count(priority) > 1:
-        return False
-    if priority == DOT_PRIORITY:
-        return True
-    first, second = line.leaves[0], line.leaves[1]
-    if (
-        first.kind in OPENING
-        and second.kind not in CLOSING
-        and _can_omit_opening_paren(line, first)
-    ):
-        return True
-    penultimate, last = line.leaves[-2], line.leaves[-1]
-    if last.kind == RPAR or last.kind == RBRACE or (last.kind == RSQB and last.role != TRAILER):
-        if penultimate.kind in OPENING:
-            return False
-        if _can_omit_closing_paren(line, last):
-            return True
-    return False
-
-
-def _can_omit_opening_paren(line: Line, first: Leaf) -> bool:
-    """Whether what follows the bracket `first` closes fits, or can be split again."""
-    remainder = False
-    length = 4 * line.depth
-    for leaf in line.leaves:
-        if leaf.kind in CLOSING and leaf.opening is first:
-            remainder = True
-        if remainder:
-            length += len(leaf.prefix) + len(leaf.value)
-            if length > LINE_LENGTH:
-                return False
-            if leaf.kind in OPENING:
-                remainder = False
-    return True
-
-
-def _can_omit_closing_paren(line: Line, last: Leaf) -> bool:
-    length = 4 * line.depth
-    seen_other_brackets = False
-    for leaf in line.leaves:
-        length += len(leaf.prefix) + len(leaf.value)
-        if leaf is last.opening:
-            if seen_other_brackets or length <= LINE_LENGTH:
-                return True
-        elif leaf.kind in OPENING:
-            seen_other_brackets = True
-    return False
-
-
-def _trailers_to_omit(line: Line) -> Iterator[frozenset[int]]:
-    """Growing sets of closing brackets to leave on the line, trailers that fit first."""
-    omit: set[int] = set()
-    if not line.magic_trailing_comma:
-        yield frozenset(omit)
-    length = 4 * line.depth
-    opening: Leaf | None = None
-    closing: Leaf | None = None
-    inner: set[int] = set()
-    leaves = line.leaves
-    for index in range(len(leaves) - 1, -1, -1):
-        leaf = leaves[index]
-        length += len(leaf.prefix) + len(leaf.value)
-        if length > LINE_LENGTH:
-            break
-        if opening is not None:
-            if leaf is opening:
-                opening = None
-            elif leaf.kind in CLOSING:
-                if _has_trailing_comma(leaves, index):
-                    break
-                inner.add(id(leaf))
-        elif leaf.kind in CLOSING:
-            previous = leaves[index - 1] if index > 0 else None
-            if previous is not None and previous.kind in OPENING:
-                inner.add(id(leaf))
-                continue
-            if closing is not None:
-                omit.add(id(closing))
-                omit.update(inner)
-                inner.clear()
-                yield frozenset(omit)
-            if _has_trailing_comma(leaves, index):
-                break
-            if leaf.value:
-                opening = leaf.opening
-                closing = leaf
-
-
-def _has_trailing_comma(leaves: list[Leaf], index: int) -> bool:
-    """Whether the closing bracket at `index` follows a trailing comma that makes its pair
-    explode (not a one-tuple's): such a pair is never glued onto the line."""
-    closing = leaves[index]
-    return (
-        index > 0
-        and leaves[index - 1].kind == COMMA
-        and closing.opening is not None
-        and not one_sequence_between(closing.opening, closing, leaves)
-    )
 
 
 def _build(leaves: list[Leaf], original: Line, opening: Leaf, component: str) -> Line:
