@@ -37,12 +37,14 @@ def _badly_named_schemas(count: int) -> dict[str, object]:
     }
 
 
-def _validate(tmp_path: Path, document: dict[str, object], **env: str) -> tuple[int, str, float]:
+def _oagen(
+    tmp_path: Path, document: dict[str, object], arguments: list[str], env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """`oagen <arguments...> spec.json` on `document`, without a cache."""
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(document), encoding="utf-8")
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "validate", str(spec)],
+    return subprocess.run(
+        [sys.executable, "-m", "generator", arguments[0], str(spec), *arguments[1:]],
         cwd=tmp_path,
         env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO), **env},
         capture_output=True,
@@ -50,6 +52,11 @@ def _validate(tmp_path: Path, document: dict[str, object], **env: str) -> tuple[
         timeout=300,
         check=False,
     )
+
+
+def _validate(tmp_path: Path, document: dict[str, object], **env: str) -> tuple[int, str, float]:
+    started = time.monotonic()
+    result = _oagen(tmp_path, document, ["validate"], env)
     return result.returncode, result.stdout + result.stderr, time.monotonic() - started
 
 
@@ -131,17 +138,7 @@ def test_a_job_that_is_not_plain_data_is_refused() -> None:
 
 
 def _generate(tmp_path: Path, document: dict[str, object], **env: str) -> tuple[int, str]:
-    spec = tmp_path / "spec.json"
-    spec.write_text(json.dumps(document), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", str(spec), "-o", str(tmp_path / "out")],
-        cwd=tmp_path,
-        env={**os.environ, "OAGEN_CACHE_DIR": "off", "PYTHONPATH": str(REPO), **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = _oagen(tmp_path, document, ["generate", "-o", str(tmp_path / "out")], env)
     return result.returncode, result.stdout + result.stderr
 
 
