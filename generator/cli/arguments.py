@@ -5,15 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator import __version__
 from generator.cli.report import print_config_diagnostics
 from generator.config import Config, find_pyproject, load_config, name_problem, with_overrides
 from generator.pipeline import Run
-
-if TYPE_CHECKING:
-    pass
 
 
 def build_parser() -> argparse.ArgumentParser:

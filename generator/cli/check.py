@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from generator.cli.produce import config_at, manifest_metadata, produce, spec_sha256, split_editable
 from generator.cli.report import (
@@ -21,9 +21,6 @@ from generator.cli.report import (
 from generator.config import Config
 from generator.diagnostics import printable
 from generator.pipeline import Run
-
-if TYPE_CHECKING:
-    pass
 
 _DIFF_LIMIT = 4 * 2**20  # bytes of an old file `check` compares (or twice the new one's size)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from generator.cli.arguments import configure
 from generator.cli.produce import config_at
@@ -12,9 +11,6 @@ from generator.cli.report import EXIT_FAILED, EXIT_OK, EXIT_USAGE, print_diagnos
 from generator.diagnostics import printable
 from generator.load.plainfile import spec_file_problem
 from generator.pipeline import Run
-
-if TYPE_CHECKING:
-    pass
 
 
 def run_diff(args: argparse.Namespace, run: Run) -> int:

@@ -5,15 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import TYPE_CHECKING
 
 from generator.cli.report import EXIT_FAILED, EXIT_OK, print_diagnostics
 from generator.config import Config
 from generator.diagnostics import Severity, json_text, printable
 from generator.pipeline import Run
-
-if TYPE_CHECKING:
-    pass
 
 
 def run_validate(run: Run, config: Config, args: argparse.Namespace, started: float) -> int:

@@ -92,12 +92,14 @@ class Fanout:
         return Delivered(modules, invalid, [statements[i] for i in range(len(self.statements))])
 
 
+def worthwhile(units: list[Unit], extra_dirs: tuple[Path, ...]) -> bool:
+    """Whether `start` would start children: enough modules of built-in templates, a second
+    core, and fork (without it, a child would need the IR and the templates sent to it)."""
+    return not extra_dirs and len(units) >= MIN_UNITS and workers.parallel() and workers.forks()
+
+
 def start(
     api: ir.Api, units: list[Unit], extra_dirs: tuple[Path, ...], statements: list[str]
 ) -> Fanout | None:
-    """Children for `units` and `statements` when there are enough modules and a second core,
-    else None."""
-    # Without fork, a child would need the IR and the compiled templates sent to it.
-    if extra_dirs or len(units) < MIN_UNITS or not workers.parallel() or not workers.forks():
-        return None
-    return Fanout(api, units, extra_dirs, statements)
+    """Children for `units` and `statements` when `worthwhile`, else None."""
+    return Fanout(api, units, extra_dirs, statements) if worthwhile(units, extra_dirs) else None

@@ -137,8 +137,7 @@ class _LaidOnRead(Mapping[str, MethodReference]):
         if found is None:
             from generator.render.format import cached_black
 
-            resource, op = self.methods[name]
-            statements = [_signature(op, self.types), _example(resource, op)]
+            statements = _statements(*self.methods[name], self.types)
             found = self.laid[name] = MethodReference(
                 *pysource.lay_out_statements(statements, cached_black)
             )
@@ -151,13 +150,18 @@ class _LaidOnRead(Mapping[str, MethodReference]):
         return len(self.methods)
 
 
+def _statements(resource: ir.Resource, op: ir.Operation, types: TypePrinter) -> list[str]:
+    """An operation's signature and example, before they are laid out."""
+    return [_signature(op, types), _example(resource, op)]
+
+
 def reference_statements(api: ir.Api, types: TypePrinter) -> list[str]:
     """Each operation's signature and example, in that order, before they are laid out."""
     return [
         text
         for resource in api.resources
         for op in resource.operations
-        for text in (_signature(op, types), _example(resource, op))
+        for text in _statements(resource, op, types)
     ]
 
 

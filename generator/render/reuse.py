@@ -70,8 +70,8 @@ def render_and_format(
     modules = [unit for unit in todo if unit.node is not None]
     readers = [unit for unit in todo if unit.template in REFERENCE_READERS]
     # The reference goes to children only with the modules (else it is laid out as it is read).
-    many = len(modules) >= fanout.MIN_UNITS and not extra_dirs
-    statements = reference_statements(api, TypePrinter.of(api)) if readers and many else []
+    with_children = bool(readers) and fanout.worthwhile(modules, extra_dirs)
+    statements = reference_statements(api, TypePrinter.of(api)) if with_children else []
     children = fanout.start(api, modules, extra_dirs, statements)
     if children is None:
         files, laid_out = render_units(api, todo, extra_dirs, sections)

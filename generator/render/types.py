@@ -391,14 +391,7 @@ class TypePrinter:
         if any(op.body and _takes_file(op.body) for op in operations):
             runtime.add(FILE_ANNOTATION)
         lines.append(from_import(".._runtime", sorted(runtime, key=isort_key)))
-        by_module: dict[str, list[str]] = {}
-        for name in sorted(refs):
-            definition = self.definitions.get(name)
-            if definition is not None:
-                by_module.setdefault(definition.module, []).append(name)
-        for module in sorted(by_module):
-            names = sorted(by_module[module], key=isort_key)
-            lines.append(from_import(f"..models.{module}", names))
+        lines.extend(self._model_import_lines(refs, "..models"))
         return tuple(lines)
 
     def webhook_imports(self, webhooks: ir.Webhooks) -> tuple[str, ...]:
@@ -418,14 +411,20 @@ class TypePrinter:
             lines.extend(["from pydantic import Tag", ""])
         runtime = {"BaseWebhooks", "WebhookScheme"} | (needs & {"Lenient", "tagged_by"})
         lines.append(from_import("._runtime", sorted(runtime, key=isort_key)))
+        lines.extend(self._model_import_lines(refs, ".models"))
+        return tuple(lines)
+
+    def _model_import_lines(self, refs: set[str], package: str) -> list[str]:
+        """One `from <package>.<module> import ...` line per models module the names live in."""
         by_module: dict[str, list[str]] = {}
         for name in sorted(refs):
             definition = self.definitions.get(name)
             if definition is not None:
                 by_module.setdefault(definition.module, []).append(name)
-        for module in sorted(by_module):
-            lines.append(from_import(f".models.{module}", sorted(by_module[module], key=isort_key)))
-        return tuple(lines)
+        return [
+            from_import(f"{package}.{module}", sorted(by_module[module], key=isort_key))
+            for module in sorted(by_module)
+        ]
 
 
 def deprecated_arguments(op: ir.Operation) -> bool:
