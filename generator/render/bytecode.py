@@ -67,10 +67,9 @@ class TemplateBytecode(jinja2.BytecodeCache):
 
 def compile_ahead() -> int:
     """Compile every built-in template into `compiled_folder()`; the number compiled."""
-    from generator.render.package import environment, template_dirs
+    from generator.render.package import new_environment, template_dirs
 
-    env = environment()
-    env.bytecode_cache = TemplateBytecode(compiled_folder(), None, write_ahead=True)
+    env = new_environment((), TemplateBytecode(compiled_folder(), None, write_ahead=True))
     names = sorted(
         {
             path.relative_to(root).as_posix()

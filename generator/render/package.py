@@ -188,10 +188,17 @@ def tomlstr(value: object) -> str:
 
 @functools.cache
 def environment(extra_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
+    """The environment of a run: templates compiled ahead, else cached as they are compiled."""
     store = cache.folder("jinja", fingerprint.tool())
+    return new_environment(extra_dirs, TemplateBytecode(compiled_folder(), store))
+
+
+def new_environment(
+    extra_dirs: tuple[Path, ...], bytecode: jinja2.BytecodeCache
+) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*extra_dirs, *template_dirs()]),
-        bytecode_cache=TemplateBytecode(compiled_folder(), store),
+        bytecode_cache=bytecode,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -413,8 +420,7 @@ def render_units(
 ) -> tuple[dict[str, str], set[str]]:
     """The `chosen` files (and the runtime's, unless `runtime` is False), as `render_api`
     gives them."""
-    printer = Printer(api, extra_dirs, sections)
-    printer.reference = reference
+    printer = Printer(api, extra_dirs, sections, reference)
     files: dict[str, str] = {}
     laid_out: set[str] = set()
     for unit in chosen:
@@ -432,14 +438,18 @@ class Printer:
     """Renders the units of one API: the environment and the type printer are made once."""
 
     def __init__(
-        self, api: ir.Api, extra_dirs: tuple[Path, ...] = (), sections: SectionSource | None = None
+        self,
+        api: ir.Api,
+        extra_dirs: tuple[Path, ...] = (),
+        sections: SectionSource | None = None,
+        reference: Reference | None = None,
     ) -> None:
         self.api = api
         self.sections = sections
         self.env = environment(extra_dirs)
         self.builtin = tuple(str(path) for path in template_dirs())
         self.types = TypePrinter.of(api)
-        self.reference: Reference | None = None
+        self.reference = reference  # laid out when first read, unless given
         self.loaded: dict[str, jinja2.Template] = {}
 
     def load(self, template: str) -> jinja2.Template:
