@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.render.black_adapter import LINE_LENGTH, width
-from generator.render.blacklike.tokens import (
+from generator.render.blacklike.leaves import (
     ARGLIST,
-    ATOM,
     CLOSING,
     COMMA,
     DOT,
@@ -25,7 +24,6 @@ from generator.render.blacklike.tokens import (
     RBRACE,
     RPAR,
     RSQB,
-    STAR,
     TRAILER,
     TYPEDARGSLIST,
     VBAR,
@@ -253,18 +251,11 @@ def leaves_inside_matching_brackets(leaves: list[Leaf]) -> set[int]:
     return ids
 
 
-def bracket_parent_is_atom_or_import(bracket: Leaf) -> bool:
-    return bracket.role in (ATOM, IMPORT)
-
-
 __all__ = [
     "COMMA_PRIORITY",
     "DOT_PRIORITY",
-    "STAR",
-    "VBAR",
     "Line",
     "Tracker",
-    "bracket_parent_is_atom_or_import",
     "can_be_split",
     "leaves_inside_matching_brackets",
     "line_text",

@@ -8,13 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.render.black_adapter import LINE_LENGTH
-from generator.render.blacklike.lines import (
-    DOT_PRIORITY,
-    Line,
-    one_sequence_between,
-    short_enough,
-)
-from generator.render.blacklike.tokens import (
+from generator.render.blacklike.leaves import (
     BRACKETS,
     CLOSING,
     COMMA,
@@ -25,6 +19,12 @@ from generator.render.blacklike.tokens import (
     RSQB,
     TRAILER,
     Leaf,
+)
+from generator.render.blacklike.lines import (
+    DOT_PRIORITY,
+    Line,
+    one_sequence_between,
+    short_enough,
 )
 
 

@@ -16,11 +16,23 @@ import sys
 from collections.abc import Callable, Iterator
 
 from generator.render.black_adapter import LINE_LENGTH
+from generator.render.blacklike.leaves import (
+    ATOM,
+    CLOSING,
+    COMMA,
+    IMPORT,
+    LPAR,
+    LSQB,
+    RARROW,
+    RPAR,
+    RSQB,
+    STRING,
+    Leaf,
+)
 from generator.render.blacklike.lines import (
     COMMA_PRIORITY,
     DOT_PRIORITY,
     Line,
-    bracket_parent_is_atom_or_import,
     can_be_split,
     leaves_inside_matching_brackets,
     line_text,
@@ -31,17 +43,6 @@ from generator.render.blacklike.omit import (
     can_omit_invisible_parens,
     prefer_split_without_parens,
     trailers_to_omit,
-)
-from generator.render.blacklike.tokens import (
-    CLOSING,
-    COMMA,
-    LPAR,
-    LSQB,
-    RARROW,
-    RPAR,
-    RSQB,
-    STRING,
-    Leaf,
 )
 
 
@@ -331,7 +332,7 @@ def _should_split(line: Line, opening: Leaf) -> bool:
     except (IndexError, ValueError):
         return False
     return priority == COMMA_PRIORITY and (
-        trailing_comma or bracket_parent_is_atom_or_import(opening)
+        trailing_comma or opening.role in (ATOM, IMPORT)  # a display's, or an import's
     )
 
 

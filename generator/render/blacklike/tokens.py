@@ -43,9 +43,7 @@ from generator.render.blacklike.leaves import (
     OTHER,
     PARAMETERS,
     RARROW,
-    RBRACE,
     RPAR,
-    RSQB,
     STAR,
     STRING,
     TRAILER,
@@ -57,42 +55,7 @@ from generator.render.blacklike.leaves import (
 )
 from generator.render.blacklike.normal import check_literals, check_spacing
 
-# The leaves' vocabulary, for the splitter's modules.
-__all__ = [
-    "ARGLIST",
-    "ASYNC",
-    "ATOM",
-    "BRACKETS",
-    "CLOSING",
-    "COLON",
-    "COMMA",
-    "DOT",
-    "EQUAL",
-    "IMPORT",
-    "LBRACE",
-    "LPAR",
-    "LSQB",
-    "MATCHING",
-    "MINUS",
-    "NAME",
-    "NUMBER",
-    "OPENING",
-    "OTHER",
-    "PARAMETERS",
-    "RARROW",
-    "RBRACE",
-    "RPAR",
-    "RSQB",
-    "STAR",
-    "STRING",
-    "TRAILER",
-    "TYPEDARGSLIST",
-    "VBAR",
-    "Leaf",
-    "Statement",
-    "Unreadable",
-    "read",
-]
+__all__ = ["Unreadable", "read"]
 
 _KEYWORDS = frozenset({"None", "True", "False", "await", "def", "return", "from", "import"})
 _TOKEN = re.compile(
