@@ -60,7 +60,10 @@ def _distributions() -> list[str]:
     """`name-version.dist-info` entries of every folder on the import path: a version change of
     any installed library (black, jinja2, the validator, the YAML readers) changes the list."""
     names: set[str] = set()
-    for entry in sys.path:
+    # The first entry is the script's folder, or the current one for `-c` and `-m`, not where
+    # libraries are installed: counted, it would make the fingerprint depend on where oagen
+    # was started from (a checkout's `oagen.egg-info`), and no cache made elsewhere would match.
+    for entry in sys.path if sys.flags.safe_path else sys.path[1:]:
         try:
             with os.scandir(entry or ".") as listing:
                 names.update(

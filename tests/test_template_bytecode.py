@@ -65,3 +65,27 @@ def test_an_earlier_fingerprints_folder_is_removed(ahead: Path) -> None:
     (stale / "x.bin").write_bytes(b"old")
     bytecode.compile_ahead()
     assert not stale.exists() and ahead.is_dir()
+
+
+def test_the_folder_is_the_same_wherever_oagen_is_started(tmp_path: Path) -> None:
+    """`make` compiles from the checkout, whose `oagen.egg-info` is importable there; runs start
+    anywhere, through the `oagen` script. Both must name the same folder, or no run reads it."""
+    import subprocess
+    import sys
+
+    repository = Path(__file__).resolve().parent.parent
+    (tmp_path / "stray.dist-info").mkdir()  # what a folder a run starts in may hold
+    ask = "from generator.render import bytecode; print(bytecode.compiled_folder())"
+    script = tmp_path / "started.py"  # as the `oagen` script: its folder comes first on the path
+    script.write_text(ask, encoding="utf-8")
+    names = {
+        subprocess.run(
+            [sys.executable, *command], cwd=cwd, capture_output=True, text=True, check=True
+        ).stdout
+        for command, cwd in (
+            (["-c", ask], repository),
+            (["-c", ask], tmp_path),
+            ([str(script)], repository),
+        )
+    }
+    assert len(names) == 1, names
