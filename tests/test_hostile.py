@@ -252,6 +252,17 @@ def test_kitchen_sink_keeps_text_verbatim(tmp_path: Path) -> None:
     assert not CANARY.exists()
 
 
+def test_a_payload_that_runs_creates_the_canary(tmp_path: Path) -> None:
+    """The control: a payload run in this process or in an interpreter the harness starts
+    creates the canary, and the payloads' text is the same in every process."""
+    assert str(CANARY) not in "".join(PAYLOADS)
+    for run in (lambda: exec(PAYLOADS[0]), lambda: run_python(tmp_path, PAYLOADS[0])):
+        CANARY.unlink(missing_ok=True)
+        run()
+        assert CANARY.exists()
+    CANARY.unlink()
+
+
 # --- 2. names -----------------------------------------------------------------------------------
 
 LONG = "a" * 300

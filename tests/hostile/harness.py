@@ -34,6 +34,12 @@ PROBE = Path(__file__).with_name("probe.py")
 # A payload that gets to run creates this file. It lives outside every scratch folder, so one
 # example's payload cannot hide in another's output, and it is checked after each stage.
 CANARY = Path(tempfile.mkdtemp(prefix="oagen-canary-")) / "CANARY"
+# Payloads name it through the environment (the generator, its children and the interpreters
+# that import the output all inherit it). Its path is random: written into the payloads, it
+# would be part of the names a spec derives from them, so the same drawn documents would give
+# other names, line lengths and layouts in every process, and a failure could not be replayed.
+CANARY_VARIABLE = "OAGEN_HOSTILE_CANARY"
+os.environ[CANARY_VARIABLE] = str(CANARY)
 
 # `file:line:col: error E201 message`, or without a location `error E601 message`.
 _DIAGNOSTIC = re.compile(r"^(?:\S.*?: )?(?P<severity>error|warning|info) (?P<code>[EWI]\d{3}) ")

@@ -20,9 +20,11 @@ from urllib.parse import quote
 
 from hypothesis import strategies as st
 
-from .harness import CANARY, KNOWN_BUGS
+from .harness import CANARY_VARIABLE, KNOWN_BUGS
 
-_C = str(CANARY)
+# The canary as the shell that os.system runs finds it: the same text in every process, so the
+# documents (and every name derived from a payload) are the same on every run and machine.
+_C = "$" + CANARY_VARIABLE
 
 # Each payload aims at one quoting context of the generated code; none may ever run.
 PAYLOADS = [
