@@ -40,6 +40,7 @@ class Record:
     diagnostics: tuple[tuple[int, str], ...]
     complete: bool  # False: a quiet run's, which printed (and located) only its errors
     counts: tuple[int, ...]
+    inputs: tuple[Path, ...] = ()  # the files the generation read (the spec and `$ref`d files)
 
 
 def input_key(config: Config, output: Path) -> str | None:
@@ -72,6 +73,7 @@ def check(key: str, output: Path) -> Record | None:
             tuple((int(severity), str(line)) for severity, line in saved["diagnostics"]),
             saved["complete"] is True,
             tuple(int(count) for count in saved["counts"]),
+            tuple(Path(path) for path, _digest in inputs),
         )
     except (ValueError, KeyError, TypeError):
         return None

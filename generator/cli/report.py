@@ -128,6 +128,7 @@ def recorded_run(config: Config, output: Path, quiet: bool) -> Record | None:
 
 def replay(run: Run, recorded: Record, started: float, quiet: bool, files: str) -> None:
     """What the recorded generation printed, for a run whose output is already up to date."""
+    run.recorded_inputs = recorded.inputs
     for severity, line in recorded.diagnostics:
         if not quiet or severity >= Severity.ERROR:
             print(line, file=sys.stderr)
