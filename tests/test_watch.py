@@ -9,28 +9,7 @@ import time
 from pathlib import Path
 
 from .conftest import REPO
-from .support.watching import watching
-
-SPEC = """\
-openapi: 3.1.0
-info: {title: Watched, version: "1"}
-paths:
-  /things:
-    get:
-      operationId: listThings
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Thing'}
-components:
-  schemas:
-    Thing:
-      type: object
-      properties:
-        name: {type: string}
-"""
+from .support.watching import SPEC, watching
 
 
 def test_watch_regenerates_changed_files_only(tmp_path: Path) -> None:

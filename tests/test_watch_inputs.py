@@ -14,26 +14,11 @@ import sys
 from pathlib import Path
 
 from .support.watching import REPO, watching
+from .support.watching import SPEC as INLINE
 
-SPEC = """\
-openapi: 3.1.0
-info: {title: Watched, version: "1"}
-paths:
-  /things:
-    get:
-      operationId: listThings
-      responses:
-        "200":
-          description: ok
-          content:
-            application/json:
-              schema: {$ref: '#/components/schemas/Thing'}
-components:
-  schemas:
-    Thing: {$ref: 'schemas/thing.yaml'}
-"""
-
+# Thing's schema in a file of its own.
 _REFERENCE = "Thing: {$ref: 'schemas/thing.yaml'}"
+SPEC = INLINE.split("    Thing:")[0] + f"    {_REFERENCE}\n"
 CONFIG = '[tool.oagen]\nspec = "spec.yaml"\noutput = "out"\npackage = "watched"\n'
 
 

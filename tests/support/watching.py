@@ -16,6 +16,28 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
+# A description with one operation and one model (`Thing`, in models/thing.py).
+SPEC = """\
+openapi: 3.1.0
+info: {title: Watched, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        name: {type: string}
+"""
+
 _SUMMARY = re.compile(r"^oagen: \d+ of \d+ operations", re.MULTILINE)
 
 
