@@ -44,9 +44,12 @@ class Record:
 
 
 def input_key(config: Config, output: Path) -> str | None:
-    """The key of this generation's inputs; None when one cannot be read (the run then fails
-    or succeeds on its own, without the shortcut)."""
+    """The key of this generation's inputs; None when caching is off (nothing is recorded or
+    checked, so the inputs are not hashed) or when one cannot be read (the run then fails or
+    succeeds on its own, without the shortcut)."""
     assert config.spec is not None
+    if _store() is None:
+        return None
     parts = [_FORMAT.encode(), fingerprint.tool().encode(), repr(config).encode()]
     try:
         parts.append(_digest(config.spec).encode())
