@@ -44,6 +44,7 @@ class Run:
     progress: Callable[[str], None] = silent
     pending_validation: PendingValidation | None = None
     referenced: list[SourceFile] = field(default_factory=list)  # loaded through `$ref`s
+    recorded_inputs: tuple[Path, ...] = ()  # an up-to-date run's: the files its record lists
     # What the command line printed of the diagnostics: (all of them, or errors only; lines).
     printed: tuple[bool, list[tuple[int, str]]] | None = None
 
@@ -51,6 +52,13 @@ class Run:
         if self.sources is None:
             return None
         return self.sources.locate(location)
+
+    def files_read(self) -> set[Path]:
+        """The real paths of the files this run read or tried to read: the spec, the overlays,
+        the files named by `$ref`s; for a run found up to date, those its record lists."""
+        if self.sources is not None:
+            return self.sources.tried()
+        return set(self.recorded_inputs)
 
     def failed(self) -> bool:
         if self.diagnostics.has_errors:

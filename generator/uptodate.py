@@ -40,12 +40,16 @@ class Record:
     diagnostics: tuple[tuple[int, str], ...]
     complete: bool  # False: a quiet run's, which printed (and located) only its errors
     counts: tuple[int, ...]
+    inputs: tuple[Path, ...] = ()  # the files the generation read (the spec and `$ref`d files)
 
 
 def input_key(config: Config, output: Path) -> str | None:
-    """The key of this generation's inputs; None when one cannot be read (the run then fails
-    or succeeds on its own, without the shortcut)."""
+    """The key of this generation's inputs; None when caching is off (nothing is recorded or
+    checked, so the inputs are not hashed) or when one cannot be read (the run then fails or
+    succeeds on its own, without the shortcut)."""
     assert config.spec is not None
+    if _store() is None:
+        return None
     parts = [_FORMAT.encode(), fingerprint.tool().encode(), repr(config).encode()]
     try:
         parts.append(_digest(config.spec).encode())
@@ -72,6 +76,7 @@ def check(key: str, output: Path) -> Record | None:
             tuple((int(severity), str(line)) for severity, line in saved["diagnostics"]),
             saved["complete"] is True,
             tuple(int(count) for count in saved["counts"]),
+            tuple(Path(path) for path, _digest in inputs),
         )
     except (ValueError, KeyError, TypeError):
         return None

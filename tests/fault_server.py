@@ -6,6 +6,8 @@ separates attempt counters between tests; anything after that is ignored, so a c
 ``f"{server.url}/<behaviour>/<key>"`` as its base URL and call any operation::
 
     /ok/<key>/...               200 with a small JSON object
+    /token/<key>/...            200 with {"access_token": "<key>-<n>", "expires_in": 3600}, n
+                                counting the requests to /token/<key> (a token endpoint)
     /retry-after/<key>/...      429 with Retry-After: 1 (times=N, default 1), then 200
     /unavailable/<key>/...      503 (times=N, default 1), then 200
     /reset/<key>/...            connection reset without a response (times=N, default always)
@@ -206,6 +208,8 @@ class _Handler(BaseHTTPRequestHandler):
 
         if behaviour == "ok":
             self._json(200, _OK_BODY)
+        elif behaviour == "token":
+            self._json(200, {"access_token": f"{key}-{attempt}", "expires_in": 3600})
         elif behaviour == "retry-after":
             if attempt <= int(params.get("times", "1")):
                 error = {"error": {"code": 429, "message": "Rate limited"}}

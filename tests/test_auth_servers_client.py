@@ -135,6 +135,40 @@ def test_client_credentials_hooks_request_id_and_raw_requests(generated: Path) -
     assert "very-secret" not in repr(client)
 
 
+def test_with_options_takes_hooks_auth_and_servers_and_keeps_the_package_hooks(
+    generated: Path,
+) -> None:
+    module: Any = importlib.import_module(PACKAGE)
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"sku": "a-1", "count": 3})
+
+    class Mine(module.Hook):  # type: ignore[misc]
+        def before_request(self, request: httpx.Request, context: Any) -> None:
+            request.headers["x-mine"] = context.call_path
+
+    client = module.Warehouse(
+        auth=lambda: "original", http_client=httpx.Client(transport=httpx.MockTransport(handler))
+    )
+    copy = client.with_options(hooks=[Mine()], auth=lambda: "copy", server="sandbox")
+    copy.stock.retrieve(sku="a-1")
+    client.stock.retrieve(sku="a-1")
+    to_copy, to_client = seen
+    assert str(to_copy.url) == "https://sandbox.warehouse.example.test/v2/stock/a-1"
+    assert to_copy.headers["authorization"] == "Bearer copy"
+    assert to_copy.headers["x-trace"] == "getStock"  # the package's hook still runs first
+    assert to_copy.headers["x-mine"] == "stock.retrieve"
+    assert str(to_client.url) == "https://eu.warehouse.example.test/v2/stock/a-1"
+    assert to_client.headers["authorization"] == "Bearer original"
+    assert "x-mine" not in to_client.headers and to_client.headers["x-trace"] == "getStock"
+    moved = client.with_options(server_variables={"region": "ap"})
+    assert moved.base_url == "https://ap.warehouse.example.test/v2"
+    with pytest.raises(module.InvalidRequestError, match="region must be one of"):
+        client.with_options(server_variables={"region": "mars"})
+
+
 def test_the_builder_reads_servers_and_client_credentials() -> None:
     from generator.config import Config
     from generator.load.sources import SourceFile, Sources

@@ -176,9 +176,14 @@ def test_a_forged_or_corrupted_record_is_ignored(
 def test_caching_off_always_generates(
     work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from generator import uptodate
+
     monkeypatch.setenv("OAGEN_CACHE_DIR", "off")
+    hashed: list[Path] = []
+    monkeypatch.setattr(uptodate, "_digest", lambda path: hashed.append(path) or "")
     _generate(capsys)
     assert UP_TO_DATE not in _generate(capsys)
+    assert hashed == []  # nothing can be recorded or checked, so no input is hashed
 
 
 # --- after an edit, the reused modules give what a cold run writes ------------------------------

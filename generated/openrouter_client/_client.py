@@ -165,7 +165,8 @@ class OpenRouter(SyncClient):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             retry=retry,
-            hooks=[*package_hooks(), *(hooks or ())],
+            hooks=hooks,
+            package_hooks=package_hooks(),
             auth=auth,
         )
 
@@ -290,7 +291,8 @@ class AsyncOpenRouter(AsyncClient):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
             retry=retry,
-            hooks=[*package_hooks(), *(hooks or ())],
+            hooks=hooks,
+            package_hooks=package_hooks(),
             auth=auth,
         )
 

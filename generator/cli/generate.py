@@ -94,7 +94,7 @@ def _generate_locked(
         from generator import uptodate
 
         key = uptodate.input_key(config, output)
-        recorded = recorded_run(config, output, args.quiet)
+        recorded = recorded_run(config, output, args.quiet, key) if key is not None else None
         if recorded is not None:
             replay(run, recorded, started, args.quiet, "up to date, nothing written")
             return EXIT_OK

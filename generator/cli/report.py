@@ -116,18 +116,22 @@ def print_summary(
         print(f"oagen: stages: {stages}", file=sys.stderr)
 
 
-def recorded_run(config: Config, output: Path, quiet: bool) -> Record | None:
-    """The record of a generation of these inputs whose output `output` still holds exactly
-    (see `uptodate.py`); None when there is none, or when it printed less than this run must."""
+def recorded_run(
+    config: Config, output: Path, quiet: bool, key: str | None = None
+) -> Record | None:
+    """The record of a generation of these inputs (`key`, made here if not given) whose output
+    `output` still holds exactly (see `uptodate.py`); None when there is none, or when it
+    printed less than this run must."""
     from generator import uptodate
 
-    key = uptodate.input_key(config, output)
+    key = key or uptodate.input_key(config, output)
     recorded = uptodate.check(key, output) if key is not None else None
     return recorded if recorded is not None and (recorded.complete or quiet) else None
 
 
 def replay(run: Run, recorded: Record, started: float, quiet: bool, files: str) -> None:
     """What the recorded generation printed, for a run whose output is already up to date."""
+    run.recorded_inputs = recorded.inputs
     for severity, line in recorded.diagnostics:
         if not quiet or severity >= Severity.ERROR:
             print(line, file=sys.stderr)

@@ -160,6 +160,11 @@ class Sources:
             )
         return self.load(base.path.parent / relative, where)
 
+    def tried(self) -> set[Path]:
+        """The real paths of the files read, and of those a read failed for (a missing `$ref`d
+        file is still one the description needs)."""
+        return set(self.files) | {path for path, _where in self._failed}
+
     def allows(self, resolved: Path) -> bool:
         """Whether a real path lies under one of the roots."""
         return any(resolved == root or resolved.is_relative_to(root) for root in self.roots)

@@ -32,10 +32,8 @@ __all__ = ["AsyncAPIResource", "AsyncClient"]
 _INFO = logging.INFO
 
 
-class AsyncClient(BaseClient):
+class AsyncClient(BaseClient[httpx.AsyncClient]):
     """Base of generated asynchronous clients."""
-
-    _http: httpx.AsyncClient
 
     def __init__(
         self,
@@ -55,6 +53,7 @@ class AsyncClient(BaseClient):
         auth: AuthOption | None = None,
         server: str | None = None,
         server_variables: Mapping[str, str | None] | None = None,
+        package_hooks: Iterable[object] | None = None,
     ) -> None:
         self._configure(
             credentials=credentials,
@@ -71,6 +70,7 @@ class AsyncClient(BaseClient):
             auth=auth,
             server=server,
             server_variables=server_variables,
+            package_hooks=package_hooks,
         )
         self._owns_http = http_client is None
         self._http = (
@@ -81,39 +81,6 @@ class AsyncClient(BaseClient):
             )
         )
         self._derive(self._http.headers)
-
-    def with_options(
-        self,
-        *,
-        base_url: str | httpx.URL | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        default_headers: Headers | None = None,
-        default_query: Query | None = None,
-        credentials: Mapping[str, Credential | None] | None = None,
-        strict_response_validation: bool | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        max_response_bytes: int | NotGiven = NOT_GIVEN,
-        max_event_bytes: int | NotGiven = NOT_GIVEN,
-        retry: RetryPolicy | None = None,
-    ) -> Self:
-        """A copy with some settings replaced, sharing this client's connection pool."""
-        clone = self._clone(
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            default_query=default_query,
-            credentials=credentials,
-            strict_response_validation=strict_response_validation,
-            max_response_bytes=max_response_bytes,
-            max_event_bytes=max_event_bytes,
-            retry=retry,
-        )
-        if http_client is not None:
-            clone._http = http_client
-        clone._derive(clone._http.headers)
-        return clone
 
     async def _sleep(self, seconds: float) -> None:
         import asyncio  # not imported by sync-only users

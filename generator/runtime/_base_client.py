@@ -1,9 +1,10 @@
 """The HTTP clients generated clients derive from.
 
 ``SyncClient`` (_sync_client) and ``AsyncClient`` (_async_client) share ``BaseClient``:
-configuration here, request building (_request_building), retry decisions, error mapping and
-parsing (_response_handling), all plain (non-I/O) methods; the two subclasses only differ in their
-send/sleep/read loops. The attributes these parts share are declared once in _client_state.
+configuration and copies (``with_options``) here, request building (_request_building), retry
+decisions, error mapping and parsing (_response_handling), all plain (non-I/O) methods; the two
+subclasses only differ in their send/sleep/read loops. The attributes these parts share are
+declared once in _client_state.
 
 Ownership: a client closes the httpx client only if it created it. An ``http_client=`` passed in
 stays the caller's to close, and copies made by ``with_options()`` share the pool without owning
@@ -16,13 +17,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any, Self
+from typing import Generic, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 
-from ._auth import Credential, resolve_credentials, secret_values
-from ._auth_flows import as_httpx_auth
+from ._auth import Credential, follow_base_url, resolve_credentials, secret_values
+from ._auth_flows import AuthOption, as_httpx_auth
 from ._hooks import Hooks
 from ._logging import SECRET_HEADERS, Redactor, protect_loggers, setup_logger
 from ._options import (
@@ -43,9 +44,14 @@ from ._serialize import serialize_query_param
 from ._servers import server_url
 from ._types import NOT_GIVEN, Headers, NotGiven, Query, TimeoutTypes
 
+# The httpx client a client sends with: httpx.Client or httpx.AsyncClient.
+HttpClient = TypeVar("HttpClient", bound=httpx.Client | httpx.AsyncClient)
 
-class BaseClient(RequestBuilding, ResponseHandling):
+
+class BaseClient(RequestBuilding, ResponseHandling, Generic[HttpClient]):
     """State and decisions shared by the sync and async clients."""
+
+    _http: HttpClient
 
     def _configure(
         self,
@@ -64,20 +70,23 @@ class BaseClient(RequestBuilding, ResponseHandling):
         auth: object = None,
         server: str | None = None,
         server_variables: Mapping[str, str | None] | None = None,
+        package_hooks: Iterable[object] | None = None,
     ) -> None:
         config = self._config
+        self._server = server
+        self._server_variables = _given(server_variables or {})
         if base_url is None:
-            variables = {k: v for k, v in (server_variables or {}).items() if v is not None}
-            if server is None and not variables:
+            if server is None and not self._server_variables:
                 env = config.base_url_env
                 base_url = os.environ.get(env) if env else None
             if base_url is None:
-                base_url = server_url(config, server, variables)
+                base_url = server_url(config, server, self._server_variables)
         self._base_url = checked_base_url(base_url)
         self._credentials = resolve_credentials(
             config.security_schemes, credentials or {}, self._base_url
         )
-        self._hooks = Hooks(hooks or ())
+        self._package_hooks = tuple(package_hooks or ())
+        self._hooks = Hooks([*self._package_hooks, *(hooks or ())])
         self._flow = as_httpx_auth(auth)
         self._timeout = config.timeout if isinstance(timeout, NotGiven) else as_timeout(timeout)
         self._default_retry = config.retry or RetryPolicy(
@@ -197,39 +206,93 @@ class BaseClient(RequestBuilding, ResponseHandling):
             f"credentials={sorted(self._credentials)}>"
         )
 
-    def _clone(self, **overrides: Any) -> Self:
-        """A copy sharing the connection pool, with some settings replaced (None: keep)."""
+    def with_options(
+        self,
+        *,
+        base_url: str | httpx.URL | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Headers | None = None,
+        default_query: Query | None = None,
+        credentials: Mapping[str, Credential | None] | None = None,
+        strict_response_validation: bool | None = None,
+        http_client: HttpClient | None = None,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
+        max_event_bytes: int | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
+        hooks: Iterable[object] | None = None,
+        auth: AuthOption | None = None,
+        server: str | None = None,
+        server_variables: Mapping[str, str | None] | None = None,
+    ) -> Self:
+        """A copy with some settings replaced, sharing this client's connection pool.
+
+        Every setting of the constructor can be given, checked as the constructor checks it;
+        one left out (or None) keeps this client's. Nothing done to the copy changes this
+        client: its containers are copied, never shared.
+
+        - ``default_headers``, ``default_query`` and ``credentials`` are merged over this
+          client's (a None header or query value drops it; a None credential goes back to its
+          environment variable).
+        - ``hooks`` replaces the hooks given to this client, as in the constructor: the
+          package's own (``package_hooks()``) still run first; ``[]`` leaves only those.
+        - ``auth`` replaces the ``auth=`` flow; without it the copy shares this client's.
+        - ``server`` and ``server_variables`` choose the base URL from the API's servers,
+          starting from this client's choice (a None variable goes back to its default);
+          ``base_url`` wins over both, as in the constructor.
+        - An OAuth2 client credentials flow, and its token, is shared with this client (one
+          fetch at a time across both) unless ``credentials`` replaces it, or the copy's base
+          URL moves a token endpoint that is relative to the server: then the copy fetches
+          its own token there.
+        - ``http_client`` changes the pool the copy sends with. A copy never owns its pool
+          (the one thing that differs from a new client): closing it does nothing, so close
+          this client, or your ``http_client``, instead.
+        """
         clone = object.__new__(type(self))
         skip = cached_property_names(type(self))  # resources bound to the original client
         clone.__dict__.update({k: v for k, v in self.__dict__.items() if k not in skip})
         clone._owns_http = False
-        if overrides.get("base_url") is not None:
-            clone._base_url = checked_base_url(overrides["base_url"])
-        credentials = overrides.get("credentials")
+        if server is not None or server_variables:
+            clone._server = self._server if server is None else server
+            clone._server_variables = _given({**self._server_variables, **(server_variables or {})})
+            if base_url is None:  # base_url= wins over a server, as in the constructor
+                base_url = server_url(self._config, clone._server, clone._server_variables)
+        if base_url is not None:
+            clone._base_url = checked_base_url(base_url)
+        schemes = self._config.security_schemes
         if credentials is not None:
-            merged: dict[str, Credential | None] = dict(self._credentials)
-            merged.update(credentials)
-            clone._credentials = resolve_credentials(
-                self._config.security_schemes, merged, clone._base_url
+            merged: dict[str, Credential | None] = {**self._credentials, **credentials}
+            clone._credentials = resolve_credentials(schemes, merged, clone._base_url)
+        else:
+            clone._credentials = dict(self._credentials)
+        if clone._base_url != self._base_url:
+            clone._credentials = follow_base_url(
+                schemes, clone._credentials, self._base_url, clone._base_url
             )
-        timeout = overrides.get("timeout", NOT_GIVEN)
+        if hooks is not None:  # replaces the caller's hooks; the package's stay first
+            clone._hooks = Hooks([*self._package_hooks, *hooks])
+        if auth is not None:
+            clone._flow = as_httpx_auth(auth)
         if not isinstance(timeout, NotGiven):
             clone._timeout = as_timeout(timeout)
-        if overrides.get("retry") is not None:
-            clone._retry = checked_retry_policy(overrides["retry"])
+        if retry is not None:
+            clone._retry = checked_retry_policy(retry)
             if not self._max_retries_given:
                 clone._max_retries = clone._retry.max_retries
-        if overrides.get("max_retries") is not None:
-            clone._max_retries = retry_count(overrides["max_retries"])
+        if max_retries is not None:
+            clone._max_retries = retry_count(max_retries)
             clone._max_retries_given = True
-        if overrides.get("default_headers") is not None:
-            clone._custom_headers = {**self._custom_headers, **overrides["default_headers"]}
-        if overrides.get("default_query") is not None:
-            clone._custom_query = {**self._custom_query, **overrides["default_query"]}
-        if overrides.get("strict_response_validation") is not None:
-            clone._strict = overrides["strict_response_validation"]
-        clone._set_limits(
-            overrides.get("max_response_bytes", NOT_GIVEN),
-            overrides.get("max_event_bytes", NOT_GIVEN),
-        )
+        clone._custom_headers = {**self._custom_headers, **(default_headers or {})}
+        clone._custom_query = {**self._custom_query, **(default_query or {})}
+        if strict_response_validation is not None:
+            clone._strict = strict_response_validation
+        clone._set_limits(max_response_bytes, max_event_bytes)
+        if http_client is not None:
+            clone._http = http_client
+        clone._derive(clone._http.headers)
         return clone
+
+
+def _given(variables: Mapping[str, str | None]) -> dict[str, str]:
+    """The server variables given a value (None: the variable's default)."""
+    return {name: value for name, value in variables.items() if value is not None}

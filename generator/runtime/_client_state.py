@@ -36,6 +36,9 @@ class ClientState:
     _owns_http: bool
     _logger: logging.Logger
     _hooks: Hooks
+    _package_hooks: tuple[object, ...]  # the generated package's own, kept by copies
+    _server: str | None  # the server and variables chosen (a copy starts from them)
+    _server_variables: dict[str, str]
     _flow: httpx.Auth | None  # auth= given to the client: applies to every request
     # Derived by _derive(); read on every call.
     _headers: dict[str, str | bytes]

@@ -21,7 +21,14 @@ from ._auth_flows import ClientCredentials
 from ._errors import InvalidRequestError, MissingCredentialsError
 from ._operation import Operation, SecurityScheme
 
-__all__ = ["AuthParts", "Credential", "resolve_auth", "resolve_credentials", "secret_values"]
+__all__ = [
+    "AuthParts",
+    "Credential",
+    "follow_base_url",
+    "resolve_auth",
+    "resolve_credentials",
+    "secret_values",
+]
 
 # A token / API key, or (username, password) for http basic ("user:password" also works), or
 # (client id, client secret) for OAuth2 client credentials; or an httpx.Auth flow made of these.
@@ -78,13 +85,45 @@ def _client_credentials(
     )
     if not client_id or not secret:
         return None
+    return ClientCredentials(
+        _token_url(scheme, base_url),
+        client_id,
+        secret,
+        scopes=scheme.scopes,
+        method=scheme.token_auth_method,
+    )
+
+
+def _token_url(scheme: SecurityScheme, base_url: str) -> str:
+    """The scheme's token endpoint; a relative one is on the server (RFC 3986 joining)."""
     assert scheme.token_url is not None
     token_url = scheme.token_url
     if base_url and not token_url.startswith(("http://", "https://")):
         token_url = str(httpx.URL(base_url.rstrip("/") + "/").join(token_url))
-    return ClientCredentials(
-        token_url, client_id, secret, scopes=scheme.scopes, method=scheme.token_auth_method
-    )
+    return token_url
+
+
+def follow_base_url(
+    schemes: Mapping[str, SecurityScheme],
+    credentials: Mapping[str, Credential],
+    old_base_url: str,
+    new_base_url: str,
+) -> dict[str, Credential]:
+    """The credentials of a copy on another base URL.
+
+    A client credentials flow whose token endpoint is relative to the server gets a flow of its
+    own at the new server's endpoint: a token one server issued is never sent to another.
+    Other credentials, and flows with an absolute token URL, stay shared.
+    """
+    out = dict(credentials)
+    for name, value in credentials.items():
+        scheme = schemes.get(name)
+        if not isinstance(value, ClientCredentials) or scheme is None or not scheme.token_url:
+            continue
+        old, new = _token_url(scheme, old_base_url), _token_url(scheme, new_base_url)
+        if value.token_url == old and new != old:
+            out[name] = value.at(new)
+    return out
 
 
 def secret_values(credentials: Mapping[str, Credential]) -> list[str]:

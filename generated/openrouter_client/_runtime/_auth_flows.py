@@ -7,8 +7,9 @@ attempt (retries included) and never on a redirect to another origin.
 client_secret_basic), keeps it, fetches a new one ``refresh_margin`` seconds before
 ``expires_in`` ends, and when a request is answered 401 fetches a new one once and sends the
 request once more. One fetch at a time: threads share a lock, tasks an asyncio lock per event
-loop; a caller that waited finds the token the other one fetched. The secret and tokens are in
-no repr and no message.
+loop; a caller that waited finds the token the other one fetched. Copies of a client
+(``with_options``) share its flow, so that token and those locks too, unless they move to
+another token endpoint (``at``). The secret and tokens are in no repr and no message.
 """
 
 from __future__ import annotations
@@ -120,6 +121,18 @@ class ClientCredentials(httpx.Auth):
 
     def __repr__(self) -> str:
         return f"<ClientCredentials client_id={self.client_id!r} token_url={self.token_url!r}>"
+
+    def at(self, token_url: str) -> ClientCredentials:
+        """The same client at another token endpoint, with a token (and locks) of its own."""
+        return ClientCredentials(
+            token_url,
+            self.client_id,
+            self._secret,
+            scopes=self.scopes,
+            method=self.method,
+            refresh_margin=self.refresh_margin,
+            clock=self._clock,
+        )
 
     def secrets(self) -> list[str]:
         """Strings that would reveal the secret (for the client's log redaction)."""
