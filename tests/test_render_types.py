@@ -66,6 +66,22 @@ def test_three_ways_to_print_a_type(
     assert (types.output(expr), types.input(expr), types.plain(expr)) == (output, input_, plain)
 
 
+def test_literals_equal_in_python_but_of_other_types_are_printed_apart() -> None:
+    """True == 1 and 0 == False: the printer's memo gave the second the first's text, so what a
+    module printed depended on what was printed before it (in fanout's children, on timing)."""
+    pairs = [(1, True), (0, False), (1, 1.0)]
+    for first, second in pairs + [(b, a) for a, b in pairs]:
+        types = TypePrinter(DEFINITIONS)
+        nested = [types.plain(ir.Array(ir.Literal((value,)))) for value in (first, second)]
+        assert [types.plain(ir.Literal((value,))) for value in (first, second)] == [
+            f"Literal[{first!r}]",
+            f"Literal[{second!r}]",
+        ]
+        assert nested == [f"list[Literal[{first!r}]]", f"list[Literal[{second!r}]]"]
+    assert ir.Literal(("a", 1)) == ir.Literal(("a", 1))
+    assert ir.Literal((True,)) != ir.Literal((1,))
+
+
 def test_a_discriminated_union_of_models_is_tagged_except_as_an_argument() -> None:
     types = TypePrinter(DEFINITIONS)
     assert types.output(PETS) == (

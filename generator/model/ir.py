@@ -45,9 +45,22 @@ class Tuple:
     items: tuple[TypeExpr, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Literal:
+    """Equal only with the same values of the same types: Python has True == 1 and 0 == False,
+    so by plain tuple equality Literal[True] and Literal[1] were one type, and the type
+    printer's memo printed both as whichever came first."""
+
     values: tuple[str | int | float | bool | None, ...]
+
+    def _typed(self) -> tuple[tuple[type, object], ...]:
+        return tuple((type(value), value) for value in self.values)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Literal) and self._typed() == other._typed()
+
+    def __hash__(self) -> int:
+        return hash(self._typed())
 
 
 @dataclass(frozen=True, slots=True)
